@@ -1,0 +1,63 @@
+# Convene: `make run` serves a demo network on http://127.0.0.1:8000, `make test` runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: install run demo test test-sqlite test-pg test-browser lint format messages check-deploy bench clean
+
+$(BIN)/.installed: pyproject.toml requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/convene migrate --noinput -v0
+	$(BIN)/convene collectstatic --noinput -v0
+	$(BIN)/convene demo --if-empty
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/convene serve
+
+demo: install
+	$(BIN)/convene migrate --noinput -v0
+	$(BIN)/convene demo
+
+# The whole suite on SQLite, browser tests included (they skip, saying why, where Chromium is missing).
+test: install
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+test-sqlite: test
+
+test-pg: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+test-browser: install
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	cd convene && ../$(BIN)/django-admin makemessages -l fr -l es -l pt -l da --no-obsolete --settings=convene.settings --pythonpath=..
+	cd convene && ../$(BIN)/django-admin compilemessages --settings=convene.settings --pythonpath=..
+
+check-deploy: install
+	CONVENE_ENV=production SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-but-long-enough-for-django \
+	  ALLOWED_HOSTS=convene.example.org $(BIN)/convene check --deploy --fail-level WARNING
+
+bench: install
+	$(BIN)/python bench/directory.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

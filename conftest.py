@@ -1,0 +1,91 @@
+"""Fixtures shared by every app's tests: people in each role, built through the services."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from convene.people import services as people_services
+from convene.people.models import Person, Sector
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_person(
+    email: str,
+    *,
+    name: str = "",
+    country: str = "KE",
+    sector: str = Sector.NGO,
+    member: bool = True,
+    password: str = "correct horse battery staple",
+    **profile_fields,
+) -> Person:
+    """A person with a verified e-mail and, when ``member``, a complete profile (so an active member)."""
+    from allauth.account.models import EmailAddress
+
+    person = Person.objects.create_user(email=email, password=password)
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    profile = people_services.profile_ensure(person=person)
+    if member:
+        people_services.profile_update(
+            person=person,
+            acting=person,
+            name=name or email.split("@")[0].replace(".", " ").title(),
+            country=country,
+            sector=sector,
+            **profile_fields,
+        )
+    else:
+        profile.name = name
+        profile.save(update_fields=["name"])
+    return person
+
+
+def give_term(person: Person, body: str, *, starts_on=None, ends_on=None) -> None:
+    from convene.governance.models import Term
+
+    Term.objects.create(
+        person=person,
+        body=body,
+        starts_on=starts_on or datetime.date(2020, 1, 1),
+        ends_on=ends_on,
+    )
+    person.__dict__.pop("_convene_bodies", None)
+
+
+@pytest.fixture
+def member(db) -> Person:
+    return make_person("amina.member@example.org", name="Amina Member", country="ZM")
+
+
+@pytest.fixture
+def committee_member(db) -> Person:
+    person = make_person("sc.member@example.org", name="Sam Committee", country="US")
+    give_term(person, "steering_committee")
+    return person
+
+
+@pytest.fixture
+def secretariat(db) -> Person:
+    person = make_person("sec.staff@example.org", name="Sara Secretariat", country="US")
+    give_term(person, "secretariat")
+    person.is_staff = True
+    person.save(update_fields=["is_staff"])
+    return person
+
+
+@pytest.fixture
+def outsider(db) -> Person:
+    """Signed up and confirmed, but not (yet) a member: the profile is empty."""
+    return make_person("new.comer@example.org", member=False)
+
+
+def client_for(person: Person | None) -> Client:
+    client = Client()
+    if person is not None:
+        client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    return client

@@ -1,0 +1,3 @@
+from convene.cli import main
+
+main()

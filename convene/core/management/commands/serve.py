@@ -1,0 +1,70 @@
+"""``convene serve``: the web server (granian) and the background worker (Huey), together.
+
+Ctrl-C stops both. Used by ``make run``; production runs the two as separate services.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Convene with granian and run the Huey worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=1, help="web worker processes")
+        parser.add_argument("--threads", type=int, default=8, help="threads per web worker")
+        parser.add_argument("--no-worker", action="store_true", help="do not start the Huey worker")
+
+    def handle(self, *args, host, port, workers, threads, no_worker, **options):
+        bin_dir = os.path.dirname(sys.executable)
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "convene.settings"}
+        web = [
+            os.path.join(bin_dir, "granian"),
+            "--interface", "wsgi",
+            "--host", host,
+            "--port", str(port),
+            "--workers", str(workers),
+            "--blocking-threads", str(threads),
+            "--no-ws",
+            "--log-level", "warning",
+            "convene.wsgi:application",
+        ]
+        children = [subprocess.Popen(web, env=env)]  # noqa: S603 - our own server binary
+        if not no_worker:
+            worker = [sys.executable, "-m", "convene", "run_huey", "--workers", "2", "--worker-type", "thread"]
+            children.append(subprocess.Popen(worker, env=env))  # noqa: S603
+        self.stdout.write(
+            self.style.SUCCESS(f"Convene is serving at http://{host}:{port}/ (Ctrl-C stops it)")
+            + f"\n  database: {settings.DATABASES['default']['NAME']}\n  e-mail: {settings.EMAIL_BACKEND}"
+        )
+
+        def stop(*_):
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            for child in children:
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+        codes = [child.returncode for child in children]
+        if any(code not in (0, None, -signal.SIGTERM, -signal.SIGINT) for code in codes):
+            raise SystemExit(1)

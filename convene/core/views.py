@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from convene.core.timezones import is_valid_time_zone
+from convene.people import services as people_services
+from convene.people.queries import network_figures
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@require_GET
+def home(request):
+    return render(request, "core/home.html", {"figures": network_figures()})
+
+
+@require_GET
+def floor(request):
+    """The cheapest page through the whole middleware stack: the floor in every benchmark."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.headers.get("referer") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return "/"
+    return target
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: a plain form, so it works without JavaScript.
+
+    A logged-in person's choice is kept on their account; a visitor's in a cookie.
+    """
+    code = request.POST.get("language", "")
+    response = HttpResponseRedirect(_safe_next(request))
+    if code not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        people_services.person_set_language(person=request.user, language=code)
+    translation.activate(code)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure()
+    )
+    return response
+
+
+@require_POST
+def set_time_zone(request):
+    """A visitor's time zone, kept in a cookie (members choose theirs in the profile)."""
+    name = request.POST.get("time_zone", "")
+    response = HttpResponseRedirect(_safe_next(request))
+    if is_valid_time_zone(name):
+        response.set_cookie("convene_tz", name, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure())
+    return response

@@ -1,0 +1,62 @@
+"""Writes about who sits on the network's bodies (secretariat, steering committee, ambassadors)."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from convene.core.rules import ensure
+from convene.people.models import Person
+
+from .models import Body, Term
+
+
+@transaction.atomic
+def term_assign(
+    *,
+    person: Person,
+    body: str,
+    starts_on: date,
+    acting: Person,
+    ends_on: date | None = None,
+    title: str = "",
+    cohort: str = "",
+    note: str = "",
+) -> Term:
+    """Give a person a seat on a body for a period. Overlapping terms on one body are refused."""
+    ensure(acting, "governance.manage_roles")
+    if body not in Body.values:
+        raise ValidationError(_("Unknown role."))
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError(_("A term cannot end before it starts."))
+    overlapping = Term.objects.select_for_update().filter(person=person, body=body)
+    overlapping = overlapping.filter(starts_on__lte=ends_on) if ends_on else overlapping
+    overlapping = overlapping.exclude(ends_on__lt=starts_on)
+    if overlapping.exists():
+        raise ValidationError(_("This person already holds this role in that period."))
+    term = Term(
+        person=person,
+        body=body,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        title=title,
+        cohort=cohort,
+        note=note,
+    )
+    term.full_clean()
+    term.save()
+    return term
+
+
+@transaction.atomic
+def term_end(*, term: Term, acting: Person, ends_on: date | None = None) -> Term:
+    """End a term (today by default); its history stays."""
+    ensure(acting, "governance.manage_roles")
+    ends_on = ends_on or timezone.localdate()
+    if ends_on < term.starts_on:
+        raise ValidationError(_("A term cannot end before it starts."))
+    term.ends_on = ends_on
+    term.save(update_fields=["ends_on"])
+    return term

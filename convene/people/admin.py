@@ -1,0 +1,81 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ApiToken, Language, Organisation, Person, Profile, Topic
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    autocomplete_fields = ["organisation"]
+    filter_horizontal = ["languages", "topics"]
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "country", "membership", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_active", "is_staff", "profile__membership_status", "profile__sector"]
+    list_select_related = ["profile"]
+    search_fields = ["email", "profile__name", "profile__organisation__name"]
+    readonly_fields = ["date_joined", "last_login"]
+    inlines = [ProfileInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Preferences", {"fields": ["language", "time_zone"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    @admin.display(description="name", ordering="profile__name")
+    def name(self, obj):
+        return obj.profile.name if hasattr(obj, "profile") else ""
+
+    @admin.display(description="country")
+    def country(self, obj):
+        return obj.profile.country.name if hasattr(obj, "profile") and obj.profile.country else ""
+
+    @admin.display(description="membership", ordering="profile__membership_status")
+    def membership(self, obj):
+        return obj.profile.get_membership_status_display() if hasattr(obj, "profile") else ""
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "sector", "country", "website"]
+    list_filter = ["sector", "country"]
+    search_fields = ["name"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "person", "country", "organisation", "sector", "membership_status", "joined_on"]
+    list_filter = ["membership_status", "sector", "profile_visibility", "country"]
+    list_select_related = ["person", "organisation"]
+    search_fields = ["name", "person__email", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    filter_horizontal = ["languages", "topics"]
+    date_hierarchy = "joined_on"
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "person", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["person"]
+    search_fields = ["person__email", "name", "prefix"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]

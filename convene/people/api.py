@@ -1,0 +1,93 @@
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from . import queries
+from .models import Organisation
+
+router = Router(tags=["people"])
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    sector: str
+    country: str
+    website: str
+
+    @staticmethod
+    def resolve_country(obj) -> str:
+        return obj.country.code if obj.country else ""
+
+
+class MemberOut(Schema):
+    id: int = Field(..., alias="person_id")
+    name: str
+    email: str | None = Field(None, description="Only when the member lets the caller see it.")
+    country: str
+    organisation: str | None
+    job_title: str
+    sector: str
+    languages: list[str]
+    topics: list[str]
+    bio: str
+    joined_on: date | None
+
+    @staticmethod
+    def resolve_country(obj) -> str:
+        return obj.country.code if obj.country else ""
+
+    @staticmethod
+    def resolve_organisation(obj) -> str | None:
+        return obj.organisation.name if obj.organisation_id else None
+
+    @staticmethod
+    def resolve_languages(obj) -> list[str]:
+        return [language.code for language in obj.languages.all()]
+
+    @staticmethod
+    def resolve_topics(obj) -> list[str]:
+        return [topic.slug for topic in obj.topics.all()]
+
+    @staticmethod
+    def resolve_email(obj, context) -> str | None:
+        viewer = context["request"].user
+        return obj.person.email if queries.email_visible(viewer=viewer, profile=obj) else None
+
+
+class MemberFilters(FilterSchema):
+    q: str = Field("", max_length=100, description="Words in the name, organisation, position or topics.")
+    country: str = Field("", max_length=2, description="ISO 3166 alpha-2 country code.")
+    sector: str = Field("", max_length=32)
+    language: str = Field("", max_length=10, description="Language code, e.g. fr.")
+    topic: str = Field("", max_length=120, description="Topic slug.")
+
+
+@router.get("members", response=list[MemberOut], summary="Search the member directory")
+@paginate(PageNumberPagination, page_size=50)
+def list_members(request, filters: Query[MemberFilters]):
+    """Active members the caller may see, under each profile's privacy choices."""
+    data = filters.model_dump()
+    return queries.directory_search(viewer=request.user, filters=queries.DirectoryFilters(**data))
+
+
+@router.get("members/{person_id}", response=MemberOut, summary="One member")
+def get_member(request, person_id: int):
+    return queries.profile_for_viewer(viewer=request.user, person_id=person_id)
+
+
+@router.get("organisations", response=list[OrganisationOut], summary="List organisations")
+@paginate(PageNumberPagination, page_size=100)
+def list_organisations(request, q: str = Field("", max_length=100)):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return queries.organisations_with_counts(q=q)
+
+
+@router.get("organisations/{organisation_id}", response=OrganisationOut, summary="One organisation")
+def get_organisation(request, organisation_id: int):
+    return get_object_or_404(Organisation, pk=organisation_id)
+

@@ -1,0 +1,106 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import LazyTypedChoiceField
+
+from convene.core.timezones import time_zone_choices
+
+from .models import Language, Organisation, Profile, Topic
+
+
+class ProfileForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.only("id", "name"),
+        required=False,
+        label=_("Organisation"),
+        help_text=_("Not in the list? Write it below and the secretariat will add it."),
+    )
+    new_organisation = forms.CharField(
+        label=_("Other organisation"), max_length=200, required=False
+    )
+    languages = forms.ModelMultipleChoiceField(
+        queryset=Language.objects.all(),
+        required=False,
+        label=_("Languages you work in"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        label=_("Expertise topics"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    language = forms.ChoiceField(label=_("Language of this site"), choices=settings.LANGUAGES)
+
+    class Meta:
+        model = Profile
+        fields = [
+            "name",
+            "country",
+            "organisation",
+            "job_title",
+            "sector",
+            "languages",
+            "topics",
+            "bio",
+            "profile_visibility",
+            "email_visibility",
+        ]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+            "profile_visibility": forms.RadioSelect,
+            "email_visibility": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        self.fields["country"].required = True
+        self.fields["sector"].required = True
+        self.fields["time_zone"].initial = person.time_zone or "UTC"
+        self.fields["language"].initial = person.language or settings.LANGUAGE_CODE
+
+    def clean(self):
+        cleaned = super().clean()
+        new_name = " ".join((cleaned.get("new_organisation") or "").split())
+        if new_name and not cleaned.get("organisation"):
+            existing = Organisation.objects.filter(name__iexact=new_name).first()
+            cleaned["organisation"] = existing or Organisation(name=new_name)
+        return cleaned
+
+
+class DirectorySearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, organisation or expertise"), required=False, max_length=100)
+    country = LazyTypedChoiceField(label=_("Country"), required=False, choices=())
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=())
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=())
+    topic = forms.ChoiceField(label=_("Topic"), required=False, choices=())
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = [("", _("Any"))]
+        self.fields["country"].choices = everyone + choices["countries"]
+        self.fields["sector"].choices = everyone + choices["sectors"]
+        self.fields["language"].choices = everyone + choices["languages"]
+        self.fields["topic"].choices = everyone + choices["topics"]
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "sector", "country", "website"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Organisation.objects.filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("An organisation with this name already exists."))
+        return name
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("What the token is for"), max_length=100)
+

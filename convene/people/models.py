@@ -1,0 +1,271 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+
+class Sector(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    NGO = "ngo", _("NGO")
+    ACADEMIC = "academic", _("Academic")
+    DONOR = "donor", _("Donor")
+    PROFESSIONAL_ASSOCIATION = "professional_association", _("Professional association")
+    COMMUNITY_PRACTITIONER = "community_practitioner", _("Community practitioner")
+    UN_AGENCY = "un_agency", _("UN agency")
+    FAITH_BASED = "faith_based", _("Faith-based")
+    OTHER = "other", _("Other")
+
+
+class PersonManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("A person needs an e-mail address")
+        person = self.model(email=self.normalize_email(email).lower(), **extra)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """An account. Everything a person shows to others lives on their Profile."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("back-office access"), default=False, help_text=_("May log in to the Django admin.")
+    )
+    date_joined = models.DateTimeField(_("account created"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [models.UniqueConstraint(Lower("email"), name="person_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        return (profile.name if profile and profile.name else "") or self.email.split("@")[0]
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, blank=True)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="organisation_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """An area of expertise members name and groups work on."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Language(models.Model):
+    """A language a member speaks or a group works in (ISO 639 code)."""
+
+    code = models.CharField(max_length=10, primary_key=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        # Django's catalogues translate the names of the languages it knows.
+        return gettext(self.name)
+
+
+class ProfileVisibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone, including the public")
+    MEMBERS = "members", _("Members of the network")
+    NOBODY = "nobody", _("Nobody but the secretariat")
+
+
+class EmailVisibility(models.TextChoices):
+    MEMBERS = "members", _("Members of the network")
+    NOBODY = "nobody", _("Nobody but the secretariat")
+
+
+class MembershipStatus(models.TextChoices):
+    NONE = "none", _("Not yet applied")
+    PENDING = "pending", _("Waiting for approval")
+    ACTIVE = "active", _("Member")
+    DECLINED = "declined", _("Declined")
+    LEFT = "left", _("Left the network")
+
+
+class ProfileQuerySet(models.QuerySet):
+    def members(self):
+        return self.filter(membership_status=MembershipStatus.ACTIVE, person__is_active=True)
+
+    def visible_to(self, viewer):
+        """Profiles whose owner lets this viewer see them (the rule lives here, once)."""
+        from convene.core.rules import is_secretariat
+
+        if viewer is not None and viewer.is_authenticated and is_secretariat(viewer):
+            return self
+        if viewer is not None and viewer.is_authenticated and is_member(viewer):
+            return self.filter(
+                models.Q(profile_visibility__in=[ProfileVisibility.PUBLIC, ProfileVisibility.MEMBERS])
+                | models.Q(person=viewer)
+            )
+        return self.filter(profile_visibility=ProfileVisibility.PUBLIC)
+
+
+class Profile(models.Model):
+    """What a person shows the network, and their place in it (network membership)."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, primary_key=True, related_name="profile")
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    country = CountryField(_("country"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="profiles",
+    )
+    job_title = models.CharField(_("position"), max_length=150, blank=True)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, blank=True)
+    languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("expertise topics"), blank=True)
+    bio = models.TextField(_("short bio"), max_length=2000, blank=True)
+    profile_visibility = models.CharField(
+        _("who sees my profile"),
+        max_length=16,
+        choices=ProfileVisibility.choices,
+        default=ProfileVisibility.MEMBERS,
+    )
+    email_visibility = models.CharField(
+        _("who sees my e-mail address"),
+        max_length=16,
+        choices=EmailVisibility.choices,
+        default=EmailVisibility.NOBODY,
+    )
+    membership_status = models.CharField(
+        _("membership"), max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.NONE
+    )
+    joined_on = models.DateField(_("joined the network"), null=True, blank=True)
+    left_on = models.DateField(_("left the network"), null=True, blank=True)
+    # Lower-cased name, organisation, position and topics: what directory search matches against,
+    # kept in one column so a search is one indexed scan (services.profile_refresh_search_text).
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProfileQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        indexes = [
+            models.Index(fields=["membership_status", "name"], name="profile_status_name"),
+            models.Index(fields=["country"], name="profile_country"),
+            models.Index(fields=["sector"], name="profile_sector"),
+            models.Index(fields=["joined_on"], name="profile_joined_on"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.person.email
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.name and self.country and self.sector)
+
+
+def is_member(person) -> bool:
+    """Whether a logged-in person is an active member of the network (cached on the instance)."""
+    if not person or not person.is_authenticated:
+        return False
+    cached = getattr(person, "_convene_is_member", None)
+    if cached is None:
+        status = (
+            Profile.objects.filter(person_id=person.pk).values_list("membership_status", flat=True).first()
+        )
+        cached = status == MembershipStatus.ACTIVE and person.is_active
+        person._convene_is_member = cached
+    return cached
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API; only its hash is stored."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return "cvn_" + secrets.token_urlsafe(32)

@@ -1,0 +1,216 @@
+"""Every write about people, profiles, organisations and tokens (STYLE §1: one door for a write)."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from convene.core.rules import ensure
+
+from .models import (
+    ApiToken,
+    Language,
+    MembershipStatus,
+    Organisation,
+    Person,
+    Profile,
+    Topic,
+)
+
+PROFILE_FIELDS = {
+    "name",
+    "country",
+    "organisation",
+    "job_title",
+    "sector",
+    "bio",
+    "profile_visibility",
+    "email_visibility",
+}
+
+
+def search_text_for(*, name: str, email: str, organisation: str, job_title: str, topics: Iterable[str]) -> str:
+    parts = [name, organisation, job_title, *topics]
+    return " ".join(p.strip().lower() for p in parts if p and p.strip())
+
+
+def profile_refresh_search_text(*, profile: Profile) -> None:
+    topics = list(profile.topics.values_list("name", flat=True))
+    profile.search_text = search_text_for(
+        name=profile.name,
+        email=profile.person.email,
+        organisation=profile.organisation.name if profile.organisation_id else "",
+        job_title=profile.job_title,
+        topics=topics,
+    )
+    Profile.objects.filter(pk=profile.pk).update(search_text=profile.search_text)
+
+
+def profile_ensure(*, person: Person) -> Profile:
+    profile, _created = Profile.objects.get_or_create(person=person)
+    return profile
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    person: Person,
+    acting: Person,
+    languages: Iterable[Language] | None = None,
+    topics: Iterable[Topic] | None = None,
+    time_zone: str | None = None,
+    language: str | None = None,
+    **fields,
+) -> Profile:
+    """Change a profile; the first time it is complete, the person applies to join the network."""
+    ensure(acting, "people.edit_profile", person)
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown profile fields: {sorted(unknown)}")
+    profile = Profile.objects.select_for_update().select_related("organisation").get(
+        pk=profile_ensure(person=person).pk
+    )
+    for field, value in fields.items():
+        setattr(profile, field, value)
+    profile.save()
+    if languages is not None:
+        profile.languages.set(languages)
+    if topics is not None:
+        profile.topics.set(topics)
+    person_fields = []
+    if time_zone is not None and time_zone != person.time_zone:
+        person.time_zone = time_zone
+        person_fields.append("time_zone")
+    if language is not None and language != person.language:
+        person.language = language
+        person_fields.append("language")
+    if person_fields:
+        person.save(update_fields=person_fields)
+    profile_refresh_search_text(profile=profile)
+    if profile.membership_status == MembershipStatus.NONE and profile.is_complete:
+        membership_apply(person=person)
+        profile.refresh_from_db(fields=["membership_status", "joined_on"])
+    return profile
+
+
+@transaction.atomic
+def membership_apply(*, person: Person) -> Profile:
+    """A person with a complete profile asks to join: at once, or after approval (a setting)."""
+    profile = Profile.objects.select_for_update().get(person=person)
+    if profile.membership_status in (MembershipStatus.ACTIVE, MembershipStatus.PENDING):
+        return profile
+    if settings.CONVENE_MEMBERSHIP_APPROVAL:
+        profile.membership_status = MembershipStatus.PENDING
+        profile.save(update_fields=["membership_status", "updated_at"])
+        return profile
+    profile.membership_status = MembershipStatus.ACTIVE
+    profile.joined_on = timezone.localdate()
+    profile.left_on = None
+    profile.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
+    person._convene_is_member = True
+    return profile
+
+
+@transaction.atomic
+def membership_approve(*, person: Person, acting: Person) -> Profile:
+    ensure(acting, "people.approve_members")
+    profile = Profile.objects.select_for_update().get(person=person)
+    if profile.membership_status == MembershipStatus.ACTIVE:
+        return profile
+    profile.membership_status = MembershipStatus.ACTIVE
+    profile.joined_on = timezone.localdate()
+    profile.left_on = None
+    profile.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
+    from .tasks import send_membership_decision
+
+    transaction.on_commit(lambda: send_membership_decision(person.pk, "approved"))
+    return profile
+
+
+@transaction.atomic
+def membership_decline(*, person: Person, acting: Person) -> Profile:
+    ensure(acting, "people.approve_members")
+    profile = Profile.objects.select_for_update().get(person=person)
+    if profile.membership_status != MembershipStatus.PENDING:
+        return profile
+    profile.membership_status = MembershipStatus.DECLINED
+    profile.save(update_fields=["membership_status", "updated_at"])
+    from .tasks import send_membership_decision
+
+    transaction.on_commit(lambda: send_membership_decision(person.pk, "declined"))
+    return profile
+
+
+@transaction.atomic
+def membership_leave(*, person: Person, acting: Person, on: date | None = None) -> Profile:
+    ensure(acting, "people.edit_profile", person)
+    profile = Profile.objects.select_for_update().get(person=person)
+    profile.membership_status = MembershipStatus.LEFT
+    profile.left_on = on or timezone.localdate()
+    profile.save(update_fields=["membership_status", "left_on", "updated_at"])
+    return profile
+
+
+def person_set_language(*, person: Person, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unsupported language {language!r}")
+    if person.language != language:
+        person.language = language
+        person.save(update_fields=["language"])
+
+
+@transaction.atomic
+def organisation_save(*, acting: Person, organisation: Organisation | None = None, **fields) -> Organisation:
+    """Create an organisation, or change one; search text of its people follows a new name."""
+    ensure(acting, "people.manage_organisations")
+    renamed = False
+    if organisation is None:
+        organisation = Organisation(**fields)
+    else:
+        renamed = "name" in fields and fields["name"] != organisation.name
+        for field, value in fields.items():
+            setattr(organisation, field, value)
+    organisation.full_clean()
+    organisation.save()
+    if renamed:
+        for profile in organisation.profiles.select_related("person", "organisation"):
+            profile_refresh_search_text(profile=profile)
+    return organisation
+
+
+def topic_get_or_create(*, name: str) -> Topic:
+    name = " ".join(name.split())
+    topic = Topic.objects.filter(name__iexact=name).first()
+    if topic:
+        return topic
+    base = slugify(name)[:100] or "topic"
+    slug, n = base, 2
+    while Topic.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return Topic.objects.create(name=name, slug=slug)
+
+
+def api_token_create(*, person: Person, name: str) -> tuple[ApiToken, str]:
+    """Return the token and its key; the key is shown once and only its hash is kept."""
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(
+        person=person, name=name.strip() or "API", prefix=key[:12], key_hash=ApiToken.hash_key(key)
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken, acting: Person) -> None:
+    ensure(acting, "people.edit_profile", token.person)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def organisation_propose(*, name: str, acting: Person) -> Organisation:
+    """A member names an organisation that is not yet in the list; the secretariat may edit it later."""
+    name = " ".join(name.split())
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    return existing or Organisation.objects.create(name=name)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("figures/", views.figures, name="figures"),
+    path("members/", views.directory, name="directory"),
+    path("members/<int:person_id>/", views.profile_detail, name="profile_detail"),
+    path("members/export.<str:fmt>", views.directory_export, name="directory_export"),
+    path("profile/", views.profile_edit, name="profile_edit"),
+    path("profile/tokens/", views.api_tokens, name="api_tokens"),
+    path("profile/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("manage/members/pending/", views.pending_members, name="pending_members"),
+    path("manage/members/<int:person_id>/decide/", views.membership_decide, name="membership_decide"),
+    path("manage/organisations/", views.organisation_list, name="organisation_list"),
+    path("manage/organisations/new/", views.organisation_edit, name="organisation_create"),
+    path("manage/organisations/<int:organisation_id>/", views.organisation_edit, name="organisation_edit"),
+]
