@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -269,3 +270,46 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "cvn_" + secrets.token_urlsafe(32)
+
+
+class MemberImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded, not yet imported")
+    COMMITTED = "committed", _("Imported")
+
+
+class MemberImport(models.Model):
+    """A member list the secretariat uploaded: its parsed rows, the column mapping and the outcome.
+
+    The rows are kept as JSON rather than the file itself, so the preview and the commit read exactly
+    what was checked at upload and no uploaded file lingers on disk (imports.parse_upload).
+    """
+
+    created_by = models.ForeignKey(
+        Person, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="member_imports"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=255)
+    headers = models.JSONField(default=list)
+    # [file row number, [cell, cell, …]] for every non-blank data row.
+    rows = models.JSONField(default=list)
+    # Convene field name → index of the file column (absent when the file has no such column).
+    mapping = models.JSONField(default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MemberImportStatus.choices, default=MemberImportStatus.UPLOADED
+    )
+    committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    created_count = models.PositiveIntegerField(_("new members"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)

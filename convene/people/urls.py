@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "people"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("manage/organisations/", views.organisation_list, name="organisation_list"),
     path("manage/organisations/new/", views.organisation_edit, name="organisation_create"),
     path("manage/organisations/<int:organisation_id>/", views.organisation_edit, name="organisation_edit"),
+    # Member import (import_views.py)
+    path("manage/import/", import_views.import_upload, name="import_upload"),
+    path("manage/import/<int:import_id>/", import_views.import_preview, name="import_preview"),
+    path("manage/import/<int:import_id>/columns/", import_views.import_mapping, name="import_mapping"),
+    path("manage/import/<int:import_id>/commit/", import_views.import_commit, name="import_commit"),
 ]
