@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,11 +6,14 @@ from convene.core.api import api
 
 admin.site.site_header = "Convene back office"
 admin.site.site_title = "Convene"
+# The back office logs in through allauth, so two-factor authentication and lockouts apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("convene.core.urls")),
     path("", include("convene.people.urls")),
     path("", include("convene.governance.urls")),
+    path("", include("convene.groups.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -57,6 +57,9 @@ def term_end(*, term: Term, acting: Person, ends_on: date | None = None) -> Term
     ends_on = ends_on or timezone.localdate()
     if ends_on < term.starts_on:
         raise ValidationError(_("A term cannot end before it starts."))
+    if term.ends_on is not None and term.ends_on < ends_on:
+        # Ending a past term "today" would lengthen it and hand the role back for the time in between.
+        raise ValidationError(_("This term has already ended."))
     term.ends_on = ends_on
     term.save(update_fields=["ends_on"])
     return term

@@ -81,7 +81,7 @@ def get_member(request, person_id: int):
 
 @router.get("organisations", response=list[OrganisationOut], summary="List organisations")
 @paginate(PageNumberPagination, page_size=100)
-def list_organisations(request, q: str = Field("", max_length=100)):
+def list_organisations(request, q: str = Query("", max_length=100, description="Words in the name.")):
     if not request.user.is_authenticated:
         raise PermissionDenied
     return queries.organisations_with_counts(q=q)

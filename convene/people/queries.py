@@ -10,7 +10,16 @@ from django_countries import countries
 
 from convene.core.rules import is_secretariat
 
-from .models import EmailVisibility, Language, MembershipStatus, Organisation, Profile, Sector, Topic, is_member
+from .models import (
+    EmailVisibility,
+    Language,
+    MembershipStatus,
+    Organisation,
+    Profile,
+    Sector,
+    Topic,
+    is_member,
+)
 
 
 @dataclass(frozen=True)
@@ -50,18 +59,21 @@ def directory_search(*, viewer, filters: DirectoryFilters) -> QuerySet[Profile]:
 
 def profile_for_viewer(*, viewer, person_id: int) -> Profile:
     """One profile, or 404 when it does not exist or its owner does not let the viewer see it."""
+    is_own = viewer is not None and viewer.is_authenticated and viewer.pk == person_id
+    # An applicant is not yet a member, so visible_to() alone would hide their own profile from them.
+    profiles = Profile.objects.all() if is_own else Profile.objects.visible_to(viewer)
     profile = (
-        Profile.objects.visible_to(viewer)
-        .select_related("person", "organisation")
+        profiles.select_related("person", "organisation")
         .prefetch_related("languages", "topics")
         .filter(person_id=person_id)
         .first()
     )
     if profile is None:
         raise Http404
-    if profile.membership_status != MembershipStatus.ACTIVE and not (
-        is_secretariat(viewer) or viewer.pk == profile.person_id
-    ):
+    # Like the directory (ProfileQuerySet.members): only active members of active accounts, except
+    # for the secretariat and the owner.
+    listed = profile.membership_status == MembershipStatus.ACTIVE and profile.person.is_active
+    if not (listed or is_own or is_secretariat(viewer)):
         raise Http404
     return profile
 

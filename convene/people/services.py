@@ -70,7 +70,7 @@ def profile_update(
     unknown = set(fields) - PROFILE_FIELDS
     if unknown:
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
-    profile = Profile.objects.select_for_update().select_related("organisation").get(
+    profile = Profile.objects.select_for_update(of=("self",)).select_related("organisation").get(
         pk=profile_ensure(person=person).pk
     )
     for field, value in fields.items():
@@ -170,7 +170,9 @@ def organisation_save(*, acting: Person, organisation: Organisation | None = Non
     if organisation is None:
         organisation = Organisation(**fields)
     else:
-        renamed = "name" in fields and fields["name"] != organisation.name
+        # Compare with the stored name: a ModelForm has already copied the new one onto the object.
+        stored_name = Organisation.objects.filter(pk=organisation.pk).values_list("name", flat=True).first()
+        renamed = "name" in fields and fields["name"] != stored_name
         for field, value in fields.items():
             setattr(organisation, field, value)
     organisation.full_clean()

@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -181,7 +181,7 @@ def directory_export(request, fmt: str):
         return xlsx_response(filename="convene-directory", sheet=_("Directory"), headers=headers, rows=rows)
     if fmt == "csv":
         return csv_response(filename="convene-directory", headers=headers, rows=rows)
-    raise PermissionDenied
+    raise Http404
 
 
 @require_GET
