@@ -28,8 +28,8 @@ def bar_line_chart(
     line: Sequence[float] | None = None,
     bar_label: str = "",
     line_label: str = "",
-    width: int = 640,
-    height: int = 260,
+    width: int = 480,
+    height: int = 240,
 ) -> SafeString:
     """Bars (e.g. joined per year) with an optional line on its own scale (e.g. members in all)."""
     left, right, top, bottom = 48, 48 if line else 12, 16, 40
@@ -66,14 +66,19 @@ def bar_line_chart(
             f"{left + i * slot + slot / 2:.1f},{top + plot_h - plot_h * v / line_max:.1f}" for i, v in enumerate(line)
         )
         parts.append(f'<polyline class="line" points="{points}"><title>{escape(line_label)}</title></polyline>')
+        for i, v in enumerate(line):  # a dot per point, so one year of data still shows
+            parts.append(
+                f'<circle class="dot" cx="{left + i * slot + slot / 2:.1f}" cy="{top + plot_h - plot_h * v / line_max:.1f}" r="4">'
+                f"<title>{escape(str(labels[i]))}: {escape(line_label)} {_fmt(v)}</title></circle>"
+            )
     legend_y = height - 6
     parts.append(f'<rect class="bar" x="{left}" y="{legend_y - 10}" width="12" height="10"/>')
     parts.append(f'<text x="{left + 16}" y="{legend_y}">{escape(bar_label)}</text>')
     if line:
         parts.append(
-            f'<line class="line" x1="{left + 200}" y1="{legend_y - 5}" x2="{left + 220}" y2="{legend_y - 5}"/>'
+            f'<line class="line" x1="{left + 170}" y1="{legend_y - 5}" x2="{left + 190}" y2="{legend_y - 5}"/>'
         )
-        parts.append(f'<text x="{left + 226}" y="{legend_y}">{escape(line_label)}</text>')
+        parts.append(f'<text x="{left + 196}" y="{legend_y}">{escape(line_label)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
 

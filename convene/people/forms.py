@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import LazyTypedChoiceField
@@ -22,7 +23,7 @@ class ProfileForm(forms.ModelForm):
         queryset=Language.objects.all(),
         required=False,
         label=_("Languages you work in"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.all(),
@@ -53,8 +54,15 @@ class ProfileForm(forms.ModelForm):
             "email_visibility": forms.RadioSelect,
         }
 
+    field_order = ["name", "country", "organisation", "new_organisation", "job_title", "sector", "bio"]
+
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
+        # The person's own languages first, so that what they chose stays in view in a long list.
+        chosen = list(self.instance.languages.values_list("code", flat=True)) if self.instance.pk else []
+        self.fields["languages"].queryset = Language.objects.annotate(
+            chosen=Case(When(code__in=chosen, then=Value(0)), default=Value(1), output_field=IntegerField())
+        ).order_by("chosen", "name")
         self.fields["name"].required = True
         self.fields["country"].required = True
         self.fields["sector"].required = True
