@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "convene.core",
     "convene.people",
     "convene.governance",
+    "convene.groups",
 ]
 
 MIDDLEWARE = [
@@ -186,8 +187,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "convene.people.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_REDIRECT_URL = "people:profile_edit"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Convene] "
+# allauth's own limits and django-axes work together (AccountAdapter.pre_authenticate asks axes
+# first): axes locks an account+address after AXES_FAILURE_LIMIT failures and shows the lockout
+# page; allauth's per-address limit stops one address from spraying passwords over many accounts,
+# and its per-account limit is looser than axes' so that it only bites when axes is switched off.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "20/m/ip,10/15m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
@@ -200,10 +205,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "convene.people.adapters.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Rendered inside base.html, translatable, with status 429 (axes' default).
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# Behind n reverse proxies, the client's address is the n-th from the right in X-Forwarded-For.
+# allauth's rate limits and axes (through allauth's adapter) read it the same way; 0 on a laptop
+# or without a proxy: REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("CONVENE_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "convene.people.adapters.client_ip"
 
 # Whether a confirmed sign-up becomes a member at once or waits for the secretariat.
 CONVENE_MEMBERSHIP_APPROVAL = env_bool("CONVENE_MEMBERSHIP_APPROVAL", False)
 CONVENE_NETWORK_NAME = os.environ.get("CONVENE_NETWORK_NAME", "Convene demo network")
+# Where links in e-mails point to.
+CONVENE_BASE_URL = os.environ.get("CONVENE_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

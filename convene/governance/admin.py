@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Term
+from .models import Decision, Term
 
 
 @admin.register(Term)
@@ -12,3 +12,13 @@ class TermAdmin(SimpleHistoryAdmin):
     search_fields = ["person__email", "person__profile__name"]
     autocomplete_fields = ["person"]
     date_hierarchy = "starts_on"
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["decided_on", "title", "outcome", "effect", "group", "recorded_by", "on_behalf"]
+    list_filter = ["outcome", "effect", "on_behalf"]
+    list_select_related = ["group", "recorded_by__profile"]
+    search_fields = ["title", "text", "group__name"]
+    autocomplete_fields = ["group", "recorded_by"]
+    date_hierarchy = "decided_on"

@@ -54,3 +54,52 @@ class Term(models.Model):
     def is_current(self) -> bool:
         today = timezone.localdate()
         return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    DECLINED = "declined", _("Declined")
+    NOTED = "noted", _("Noted")
+
+
+class DecisionEffect(models.TextChoices):
+    GROUP_LAUNCHED = "group_launched", _("Group launched")
+    GROUP_CHANGES_REQUESTED = "group_changes_requested", _("Changes asked for a proposed group")
+    GROUP_DECLINED = "group_declined", _("Proposed group declined")
+    COCHAIRS_APPOINTED = "cochairs_appointed", _("Co-chairs appointed")
+    GROUP_CLOSED = "group_closed", _("Group closed")
+    OTHER = "other", _("Other")
+
+
+class Decision(models.Model):
+    """An entry in the decision log: what the steering committee decided, when, and with what effect.
+
+    When the secretariat records a decision on the committee's behalf, ``on_behalf`` says so.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text of the decision"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=24, choices=DecisionOutcome.choices)
+    effect = models.CharField(_("effect"), max_length=32, choices=DecisionEffect.choices)
+    decided_on = models.DateField(_("decided on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_decisions"
+    )
+    on_behalf = models.BooleanField(
+        _("recorded by the secretariat on the committee's behalf"), default=False
+    )
+    group = models.ForeignKey(
+        "groups.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decided_on}: {self.title}"

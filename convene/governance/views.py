@@ -66,3 +66,21 @@ def term_end(request, term_id: int):
     else:
         messages.success(request, _("The term has ended."))
     return redirect("governance:roles")
+
+
+@login_required
+@require_GET
+def decisions(request):
+    """The decision log: what the steering committee decided, when, and with what effect."""
+    ensure(request.user, "governance.view_roles")
+    from convene.groups.models import Group
+    from convene.groups.queries import decision_log
+
+    decisions = list(decision_log())
+    # A decision about a proposal the viewer may not open is listed without a link to it.
+    linkable = set(
+        Group.objects.visible_to(request.user)
+        .filter(pk__in={d.group_id for d in decisions if d.group_id})
+        .values_list("pk", flat=True)
+    )
+    return render(request, "governance/decisions.html", {"decisions": decisions, "linkable": linkable})

@@ -1,0 +1,253 @@
+"""Forms for a group's life and governance: they read and check input, the services decide."""
+
+import re
+
+from django import forms
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from convene.governance.models import DecisionOutcome
+from convene.people.models import Language, Person, Profile, Sector, Topic
+
+from .models import GroupKind, GroupStatus, JoinPolicy, MeetingForm, MeetingFrequency, Visibility
+
+MAX_SUGGESTED_COCHAIRS = 4
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _members_by_email(emails: list[str]) -> dict[str, Person]:
+    """{lower-cased e-mail: person} for the active members of the network among ``emails`` (one query)."""
+    profiles = Profile.objects.members().filter(person__email__in=emails).select_related("person")
+    return {profile.person.email.lower(): profile.person for profile in profiles}
+
+
+def _not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("A decision cannot be dated in the future."))
+    return value
+
+
+class GroupSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or purpose"), required=False, max_length=100)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    language = forms.ChoiceField(label=_("Working language"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, show_proposals: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("Any"))]
+        self.fields["topic"].choices = any_ + list(Topic.objects.values_list("slug", "name"))
+        self.fields["kind"].choices = any_ + list(GroupKind.objects.values_list("slug", "name"))
+        self.fields["language"].choices = any_ + [
+            (language.code, str(language))
+            for language in Language.objects.filter(group__isnull=False).distinct()
+        ]
+        statuses = [
+            ("", _("Current")),
+            (GroupStatus.LAUNCHED, GroupStatus.LAUNCHED.label),
+            (GroupStatus.ACTIVE, GroupStatus.ACTIVE.label),
+            (GroupStatus.CLOSING, GroupStatus.CLOSING.label),
+            (GroupStatus.CLOSED, GroupStatus.CLOSED.label),
+        ]
+        if show_proposals:
+            statuses.append(("proposals", _("Proposals")))
+        self.fields["status"].choices = statuses
+
+
+class EmailListField(forms.CharField):
+    """E-mail addresses of network members, separated by commas, spaces or new lines."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def clean(self, value):
+        value = super().clean(value)
+        emails = [e.lower() for e in re.split(r"[\s,;]+", value or "") if e]
+        emails = list(dict.fromkeys(emails))
+        if len(emails) > MAX_SUGGESTED_COCHAIRS:
+            raise forms.ValidationError(_("Suggest at most %(n)s people.") % {"n": MAX_SUGGESTED_COCHAIRS})
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(
+                    _("“%(email)s” is not an e-mail address.") % {"email": email}
+                ) from error
+        found = _members_by_email(emails) if emails else {}
+        unknown = [email for email in emails if email not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("No member of the network has this e-mail address: %(emails)s.")
+                % {"emails": ", ".join(unknown)}
+            )
+        return [found[email] for email in emails]
+
+
+class ProposalForm(forms.Form):
+    kind = forms.ModelChoiceField(
+        label=_("Kind of group"), queryset=GroupKind.objects.all(), empty_label=None
+    )
+    name = forms.CharField(label=_("Name"), max_length=160)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.CharField(
+        label=_("Purpose and mandate"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the group will gather, recommend or deliver for the network."),
+    )
+    why_now = forms.CharField(label=_("Why now"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    suggested_cochairs = EmailListField(
+        label=_("Suggested co-chairs"),
+        required=False,
+        help_text=_(
+            "E-mail addresses of network members, separated by commas. The steering committee appoints."
+        ),
+    )
+
+    @classmethod
+    def initial_for(cls, group) -> dict:
+        return {
+            "kind": group.kind_id,
+            "name": group.name,
+            "topics": list(group.topics.all()),
+            "purpose": group.purpose,
+            "why_now": group.why_now,
+            "suggested_cochairs": ", ".join(p.email for p in group.suggested_cochairs.all()),
+        }
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (DecisionOutcome.APPROVED, _("Approve: launch the group")),
+            (DecisionOutcome.CHANGES_REQUESTED, _("Ask the proposer for changes")),
+            (DecisionOutcome.DECLINED, _("Decline")),
+        ],
+    )
+    text = forms.CharField(
+        label=_("Text of the decision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say what the committee decided, and what should change if you ask for changes."),
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_WIDGET, validators=[_not_in_future])
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("outcome") in (DecisionOutcome.CHANGES_REQUESTED, DecisionOutcome.DECLINED)
+            and not (cleaned.get("text") or "").strip()
+        ):
+            self.add_error("text", _("Tell the proposer why."))
+        return cleaned
+
+
+class CochairForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the new co-chair"))
+    replaces = forms.ChoiceField(label=_("In place of"), required=False)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_WIDGET, validators=[_not_in_future])
+    text = forms.CharField(
+        label=_("Text of the decision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, current_cochairs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._current = {str(m.person_id): m.person for m in current_cochairs}
+        self.fields["replaces"].choices = [("", _("Nobody (a seat is free)"))] + [
+            (pk, person.display_name) for pk, person in self._current.items()
+        ]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        person = _members_by_email([email]).get(email)
+        if person is None:
+            raise forms.ValidationError(_("No member of the network has this e-mail address."))
+        self.person = person
+        return email
+
+    def clean_replaces(self):
+        value = self.cleaned_data.get("replaces")
+        return self._current.get(value) if value else None
+
+
+def _country_choices():
+    return list(countries)
+
+
+class CharterForm(forms.Form):
+    working_language = forms.ModelChoiceField(
+        label=_("Working language"), queryset=Language.objects.all(), required=False
+    )
+    meeting_frequency = forms.ChoiceField(
+        label=_("Meets"), choices=[("", "—"), *MeetingFrequency.choices], required=False
+    )
+    meeting_form = forms.ChoiceField(
+        label=_("Meeting form"), choices=[("", "—"), *MeetingForm.choices], required=False
+    )
+    join_policy = forms.ChoiceField(
+        label=_("Who can join"), choices=JoinPolicy.choices, widget=forms.RadioSelect
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who sees the group"), choices=Visibility.choices, widget=forms.RadioSelect
+    )
+    max_size = forms.IntegerField(
+        label=_("Largest size for workable meetings"),
+        required=False,
+        min_value=2,
+        max_value=10_000,
+        help_text=_(
+            "Leave empty for no limit. Above it, the group page warns that meetings get hard to run."
+        ),
+    )
+    required_sectors = forms.MultipleChoiceField(
+        label=_("Sectors that must be at the table"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    required_countries = forms.MultipleChoiceField(
+        label=_("Countries that must be at the table"),
+        choices=_country_choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
+    )
+    strategic_objectives = forms.CharField(
+        label=_("Strategic objectives"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    FIELDS = (
+        "working_language",
+        "meeting_frequency",
+        "meeting_form",
+        "join_policy",
+        "visibility",
+        "max_size",
+        "required_sectors",
+        "required_countries",
+        "strategic_objectives",
+    )
+
+    @classmethod
+    def initial_for(cls, group) -> dict:
+        return {name: getattr(group, name) for name in cls.FIELDS}
+
+
+class CloseForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text of the decision"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why the group closes, and where its products and records can be found."),
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_WIDGET, validators=[_not_in_future])
+
+
+class WorkplanReceivedForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("Received on"), required=False, widget=DATE_WIDGET, validators=[_not_in_future]
+    )

@@ -1,0 +1,65 @@
+"""Who may do what in a group (STYLE §5). A person's memberships are read once per request."""
+
+import rules
+
+from convene.core.rules import is_member, is_secretariat, is_steering_committee
+
+
+def _current_roles(person) -> dict[int, str]:
+    """{group_id: role} of the person's active memberships, cached on the person for the request."""
+    if person is None or not person.is_authenticated:
+        return {}
+    cached = getattr(person, "_convene_group_roles", None)
+    if cached is None:
+        from .models import GroupMembership, MembershipStatus
+
+        cached = dict(
+            GroupMembership.objects.filter(person_id=person.pk, status=MembershipStatus.ACTIVE).values_list(
+                "group_id", "role"
+            )
+        )
+        person._convene_group_roles = cached
+    return cached
+
+
+def forget_roles(person) -> None:
+    if person is not None:
+        person.__dict__.pop("_convene_group_roles", None)
+
+
+@rules.predicate
+def is_group_member(person, group) -> bool:
+    return group is not None and group.pk in _current_roles(person)
+
+
+@rules.predicate
+def is_cochair(person, group) -> bool:
+    return group is not None and _current_roles(person).get(group.pk) in ("cochair", "coordinator")
+
+
+@rules.predicate
+def group_is_open(person, group) -> bool:
+    return group is not None and group.is_open
+
+
+@rules.predicate
+def is_proposer(person, group) -> bool:
+    return group is not None and person is not None and person.is_authenticated and group.proposed_by_id == person.pk
+
+
+is_committee_or_secretariat = is_steering_committee | is_secretariat
+
+rules.add_perm("groups.propose", is_member)
+rules.add_perm("groups.decide", is_committee_or_secretariat)
+rules.add_perm("groups.appoint_cochairs", is_committee_or_secretariat)
+rules.add_perm("groups.close", is_committee_or_secretariat)
+rules.add_perm("groups.view_overview", is_committee_or_secretariat)
+rules.add_perm("groups.edit_proposal", is_proposer | is_secretariat)
+rules.add_perm("groups.edit_charter", group_is_open & (is_cochair | is_secretariat))
+rules.add_perm("groups.manage_members", group_is_open & (is_cochair | is_secretariat))
+rules.add_perm("groups.view_members", is_group_member | is_committee_or_secretariat | is_member)
+rules.add_perm("groups.join", group_is_open & is_member)
+rules.add_perm("groups.post", group_is_open & (is_group_member | is_secretariat))
+rules.add_perm("groups.announce", group_is_open & (is_cochair | is_secretariat))
+rules.add_perm("groups.record_activity", group_is_open & is_group_member)
+rules.add_perm("groups.read_threads", is_group_member | is_committee_or_secretariat)

@@ -1,0 +1,342 @@
+"""Background work for groups: thin, idempotent tasks that take ids (STYLE §6).
+
+Post e-mails are owed rows (PostDelivery) written with the post; a task claims a row, sends, and
+marks it sent. A worker killed between claim and mark leaves a claimed row that the sweep retries
+after the lease: at most one extra copy per message in flight, nobody skipped.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from django.core import signing
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from convene.core.mail import absolute_url, send_templated
+from convene.governance.models import Body, Decision, Term
+
+from .models import (
+    CochairTerm,
+    Group,
+    GroupMembership,
+    MembershipStatus,
+    Notify,
+    Post,
+    PostDelivery,
+    Role,
+)
+from .models import DeliveryStatus as DS
+
+log = logging.getLogger("convene.groups")
+LEASE = timedelta(minutes=5)
+UNSUBSCRIBE_SALT = "convene.groups.unsubscribe"
+
+
+def unsubscribe_token(membership_id: int) -> str:
+    return signing.dumps({"m": membership_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_membership_id(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT)["m"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def unsubscribe_url(membership_id: int) -> str:
+    return absolute_url(reverse("groups:unsubscribe", args=[unsubscribe_token(membership_id)]))
+
+
+def _unsubscribe_headers(url: str) -> dict:
+    # RFC 8058 one-click: mail programs POST to the URL; a person following it gets a confirm page.
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _committee_and_secretariat():
+    from convene.people.models import Person
+
+    ids = Term.objects.current().filter(body__in=[Body.STEERING_COMMITTEE, Body.SECRETARIAT]).values("person_id")
+    return Person.objects.filter(pk__in=ids, is_active=True)
+
+
+def _leads(group: Group):
+    return [
+        m.person
+        for m in GroupMembership.objects.filter(
+            group=group, status=MembershipStatus.ACTIVE, role__in=[Role.COCHAIR, Role.COORDINATOR]
+        ).select_related("person__profile")
+    ]
+
+
+def _group_url(group: Group, name: str = "groups:detail") -> str:
+    return absolute_url(reverse(name, args=[group.slug]))
+
+
+# --- One-off notifications -----------------------------------------------------------------------
+
+
+@db_task(retries=3, retry_delay=60)
+def notify_proposal(group_id: int) -> None:
+    group = Group.objects.select_related("proposed_by__profile", "kind").filter(pk=group_id).first()
+    if group is None:
+        return
+    for person in _committee_and_secretariat():
+        send_templated(
+            to=person.email,
+            template="groups/email/proposal",
+            context={"group": group, "person": person, "url": _group_url(group)},
+            language=person.language,
+        )
+
+
+@db_task(retries=3, retry_delay=60)
+def notify_group_decision(decision_id: int) -> None:
+    decision = Decision.objects.select_related("group__proposed_by").filter(pk=decision_id).first()
+    if decision is None or decision.group is None or decision.group.proposed_by is None:
+        return
+    person = decision.group.proposed_by
+    send_templated(
+        to=person.email,
+        template="groups/email/decision",
+        context={"decision": decision, "group": decision.group, "person": person, "url": _group_url(decision.group)},
+        language=person.language,
+    )
+
+
+@db_task(retries=3, retry_delay=60)
+def notify_cochair_appointed(term_id: int) -> None:
+    term = CochairTerm.objects.select_related("group", "person").filter(pk=term_id).first()
+    if term is None:
+        return
+    send_templated(
+        to=term.person.email,
+        template="groups/email/cochair_appointed",
+        context={"term": term, "group": term.group, "person": term.person, "url": _group_url(term.group)},
+        language=term.person.language,
+    )
+
+
+@db_task(retries=3, retry_delay=60)
+def notify_join_request(membership_id: int) -> None:
+    membership = GroupMembership.objects.select_related("group", "person__profile").filter(pk=membership_id).first()
+    if membership is None or membership.status != MembershipStatus.REQUESTED:
+        return
+    for lead in _leads(membership.group):
+        send_templated(
+            to=lead.email,
+            template="groups/email/join_request",
+            context={
+                "membership": membership,
+                "group": membership.group,
+                "person": lead,
+                "url": _group_url(membership.group, "groups:members"),
+            },
+            language=lead.language,
+        )
+
+
+@db_task(retries=3, retry_delay=60)
+def notify_request_answered(membership_id: int) -> None:
+    membership = GroupMembership.objects.select_related("group", "person").filter(pk=membership_id).first()
+    if membership is None:
+        return
+    send_templated(
+        to=membership.person.email,
+        template="groups/email/request_answered",
+        context={"membership": membership, "group": membership.group, "person": membership.person, "url": _group_url(membership.group)},
+        language=membership.person.language,
+    )
+
+
+@db_task(retries=3, retry_delay=60)
+def notify_invitation(membership_id: int) -> None:
+    membership = (
+        GroupMembership.objects.select_related("group", "person", "invited_by__profile").filter(pk=membership_id).first()
+    )
+    if membership is None or membership.status != MembershipStatus.INVITED:
+        return
+    send_templated(
+        to=membership.person.email,
+        template="groups/email/invitation",
+        context={"membership": membership, "group": membership.group, "person": membership.person, "url": _group_url(membership.group)},
+        language=membership.person.language,
+    )
+
+
+# --- Posts ---------------------------------------------------------------------------------------
+
+
+def _claim(delivery_ids) -> list[PostDelivery]:
+    """Claim owed rows: a row another worker holds within its lease is left alone."""
+    now = timezone.now()
+    claimed = []
+    for delivery in PostDelivery.objects.filter(pk__in=list(delivery_ids), status=DS.PENDING):
+        fresh = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE)
+        won = (
+            PostDelivery.objects.filter(fresh, pk=delivery.pk, status=DS.PENDING)
+            .update(claimed_at=now, attempts=delivery.attempts + 1)
+        )
+        if won:
+            claimed.append(delivery)
+    return claimed
+
+
+def _membership_ids(pairs) -> dict[tuple[int, int], int]:
+    """{(group_id, person_id): membership_id} for the current memberships among the pairs."""
+    group_ids = {g for g, _p in pairs}
+    person_ids = {p for _g, p in pairs}
+    return {
+        (group_id, person_id): pk
+        for pk, group_id, person_id in GroupMembership.objects.filter(
+            group_id__in=group_ids, person_id__in=person_ids, status=MembershipStatus.ACTIVE
+        ).values_list("pk", "group_id", "person_id")
+    }
+
+
+@db_task(retries=3, retry_delay=30)
+def deliver_post(post_id: int) -> None:
+    """Send a post to everyone who wants each post by e-mail; digest rows wait for their digest."""
+    post = Post.objects.select_related("thread__group", "author__profile").filter(pk=post_id).first()
+    if post is None:
+        return
+    PostDelivery.objects.filter(post=post, status=DS.PENDING, mode=Notify.NONE).update(status=DS.SKIPPED)
+    ids = PostDelivery.objects.filter(post=post, status=DS.PENDING, mode=Notify.EACH_POST).values_list("pk", flat=True)
+    _send_each(_claim(ids))
+
+
+def _send_each(deliveries: list[PostDelivery]) -> None:
+    if not deliveries:
+        return
+    rows = PostDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).select_related(
+        "person", "post__thread__group", "post__author__profile"
+    )
+    memberships = _membership_ids({(d.post.thread.group_id, d.person_id) for d in rows})
+    for delivery in rows:
+        group = delivery.post.thread.group
+        membership_id = memberships.get((group.pk, delivery.person_id))
+        if membership_id is None:  # left the group since the post was written
+            PostDelivery.objects.filter(pk=delivery.pk).update(status=DS.SKIPPED)
+            continue
+        url = unsubscribe_url(membership_id)
+        try:
+            send_templated(
+                to=delivery.person.email,
+                template="groups/email/post",
+                context={
+                    "post": delivery.post,
+                    "thread": delivery.post.thread,
+                    "group": group,
+                    "person": delivery.person,
+                    "url": absolute_url(reverse("groups:thread", args=[group.slug, delivery.post.thread_id])),
+                    "unsubscribe_url": url,
+                },
+                language=delivery.person.language,
+                headers=_unsubscribe_headers(url),
+            )
+        except Exception:  # a bad address must not hold up the rest; the row shows the failure
+            log.exception("post e-mail to person %s failed", delivery.person_id)
+            status = DS.FAILED if delivery.attempts + 1 >= 5 else DS.PENDING
+            PostDelivery.objects.filter(pk=delivery.pk).update(status=status)
+            continue
+        PostDelivery.objects.filter(pk=delivery.pk).update(status=DS.SENT, sent_at=timezone.now())
+
+
+def send_digests(mode: str) -> int:
+    """One e-mail per person with every pending post of the period, grouped by group and thread."""
+    pending = PostDelivery.objects.filter(status=DS.PENDING, mode=mode).values_list("person_id", flat=True).distinct()
+    sent = 0
+    for person_id in list(pending):
+        ids = PostDelivery.objects.filter(status=DS.PENDING, mode=mode, person_id=person_id).values_list("pk", flat=True)
+        claimed = _claim(ids)
+        if not claimed:
+            continue
+        rows = list(
+            PostDelivery.objects.filter(pk__in=[d.pk for d in claimed])
+            .select_related("person", "post__thread__group", "post__author__profile")
+            .order_by("post__thread__group__name", "post__thread_id", "post__created_at")
+        )
+        person = rows[0].person
+        memberships = _membership_ids({(r.post.thread.group_id, person.pk) for r in rows})
+        by_group: dict[Group, list] = defaultdict(list)
+        for row in rows:
+            by_group[row.post.thread.group].append(row.post)
+        sections = [
+            {
+                "group": group,
+                "posts": posts,
+                "unsubscribe_url": unsubscribe_url(memberships[(group.pk, person.pk)])
+                if (group.pk, person.pk) in memberships
+                else "",
+            }
+            for group, posts in by_group.items()
+        ]
+        first_unsubscribe = next((s["unsubscribe_url"] for s in sections if s["unsubscribe_url"]), "")
+        send_templated(
+            to=person.email,
+            template="groups/email/digest",
+            context={"person": person, "sections": sections, "mode": mode},
+            language=person.language,
+            headers=_unsubscribe_headers(first_unsubscribe) if first_unsubscribe else {},
+        )
+        PostDelivery.objects.filter(pk__in=[r.pk for r in rows]).update(status=DS.SENT, sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+@db_periodic_task(crontab(minute="0", hour="6"))
+def daily_digest() -> None:
+    send_digests(Notify.DAILY)
+
+
+@db_periodic_task(crontab(minute="0", hour="6", day_of_week="1"))
+def weekly_digest() -> None:
+    send_digests(Notify.WEEKLY)
+
+
+def sweep_deliveries() -> int:
+    """Finish what a crashed worker left: each-post rows never claimed, or claimed past the lease."""
+    now = timezone.now()
+    stale = PostDelivery.objects.filter(status=DS.PENDING, mode=Notify.EACH_POST).filter(
+        Q(claimed_at__isnull=True, created_at__lt=now - timedelta(minutes=2)) | Q(claimed_at__lt=now - LEASE)
+    )
+    claimed = _claim(stale.values_list("pk", flat=True)[:1000])
+    _send_each(claimed)
+    return len(claimed)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def periodic_sweep() -> None:
+    sweep_deliveries()
+
+
+# --- Work plan reminders -----------------------------------------------------------------------
+
+
+def send_workplan_reminders(today=None) -> int:
+    from . import services
+
+    sent = 0
+    for group, days_left in services.workplan_reminders_due(today=today):
+        if services.reminder_record(group=group, days_left=days_left) is None:
+            continue
+        recipients = _leads(group) if days_left >= 0 else [*_leads(group), *_committee_and_secretariat()]
+        for person in {p.pk: p for p in recipients}.values():
+            send_templated(
+                to=person.email,
+                template="groups/email/workplan_reminder",
+                context={"group": group, "person": person, "days_left": days_left, "overdue_days": -days_left,
+                         "url": _group_url(group)},
+                language=person.language,
+            )
+        sent += 1
+    return sent
+
+
+@db_periodic_task(crontab(minute="30", hour="5"))
+def daily_workplan_reminders() -> None:
+    send_workplan_reminders()
+

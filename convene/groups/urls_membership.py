@@ -1,0 +1,31 @@
+"""Joining, members, invitations, activities, threads, unsubscribe and the inbox (namespace "groups")."""
+
+from django.urls import path
+
+from . import membership_views as views
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("groups/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("groups/<slug:slug>/join/", views.join, name="join"),
+    path("groups/<slug:slug>/leave/", views.leave, name="leave"),
+    path("groups/<slug:slug>/notify/", views.notify, name="notify"),
+    path("groups/<slug:slug>/members/", views.members, name="members"),
+    path(
+        "groups/<slug:slug>/members/<int:membership_id>/<str:action>/",
+        views.membership_action,
+        name="membership_action",
+    ),
+    path("groups/<slug:slug>/invite/", views.invite, name="invite"),
+    path("groups/<slug:slug>/invitation/<str:answer>/", views.invitation_answer, name="invitation_answer"),
+    path("groups/<slug:slug>/activities/", views.activities, name="activities"),
+    path("groups/<slug:slug>/activities.<str:fmt>", views.activities_export, name="activities_export"),
+    path("groups/<slug:slug>/activities/new/", views.activity_edit, name="activity_create"),
+    path("groups/<slug:slug>/activities/<int:activity_id>/", views.activity_edit, name="activity_edit"),
+    path(
+        "groups/<slug:slug>/activities/<int:activity_id>/delete/", views.activity_delete, name="activity_delete"
+    ),
+    path("groups/<slug:slug>/threads/", views.threads, name="threads"),
+    path("groups/<slug:slug>/threads/new/", views.thread_create, name="thread_create"),
+    path("groups/<slug:slug>/threads/<int:thread_id>/", views.thread, name="thread"),
+]
