@@ -49,12 +49,14 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	cd convene && ../$(BIN)/django-admin makemessages -l fr -l es -l pt -l da --no-obsolete --settings=convene.settings --pythonpath=..
-	cd convene && ../$(BIN)/django-admin compilemessages --settings=convene.settings --pythonpath=..
+	cd convene && ../$(BIN)/django-admin makemessages -l fr -l es -l pt -l da --no-obsolete \
+	  --settings=convene.settings --pythonpath=.. -i "*/tests/*" -i "locale/*"
+	cd convene && ../$(BIN)/django-admin compilemessages --settings=convene.settings --pythonpath=.. -i "*/tests/*"
 
+# Production mode with a throw-away random key: every check --deploy warning fails the target.
 check-deploy: install
-	CONVENE_ENV=production SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-but-long-enough-for-django \
-	  ALLOWED_HOSTS=convene.example.org $(BIN)/convene check --deploy --fail-level WARNING
+	CONVENE_ENV=production DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=convene.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: install
 	$(BIN)/python bench/directory.py

@@ -42,6 +42,8 @@ def make_person(
     else:
         profile.name = name
         profile.save(update_fields=["name"])
+    # The profile cached on the instance is the empty one made at sign-up: let it be read afresh.
+    person._state.fields_cache.pop("profile", None)
     return person
 
 

@@ -1,4 +1,6 @@
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 
@@ -25,6 +27,38 @@ class AccountAdapter(DefaultAccountAdapter):
             profile_ensure(person=user)
         return user
 
+    def pre_authenticate(self, request, **credentials):
+        """Let django-axes speak first when an account is locked out.
+
+        allauth counts failed logins itself (ACCOUNT_RATE_LIMITS) and refuses an attempt before
+        ``authenticate()`` runs, so axes would never see it and the person would get allauth's
+        generic form error instead of the lockout page that says for how long. Asking axes first
+        keeps one clear answer: while axes holds the lock, every attempt gets the lockout page
+        (AxesMiddleware renders it because of ``request.axes_locked_out``).
+        """
+        if settings.AXES_ENABLED and request is not None:
+            from axes.handlers.proxy import AxesProxyHandler
+
+            if not AxesProxyHandler.is_allowed(request, credentials):
+                request.axes_locked_out = True
+                request.axes_credentials = credentials
+                raise self.validation_error("too_many_login_attempts")
+        super().pre_authenticate(request, **credentials)
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        """After a password reset by e-mail, lift axes' lockout of that address as well.
+
+        allauth calls this (private) hook once per address of the person when a reset succeeds,
+        to clear its own failed-login counter; whoever could read the reset link may log in at
+        once, as the lockout page promises. test_password_reset_lifts_the_lockout guards the hook.
+        """
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        email = credentials.get("email")
+        if email and settings.AXES_ENABLED:
+            from axes.utils import reset
+
+            reset(username=email.strip().lower())
+
 
 def axes_username(request, credentials) -> str:
     """The login name axes counts failures against: allauth posts it as ``login``."""
@@ -33,3 +67,15 @@ def axes_username(request, credentials) -> str:
     if not value and request is not None:
         value = request.POST.get("login", "")
     return (value or "").strip().lower()
+
+
+def client_ip(request) -> str | None:
+    """The client's address for axes, found the way allauth's rate limits find it.
+
+    One rule for both (ALLAUTH_TRUSTED_PROXY_COUNT, set from CONVENE_TRUSTED_PROXY_COUNT), so that
+    behind a reverse proxy neither counts every person as the proxy's address.
+    """
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
