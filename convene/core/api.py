@@ -1,5 +1,7 @@
 """The REST API under /api/v1/: one NinjaAPI, token authentication, routers from each app."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
@@ -37,10 +39,30 @@ api = NinjaAPI(
 )
 
 
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request, exc: PermissionDenied):
+    """A refused rule (``ensure`` in a service): 403 in JSON, not Django's HTML page."""
+    return api.create_response(request, {"detail": "You may not do this."}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    """Bad input refused by a service: 422 with its messages, in ninja's ``detail`` shape."""
+    return api.create_response(request, {"detail": [str(m) for m in exc.messages]}, status=422)
+
+
+@api.exception_handler(RawPostDataException)
+def _form_body(request, exc: RawPostDataException):
+    """A form-encoded POST to an endpoint that reads JSON: say so rather than fail."""
+    return api.create_response(request, {"detail": "Send the request body as JSON."}, status=415)
+
+
 def _register_routers() -> None:
+    from convene.groups.api import router as groups_router
     from convene.people.api import router as people_router
 
     api.add_router("/", people_router)
+    api.add_router("/", groups_router)
 
 
 _register_routers()

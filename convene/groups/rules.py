@@ -34,7 +34,10 @@ def is_group_member(person, group) -> bool:
 
 @rules.predicate
 def is_cochair(person, group) -> bool:
-    return group is not None and _current_roles(person).get(group.pk) in ("cochair", "coordinator")
+    # Only co-chairs appointed by the committee lead a group; a coordinator named by the co-chairs
+    # helps them but gets no powers over members or charter (else co-chairs could bypass the rule
+    # on the number of co-chairs).
+    return group is not None and _current_roles(person).get(group.pk) == "cochair"
 
 
 @rules.predicate

@@ -56,7 +56,7 @@ def _today() -> date:
 
 
 # Slugs the group pages' own URLs use (groups/propose/, groups/overview/): a group never takes one.
-RESERVED_SLUGS = {"propose", "overview"}
+RESERVED_SLUGS = {"propose", "overview", "proposals", "unsubscribe"}
 
 
 def _unique_slug(name: str) -> str:

@@ -67,7 +67,7 @@ def _leads(group: Group):
     return [
         m.person
         for m in GroupMembership.objects.filter(
-            group=group, status=MembershipStatus.ACTIVE, role__in=[Role.COCHAIR, Role.COORDINATOR]
+            group=group, status=MembershipStatus.ACTIVE, role=Role.COCHAIR
         ).select_related("person__profile")
     ]
 
