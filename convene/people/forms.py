@@ -1,6 +1,6 @@
 from django import forms
-from django.db.models import Case, IntegerField, Value, When
 from django.conf import settings
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import LazyTypedChoiceField
 

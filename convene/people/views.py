@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convene.core.exports import csv_response, xlsx_response
+from convene.core.pagination import CappedPaginator
 from convene.core.rules import can, ensure
 
 from . import queries, services
@@ -29,7 +30,7 @@ def _directory_filters(request) -> tuple[DirectorySearchForm, queries.DirectoryF
 def directory(request):
     """The member directory: the whole page, or only the results when HTMX asks (STYLE §4)."""
     form, filters = _directory_filters(request)
-    page = Paginator(queries.directory_search(viewer=request.user, filters=filters), PAGE_SIZE).get_page(
+    page = CappedPaginator(queries.directory_search(viewer=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query_string = request.GET.copy()

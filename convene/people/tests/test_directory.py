@@ -43,3 +43,13 @@ def test_hidden_profile_is_404_for_members(people, member):
     hidden = people[2]
     response = client_for(member).get(reverse("people:profile_detail", args=[hidden.pk]))
     assert response.status_code == 404
+
+
+def test_a_broad_search_counts_no_further_than_the_cap(people, member, monkeypatch):
+    from convene.core.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    response = client_for(member).get(reverse("people:directory"))
+    assert response.context["page"].paginator.is_capped
+    assert "More than 2 members found" in response.content.decode()
+    assert names(response) == ["Amina Member", "Mo Members", "Pat Public"]

@@ -176,8 +176,8 @@ def test_members_and_anonymous_may_not_export(people, member, fmt):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_unknown_format_is_refused(people, secretariat):
-    assert export(secretariat, "pdf").status_code == 403
+def test_unknown_format_is_not_found(people, secretariat):
+    assert export(secretariat, "pdf").status_code == 404
 
 
 def test_export_query_count_does_not_grow_with_the_rows(people, secretariat, django_assert_max_num_queries):

@@ -1,0 +1,20 @@
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    """Counts no further than ``cap`` + 1 rows: "1,000+ found" instead of a full count.
+
+    A broad search over 100,000 members spends most of its time counting rows nobody pages to;
+    a capped count is a LIMITed subquery. Pages past the cap are not offered: refine instead.
+    """
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
