@@ -47,7 +47,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
     parser.add_argument("--server-workers", type=int, default=os.cpu_count() or 1, help="granian workers")
     parser.add_argument("--server-threads", type=int, default=8, help="threads per granian worker")
-    parser.add_argument("--scenarios", default="floor,directory,api", help="comma-separated")
+    parser.add_argument(
+        "--scenarios", default="floor,directory,api,groups,group", help="comma-separated"
+    )
+    parser.add_argument("--groups", type=int, default=2000, help="groups in the network (default 2000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/README.md")
     parser.add_argument(
@@ -92,7 +95,7 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> float | N
     if people == 0:
         print(f"bench: building the demo network with {args.members:,} members (once)")
         started = time.monotonic()
-        run([PYTHON, "-m", "convene", "demo", "--members", str(args.members)], env)
+        run([PYTHON, "-m", "convene", "demo", "--members", str(args.members), "--groups", str(args.groups)], env)
         return time.monotonic() - started
     if people != args.members:
         sys.exit(
@@ -186,6 +189,62 @@ def search_mix(seed: int) -> list[dict[str, str]]:
 
 
 # --- HTTP --------------------------------------------------------------------------------------------
+
+
+def ensure_groups(wanted: int) -> None:
+    """Top the network up to ``wanted`` groups (a database built before groups were benchmarked)."""
+    import random
+
+    from django.db import connection
+
+    from convene.groups.demo import build_groups
+    from convene.groups.models import Group
+
+    have = Group.objects.count()
+    if have >= wanted:
+        return
+    print(f"bench: adding {wanted - have:,} groups to the {have:,} there are", flush=True)
+    build_groups(rng=random.Random(f"bench-{have}"), extra=wanted - have, include_seeds=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def group_list_mix(seed: int) -> list[str]:
+    """The group list as people use it: browse, filter by topic, kind, language, status, search, page."""
+    import random
+
+    from convene.groups.models import GroupKind
+    from convene.people.models import Topic
+
+    rng = random.Random(seed)
+    topics = list(Topic.objects.values_list("slug", flat=True))
+    kinds = list(GroupKind.objects.values_list("slug", flat=True))
+    paths = ["/groups/", "/groups/?page=2", "/groups/?page=5"]
+    for _ in range(40):
+        params = rng.choice(
+            [
+                {"topic": rng.choice(topics)},
+                {"kind": rng.choice(kinds)},
+                {"language": rng.choice(["en", "fr", "es", "pt", "da"])},
+                {"status": rng.choice(["active", "launched", "closed"])},
+                {"q": rng.choice(["case", "supervision", "workforce", "care", "education"])},
+                {"topic": rng.choice(topics), "page": str(rng.randint(2, 4))},
+            ]
+        )
+        paths.append("/groups/?" + urllib.parse.urlencode(params))
+    return paths
+
+
+def group_page_mix(seed: int) -> list[str]:
+    import random
+
+    from convene.groups.models import Group, GroupStatus
+
+    slugs = list(
+        Group.objects.filter(status__in=[GroupStatus.ACTIVE, GroupStatus.LAUNCHED]).values_list("slug", flat=True)
+    )
+    rng = random.Random(seed)
+    return [f"/groups/{slug}/" for slug in rng.sample(slugs, min(200, len(slugs)))]
 
 
 def free_port() -> int:
@@ -370,6 +429,7 @@ def main() -> None:
     host_load = machine()
     build_seconds = prepare_database(args, env)
     django_setup(env)
+    ensure_groups(args.groups)
     if args.explain:
         explain(
             [
@@ -417,11 +477,15 @@ def main() -> None:
                 ["/api/v1/members" + ("?" + urllib.parse.urlencode(p) if p else "") for p in mix],
                 {"Authorization": f"Bearer {key}"},
             ),
+            "groups": (group_list_mix(args.seed), {"Cookie": f"sessionid={session}"}),
+            "group": (group_page_mix(args.seed), {"Cookie": f"sessionid={session}"}),
         }
         labels = {
             "floor": "floor `/floor/` (session)",
             "directory": "directory `/members/` search mix (session)",
             "api": "API `/api/v1/members` search mix (token)",
+            "groups": "group list `/groups/` filter mix (session)",
+            "group": "group pages `/groups/<slug>/` (session)",
         }
         rows = []
         for name in [s.strip() for s in args.scenarios.split(",") if s.strip()]:

@@ -190,7 +190,13 @@ def _aware(day: date) -> datetime:
 
 
 @transaction.atomic
-def build_groups(*, rng: random.Random, extra: int = 0, members_per_group: tuple[int, int] = (8, 40)) -> list[Group]:
+def build_groups(
+    *,
+    rng: random.Random,
+    extra: int = 0,
+    include_seeds: bool = True,
+    members_per_group: tuple[int, int] = (8, 40),
+) -> list[Group]:
     """The seed groups and ``extra`` generated ones (for benchmarks), with people, decisions,
     activities and threads. Needs the people demo first (members, committee, secretariat)."""
     kinds = {kind.slug: kind for kind in GroupKind.objects.all()}
@@ -208,7 +214,8 @@ def build_groups(*, rng: random.Random, extra: int = 0, members_per_group: tuple
     recorder = (committee or secretariat or [member_rows[0][0]])[0]
     today = timezone.localdate()
 
-    specs = list(SEED_GROUPS)
+    specs = list(SEED_GROUPS) if include_seeds else []
+    first_extra = Group.objects.count() + 1
     statuses = [GroupStatus.ACTIVE] * 6 + [GroupStatus.LAUNCHED, GroupStatus.PROPOSED, GroupStatus.CLOSED]
     topic_names = list(topics) or ["Case management"]
     for i in range(extra):
@@ -219,7 +226,7 @@ def build_groups(*, rng: random.Random, extra: int = 0, members_per_group: tuple
         topic = rng.choice(topic_names)
         specs.append(
             (
-                f"{topic} group {i + 1}",
+                f"{topic} group {first_extra + i}",
                 rng.choice(["interest-group", "working-group", "task-force"]),
                 status,
                 launched,
@@ -371,7 +378,7 @@ def build_groups(*, rng: random.Random, extra: int = 0, members_per_group: tuple
         if group.status == GroupStatus.CLOSED
     ]
     Decision.objects.bulk_create(closures, batch_size=500)
-    _build_threads(rng=rng, groups=[g for g, _n in groups[: len(SEED_GROUPS)]])
+    _build_threads(rng=rng, groups=[g for g, _n in groups[: len(SEED_GROUPS) if include_seeds else 0]])
     return [g for g, _n in groups]
 
 

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from convene.governance.demo import build_governance
+from convene.groups.demo import build_groups
 from convene.people.demo import DEMO_PASSWORD, LOGINS, build_people
 from convene.people.models import Person
 
@@ -25,8 +26,11 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="do nothing, and say so, when the database has people"
         )
         parser.add_argument("--no-groups", action="store_true", help="people and governance only")
+        parser.add_argument(
+            "--groups", type=int, default=0, help="generated groups beside the seed groups (benchmarks: 2000)"
+        )
 
-    def handle(self, *args, members: int, seed: int, if_empty: bool, no_groups: bool, **options):
+    def handle(self, *args, members: int, seed: int, if_empty: bool, no_groups: bool, groups: int, **options):
         if members < len(LOGINS):
             raise CommandError(f"--members must be at least {len(LOGINS)} (the demo logins).")
         if Person.objects.exists():
@@ -43,7 +47,7 @@ class Command(BaseCommand):
             people = build_people(rng=random.Random(seed), members=members)
             terms = build_governance(rng=random.Random(f"{seed}-governance"), logins=people.logins)
             Person.objects.filter(pk=people.logins["secretariat"]).update(is_staff=True, is_superuser=True)
-            groups = [] if no_groups else self._build_groups(seed)
+            groups = [] if no_groups else build_groups(rng=random.Random(f"{seed}-groups"), extra=groups)
         # Fresh statistics: right after a bulk load the planner still believes the tables are empty
         # and picks plans that are 10-100 times slower at 100,000 members (see bench/README.md).
         with connection.cursor() as cursor:
@@ -59,10 +63,3 @@ class Command(BaseCommand):
         self.stdout.write(f'Demo logins (password "{DEMO_PASSWORD}"):')
         for role, (email, name, *_rest) in LOGINS.items():
             self.stdout.write(f"  {email:<30} {name} ({role})")
-
-    def _build_groups(self, seed: int) -> list:
-        try:
-            from convene.groups.demo import build_groups
-        except ImportError:  # the groups app is optional for the people demo
-            return []
-        return build_groups(rng=random.Random(f"{seed}-groups"))
