@@ -18,9 +18,14 @@ $(BIN)/.installed: pyproject.toml requirements.txt
 
 install: $(BIN)/.installed
 
-run: install
+# Collected (and compressed) again only when a static file or the installed packages change.
+STATIC_SOURCES := $(shell find convene -path '*/static/*' -type f 2>/dev/null)
+var/static/staticfiles.json: $(BIN)/.installed $(STATIC_SOURCES)
+	$(BIN)/convene collectstatic --noinput -v0 --ignore "redoc*"
+	touch $@
+
+run: install var/static/staticfiles.json
 	$(BIN)/convene migrate --noinput -v0
-	$(BIN)/convene collectstatic --noinput -v0
 	$(BIN)/convene demo --if-empty
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/convene serve
 

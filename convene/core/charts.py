@@ -3,6 +3,7 @@
 Each chart carries a <title> and a <desc>; the page shows the same numbers in a table as well.
 """
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -48,7 +49,7 @@ def bar_line_chart(
     ]
     if line:
         parts.append(f'<text x="{left + plot_w + 6}" y="{top + 4}">{_fmt(line_max)}</text>')
-    label_every = max(1, round(n / 12))
+    label_every = max(1, math.ceil(40 / slot))  # a year label needs about 40 units
     for i, (label, value) in enumerate(zip(labels, bars, strict=False)):
         h = plot_h * value / bar_max
         x = left + i * slot + slot * 0.15

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=1, help="web worker processes")
-        parser.add_argument("--threads", type=int, default=8, help="threads per web worker")
+        parser.add_argument("--threads", type=int, default=4, help="threads per web worker")
         parser.add_argument("--no-worker", action="store_true", help="do not start the Huey worker")
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
