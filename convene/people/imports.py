@@ -478,7 +478,8 @@ def _country_names() -> dict[str, str]:
 def parse_country(value: str) -> str | None:
     """An ISO code (alpha-2, alpha-3 or numeric) or a country name in a site language → alpha-2."""
     value = value.strip()
-    if len(value) in (2, 3) and value.isalpha() or value.isdigit():
+    # ASCII only: "²" and other Unicode digits pass isdigit() but are no ISO numeric code.
+    if value.isascii() and (len(value) in (2, 3) and value.isalpha() or value.isdigit()):
         code = countries.alpha2(value)
         if code:
             return code

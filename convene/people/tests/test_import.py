@@ -911,3 +911,10 @@ def _xlsx_safe(value):
     if isinstance(value, str):
         return "".join(c for c in value if c >= " " or c in "\t\n")
     return value
+
+
+@pytest.mark.parametrize("cell", ["²", "³", "١٢", "Ⅻ"])
+def test_unicode_digits_are_not_country_codes(cell):
+    from convene.people.imports import parse_country
+
+    assert parse_country(cell) is None
