@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # MFA for the secretariat on every page; rate limits on /api/ (convene/core/security.py).
+    "convene.core.middleware.AccountSafeguardsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as its documentation asks: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
@@ -156,6 +158,38 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Source maps are megabytes that nobody on a slow link downloads; compressing them at brotli's
+# highest level took most of collectstatic's minute.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "tbz",
+    "xz",
+    "br",
+    "swf",
+    "flv",
+    "woff",
+    "woff2",
+    "3gp",
+    "3gpp",
+    "asf",
+    "avi",
+    "m4v",
+    "mov",
+    "mp4",
+    "mpeg",
+    "mpg",
+    "webm",
+    "wmv",
+    "map",
+]
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.Person"
@@ -212,6 +246,15 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 # or without a proxy: REMOTE_ADDR.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("CONVENE_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "convene.people.adapters.client_ip"
+
+# A secretariat member without an authenticator app is sent to set one up from every page, and
+# their API calls are refused. On in production; tests turn it on with the `settings` fixture.
+CONVENE_REQUIRE_MFA_FOR_SECRETARIAT = env_bool(
+    "CONVENE_REQUIRE_MFA_FOR_SECRETARIAT", PRODUCTION and not TESTING
+)
+# API calls allowed per minute (fixed window, in CACHES) per token or account, and per client address.
+CONVENE_API_RATE_PER_MINUTE = int(os.environ.get("CONVENE_API_RATE_PER_MINUTE", "120"))
+CONVENE_API_RATE_PER_ADDRESS = int(os.environ.get("CONVENE_API_RATE_PER_ADDRESS", "600"))
 
 # Whether a confirmed sign-up becomes a member at once or waits for the secretariat.
 CONVENE_MEMBERSHIP_APPROVAL = env_bool("CONVENE_MEMBERSHIP_APPROVAL", False)
@@ -303,5 +346,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"convene": {"level": os.environ.get("CONVENE_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "convene": {"level": os.environ.get("CONVENE_LOG_LEVEL", "INFO")},
+        # The Huey consumer prints through a handler of its own; don't print each line twice.
+        "huey": {"propagate": False},
+    },
 }

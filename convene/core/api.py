@@ -6,6 +6,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from convene.core.security import MfaRequired, ensure_api_mfa
 from convene.people.models import ApiToken
 
 
@@ -26,6 +27,8 @@ class PersonalToken(HttpBearer):
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.person
+        # A secretariat member without two-factor authentication (when required): 403, see below.
+        ensure_api_mfa(request, api_token.person)
         return api_token.person
 
 
@@ -37,6 +40,12 @@ api = NinjaAPI(
     auth=[PersonalToken(), django_auth],
     docs_url="/docs",
 )
+
+
+@api.exception_handler(MfaRequired)
+def _mfa_required(request, exc: MfaRequired):
+    """A secretariat member must turn on two-factor authentication before using the API."""
+    return api.create_response(request, {"detail": str(exc)}, status=403)
 
 
 @api.exception_handler(PermissionDenied)

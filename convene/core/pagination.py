@@ -1,5 +1,7 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
 
 
 class CappedPaginator(Paginator):
@@ -18,3 +20,12 @@ class CappedPaginator(Paginator):
     @property
     def is_capped(self) -> bool:
         return self.count > self.cap
+
+
+class ApiPagination(PageNumberPagination):
+    """ninja's page-number pagination with a bounded ``page``: a huge page number made an OFFSET past
+    the database's 64-bit integers (a 500 on SQLite and PostgreSQL) instead of an empty page or a 422."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1)

@@ -6,14 +6,15 @@ see 404 (handlers on the NinjaAPI in convene.core.api).
 """
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from convene.core.pagination import ApiPagination
 from convene.core.rules import ensure
 from convene.governance.models import DecisionEffect, DecisionOutcome
 from convene.people.models import Person, Topic
@@ -122,7 +123,7 @@ class MembershipOut(Schema):
         return obj.person.display_name
 
 
-class MemberOut(Schema):
+class GroupMemberOut(Schema):
     id: int
     person_id: int
     name: str
@@ -217,7 +218,8 @@ class InvitationIn(Schema):
 
 
 class ErrorOut(Schema):
-    detail: str | list[str]
+    # A string (403, 404), a service's messages, or ninja's own request-validation errors (objects).
+    detail: str | list[str] | list[dict[str, Any]]
 
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -269,14 +271,14 @@ def _with_counts(group: Group) -> Group:
 
 
 @router.get("groups", response={200: list[GroupOut], **READ_ERRORS}, summary="List groups")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_groups(request, filters: Query[GroupFilters]):
     """The groups the caller may see, by name; proposals only to their proposer and to insiders."""
     return queries.group_list(viewer=request.user, filters=queries.GroupFilters(**filters.model_dump()))
 
 
 @router.get("decisions", response={200: list[DecisionOut], **READ_ERRORS}, summary="The decision log")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_decisions(request):
     """What the steering committee decided, newest first (members, the committee and the secretariat)."""
     ensure(request.user, "governance.view_roles")
@@ -307,10 +309,10 @@ def get_group(request, slug: str):
 
 @router.get(
     "groups/{slug}/members",
-    response={200: list[MemberOut], **READ_ERRORS},
+    response={200: list[GroupMemberOut], **READ_ERRORS},
     summary="A group's current members",
 )
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ApiPagination, page_size=100)
 def list_group_members(request, slug: str):
     group = _group(request, slug)
     ensure(request.user, "groups.view_members", group)

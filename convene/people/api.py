@@ -3,7 +3,9 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from convene.core.pagination import ApiPagination
 
 from . import queries
 from .models import Organisation
@@ -67,7 +69,7 @@ class MemberFilters(FilterSchema):
 
 
 @router.get("members", response=list[MemberOut], summary="Search the member directory")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_members(request, filters: Query[MemberFilters]):
     """Active members the caller may see, under each profile's privacy choices."""
     data = filters.model_dump()
@@ -80,7 +82,7 @@ def get_member(request, person_id: int):
 
 
 @router.get("organisations", response=list[OrganisationOut], summary="List organisations")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ApiPagination, page_size=100)
 def list_organisations(request, q: str = Query("", max_length=100, description="Words in the name.")):
     if not request.user.is_authenticated:
         raise PermissionDenied

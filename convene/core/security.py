@@ -1,0 +1,179 @@
+"""Two account-level safeguards applied to every request: MFA for the secretariat, API rate limits.
+
+* ``CONVENE_REQUIRE_MFA_FOR_SECRETARIAT``: a secretariat member without an active TOTP authenticator
+  is sent to the two-factor setup page from every page but the few needed to set it up or log out;
+  their API calls get 403 in JSON.
+* ``CONVENE_API_RATE_PER_MINUTE`` / ``CONVENE_API_RATE_PER_ADDRESS``: a fixed one-minute window
+  counted in Django's cache (locmem on a laptop, Redis when REDIS_URL is set), per token (or
+  logged-in account) and per client address, for paths under /api/. Over the limit: 429 in JSON
+  with Retry-After.
+
+Both are wired by ``convene.core.middleware.AccountSafeguardsMiddleware`` (and, for token calls,
+``convene.core.api.PersonalToken``).
+"""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+API_PREFIX = "/api/"
+WINDOW_SECONDS = 60
+MFA_REQUIRED_MESSAGE = _(
+    "As a member of the secretariat you must turn on two-factor authentication (an authenticator "
+    "app) before you can use Convene. Set it up on this page."
+)
+MFA_REQUIRED_API_MESSAGE = (
+    "Two-factor authentication is required for secretariat accounts: "
+    "turn it on in your account settings before using the API."
+)
+
+
+class MfaRequired(PermissionDenied):
+    """A secretariat member without two-factor authentication called the API."""
+
+
+# --- MFA for the secretariat ---------------------------------------------------------------------
+
+
+def mfa_required_enabled() -> bool:
+    return bool(getattr(settings, "CONVENE_REQUIRE_MFA_FOR_SECRETARIAT", False))
+
+
+def has_totp(request, person) -> bool:
+    """Whether ``person`` has an active TOTP authenticator: one query, cached on the request."""
+    cache_attr = "_convene_has_totp"
+    cached = getattr(request, cache_attr, None)
+    if cached is not None and cached[0] == person.pk:
+        return cached[1]
+    from allauth.mfa.models import Authenticator
+
+    found = Authenticator.objects.filter(user_id=person.pk, type=Authenticator.Type.TOTP).exists()
+    setattr(request, cache_attr, (person.pk, found))
+    return found
+
+
+def lacks_required_mfa(request, person) -> bool:
+    """True when the setting is on and ``person`` is secretariat without TOTP.
+
+    No query at all when the setting is off; the TOTP lookup only for secretariat people.
+    """
+    if not mfa_required_enabled() or person is None or not person.is_authenticated:
+        return False
+    from convene.core.rules import is_secretariat
+
+    if not is_secretariat(person):
+        return False
+    return not has_totp(request, person)
+
+
+def mfa_exempt_path(path: str) -> bool:
+    """Pages a person must reach to set up two-factor authentication or to leave."""
+    prefixes = [
+        # allauth's account and mfa pages: /accounts/ (log in and out, reauthenticate, /accounts/2fa/).
+        reverse("account_logout").removesuffix("logout/"),
+        reverse("mfa_index"),
+        reverse("set_language"),
+        reverse("set_time_zone"),
+    ]
+    for setting in ("STATIC_URL", "MEDIA_URL"):
+        url = getattr(settings, setting, None)
+        if url:
+            prefixes.append(url if url.startswith("/") else "/" + url)
+    return any(path.startswith(prefix) for prefix in prefixes) or path in {"/favicon.ico", "/robots.txt"}
+
+
+def ensure_api_mfa(request, person) -> None:
+    """For token calls: refuse a secretariat member without two-factor authentication."""
+    if lacks_required_mfa(request, person):
+        raise MfaRequired(MFA_REQUIRED_API_MESSAGE)
+
+
+def mfa_api_response() -> JsonResponse:
+    return JsonResponse({"detail": MFA_REQUIRED_API_MESSAGE}, status=403)
+
+
+def mfa_message() -> str:
+    return str(MFA_REQUIRED_MESSAGE)
+
+
+# --- API rate limits -----------------------------------------------------------------------------
+
+
+def _clock() -> float:
+    return time.time()
+
+
+def client_address(request) -> str:
+    try:
+        from convene.people.adapters import client_ip
+    except ImportError:  # pragma: no cover - the adapter is part of the project
+        client_ip = None
+    address = None
+    if client_ip is not None:
+        try:
+            address = client_ip(request)
+        except Exception:  # noqa: BLE001 - never fail a request because the address is odd
+            address = None
+    return address or request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _bearer_token(request) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def _hit(key: str, window: int) -> int:
+    """Count one request in ``key``'s window and return the count so far."""
+    full_key = f"convene:api-rate:{key}:{window}"
+    # add() is a no-op when the key exists; incr() is atomic on Redis.
+    cache.add(full_key, 0, timeout=WINDOW_SECONDS + 5)
+    try:
+        return cache.incr(full_key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(full_key, 1, timeout=WINDOW_SECONDS + 5)
+        return 1
+
+
+def rate_limit_identity(request) -> str | None:
+    """Who to count: the token (hashed, no query) or the logged-in account, else nobody."""
+    token = _bearer_token(request)
+    if token is not None:
+        return "token:" + hashlib.sha256(token[:200].encode()).hexdigest()[:32]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"person:{user.pk}"
+    return None
+
+
+def check_api_rate(request) -> JsonResponse | None:
+    """Count this API call; a 429 response when a limit is passed, else None."""
+    now = _clock()
+    window = int(now // WINDOW_SECONDS)
+    retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+    per_identity = int(getattr(settings, "CONVENE_API_RATE_PER_MINUTE", 120))
+    per_address = int(getattr(settings, "CONVENE_API_RATE_PER_ADDRESS", 600))
+
+    over = False
+    identity = rate_limit_identity(request)
+    if identity is not None and per_identity > 0 and _hit(identity, window) > per_identity:
+        over = True
+    if per_address > 0 and _hit("addr:" + client_address(request), window) > per_address:
+        over = True
+    if not over:
+        return None
+    response = JsonResponse(
+        {"detail": f"Too many requests: try again in {retry_after} seconds."},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
