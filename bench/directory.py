@@ -47,9 +47,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
     parser.add_argument("--server-workers", type=int, default=os.cpu_count() or 1, help="granian workers")
     parser.add_argument("--server-threads", type=int, default=8, help="threads per granian worker")
-    parser.add_argument(
-        "--scenarios", default="floor,directory,api,groups,group", help="comma-separated"
-    )
+    parser.add_argument("--scenarios", default="floor,directory,api,groups,group", help="comma-separated")
     parser.add_argument("--groups", type=int, default=2000, help="groups in the network (default 2000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/README.md")
@@ -95,7 +93,10 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> float | N
     if people == 0:
         print(f"bench: building the demo network with {args.members:,} members (once)")
         started = time.monotonic()
-        run([PYTHON, "-m", "convene", "demo", "--members", str(args.members), "--groups", str(args.groups)], env)
+        run(
+            [PYTHON, "-m", "convene", "demo", "--members", str(args.members), "--groups", str(args.groups)],
+            env,
+        )
         return time.monotonic() - started
     if people != args.members:
         sys.exit(
@@ -241,7 +242,9 @@ def group_page_mix(seed: int) -> list[str]:
     from convene.groups.models import Group, GroupStatus
 
     slugs = list(
-        Group.objects.filter(status__in=[GroupStatus.ACTIVE, GroupStatus.LAUNCHED]).values_list("slug", flat=True)
+        Group.objects.filter(status__in=[GroupStatus.ACTIVE, GroupStatus.LAUNCHED]).values_list(
+            "slug", flat=True
+        )
     )
     rng = random.Random(seed)
     return [f"/groups/{slug}/" for slug in rng.sample(slugs, min(200, len(slugs)))]

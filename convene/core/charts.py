@@ -64,9 +64,12 @@ def bar_line_chart(
             )
     if line:
         points = " ".join(
-            f"{left + i * slot + slot / 2:.1f},{top + plot_h - plot_h * v / line_max:.1f}" for i, v in enumerate(line)
+            f"{left + i * slot + slot / 2:.1f},{top + plot_h - plot_h * v / line_max:.1f}"
+            for i, v in enumerate(line)
         )
-        parts.append(f'<polyline class="line" points="{points}"><title>{escape(line_label)}</title></polyline>')
+        parts.append(
+            f'<polyline class="line" points="{points}"><title>{escape(line_label)}</title></polyline>'
+        )
         for i, v in enumerate(line):  # a dot per point, so one year of data still shows
             parts.append(
                 f'<circle class="dot" cx="{left + i * slot + slot / 2:.1f}" cy="{top + plot_h - plot_h * v / line_max:.1f}" r="4">'

@@ -58,7 +58,9 @@ def xlsx_bytes(*, sheet: str, headers: Sequence[str], rows: Iterable[Sequence]) 
     return buffer.getvalue()
 
 
-def xlsx_response(*, filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+def xlsx_response(
+    *, filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence]
+) -> HttpResponse:
     response = HttpResponse(xlsx_bytes(sheet=sheet, headers=headers, rows=rows), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response

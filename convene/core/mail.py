@@ -15,7 +15,11 @@ def send_templated(
 ) -> None:
     """Render ``<template>_subject.txt`` and ``<template>.txt`` for one person and send them."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        context = {"network_name": settings.CONVENE_NETWORK_NAME, "base_url": settings.CONVENE_BASE_URL, **context}
+        context = {
+            "network_name": settings.CONVENE_NETWORK_NAME,
+            "base_url": settings.CONVENE_BASE_URL,
+            **context,
+        }
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
     EmailMessage(subject=subject, body=body, to=[to], headers=headers or {}).send()

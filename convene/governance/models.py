@@ -86,9 +86,7 @@ class Decision(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_decisions"
     )
-    on_behalf = models.BooleanField(
-        _("recorded by the secretariat on the committee's behalf"), default=False
-    )
+    on_behalf = models.BooleanField(_("recorded by the secretariat on the committee's behalf"), default=False)
     group = models.ForeignKey(
         "groups.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
     )

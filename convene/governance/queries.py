@@ -4,7 +4,11 @@ from .models import Term
 
 
 def current_terms() -> QuerySet[Term]:
-    return Term.objects.current().select_related("person__profile__organisation").order_by("body", "person__profile__name")
+    return (
+        Term.objects.current()
+        .select_related("person__profile__organisation")
+        .order_by("body", "person__profile__name")
+    )
 
 
 def past_terms(limit: int = 200) -> QuerySet[Term]:

@@ -172,8 +172,14 @@ ACTIVITIES = [
     "Developing a competency framework with the ministry",
 ]
 THREADS = [
-    ("Welcome, and please introduce yourselves", "Tell the group who you are and what you work on in this topic."),
-    ("Draft work plan: comments by the end of the month", "The co-chairs have shared a first draft. What is missing?"),
+    (
+        "Welcome, and please introduce yourselves",
+        "Tell the group who you are and what you work on in this topic.",
+    ),
+    (
+        "Draft work plan: comments by the end of the month",
+        "The co-chairs have shared a first draft. What is missing?",
+    ),
     ("Case studies for the next E-Update", "Who has a short story from their country we can share?"),
     ("Webinar on supervision in low-resource settings", "Would anyone present their experience?"),
 ]
@@ -208,9 +214,13 @@ def build_groups(
     if not member_rows:
         return []
     committee = list(
-        Term.objects.filter(body=Body.STEERING_COMMITTEE).order_by("person_id").values_list("person_id", flat=True)
+        Term.objects.filter(body=Body.STEERING_COMMITTEE)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
     )
-    secretariat = list(Term.objects.filter(body=Body.SECRETARIAT).order_by("person_id").values_list("person_id", flat=True))
+    secretariat = list(
+        Term.objects.filter(body=Body.SECRETARIAT).order_by("person_id").values_list("person_id", flat=True)
+    )
     recorder = (committee or secretariat or [member_rows[0][0]])[0]
     today = timezone.localdate()
 
@@ -258,7 +268,9 @@ def build_groups(
             join_policy=policy,
             visibility=Visibility.PUBLIC if rng.random() < 0.8 else Visibility.MEMBERS,
             max_size=kind.default_max_size,
-            required_sectors=[Sector.GOVERNMENT, Sector.NGO, Sector.ACADEMIC] if kind_slug == "working-group" else [],
+            required_sectors=[Sector.GOVERNMENT, Sector.NGO, Sector.ACADEMIC]
+            if kind_slug == "working-group"
+            else [],
             strategic_objectives="",
         )
         if launched and status in (GroupStatus.ACTIVE, GroupStatus.CLOSING, GroupStatus.CLOSED):
@@ -323,13 +335,18 @@ def build_groups(
         )
         appointments.append((group, decision, leads))
         for index, (person_id, country, organisation_id) in enumerate(chosen):
-            joined = group.launched_on + timedelta(days=rng.randint(0, max(1, (today - group.launched_on).days)))
+            joined = group.launched_on + timedelta(
+                days=rng.randint(0, max(1, (today - group.launched_on).days))
+            )
             joined = min(joined, today)
             is_lead = index < len(leads)
             left = None
             status = MembershipStatus.ACTIVE
             if not is_lead and rng.random() < 0.08 and joined < today:
-                status, left = MembershipStatus.LEFT, joined + timedelta(days=rng.randint(1, max(1, (today - joined).days)))
+                status, left = (
+                    MembershipStatus.LEFT,
+                    joined + timedelta(days=rng.randint(1, max(1, (today - joined).days))),
+                )
             memberships.append(
                 GroupMembership(
                     group=group,
@@ -339,7 +356,9 @@ def build_groups(
                     joined_on=appointed_on if is_lead else joined,
                     left_on=min(left, today) if left else None,
                     role_since=appointed_on if is_lead else joined,
-                    notify=rng.choice([Notify.EACH_POST, Notify.DAILY, Notify.WEEKLY, Notify.NONE, Notify.EACH_POST]),
+                    notify=rng.choice(
+                        [Notify.EACH_POST, Notify.DAILY, Notify.WEEKLY, Notify.NONE, Notify.EACH_POST]
+                    ),
                 )
             )
             if status == MembershipStatus.ACTIVE and rng.random() < 0.35:
@@ -358,7 +377,13 @@ def build_groups(
         ends = group.closed_on if group.status == GroupStatus.CLOSED else None
         for person_id, _country, _org in leads:
             terms.append(
-                CochairTerm(group=group, person_id=person_id, starts_on=decision.decided_on, ends_on=ends, appointed_by=decision)
+                CochairTerm(
+                    group=group,
+                    person_id=person_id,
+                    starts_on=decision.decided_on,
+                    ends_on=ends,
+                    appointed_by=decision,
+                )
             )
     # A group that is closing asked for requests; keep one pending request in an approval group.
     GroupMembership.objects.bulk_create(memberships, batch_size=2000)
@@ -398,7 +423,12 @@ def _build_threads(*, rng: random.Random, groups: list[Group]) -> None:
         for n, (title, body) in enumerate(THREADS[: rng.randint(2, len(THREADS))]):
             started = _aware(min(timezone.localdate(), group.launched_on + timedelta(days=30 + 40 * n)))
             thread = Thread.objects.create(
-                group=group, title=title, is_announcement=(n == 0), author_id=lead, last_post_at=started, post_count=1
+                group=group,
+                title=title,
+                is_announcement=(n == 0),
+                author_id=lead,
+                last_post_at=started,
+                post_count=1,
             )
             posts = [Post(thread=thread, author_id=lead, body=body)]
             for _ in range(rng.randint(0, 4)):

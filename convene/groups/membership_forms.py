@@ -44,7 +44,9 @@ class ActivityForm(forms.Form):
     what = forms.CharField(
         label=_("What you do"),
         max_length=300,
-        help_text=_("For example: “Training 40 case workers in Lusaka on the new case management guidelines”."),
+        help_text=_(
+            "For example: “Training 40 case workers in Lusaka on the new case management guidelines”."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     country = forms.ChoiceField(label=_("Where (country)"), required=False)
@@ -58,7 +60,9 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "—"), *countries]
         # Bounded on purpose: the person's own organisation and the one already recorded.
-        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=[i for i in organisation_ids if i])
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[i for i in organisation_ids if i]
+        )
 
 
 class ThreadForm(forms.Form):

@@ -119,7 +119,9 @@ def notify(request, slug: str):
     elif not form.is_valid():
         messages.error(request, _("Choose how you want to hear from this group."))
     else:
-        services.membership_set_notify(membership=membership, notify=form.cleaned_data["notify"], acting=request.user)
+        services.membership_set_notify(
+            membership=membership, notify=form.cleaned_data["notify"], acting=request.user
+        )
         messages.success(
             request,
             _("Saved: %(choice)s from %(group)s.")
@@ -148,7 +150,11 @@ def members(request, slug: str):
         waiting = list(queries.group_requests(group=group))
         search = InviteSearchForm(request.GET or None)
         candidates = None
-        if search.is_bound and search.is_valid() and (search.cleaned_data["q"] or search.cleaned_data["country"]):
+        if (
+            search.is_bound
+            and search.is_valid()
+            and (search.cleaned_data["q"] or search.cleaned_data["country"])
+        ):
             candidates = list(
                 queries.invitable_people(
                     group=group, q=search.cleaned_data["q"], country=search.cleaned_data["country"]
@@ -181,15 +187,21 @@ def membership_action(request, slug: str, membership_id: int, action: str):
     name = membership.person.display_name
     try:
         if action in ("approve", "decline"):
-            services.membership_request_decide(membership=membership, acting=request.user, approve=action == "approve")
+            services.membership_request_decide(
+                membership=membership, acting=request.user, approve=action == "approve"
+            )
             text = (
-                _("%(name)s is now a member.") if action == "approve" else _("The request of %(name)s is declined.")
+                _("%(name)s is now a member.")
+                if action == "approve"
+                else _("The request of %(name)s is declined.")
             ) % {"name": name}
         elif action == "role":
             form = RoleForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Choose coordinator, member or observer."))
-            services.membership_set_role(membership=membership, role=form.cleaned_data["role"], acting=request.user)
+            services.membership_set_role(
+                membership=membership, role=form.cleaned_data["role"], acting=request.user
+            )
             text = _("The role of %(name)s is saved.") % {"name": name}
         else:
             services.membership_remove(membership=membership, acting=request.user)
@@ -219,7 +231,9 @@ def invite(request, slug: str):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, _("%(name)s is invited and will hear by e-mail.") % {"name": person.display_name})
+        messages.success(
+            request, _("%(name)s is invited and will hear by e-mail.") % {"name": person.display_name}
+        )
     return redirect("groups:members", group.slug)
 
 
@@ -415,7 +429,9 @@ def thread(request, slug: str, thread_id: int):
                 url = reverse("groups:thread", args=[group.slug, thread.pk])
                 return HttpResponseRedirect(f"{url}?page=last#post-{post.pk}")
     paginator = Paginator(queries.thread_posts(thread=thread), POSTS_PAGE_SIZE)
-    page = paginator.get_page(paginator.num_pages if request.GET.get("page") == "last" else request.GET.get("page"))
+    page = paginator.get_page(
+        paginator.num_pages if request.GET.get("page") == "last" else request.GET.get("page")
+    )
     posts = [(post, render_markdown(post.body)) for post in page.object_list]
     services.deliveries_mark_read(person=request.user, thread=thread)
     return render(

@@ -19,11 +19,12 @@ class GroupKind(models.Model):
         help_text=_("How many co-chairs (or coordinators) a group of this kind has, exactly."),
     )
     lead_title = models.CharField(
-        _("title of its leads"), max_length=40, default="co-chair", help_text=_("co-chair, coordinator, formand…")
+        _("title of its leads"),
+        max_length=40,
+        default="co-chair",
+        help_text=_("co-chair, coordinator, formand…"),
     )
-    workplan_due_days = models.PositiveSmallIntegerField(
-        _("work plan due (days after launch)"), default=90
-    )
+    workplan_due_days = models.PositiveSmallIntegerField(_("work plan due (days after launch)"), default=90)
     default_max_size = models.PositiveSmallIntegerField(
         _("default size for workable meetings"), null=True, blank=True
     )
@@ -97,15 +98,25 @@ class GroupQuerySet(models.QuerySet):
 
 
 class Group(models.Model):
-    kind = models.ForeignKey(GroupKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="groups")
+    kind = models.ForeignKey(
+        GroupKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="groups"
+    )
     name = models.CharField(_("name"), max_length=160)
     slug = models.SlugField(max_length=160, unique=True)
-    topics = models.ManyToManyField("people.Topic", verbose_name=_("topics"), blank=True, related_name="groups")
+    topics = models.ManyToManyField(
+        "people.Topic", verbose_name=_("topics"), blank=True, related_name="groups"
+    )
     purpose = models.TextField(_("purpose and mandate"))
     why_now = models.TextField(_("why now"), blank=True)
-    status = models.CharField(_("status"), max_length=24, choices=GroupStatus.choices, default=GroupStatus.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=24, choices=GroupStatus.choices, default=GroupStatus.PROPOSED
+    )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposed_groups"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_groups",
     )
     suggested_cochairs = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("suggested co-chairs"), blank=True, related_name="+"
@@ -117,14 +128,22 @@ class Group(models.Model):
 
     # The charter: agreed by the co-chairs after launch; simple-history keeps every version.
     working_language = models.ForeignKey(
-        "people.Language", verbose_name=_("working language"), on_delete=models.SET_NULL, null=True, blank=True
+        "people.Language",
+        verbose_name=_("working language"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     meeting_frequency = models.CharField(
         _("meets"), max_length=16, choices=MeetingFrequency.choices, blank=True
     )
     meeting_form = models.CharField(_("meeting form"), max_length=16, choices=MeetingForm.choices, blank=True)
-    join_policy = models.CharField(_("who can join"), max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
-    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
+    join_policy = models.CharField(
+        _("who can join"), max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
     max_size = models.PositiveSmallIntegerField(
         _("largest size for workable meetings"), null=True, blank=True
     )
@@ -192,9 +211,13 @@ class GroupMembership(models.Model):
     when, stays."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships"
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
-    status = models.CharField(_("status"), max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
     joined_on = models.DateField(_("joined"), null=True, blank=True)
     left_on = models.DateField(_("left"), null=True, blank=True)
     role_since = models.DateField(_("in this role since"), null=True, blank=True)
@@ -202,7 +225,9 @@ class GroupMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     request_note = models.CharField(_("note"), max_length=500, blank=True)
-    notify = models.CharField(_("e-mail from this group"), max_length=8, choices=Notify.choices, default=Notify.EACH_POST)
+    notify = models.CharField(
+        _("e-mail from this group"), max_length=8, choices=Notify.choices, default=Notify.EACH_POST
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -236,7 +261,9 @@ class CochairTerm(models.Model):
     """Who held a group's lead role (co-chair, coordinator) when, and by which decision."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="cochair_terms")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cochair_terms")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cochair_terms"
+    )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     appointed_by = models.ForeignKey(
@@ -266,12 +293,18 @@ class Activity(models.Model):
     """What a participant currently does in the group's topic: who does what, where."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="activities")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_activities")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_activities"
+    )
     what = models.CharField(_("what"), max_length=300)
     country = models.CharField(_("where (country)"), max_length=2, blank=True)
     place = models.CharField(_("where (place)"), max_length=120, blank=True)
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("with which organisation"), on_delete=models.SET_NULL, null=True, blank=True
+        "people.Organisation",
+        verbose_name=_("with which organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     since = models.DateField(_("since"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -290,7 +323,9 @@ class Thread(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="threads")
     title = models.CharField(_("title"), max_length=200)
     is_announcement = models.BooleanField(_("announcement"), default=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_post_at = models.DateTimeField(db_index=True)
     post_count = models.PositiveIntegerField(default=0)
@@ -306,7 +341,9 @@ class Thread(models.Model):
 
 class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     body = models.TextField(_("message"), max_length=20_000)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -331,7 +368,9 @@ class PostDelivery(models.Model):
     crashed worker); digests collect the pending rows of their period."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_deliveries")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_deliveries"
+    )
     mode = models.CharField(max_length=8, choices=Notify.choices)
     status = models.CharField(max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -341,7 +380,9 @@ class PostDelivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "person"], name="one_delivery_per_post_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "person"], name="one_delivery_per_post_person")
+        ]
         indexes = [
             models.Index(fields=["status", "mode"], name="delivery_status_mode"),
             models.Index(fields=["person", "read_at"], name="delivery_person_read"),

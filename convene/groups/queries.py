@@ -73,7 +73,12 @@ def group_list(*, viewer, filters: GroupFilters) -> QuerySet[Group]:
 
 def group_for_viewer(*, viewer, slug: str) -> Group:
     """One group the viewer may see, or 404 (also for a members-only group and a visitor)."""
-    group = Group.objects.visible_to(viewer).select_related("kind", "working_language", "proposed_by__profile").filter(slug=slug).first()
+    group = (
+        Group.objects.visible_to(viewer)
+        .select_related("kind", "working_language", "proposed_by__profile")
+        .filter(slug=slug)
+        .first()
+    )
     if group is None:
         raise Http404
     return group
@@ -82,12 +87,11 @@ def group_for_viewer(*, viewer, slug: str) -> Group:
 def viewer_membership(*, viewer, group: Group) -> GroupMembership | None:
     if viewer is None or not viewer.is_authenticated:
         return None
-    return (
-        GroupMembership.objects.filter(
-            group=group, person=viewer, status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED, MembershipStatus.INVITED]
-        )
-        .first()
-    )
+    return GroupMembership.objects.filter(
+        group=group,
+        person=viewer,
+        status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED, MembershipStatus.INVITED],
+    ).first()
 
 
 @dataclass
@@ -112,7 +116,9 @@ def group_page(*, group: Group, can_read_threads: bool, can_manage: bool) -> Gro
         requests=Count("pk", filter=Q(status=MembershipStatus.REQUESTED)),
     )
     threads = (
-        list(Thread.objects.filter(group=group).select_related("author__profile").order_by("-last_post_at")[:5])
+        list(
+            Thread.objects.filter(group=group).select_related("author__profile").order_by("-last_post_at")[:5]
+        )
         if can_read_threads
         else []
     )
@@ -137,7 +143,9 @@ def group_members(*, group: Group) -> QuerySet[GroupMembership]:
 
 def group_requests(*, group: Group) -> QuerySet[GroupMembership]:
     return (
-        GroupMembership.objects.filter(group=group, status__in=[MembershipStatus.REQUESTED, MembershipStatus.INVITED])
+        GroupMembership.objects.filter(
+            group=group, status__in=[MembershipStatus.REQUESTED, MembershipStatus.INVITED]
+        )
         .select_related("person__profile__organisation", "invited_by__profile")
         .order_by("status", "created_at")
     )
@@ -145,14 +153,20 @@ def group_requests(*, group: Group) -> QuerySet[GroupMembership]:
 
 def membership_history(*, group: Group) -> QuerySet[GroupMembership]:
     return (
-        GroupMembership.objects.filter(group=group, status__in=[MembershipStatus.LEFT, MembershipStatus.REMOVED])
+        GroupMembership.objects.filter(
+            group=group, status__in=[MembershipStatus.LEFT, MembershipStatus.REMOVED]
+        )
         .select_related("person__profile")
         .order_by("-left_on", "-pk")[:200]
     )
 
 
 def cochair_terms(*, group: Group) -> QuerySet[CochairTerm]:
-    return CochairTerm.objects.filter(group=group).select_related("person__profile", "appointed_by").order_by("-starts_on")
+    return (
+        CochairTerm.objects.filter(group=group)
+        .select_related("person__profile", "appointed_by")
+        .order_by("-starts_on")
+    )
 
 
 @dataclass
@@ -177,9 +191,17 @@ def composition(*, group: Group) -> Composition:
     sectors = Counter(sector or "" for sector, _country in rows)
     country_counts = Counter(country or "" for _sector, country in rows)
     by_sector = [(code, str(labels.get(code, "—")), n) for code, n in sectors.most_common()]
-    by_country = [(code, countries.name(code) if code else "—", n) for code, n in country_counts.most_common()]
-    missing_sectors = [str(labels.get(code, code)) for code in group.required_sectors or [] if not sectors.get(code)]
-    missing_countries = [countries.name(code) or code for code in group.required_countries or [] if not country_counts.get(code)]
+    by_country = [
+        (code, countries.name(code) if code else "—", n) for code, n in country_counts.most_common()
+    ]
+    missing_sectors = [
+        str(labels.get(code, code)) for code in group.required_sectors or [] if not sectors.get(code)
+    ]
+    missing_countries = [
+        countries.name(code) or code
+        for code in group.required_countries or []
+        if not country_counts.get(code)
+    ]
     size = len(rows)
     return Composition(
         by_sector=by_sector,
@@ -193,7 +215,11 @@ def composition(*, group: Group) -> Composition:
 
 
 def group_activities(*, group: Group) -> QuerySet[Activity]:
-    return Activity.objects.filter(group=group).select_related("person__profile", "organisation").order_by("person__profile__name", "-since", "pk")
+    return (
+        Activity.objects.filter(group=group)
+        .select_related("person__profile", "organisation")
+        .order_by("person__profile__name", "-since", "pk")
+    )
 
 
 def activity_counts(activities) -> dict:
@@ -208,7 +234,11 @@ def activity_counts(activities) -> dict:
 
 
 def group_threads(*, group: Group) -> QuerySet[Thread]:
-    return Thread.objects.filter(group=group).select_related("author__profile").order_by("-is_announcement", "-last_post_at")
+    return (
+        Thread.objects.filter(group=group)
+        .select_related("author__profile")
+        .order_by("-is_announcement", "-last_post_at")
+    )
 
 
 def thread_for_viewer(*, group: Group, thread_id: int) -> Thread:
@@ -233,7 +263,8 @@ def unread_for(*, person: Person, limit: int = 50) -> QuerySet[PostDelivery]:
 def my_groups(*, person: Person) -> QuerySet[GroupMembership]:
     return (
         GroupMembership.objects.filter(
-            person=person, status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED, MembershipStatus.INVITED]
+            person=person,
+            status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED, MembershipStatus.INVITED],
         )
         .select_related("group__kind")
         .order_by("group__name")
@@ -292,9 +323,13 @@ def groups_overview(*, sort: str = "name", today: date | None = None) -> list[Ov
                 group=group,
                 cochairs=[m.person.display_name for m in group.current_cochairs],
                 size=sizes[group.pk],
-                missing_sectors=[str(labels.get(s, s)) for s in group.required_sectors or [] if s not in sectors[group.pk]],
+                missing_sectors=[
+                    str(labels.get(s, s)) for s in group.required_sectors or [] if s not in sectors[group.pk]
+                ],
                 missing_countries=[
-                    countries.name(c) or c for c in group.required_countries or [] if c not in country_sets[group.pk]
+                    countries.name(c) or c
+                    for c in group.required_countries or []
+                    if c not in country_sets[group.pk]
                 ],
                 workplan_overdue_days=overdue,
             )
@@ -308,7 +343,9 @@ def overdue_groups(*, today: date | None = None) -> list[OverviewRow]:
 
 
 def decision_log(*, limit: int = 200) -> QuerySet[Decision]:
-    return Decision.objects.select_related("group", "recorded_by__profile").order_by("-decided_on", "-pk")[:limit]
+    return Decision.objects.select_related("group", "recorded_by__profile").order_by("-decided_on", "-pk")[
+        :limit
+    ]
 
 
 def invitable_people(*, group: Group, q: str = "", country: str = "", limit: int = 30):
@@ -316,9 +353,12 @@ def invitable_people(*, group: Group, q: str = "", country: str = "", limit: int
     from convene.people.models import MembershipStatus as NetworkStatus
 
     taken = GroupMembership.objects.filter(
-        group=group, status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED, MembershipStatus.INVITED]
+        group=group,
+        status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED, MembershipStatus.INVITED],
     ).values("person_id")
-    qs = Profile.objects.filter(membership_status=NetworkStatus.ACTIVE, person__is_active=True).exclude(person_id__in=taken)
+    qs = Profile.objects.filter(membership_status=NetworkStatus.ACTIVE, person__is_active=True).exclude(
+        person_id__in=taken
+    )
     for word in q.lower().split()[:6]:
         qs = qs.filter(search_text__contains=word)
     if country:

@@ -47,7 +47,12 @@ def group_is_open(person, group) -> bool:
 
 @rules.predicate
 def is_proposer(person, group) -> bool:
-    return group is not None and person is not None and person.is_authenticated and group.proposed_by_id == person.pk
+    return (
+        group is not None
+        and person is not None
+        and person.is_authenticated
+        and group.proposed_by_id == person.pk
+    )
 
 
 is_committee_or_secretariat = is_steering_committee | is_secretariat

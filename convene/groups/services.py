@@ -180,7 +180,13 @@ def group_decide(
         raise ValidationError(_("Choose approve, ask for changes or decline."))
     group.save(update_fields=["status", "launched_on", "workplan_due_on", "updated_at"])
     decision = _decision(
-        acting=acting, group=group, title=title, text=text, outcome=outcome, effect=effect, decided_on=decided_on
+        acting=acting,
+        group=group,
+        title=title,
+        text=text,
+        outcome=outcome,
+        effect=effect,
+        decided_on=decided_on,
     )
     from .tasks import notify_group_decision
 
@@ -214,7 +220,9 @@ def cochair_appoint(
     if replaces is not None:
         ending = next((term for term in current if term.person_id == replaces.pk), None)
         if ending is None:
-            raise ValidationError(_("%(name)s is not a co-chair of this group.") % {"name": replaces.display_name})
+            raise ValidationError(
+                _("%(name)s is not a co-chair of this group.") % {"name": replaces.display_name}
+            )
     elif len(current) >= group.kind.cochairs_required:
         raise ValidationError(
             _("A %(kind)s has %(n)s co-chairs and this one has them all: choose whom the new one replaces.")
@@ -262,7 +270,10 @@ def cochair_appoint(
         membership.save(update_fields=["role", "status", "joined_on", "role_since", "updated_at"])
     forget_roles(person)
     term = CochairTerm.objects.create(group=group, person=person, starts_on=decided_on, appointed_by=decision)
-    if group.status == GroupStatus.LAUNCHED and len(current) + 1 - (1 if ending else 0) >= group.kind.cochairs_required:
+    if (
+        group.status == GroupStatus.LAUNCHED
+        and len(current) + 1 - (1 if ending else 0) >= group.kind.cochairs_required
+    ):
         group.status = GroupStatus.ACTIVE
         group.save(update_fields=["status", "updated_at"])
     from .tasks import notify_cochair_appointed
@@ -297,7 +308,9 @@ def group_close(*, group: Group, acting: Person, text: str = "", decided_on: dat
     GroupMembership.objects.filter(
         group=group, status__in=[MembershipStatus.REQUESTED, MembershipStatus.INVITED]
     ).update(status=MembershipStatus.DECLINED, updated_at=timezone.now())
-    CochairTerm.objects.filter(group=group, ends_on__isnull=True).update(ends_on=decided_on, ended_by=decision)
+    CochairTerm.objects.filter(group=group, ends_on__isnull=True).update(
+        ends_on=decided_on, ended_by=decision
+    )
     return decision
 
 
@@ -354,12 +367,21 @@ def membership_join(*, group: Group, acting: Person, note: str = "") -> GroupMem
     today = _today()
     if group.join_policy == JoinPolicy.OPEN:
         membership = _save_new_membership(
-            group=group, person=acting, role=Role.MEMBER, status=MembershipStatus.ACTIVE, joined_on=today, role_since=today
+            group=group,
+            person=acting,
+            role=Role.MEMBER,
+            status=MembershipStatus.ACTIVE,
+            joined_on=today,
+            role_since=today,
         )
         forget_roles(acting)
         return membership
     membership = _save_new_membership(
-        group=group, person=acting, role=Role.MEMBER, status=MembershipStatus.REQUESTED, request_note=note[:500]
+        group=group,
+        person=acting,
+        role=Role.MEMBER,
+        status=MembershipStatus.REQUESTED,
+        request_note=note[:500],
     )
     from .tasks import notify_join_request
 
@@ -368,7 +390,9 @@ def membership_join(*, group: Group, acting: Person, note: str = "") -> GroupMem
 
 
 @transaction.atomic
-def membership_request_decide(*, membership: GroupMembership, acting: Person, approve: bool) -> GroupMembership:
+def membership_request_decide(
+    *, membership: GroupMembership, acting: Person, approve: bool
+) -> GroupMembership:
     """Co-chairs approve or decline a request to join."""
     group = _locked(membership.group)
     ensure(acting, "groups.manage_members", group)
@@ -399,7 +423,9 @@ def membership_invite(*, group: Group, person: Person, acting: Person) -> GroupM
     if existing is not None:
         if existing.status == MembershipStatus.REQUESTED:
             return membership_request_decide(membership=existing, acting=acting, approve=True)
-        raise ValidationError(_("%(name)s is already in this group or invited.") % {"name": person.display_name})
+        raise ValidationError(
+            _("%(name)s is already in this group or invited.") % {"name": person.display_name}
+        )
     membership = _save_new_membership(
         group=group, person=person, role=Role.MEMBER, status=MembershipStatus.INVITED, invited_by=acting
     )
@@ -411,7 +437,9 @@ def membership_invite(*, group: Group, person: Person, acting: Person) -> GroupM
 
 @transaction.atomic
 def invitation_answer(*, membership: GroupMembership, acting: Person, accept: bool) -> GroupMembership:
-    membership = GroupMembership.objects.select_for_update(of=("self",)).select_related("group").get(pk=membership.pk)
+    membership = (
+        GroupMembership.objects.select_for_update(of=("self",)).select_related("group").get(pk=membership.pk)
+    )
     if membership.person_id != acting.pk:
         from django.core.exceptions import PermissionDenied
 
@@ -464,9 +492,9 @@ def _end_membership(membership: GroupMembership, status: str) -> None:
     membership.status = status
     membership.left_on = today if was_active else None
     membership.save(update_fields=["status", "left_on", "updated_at"])
-    CochairTerm.objects.filter(group_id=membership.group_id, person_id=membership.person_id, ends_on__isnull=True).update(
-        ends_on=today
-    )
+    CochairTerm.objects.filter(
+        group_id=membership.group_id, person_id=membership.person_id, ends_on__isnull=True
+    ).update(ends_on=today)
 
 
 @transaction.atomic
@@ -560,7 +588,12 @@ def thread_start(
         raise ValidationError(_("A thread needs a title and a message."))
     now = timezone.now()
     thread = Thread.objects.create(
-        group=group, title=title[:200], is_announcement=is_announcement, author=acting, last_post_at=now, post_count=1
+        group=group,
+        title=title[:200],
+        is_announcement=is_announcement,
+        author=acting,
+        last_post_at=now,
+        post_count=1,
     )
     post = Post.objects.create(thread=thread, author=acting, body=body)
     _fan_out(post, group)

@@ -59,7 +59,11 @@ def _unsubscribe_headers(url: str) -> dict:
 def _committee_and_secretariat():
     from convene.people.models import Person
 
-    ids = Term.objects.current().filter(body__in=[Body.STEERING_COMMITTEE, Body.SECRETARIAT]).values("person_id")
+    ids = (
+        Term.objects.current()
+        .filter(body__in=[Body.STEERING_COMMITTEE, Body.SECRETARIAT])
+        .values("person_id")
+    )
     return Person.objects.filter(pk__in=ids, is_active=True)
 
 
@@ -102,7 +106,12 @@ def notify_group_decision(decision_id: int) -> None:
     send_templated(
         to=person.email,
         template="groups/email/decision",
-        context={"decision": decision, "group": decision.group, "person": person, "url": _group_url(decision.group)},
+        context={
+            "decision": decision,
+            "group": decision.group,
+            "person": person,
+            "url": _group_url(decision.group),
+        },
         language=person.language,
     )
 
@@ -122,7 +131,9 @@ def notify_cochair_appointed(term_id: int) -> None:
 
 @db_task(retries=3, retry_delay=60)
 def notify_join_request(membership_id: int) -> None:
-    membership = GroupMembership.objects.select_related("group", "person__profile").filter(pk=membership_id).first()
+    membership = (
+        GroupMembership.objects.select_related("group", "person__profile").filter(pk=membership_id).first()
+    )
     if membership is None or membership.status != MembershipStatus.REQUESTED:
         return
     for lead in _leads(membership.group):
@@ -147,7 +158,12 @@ def notify_request_answered(membership_id: int) -> None:
     send_templated(
         to=membership.person.email,
         template="groups/email/request_answered",
-        context={"membership": membership, "group": membership.group, "person": membership.person, "url": _group_url(membership.group)},
+        context={
+            "membership": membership,
+            "group": membership.group,
+            "person": membership.person,
+            "url": _group_url(membership.group),
+        },
         language=membership.person.language,
     )
 
@@ -155,14 +171,21 @@ def notify_request_answered(membership_id: int) -> None:
 @db_task(retries=3, retry_delay=60)
 def notify_invitation(membership_id: int) -> None:
     membership = (
-        GroupMembership.objects.select_related("group", "person", "invited_by__profile").filter(pk=membership_id).first()
+        GroupMembership.objects.select_related("group", "person", "invited_by__profile")
+        .filter(pk=membership_id)
+        .first()
     )
     if membership is None or membership.status != MembershipStatus.INVITED:
         return
     send_templated(
         to=membership.person.email,
         template="groups/email/invitation",
-        context={"membership": membership, "group": membership.group, "person": membership.person, "url": _group_url(membership.group)},
+        context={
+            "membership": membership,
+            "group": membership.group,
+            "person": membership.person,
+            "url": _group_url(membership.group),
+        },
         language=membership.person.language,
     )
 
@@ -176,9 +199,8 @@ def _claim(delivery_ids) -> list[PostDelivery]:
     claimed = []
     for delivery in PostDelivery.objects.filter(pk__in=list(delivery_ids), status=DS.PENDING):
         fresh = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE)
-        won = (
-            PostDelivery.objects.filter(fresh, pk=delivery.pk, status=DS.PENDING)
-            .update(claimed_at=now, attempts=delivery.attempts + 1)
+        won = PostDelivery.objects.filter(fresh, pk=delivery.pk, status=DS.PENDING).update(
+            claimed_at=now, attempts=delivery.attempts + 1
         )
         if won:
             claimed.append(delivery)
@@ -204,7 +226,9 @@ def deliver_post(post_id: int) -> None:
     if post is None:
         return
     PostDelivery.objects.filter(post=post, status=DS.PENDING, mode=Notify.NONE).update(status=DS.SKIPPED)
-    ids = PostDelivery.objects.filter(post=post, status=DS.PENDING, mode=Notify.EACH_POST).values_list("pk", flat=True)
+    ids = PostDelivery.objects.filter(post=post, status=DS.PENDING, mode=Notify.EACH_POST).values_list(
+        "pk", flat=True
+    )
     _send_each(_claim(ids))
 
 
@@ -247,10 +271,16 @@ def _send_each(deliveries: list[PostDelivery]) -> None:
 
 def send_digests(mode: str) -> int:
     """One e-mail per person with every pending post of the period, grouped by group and thread."""
-    pending = PostDelivery.objects.filter(status=DS.PENDING, mode=mode).values_list("person_id", flat=True).distinct()
+    pending = (
+        PostDelivery.objects.filter(status=DS.PENDING, mode=mode)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
     sent = 0
     for person_id in list(pending):
-        ids = PostDelivery.objects.filter(status=DS.PENDING, mode=mode, person_id=person_id).values_list("pk", flat=True)
+        ids = PostDelivery.objects.filter(status=DS.PENDING, mode=mode, person_id=person_id).values_list(
+            "pk", flat=True
+        )
         claimed = _claim(ids)
         if not claimed:
             continue
@@ -282,7 +312,9 @@ def send_digests(mode: str) -> int:
             language=person.language,
             headers=_unsubscribe_headers(first_unsubscribe) if first_unsubscribe else {},
         )
-        PostDelivery.objects.filter(pk__in=[r.pk for r in rows]).update(status=DS.SENT, sent_at=timezone.now())
+        PostDelivery.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=DS.SENT, sent_at=timezone.now()
+        )
         sent += 1
     return sent
 
@@ -328,8 +360,13 @@ def send_workplan_reminders(today=None) -> int:
             send_templated(
                 to=person.email,
                 template="groups/email/workplan_reminder",
-                context={"group": group, "person": person, "days_left": days_left, "overdue_days": -days_left,
-                         "url": _group_url(group)},
+                context={
+                    "group": group,
+                    "person": person,
+                    "days_left": days_left,
+                    "overdue_days": -days_left,
+                    "url": _group_url(group),
+                },
                 language=person.language,
             )
         sent += 1
@@ -339,4 +376,3 @@ def send_workplan_reminders(today=None) -> int:
 @db_periodic_task(crontab(minute="30", hour="5"))
 def daily_workplan_reminders() -> None:
     send_workplan_reminders()
-

@@ -23,7 +23,9 @@ urlpatterns = [
     path("groups/<slug:slug>/activities/new/", views.activity_edit, name="activity_create"),
     path("groups/<slug:slug>/activities/<int:activity_id>/", views.activity_edit, name="activity_edit"),
     path(
-        "groups/<slug:slug>/activities/<int:activity_id>/delete/", views.activity_delete, name="activity_delete"
+        "groups/<slug:slug>/activities/<int:activity_id>/delete/",
+        views.activity_delete,
+        name="activity_delete",
     ),
     path("groups/<slug:slug>/threads/", views.threads, name="threads"),
     path("groups/<slug:slug>/threads/new/", views.thread_create, name="thread_create"),

@@ -92,4 +92,3 @@ def list_organisations(request, q: str = Query("", max_length=100, description="
 @router.get("organisations/{organisation_id}", response=OrganisationOut, summary="One organisation")
 def get_organisation(request, organisation_id: int):
     return get_object_or_404(Organisation, pk=organisation_id)
-

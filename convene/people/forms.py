@@ -16,9 +16,7 @@ class ProfileForm(forms.ModelForm):
         label=_("Organisation"),
         help_text=_("Not in the list? Write it below and the secretariat will add it."),
     )
-    new_organisation = forms.CharField(
-        label=_("Other organisation"), max_length=200, required=False
-    )
+    new_organisation = forms.CharField(label=_("Other organisation"), max_length=200, required=False)
     languages = forms.ModelMultipleChoiceField(
         queryset=Language.objects.all(),
         required=False,
@@ -111,4 +109,3 @@ class OrganisationForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("What the token is for"), max_length=100)
-

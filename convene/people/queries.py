@@ -148,7 +148,10 @@ def network_figures() -> NetworkFigures:
     ]
     by_country = [
         (row["country"], countries.name(row["country"]), row["n"])
-        for row in members.exclude(country="").values("country").annotate(n=Count("pk")).order_by("-n", "country")
+        for row in members.exclude(country="")
+        .values("country")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "country")
     ]
     # Growth counts everyone who ever joined, so people who left still count in the years they were in.
     joined = (

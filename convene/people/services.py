@@ -32,7 +32,9 @@ PROFILE_FIELDS = {
 }
 
 
-def search_text_for(*, name: str, email: str, organisation: str, job_title: str, topics: Iterable[str]) -> str:
+def search_text_for(
+    *, name: str, email: str, organisation: str, job_title: str, topics: Iterable[str]
+) -> str:
     parts = [name, organisation, job_title, *topics]
     return " ".join(p.strip().lower() for p in parts if p and p.strip())
 
@@ -70,8 +72,10 @@ def profile_update(
     unknown = set(fields) - PROFILE_FIELDS
     if unknown:
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
-    profile = Profile.objects.select_for_update(of=("self",)).select_related("organisation").get(
-        pk=profile_ensure(person=person).pk
+    profile = (
+        Profile.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=profile_ensure(person=person).pk)
     )
     for field, value in fields.items():
         setattr(profile, field, value)

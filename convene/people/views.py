@@ -30,9 +30,9 @@ def _directory_filters(request) -> tuple[DirectorySearchForm, queries.DirectoryF
 def directory(request):
     """The member directory: the whole page, or only the results when HTMX asks (STYLE §4)."""
     form, filters = _directory_filters(request)
-    page = CappedPaginator(queries.directory_search(viewer=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(
+        queries.directory_search(viewer=request.user, filters=filters), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {

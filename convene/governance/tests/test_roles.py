@@ -60,7 +60,9 @@ def test_only_the_secretariat_assigns_terms(acting, member, request, secretariat
     ("starts_on", "ends_on"),
     [
         pytest.param(JAN_1, None, id="open-ended over an open-ended term"),
-        pytest.param(datetime.date(2019, 6, 1), datetime.date(2020, 1, 1), id="ends on the day the other starts"),
+        pytest.param(
+            datetime.date(2019, 6, 1), datetime.date(2020, 1, 1), id="ends on the day the other starts"
+        ),
         pytest.param(datetime.date(2030, 1, 1), None, id="starts in the future"),
         pytest.param(datetime.date(2010, 1, 1), datetime.date(2030, 1, 1), id="covers the other"),
     ],
@@ -81,9 +83,15 @@ def test_overlapping_term_on_the_same_body_is_refused(committee_member, secretar
 
 def test_adjacent_terms_and_other_bodies_are_fine(member, secretariat):
     services.term_assign(
-        person=member, body=Body.AMBASSADOR, starts_on=JAN_1, ends_on=datetime.date(2024, 12, 31), acting=secretariat
+        person=member,
+        body=Body.AMBASSADOR,
+        starts_on=JAN_1,
+        ends_on=datetime.date(2024, 12, 31),
+        acting=secretariat,
     )
-    services.term_assign(person=member, body=Body.AMBASSADOR, starts_on=datetime.date(2025, 1, 1), acting=secretariat)
+    services.term_assign(
+        person=member, body=Body.AMBASSADOR, starts_on=datetime.date(2025, 1, 1), acting=secretariat
+    )
     services.term_assign(person=member, body=Body.STEERING_COMMITTEE, starts_on=JAN_1, acting=secretariat)
     assert Term.objects.filter(person=member).count() == 3
 
@@ -141,7 +149,11 @@ def test_term_cannot_end_before_it_starts(member, secretariat):
 def test_ended_term_is_not_lengthened_by_ending_it_again(member, secretariat):
     """Ending a past term "today" would hand the role back for the years in between."""
     term = services.term_assign(
-        person=member, body=Body.SECRETARIAT, starts_on=JAN_1, ends_on=datetime.date(2024, 6, 30), acting=secretariat
+        person=member,
+        body=Body.SECRETARIAT,
+        starts_on=JAN_1,
+        ends_on=datetime.date(2024, 6, 30),
+        acting=secretariat,
     )
     before = terms()
     with pytest.raises(ValidationError, match="already ended"):
@@ -160,7 +172,10 @@ def test_roles_follow_term_dates(member, secretariat):
     assert is_secretariat(fresh(member))
     assert not is_steering_committee(fresh(member))
     services.term_assign(
-        person=member, body=Body.STEERING_COMMITTEE, starts_on=today + datetime.timedelta(days=1), acting=secretariat
+        person=member,
+        body=Body.STEERING_COMMITTEE,
+        starts_on=today + datetime.timedelta(days=1),
+        acting=secretariat,
     )
     assert not is_steering_committee(fresh(member)), "a term that starts tomorrow grants nothing today"
 
@@ -203,7 +218,9 @@ def test_deactivated_account_loses_its_roles(secretariat):
 @pytest.fixture
 def seats(secretariat, committee_member):
     chair = make_person("chair@example.org", name="Chris Chair")
-    services.term_assign(person=chair, body=Body.STEERING_COMMITTEE, starts_on=JAN_1, title="Chair", acting=secretariat)
+    services.term_assign(
+        person=chair, body=Body.STEERING_COMMITTEE, starts_on=JAN_1, title="Chair", acting=secretariat
+    )
     former = make_person("former@example.org", name="Fran Former")
     services.term_assign(
         person=former,
@@ -249,7 +266,12 @@ def test_roles_page_for_the_secretariat(seats, secretariat):
 def test_term_form_records_a_role(secretariat, member):
     response = client_for(secretariat).post(
         reverse("governance:term_create"),
-        {"email": "AMINA.member@example.org", "body": "ambassador", "starts_on": "2024-01-01", "cohort": "2024"},
+        {
+            "email": "AMINA.member@example.org",
+            "body": "ambassador",
+            "starts_on": "2024-01-01",
+            "cohort": "2024",
+        },
     )
     assert response.status_code == 302
     assert Term.objects.filter(person=member, body=Body.AMBASSADOR, cohort="2024").count() == 1

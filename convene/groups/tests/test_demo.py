@@ -26,14 +26,20 @@ def test_demo_has_groups_in_every_lifecycle_state(demo):
 
 def test_active_groups_have_their_cochairs_and_a_decision_for_each_step(demo):
     for group in Group.objects.filter(status=GroupStatus.ACTIVE).select_related("kind"):
-        cochairs = GroupMembership.objects.filter(group=group, status=MembershipStatus.ACTIVE, role=Role.COCHAIR)
+        cochairs = GroupMembership.objects.filter(
+            group=group, status=MembershipStatus.ACTIVE, role=Role.COCHAIR
+        )
         assert cochairs.count() == group.kind.cochairs_required, group.name
         open_terms = CochairTerm.objects.filter(group=group, ends_on__isnull=True)
-        assert set(open_terms.values_list("person_id", flat=True)) == set(cochairs.values_list("person_id", flat=True))
+        assert set(open_terms.values_list("person_id", flat=True)) == set(
+            cochairs.values_list("person_id", flat=True)
+        )
         effects = set(Decision.objects.filter(group=group).values_list("effect", flat=True))
         assert {DecisionEffect.GROUP_LAUNCHED, DecisionEffect.COCHAIRS_APPOINTED} <= effects, group.name
 
 
 def test_nobody_is_twice_a_current_member_of_a_group(demo):
-    current = GroupMembership.objects.filter(status=MembershipStatus.ACTIVE).values_list("group_id", "person_id")
+    current = GroupMembership.objects.filter(status=MembershipStatus.ACTIVE).values_list(
+        "group_id", "person_id"
+    )
     assert max(Counter(current).values()) == 1

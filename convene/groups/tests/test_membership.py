@@ -49,7 +49,8 @@ def test_request_to_an_approval_group_is_approved_by_a_cochair(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(member).post(
-            reverse("groups:join", args=[approval_group.slug]), {"note": "I run case management training in Zambia."}
+            reverse("groups:join", args=[approval_group.slug]),
+            {"note": "I run case management training in Zambia."},
         )
     assert response.status_code == 302
     [membership] = _memberships(approval_group, member)
@@ -61,7 +62,10 @@ def test_request_to_an_approval_group_is_approved_by_a_cochair(
     assert "&" not in mailoutbox[0].body  # plain text, not HTML-escaped
 
     page = client_for(chair).get(reverse("groups:members", args=[approval_group.slug]))
-    assert reverse("groups:membership_action", args=[approval_group.slug, membership.pk, "approve"]) in page.content.decode()
+    assert (
+        reverse("groups:membership_action", args=[approval_group.slug, membership.pk, "approve"])
+        in page.content.decode()
+    )
 
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -81,7 +85,9 @@ def test_a_declined_request_is_answered_by_e_mail(
     services.membership_join(group=approval_group, acting=member)
     [membership] = _memberships(approval_group, member)
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(chair).post(reverse("groups:membership_action", args=[approval_group.slug, membership.pk, "decline"]))
+        client_for(chair).post(
+            reverse("groups:membership_action", args=[approval_group.slug, membership.pk, "decline"])
+        )
 
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.DECLINED
@@ -93,7 +99,9 @@ def test_an_invitation_is_sent_and_accepted(
     invitation_group, member, chair, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(chair).post(reverse("groups:invite", args=[invitation_group.slug]), {"person_id": member.pk})
+        response = client_for(chair).post(
+            reverse("groups:invite", args=[invitation_group.slug]), {"person_id": member.pk}
+        )
     assert response.status_code == 302
     [membership] = _memberships(invitation_group, member)
     assert (membership.status, membership.invited_by) == (MembershipStatus.INVITED, chair)
@@ -102,10 +110,13 @@ def test_an_invitation_is_sent_and_accepted(
     assert reverse("groups:inbox") in mailoutbox[0].body
 
     inbox = client_for(member).get(reverse("groups:inbox"))
-    assert reverse("groups:invitation_answer", args=[invitation_group.slug, "accept"]) in inbox.content.decode()
+    assert (
+        reverse("groups:invitation_answer", args=[invitation_group.slug, "accept"]) in inbox.content.decode()
+    )
 
     response = client_for(member).post(
-        reverse("groups:invitation_answer", args=[invitation_group.slug, "accept"]), {"next": reverse("groups:inbox")}
+        reverse("groups:invitation_answer", args=[invitation_group.slug, "accept"]),
+        {"next": reverse("groups:inbox")},
     )
     assert response["Location"] == reverse("groups:inbox")
     membership.refresh_from_db()
@@ -174,13 +185,15 @@ def test_notification_choice_is_saved(open_group, member):
     services.membership_join(group=open_group, acting=member)
 
     response = client_for(member).post(
-        reverse("groups:notify", args=[open_group.slug]), {"notify": "weekly", "next": reverse("groups:inbox")}
+        reverse("groups:notify", args=[open_group.slug]),
+        {"notify": "weekly", "next": reverse("groups:inbox")},
     )
 
     assert response["Location"] == reverse("groups:inbox")
     assert _memberships(open_group, member)[0].notify == "weekly"
     response = client_for(member).post(
-        reverse("groups:notify", args=[open_group.slug]), {"notify": "hourly", "next": "https://evil.example/"}
+        reverse("groups:notify", args=[open_group.slug]),
+        {"notify": "hourly", "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("groups:detail", args=[open_group.slug])
     assert _memberships(open_group, member)[0].notify == "weekly"
@@ -191,7 +204,10 @@ def test_notification_choice_is_saved(open_group, member):
 
 def test_members_of_a_members_only_group_never_show_to_the_public(committee_member, chair, chair_two, member):
     group = make_group(
-        committee=committee_member, cochairs=[chair, chair_two], name="Quiet Group", visibility=Visibility.MEMBERS
+        committee=committee_member,
+        cochairs=[chair, chair_two],
+        name="Quiet Group",
+        visibility=Visibility.MEMBERS,
     )
     services.membership_join(group=group, acting=member)
 
@@ -202,7 +218,10 @@ def test_members_of_a_members_only_group_never_show_to_the_public(committee_memb
         assert "Amina Member" not in response.content.decode()
     assert anonymous.get(reverse("groups:members", args=[group.slug])).status_code == 404
     assert anonymous.get(reverse("groups:activities_export", args=[group.slug, "csv"])).status_code == 404
-    assert "Amina Member" in client_for(member).get(reverse("groups:members", args=[group.slug])).content.decode()
+    assert (
+        "Amina Member"
+        in client_for(member).get(reverse("groups:members", args=[group.slug])).content.decode()
+    )
 
 
 def test_the_public_does_not_see_the_members_of_a_public_group(open_group, member):
@@ -228,15 +247,24 @@ def test_members_page_shows_members_and_hides_management_from_members(open_group
     assert 'aria-current="page"' in html
 
 
-def test_a_cochair_of_another_group_cannot_manage_these_members(open_group, member, other_chair, approval_group):
+def test_a_cochair_of_another_group_cannot_manage_these_members(
+    open_group, member, other_chair, approval_group
+):
     services.membership_join(group=open_group, acting=member)
     [membership] = _memberships(open_group, member)
     client = client_for(other_chair)
 
     for action, data in (("remove", {}), ("role", {"role": "coordinator"})):
-        response = client.post(reverse("groups:membership_action", args=[open_group.slug, membership.pk, action]), data)
+        response = client.post(
+            reverse("groups:membership_action", args=[open_group.slug, membership.pk, action]), data
+        )
         assert response.status_code == 403
-    assert client.post(reverse("groups:invite", args=[open_group.slug]), {"person_id": other_chair.pk}).status_code == 403
+    assert (
+        client.post(
+            reverse("groups:invite", args=[open_group.slug]), {"person_id": other_chair.pk}
+        ).status_code
+        == 403
+    )
     page = client.get(reverse("groups:members", args=[open_group.slug])).content.decode()
     assert "Invite members of the network" not in page
 
@@ -245,7 +273,9 @@ def test_a_cochair_of_another_group_cannot_manage_these_members(open_group, memb
     assert _memberships(open_group, other_chair) == []
 
 
-def test_a_membership_of_another_group_cannot_be_reached_through_this_one(open_group, approval_group, member, chair):
+def test_a_membership_of_another_group_cannot_be_reached_through_this_one(
+    open_group, approval_group, member, chair
+):
     services.membership_join(group=approval_group, acting=member)
     [membership] = _memberships(approval_group, member)
 
@@ -263,12 +293,16 @@ def test_a_cochair_changes_a_role_and_removes_a_member(open_group, member, chair
     [membership] = _memberships(open_group, member)
     client = client_for(chair)
 
-    client.post(reverse("groups:membership_action", args=[open_group.slug, membership.pk, "role"]), {"role": "coordinator"})
+    client.post(
+        reverse("groups:membership_action", args=[open_group.slug, membership.pk, "role"]),
+        {"role": "coordinator"},
+    )
     membership.refresh_from_db()
     assert membership.role == Role.COORDINATOR
 
     response = client.post(
-        reverse("groups:membership_action", args=[open_group.slug, membership.pk, "role"]), {"role": "cochair"}
+        reverse("groups:membership_action", args=[open_group.slug, membership.pk, "role"]),
+        {"role": "cochair"},
     )
     assert response.status_code == 302
     membership.refresh_from_db()
@@ -285,7 +319,9 @@ def test_a_cochair_changes_a_role_and_removes_a_member(open_group, member, chair
 def test_a_cochair_cannot_be_removed_on_the_members_page(open_group, chair, chair_two):
     [membership] = _memberships(open_group, chair_two)
 
-    client_for(chair).post(reverse("groups:membership_action", args=[open_group.slug, membership.pk, "remove"]))
+    client_for(chair).post(
+        reverse("groups:membership_action", args=[open_group.slug, membership.pk, "remove"])
+    )
 
     membership.refresh_from_db()
     assert (membership.status, membership.role) == (MembershipStatus.ACTIVE, Role.COCHAIR)
@@ -296,7 +332,9 @@ def test_the_invite_box_searches_the_directory(open_group, chair, member):
     make_person("kwame@example.org", name="Kwame Mensah", country="KE")
     client = client_for(chair)
 
-    html = client.get(reverse("groups:members", args=[open_group.slug]), {"q": "mensah", "country": "GH"}).content.decode()
+    html = client.get(
+        reverse("groups:members", args=[open_group.slug]), {"q": "mensah", "country": "GH"}
+    ).content.decode()
 
     assert "Invite Kofi Mensah" in html
     assert "Invite Kwame Mensah" not in html
@@ -339,7 +377,13 @@ MEMBERS_PAGE_QUERIES = 13
 
 
 def _activity_data(**overrides):
-    return {"what": "Training case workers", "country": "ZM", "place": "Lusaka", "since": "2025-01-15", **overrides}
+    return {
+        "what": "Training case workers",
+        "country": "ZM",
+        "place": "Lusaka",
+        "since": "2025-01-15",
+        **overrides,
+    }
 
 
 def test_a_participant_records_edits_and_deletes_their_own_activity(open_group, member):
@@ -349,9 +393,16 @@ def test_a_participant_records_edits_and_deletes_their_own_activity(open_group, 
     response = client.post(reverse("groups:activity_create", args=[open_group.slug]), _activity_data())
     assert response.status_code == 302
     activity = Activity.objects.get(group=open_group)
-    assert (activity.person, activity.what, activity.country, activity.place) == (member, "Training case workers", "ZM", "Lusaka")
+    assert (activity.person, activity.what, activity.country, activity.place) == (
+        member,
+        "Training case workers",
+        "ZM",
+        "Lusaka",
+    )
 
-    client.post(reverse("groups:activity_edit", args=[open_group.slug, activity.pk]), _activity_data(what="Coaching"))
+    client.post(
+        reverse("groups:activity_edit", args=[open_group.slug, activity.pk]), _activity_data(what="Coaching")
+    )
     activity.refresh_from_db()
     assert activity.what == "Coaching"
 
@@ -365,19 +416,27 @@ def test_a_participant_records_edits_and_deletes_their_own_activity(open_group, 
 
 def test_nobody_changes_another_persons_activity(open_group, member, chair):
     services.membership_join(group=open_group, acting=member)
-    activity = services.activity_save(group=open_group, acting=member, what="Mapping the workforce", country="ZM")
+    activity = services.activity_save(
+        group=open_group, acting=member, what="Mapping the workforce", country="ZM"
+    )
     client = client_for(chair)
 
     assert client.get(reverse("groups:activity_edit", args=[open_group.slug, activity.pk])).status_code == 403
-    response = client.post(reverse("groups:activity_edit", args=[open_group.slug, activity.pk]), _activity_data(what="Hijacked"))
+    response = client.post(
+        reverse("groups:activity_edit", args=[open_group.slug, activity.pk]), _activity_data(what="Hijacked")
+    )
     assert response.status_code == 403
-    assert client.post(reverse("groups:activity_delete", args=[open_group.slug, activity.pk])).status_code == 403
+    assert (
+        client.post(reverse("groups:activity_delete", args=[open_group.slug, activity.pk])).status_code == 403
+    )
     activity.refresh_from_db()
     assert activity.what == "Mapping the workforce"
 
 
 def test_a_non_member_of_the_group_cannot_record_an_activity(open_group, member):
-    response = client_for(member).post(reverse("groups:activity_create", args=[open_group.slug]), _activity_data())
+    response = client_for(member).post(
+        reverse("groups:activity_create", args=[open_group.slug]), _activity_data()
+    )
 
     assert response.status_code == 403
     assert not Activity.objects.exists()
@@ -385,7 +444,9 @@ def test_a_non_member_of_the_group_cannot_record_an_activity(open_group, member)
 
 def test_activities_export_as_csv_and_xlsx(open_group, member):
     services.membership_join(group=open_group, acting=member)
-    services.activity_save(group=open_group, acting=member, what="=HYPERLINK(1)", country="ZM", place="Lusaka")
+    services.activity_save(
+        group=open_group, acting=member, what="=HYPERLINK(1)", country="ZM", place="Lusaka"
+    )
     client = client_for(member)
 
     response = client.get(reverse("groups:activities_export", args=[open_group.slug, "csv"]))

@@ -178,7 +178,9 @@ def test_a_member_who_left_is_not_sent_an_owed_post(open_group, chair, chair_two
     assert PostDelivery.objects.get(person=member).status == DeliveryStatus.SKIPPED
 
 
-def test_the_sweep_resends_a_delivery_a_dead_worker_claimed_exactly_once(open_group, chair, member, mailoutbox):
+def test_the_sweep_resends_a_delivery_a_dead_worker_claimed_exactly_once(
+    open_group, chair, member, mailoutbox
+):
     _join(open_group, member)
     services.thread_start(group=open_group, acting=chair, title="Lost?", body="Hello")  # on_commit never ran
     delivery = PostDelivery.objects.get(person=member)
@@ -225,14 +227,20 @@ def test_workplan_reminders_30_7_and_1_days_before_then_overdue(
 
     assert tasks.send_workplan_reminders(today=due + timedelta(days=2)) == 1
     assert tasks.send_workplan_reminders(today=due + timedelta(days=3)) == 0
-    assert sorted(m.to[0] for m in mailoutbox) == sorted([*cochair_emails, committee_member.email, secretariat.email])
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [*cochair_emails, committee_member.email, secretariat.email]
+    )
     assert "overdue" in mailoutbox[0].subject
     assert "2 days ago" in mailoutbox[0].body
     assert Reminder.objects.filter(group=group).count() == 4
 
 
-def test_no_reminder_once_the_work_plan_is_received(committee_member, secretariat, chair, chair_two, mailoutbox):
-    group = make_group(committee=committee_member, cochairs=[chair, chair_two], launched_on=datetime.date(2025, 1, 15))
+def test_no_reminder_once_the_work_plan_is_received(
+    committee_member, secretariat, chair, chair_two, mailoutbox
+):
+    group = make_group(
+        committee=committee_member, cochairs=[chair, chair_two], launched_on=datetime.date(2025, 1, 15)
+    )
     services.workplan_mark_received(group=group, acting=secretariat)
 
     assert tasks.send_workplan_reminders(today=group.workplan_due_on - timedelta(days=7)) == 0
@@ -295,11 +303,17 @@ def test_a_post_goes_out_through_a_real_smtp_server(
     assert PostDelivery.objects.get(person=member).status == DeliveryStatus.SENT
 
 
-def test_the_secretariat_on_the_committee_list_is_written_once(committee_member, chair, chair_two, mailoutbox):
+def test_the_secretariat_on_the_committee_list_is_written_once(
+    committee_member, chair, chair_two, mailoutbox
+):
     """A person on both the committee and the secretariat gets one overdue reminder, not two."""
     give_term(committee_member, "secretariat")
-    group = make_group(committee=committee_member, cochairs=[chair, chair_two], launched_on=datetime.date(2025, 1, 15))
+    group = make_group(
+        committee=committee_member, cochairs=[chair, chair_two], launched_on=datetime.date(2025, 1, 15)
+    )
 
     tasks.send_workplan_reminders(today=group.workplan_due_on + timedelta(days=1))
 
-    assert sorted(m.to[0] for m in mailoutbox) == sorted([chair.email, chair_two.email, committee_member.email])
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [chair.email, chair_two.email, committee_member.email]
+    )

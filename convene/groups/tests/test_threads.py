@@ -46,7 +46,9 @@ def test_only_cochairs_post_announcements(open_group, chair):
 def test_an_empty_reply_changes_nothing(open_group, chair):
     thread = services.thread_start(group=open_group, acting=chair, title="Hello", body="First")
 
-    response = client_for(chair).post(reverse("groups:thread", args=[open_group.slug, thread.pk]), {"body": "   "})
+    response = client_for(chair).post(
+        reverse("groups:thread", args=[open_group.slug, thread.pk]), {"body": "   "}
+    )
 
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
@@ -60,9 +62,13 @@ def test_people_outside_the_group_neither_read_nor_post(open_group, chair, membe
         client = client_for(person)
         assert client.get(reverse("groups:threads", args=[open_group.slug])).status_code == 403
         assert client.get(reverse("groups:thread", args=[open_group.slug, thread.pk])).status_code == 403
-        response = client.post(reverse("groups:thread", args=[open_group.slug, thread.pk]), {"body": "Let me in"})
+        response = client.post(
+            reverse("groups:thread", args=[open_group.slug, thread.pk]), {"body": "Let me in"}
+        )
         assert response.status_code == 403
-        response = client.post(reverse("groups:thread_create", args=[open_group.slug]), {"title": "x", "body": "y"})
+        response = client.post(
+            reverse("groups:thread_create", args=[open_group.slug]), {"title": "x", "body": "y"}
+        )
         assert response.status_code == 403
     anonymous = client_for(None).get(reverse("groups:thread", args=[open_group.slug, thread.pk]))
     assert anonymous.status_code == 302
@@ -73,13 +79,18 @@ def test_the_secretariat_and_committee_read_threads(open_group, chair, secretari
     thread = services.thread_start(group=open_group, acting=chair, title="Progress", body="On track")
 
     for person in (secretariat, committee_member):
-        assert client_for(person).get(reverse("groups:thread", args=[open_group.slug, thread.pk])).status_code == 200
+        assert (
+            client_for(person).get(reverse("groups:thread", args=[open_group.slug, thread.pk])).status_code
+            == 200
+        )
 
 
 def test_a_thread_of_another_group_is_not_found_here(open_group, approval_group, chair):
     thread = services.thread_start(group=approval_group, acting=chair, title="Elsewhere", body="Hi")
 
-    assert client_for(chair).get(reverse("groups:thread", args=[open_group.slug, thread.pk])).status_code == 404
+    assert (
+        client_for(chair).get(reverse("groups:thread", args=[open_group.slug, thread.pk])).status_code == 404
+    )
 
 
 def test_reading_a_thread_marks_its_posts_read(open_group, chair, member):
@@ -136,7 +147,9 @@ def test_threads_page_query_count_does_not_grow(open_group, chair, n, django_ass
 
     with django_assert_num_queries(THREADS_PAGE_QUERIES):
         response = client.get(url)
-    assert response.content.decode().count('href="/groups/case-management-interest-group/threads/') == min(n, 30) + (
+    assert response.content.decode().count('href="/groups/case-management-interest-group/threads/') == min(
+        n, 30
+    ) + (
         2  # the nav and "Start a thread"
     )
 

@@ -101,7 +101,12 @@ def test_member_sees_public_and_members_profiles_but_not_hidden(people, member):
 
 
 def test_secretariat_sees_hidden_profiles(people, secretariat):
-    assert names(bearer(secretariat).get(MEMBERS)) == ["Hal Hidden", "Mo Members", "Pat Public", "Sara Secretariat"]
+    assert names(bearer(secretariat).get(MEMBERS)) == [
+        "Hal Hidden",
+        "Mo Members",
+        "Pat Public",
+        "Sara Secretariat",
+    ]
 
 
 def test_non_member_with_a_token_sees_only_public_profiles(people, outsider):
@@ -236,7 +241,11 @@ def test_pagination_has_items_and_count(people, secretariat):
 
 def test_organisations_list_and_one(secretariat, member):
     alliance = services.organisation_save(
-        acting=secretariat, name="Health Alliance", sector=Sector.NGO, country="KE", website="https://ha.example"
+        acting=secretariat,
+        name="Health Alliance",
+        sector=Sector.NGO,
+        country="KE",
+        website="https://ha.example",
     )
     services.organisation_save(acting=secretariat, name="Ministry of Health")
     client = bearer(member)
@@ -249,7 +258,9 @@ def test_organisations_list_and_one(secretariat, member):
         "country": "KE",
         "website": "https://ha.example",
     }
-    assert [o["name"] for o in client.get(ORGANISATIONS, {"q": "minis"}).json()["items"]] == ["Ministry of Health"]
+    assert [o["name"] for o in client.get(ORGANISATIONS, {"q": "minis"}).json()["items"]] == [
+        "Ministry of Health"
+    ]
     assert client.get(f"{ORGANISATIONS}/{alliance.pk}").json()["name"] == "Health Alliance"
     assert client.get(f"{ORGANISATIONS}/{alliance.pk + 100}").status_code == 404
 

@@ -7,9 +7,13 @@ from convene.people.models import ProfileVisibility
 
 @pytest.fixture
 def people(db):
-    public = make_person("pub@example.org", name="Pat Public", country="ZM", profile_visibility=ProfileVisibility.PUBLIC)
+    public = make_person(
+        "pub@example.org", name="Pat Public", country="ZM", profile_visibility=ProfileVisibility.PUBLIC
+    )
     members_only = make_person("mem@example.org", name="Mo Members", country="IN")
-    hidden = make_person("hid@example.org", name="Hal Hidden", country="IN", profile_visibility=ProfileVisibility.NOBODY)
+    hidden = make_person(
+        "hid@example.org", name="Hal Hidden", country="IN", profile_visibility=ProfileVisibility.NOBODY
+    )
     return public, members_only, hidden
 
 

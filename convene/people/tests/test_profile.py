@@ -76,7 +76,9 @@ def test_incomplete_profile_is_refused_and_changes_nothing(outsider):
 
 
 def test_editing_again_keeps_the_membership(member):
-    client_for(member).post(reverse("people:profile_edit"), profile_form(name="Amina M.", bio="Nurse in Lusaka"))
+    client_for(member).post(
+        reverse("people:profile_edit"), profile_form(name="Amina M.", bio="Nurse in Lusaka")
+    )
     profile = profile_of(member)
     assert (profile.name, profile.bio, profile.membership_status) == (
         "Amina M.",
@@ -105,16 +107,22 @@ def test_privacy_choices_decide_who_sees_the_profile(member, secretariat):
     anonymous, member_client = Client(), client_for(member)
     detail = reverse("people:profile_detail", args=[other.pk])
 
-    other_client.post(reverse("people:profile_edit"), profile_form(name="Oli Other", profile_visibility="public"))
+    other_client.post(
+        reverse("people:profile_edit"), profile_form(name="Oli Other", profile_visibility="public")
+    )
     assert "Oli Other" in directory_names(anonymous)
     assert anonymous.get(detail).status_code == 200
 
-    other_client.post(reverse("people:profile_edit"), profile_form(name="Oli Other", profile_visibility="members"))
+    other_client.post(
+        reverse("people:profile_edit"), profile_form(name="Oli Other", profile_visibility="members")
+    )
     assert "Oli Other" not in directory_names(anonymous)
     assert anonymous.get(detail).status_code == 404
     assert "Oli Other" in directory_names(member_client)
 
-    other_client.post(reverse("people:profile_edit"), profile_form(name="Oli Other", profile_visibility="nobody"))
+    other_client.post(
+        reverse("people:profile_edit"), profile_form(name="Oli Other", profile_visibility="nobody")
+    )
     assert "Oli Other" not in directory_names(member_client)
     assert member_client.get(detail).status_code == 404
     assert "Oli Other" in directory_names(client_for(secretariat))
@@ -128,7 +136,9 @@ def test_email_choice_decides_who_sees_the_address(member, secretariat):
     assert client_for(member).get(detail).context["show_email"] is False
     assert client_for(secretariat).get(detail).context["show_email"] is True
     assert client_for(other).get(detail).context["show_email"] is True
-    client_for(other).post(reverse("people:profile_edit"), profile_form(name="Oli Other", email_visibility="members"))
+    client_for(other).post(
+        reverse("people:profile_edit"), profile_form(name="Oli Other", email_visibility="members")
+    )
     response = client_for(member).get(detail)
     assert response.context["show_email"] is True
     assert "other@example.org" in response.content.decode()
@@ -136,7 +146,9 @@ def test_email_choice_decides_who_sees_the_address(member, secretariat):
 
 def test_pending_applicant_sees_own_profile_but_members_do_not(member, settings):
     settings.CONVENE_MEMBERSHIP_APPROVAL = True
-    applicant = make_person("apply@example.org", name="Al Applicant", profile_visibility=ProfileVisibility.PUBLIC)
+    applicant = make_person(
+        "apply@example.org", name="Al Applicant", profile_visibility=ProfileVisibility.PUBLIC
+    )
     detail = reverse("people:profile_detail", args=[applicant.pk])
     assert client_for(applicant).get(detail).status_code == 200
     assert client_for(member).get(detail).status_code == 404
@@ -278,13 +290,17 @@ def test_secretariat_approves_an_applicant(applicant, secretariat, django_captur
     profile = profile_of(applicant)
     assert profile.membership_status == MembershipStatus.ACTIVE
     assert profile.joined_on is not None
-    assert [(m.to, m.subject) for m in mail.outbox] == [(["apply@example.org"], "Welcome to Convene demo network")]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["apply@example.org"], "Welcome to Convene demo network")
+    ]
     assert "has approved your membership" in mail.outbox[0].body
 
 
 def test_secretariat_declines_an_applicant(applicant, secretariat, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(secretariat).post(reverse("people:membership_decide", args=[applicant.pk]), {"decision": "decline"})
+        client_for(secretariat).post(
+            reverse("people:membership_decide", args=[applicant.pk]), {"decision": "decline"}
+        )
     assert profile_of(applicant).membership_status == MembershipStatus.DECLINED
     assert [m.to for m in mail.outbox] == [["apply@example.org"]]
     assert "has not approved your membership" in mail.outbox[0].body
@@ -292,7 +308,9 @@ def test_secretariat_declines_an_applicant(applicant, secretariat, django_captur
 
 def test_unknown_decision_changes_nothing(applicant, secretariat, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(secretariat).post(reverse("people:membership_decide", args=[applicant.pk]), {"decision": "maybe"})
+        client_for(secretariat).post(
+            reverse("people:membership_decide", args=[applicant.pk]), {"decision": "maybe"}
+        )
     assert profile_of(applicant).membership_status == MembershipStatus.PENDING
     assert mail.outbox == []
 
@@ -302,7 +320,9 @@ def test_unknown_decision_changes_nothing(applicant, secretariat, django_capture
 def test_only_the_secretariat_decides(applicant, role, decision, request, django_capture_on_commit_callbacks):
     client = client_for(request.getfixturevalue(role))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("people:membership_decide", args=[applicant.pk]), {"decision": decision})
+        response = client.post(
+            reverse("people:membership_decide", args=[applicant.pk]), {"decision": decision}
+        )
     assert response.status_code == 403
     profile = profile_of(applicant)
     assert (profile.membership_status, profile.joined_on) == (MembershipStatus.PENDING, None)

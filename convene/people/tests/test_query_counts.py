@@ -43,16 +43,20 @@ class Network:
     def __init__(self, secretariat):
         self.secretariat = secretariat
         self.size = 0
-        self.topics = [services.topic_get_or_create(name=name) for name in ("Cancer registries", "Tobacco control")]
+        self.topics = [
+            services.topic_get_or_create(name=name) for name in ("Cancer registries", "Tobacco control")
+        ]
         self.languages = list(Language.objects.filter(code__in=["en", "fr", "es"]).order_by("code"))
 
     def grow_to(self, size: int) -> None:
         new = range(self.size, size)
         organisations = Organisation.objects.bulk_create(
-            Organisation(name=f"Organisation {i:03}", sector=SECTORS[i % 3], country=COUNTRIES[i % 5]) for i in new
+            Organisation(name=f"Organisation {i:03}", sector=SECTORS[i % 3], country=COUNTRIES[i % 5])
+            for i in new
         )
         people = Person.objects.bulk_create(
-            Person(email=f"member{i:03}@example.org", password="!unusable") for i in new  # noqa: S106
+            Person(email=f"member{i:03}@example.org", password="!unusable")
+            for i in new  # noqa: S106
         )
         profiles = Profile.objects.bulk_create(
             Profile(
@@ -242,7 +246,11 @@ API = 1
 def test_api_members(viewer, expected, network, request, django_assert_num_queries):
     # …then the count, the page of profiles with person and organisation, their languages, their topics.
     response = assert_same_count(
-        bearer(request.getfixturevalue(viewer)), "/api/v1/members", network, expected, django_assert_num_queries
+        bearer(request.getfixturevalue(viewer)),
+        "/api/v1/members",
+        network,
+        expected,
+        django_assert_num_queries,
     )
     assert response.json()["items"]
 

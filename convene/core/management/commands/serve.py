@@ -28,18 +28,33 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "convene.settings"}
         web = [
             os.path.join(bin_dir, "granian"),
-            "--interface", "wsgi",
-            "--host", host,
-            "--port", str(port),
-            "--workers", str(workers),
-            "--blocking-threads", str(threads),
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
             "--no-ws",
-            "--log-level", "warning",
+            "--log-level",
+            "warning",
             "convene.wsgi:application",
         ]
         children = [subprocess.Popen(web, env=env)]  # noqa: S603 - our own server binary
         if not no_worker:
-            worker = [sys.executable, "-m", "convene", "run_huey", "--workers", "2", "--worker-type", "thread"]
+            worker = [
+                sys.executable,
+                "-m",
+                "convene",
+                "run_huey",
+                "--workers",
+                "2",
+                "--worker-type",
+                "thread",
+            ]
             children.append(subprocess.Popen(worker, env=env))  # noqa: S603
         self.stdout.write(
             self.style.SUCCESS(f"Convene is serving at http://{host}:{port}/ (Ctrl-C stops it)")
