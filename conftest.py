@@ -15,6 +15,15 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request activates the viewer's language in the test's thread; don't let it leak."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the directory's filter choices are cached)."""
     from django.core.cache import cache

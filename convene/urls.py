@@ -1,10 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from convene.core.api import api
 
-admin.site.site_header = "Convene back office"
+admin.site.site_header = _("Convene back office")
 admin.site.site_title = "Convene"
 # The back office logs in through allauth, so two-factor authentication and lockouts apply there too.
 admin.site.login = secure_admin_login(admin.site.login)

@@ -225,8 +225,11 @@ def cochair_appoint(
             )
     elif len(current) >= group.kind.cochairs_required:
         raise ValidationError(
-            _("A %(kind)s has %(n)s co-chairs and this one has them all: choose whom the new one replaces.")
-            % {"kind": group.kind.name.lower(), "n": group.kind.cochairs_required}
+            _(
+                "The number of co-chairs for “%(kind)s” is %(n)s, and this group has them all: choose "
+                "whom the new one replaces."
+            )
+            % {"kind": group.kind.name, "n": group.kind.cochairs_required}
         )
     title = _("%(name)s appointed co-chair of %(group)s") % {"name": person.display_name, "group": group.name}
     if replaces is not None:

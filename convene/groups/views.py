@@ -314,7 +314,8 @@ def _charter_history(group: Group) -> list[dict]:
     )
     languages = {language.code: str(language) for language in Language.objects.all()}
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    # A group written in bulk (the demo, an import) may have no history at all.
+    for newer, older in zip(records, [*records[1:], None] if records else [], strict=True):
         if older is None:
             if len(records) < HISTORY_LIMIT:
                 entries.append({"record": newer, "changes": [], "created": True})

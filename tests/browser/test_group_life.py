@@ -184,7 +184,7 @@ def test_a_group_from_proposal_to_closing(new_context, smtp, screenshots):
 
     _appoint(deciding, proposer.email, "A third seat.")
     expect(deciding.locator(".errorlist")).to_contain_text(
-        "has 2 co-chairs and this one has them all: choose whom the new one replaces."
+        "is 2, and this group has them all: choose whom the new one replaces."
     )
     expect(_message(deciding)).to_have_count(0)
     expect(terms).to_have_count(2)

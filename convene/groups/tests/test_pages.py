@@ -287,7 +287,7 @@ def test_a_third_cochair_of_an_interest_group_is_refused_with_the_reason(
     )
 
     html = _html(response)
-    assert "A interest group has 2 co-chairs and this one has them all" in html
+    assert "The number of co-chairs for “Interest group” is 2, and this group has them all" in html
     assert CochairTerm.objects.filter(group=launched_group).count() == 2
     assert not GroupMembership.objects.filter(group=launched_group, person=member).exists()
 

@@ -212,7 +212,7 @@ def test_a_working_group_has_one_coordinator(member, committee_member, candidate
     assert group.status == GroupStatus.ACTIVE  # one lead is all a working group needs
     assert group.workplan_due_on == LAUNCH + datetime.timedelta(days=90)
     before = snapshot()
-    with pytest.raises(ValidationError, match="has 1 co-chairs"):
+    with pytest.raises(ValidationError, match="The number of co-chairs for “Working group” is 1"):
         services.cochair_appoint(group=group, person=candidate, acting=committee_member)
     assert snapshot() == before
 
