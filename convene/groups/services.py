@@ -5,7 +5,7 @@ e-mail only after the commit."""
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -444,8 +444,6 @@ def invitation_answer(*, membership: GroupMembership, acting: Person, accept: bo
         GroupMembership.objects.select_for_update(of=("self",)).select_related("group").get(pk=membership.pk)
     )
     if membership.person_id != acting.pk:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("groups.answer_invitation")
     if membership.status != MembershipStatus.INVITED:
         raise ValidationError(_("This invitation has already been answered."))
@@ -524,8 +522,6 @@ def membership_set_role(*, membership: GroupMembership, role: str, acting: Perso
 @transaction.atomic
 def membership_set_notify(*, membership: GroupMembership, notify: str, acting: Person) -> GroupMembership:
     if membership.person_id != acting.pk:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("groups.set_notify")
     if notify not in Notify.values:
         raise ValidationError(_("Unknown choice."))
@@ -556,8 +552,6 @@ def activity_save(*, group: Group, acting: Person, activity=None, **fields):
     if activity is None:
         activity = Activity(group=group, person=acting)
     elif activity.person_id != acting.pk or activity.group_id != group.pk:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("groups.record_activity")
     for field, value in fields.items():
         setattr(activity, field, value)
@@ -568,8 +562,6 @@ def activity_save(*, group: Group, acting: Person, activity=None, **fields):
 
 def activity_delete(*, activity, acting: Person) -> None:
     if activity.person_id != acting.pk:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("groups.record_activity")
     if activity.group.is_closed:
         raise ValidationError(_("This group is closed."))

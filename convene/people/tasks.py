@@ -1,10 +1,8 @@
 """Background work about people: thin tasks that take ids and call the mail helpers (STYLE §6)."""
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
 from huey.contrib.djhuey import db_task
+
+from convene.core.mail import send_templated
 
 from .models import Person
 
@@ -14,8 +12,9 @@ def send_membership_decision(person_id: int, decision: str) -> None:
     person = Person.objects.select_related("profile").filter(pk=person_id).first()
     if person is None or decision not in {"approved", "declined"}:
         return
-    with translation.override(person.language or settings.LANGUAGE_CODE):
-        context = {"person": person, "decision": decision, "network_name": settings.CONVENE_NETWORK_NAME}
-        subject = render_to_string("people/email/membership_decision_subject.txt", context).strip()
-        body = render_to_string("people/email/membership_decision.txt", context)
-    send_mail(subject, body, None, [person.email])
+    send_templated(
+        to=person.email,
+        template="people/email/membership_decision",
+        context={"person": person, "decision": decision},
+        language=person.language,
+    )
