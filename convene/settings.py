@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "convene.people",
     "convene.governance",
     "convene.groups",
+    "convene.plans",
+    "convene.results",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +261,11 @@ CONVENE_API_RATE_PER_ADDRESS = int(os.environ.get("CONVENE_API_RATE_PER_ADDRESS"
 # Whether a confirmed sign-up becomes a member at once or waits for the secretariat.
 CONVENE_MEMBERSHIP_APPROVAL = env_bool("CONVENE_MEMBERSHIP_APPROVAL", False)
 CONVENE_NETWORK_NAME = os.environ.get("CONVENE_NETWORK_NAME", "Convene demo network")
+# The currency the network reports budgets in (ISO 4217); plans store their own rates to it.
+CONVENE_CURRENCY = os.environ.get("CONVENE_CURRENCY", "USD")
+# An indicator is on track when its actual is within this share of its target (issue 5: 85–115 %).
+CONVENE_ON_TRACK_LOW = float(os.environ.get("CONVENE_ON_TRACK_LOW", "0.85"))
+CONVENE_ON_TRACK_HIGH = float(os.environ.get("CONVENE_ON_TRACK_HIGH", "1.15"))
 # Where links in e-mails point to.
 CONVENE_BASE_URL = os.environ.get("CONVENE_BASE_URL", "http://127.0.0.1:8000")
 
@@ -277,6 +284,9 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 # --- Background work ---------------------------------------------------------------------------
+# How long a worker may hold an e-mail it claimed (convene/groups/tasks.py) before the periodic sweep
+# takes it as lost with a dead worker and sends it again. Longer than any one send (EMAIL_TIMEOUT).
+CONVENE_DELIVERY_LEASE_SECONDS = int(os.environ.get("CONVENE_DELIVERY_LEASE_SECONDS", "300"))
 if os.environ.get("HUEY_REDIS_URL"):
     HUEY = {
         "huey_class": "huey.RedisHuey",
@@ -299,6 +309,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent mail server is given up on: a send that hangs would hold its delivery
+# past its lease (CONVENE_DELIVERY_LEASE_SECONDS), and the sweep would then send it a second time.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Convene <convene@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -69,6 +69,9 @@ class DecisionEffect(models.TextChoices):
     GROUP_DECLINED = "group_declined", _("Proposed group declined")
     COCHAIRS_APPOINTED = "cochairs_appointed", _("Co-chairs appointed")
     GROUP_CLOSED = "group_closed", _("Group closed")
+    WORKPLAN_SUBMITTED = "workplan_submitted", _("Work plan submitted")
+    WORKPLAN_APPROVED = "workplan_approved", _("Work plan approved")
+    WORKPLAN_RETURNED = "workplan_returned", _("Work plan returned with comments")
     OTHER = "other", _("Other")
 
 

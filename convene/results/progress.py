@@ -1,0 +1,318 @@
+"""Progress of an indicator: actuals against targets, per period and for the life of the plan.
+
+Pure arithmetic on plain values (no database), so that it can be checked by hand-worked cases and by
+property-based tests. The rules, the ones TolaData and IATI use:
+
+- Only approved measurements reach this module (the caller filters).
+- **One reported period.** Readings for the same period (same start and end) combine into one actual:
+  if any reading is a total (no disaggregation), the totals are used and the disaggregated readings are
+  detail; otherwise the readings of one disaggregation (the one with the fewest categories, then the
+  indicator's order) are added up, so that a breakdown by sex and another by country are not counted
+  twice.
+- **Numbers** add up; **percentages** are ratios: the sum of numerators over the sum of denominators,
+  never an average of percentages; **yes/no** is the latest value (1 yes, 0 no); **qualitative**
+  indicators have no arithmetic.
+- A reading counts in a target period when it lies inside it (a monthly reading in its quarter).
+- **Cumulative** indicators: a period's actual runs from the start of the plan to the end of the period,
+  and its target is the target to date. Non-cumulative: each period stands alone.
+- **Life of plan**: the explicit life-of-plan target if there is one; otherwise the last periodic target
+  (cumulative, percentage, yes/no) or the sum of the periodic targets (non-cumulative numbers). The
+  actual is the sum of every reading (numbers), the ratio of all numerators to all denominators
+  (percentages) or the latest value (yes/no).
+- **Percent met** = actual ÷ target. On track when it lies within the band (85–115 % by default); for an
+  indicator where a decrease is good, above the band is behind and below it is ahead. A zero target is
+  met by zero (anything else is ahead or behind by direction). A period with no reading is
+  "not reporting" (or "upcoming" before it starts); a period with readings but no target is "no target".
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+HUNDRED = Decimal(100)
+
+
+class Status(StrEnum):
+    ON_TRACK = "on_track"
+    AHEAD = "ahead"
+    BEHIND = "behind"
+    NOT_REPORTING = "not_reporting"
+    UPCOMING = "upcoming"
+    NO_TARGET = "no_target"
+
+
+STATUS_LABELS = {
+    Status.ON_TRACK: _("On track"),
+    Status.AHEAD: _("Ahead of target"),
+    Status.BEHIND: _("Behind target"),
+    Status.NOT_REPORTING: _("Not reporting"),
+    Status.UPCOMING: _("Upcoming"),
+    Status.NO_TARGET: _("No target"),
+}
+
+
+@dataclass(frozen=True)
+class Spec:
+    unit: str = "number"  # number, percentage, yes_no, qualitative
+    direction: str = "increase"  # increase, decrease
+    cumulative: bool = False
+    disaggregations: tuple[str, ...] = ()  # category names in the indicator's order
+
+
+@dataclass(frozen=True)
+class Period:
+    starts_on: datetime.date
+    ends_on: datetime.date
+    target: Decimal | None = None
+    life_of_plan: bool = False
+
+
+@dataclass(frozen=True)
+class Reading:
+    starts_on: datetime.date
+    ends_on: datetime.date
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    disaggregation: tuple[tuple[str, str], ...] = ()  # sorted (category, option) pairs; () is a total
+
+    @staticmethod
+    def of(
+        starts_on, ends_on, value=None, numerator=None, denominator=None, disaggregation=None
+    ) -> "Reading":
+        return Reading(
+            starts_on,
+            ends_on,
+            None if value is None else Decimal(value),
+            None if numerator is None else Decimal(numerator),
+            None if denominator is None else Decimal(denominator),
+            tuple(sorted((disaggregation or {}).items())),
+        )
+
+
+@dataclass(frozen=True)
+class Actual:
+    """An actual: ``value`` for numbers and yes/no; a percentage keeps its numerator and denominator."""
+
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    ends_on: datetime.date | None = None  # the latest reading's end (yes/no takes the latest)
+
+
+@dataclass
+class PeriodProgress:
+    starts_on: datetime.date
+    ends_on: datetime.date
+    target: Decimal | None
+    actual: Decimal | None
+    percent_met: Decimal | None
+    status: Status
+    life_of_plan: bool = False
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+@dataclass
+class Progress:
+    periods: list[PeriodProgress] = field(default_factory=list)
+    life_of_plan: PeriodProgress | None = None
+
+    @property
+    def status(self) -> Status:
+        """The indicator's state today: the latest period that has a judgement, else life of plan."""
+        judged = [p for p in self.periods if p.status not in (Status.UPCOMING,)]
+        if judged:
+            return judged[-1].status
+        return self.life_of_plan.status if self.life_of_plan else Status.NOT_REPORTING
+
+
+def _key_order(spec: Spec, key: tuple[tuple[str, str], ...]) -> tuple:
+    order = {name: i for i, name in enumerate(spec.disaggregations)}
+    return (len(key), [order.get(name, len(order)) for name, _option in key], [name for name, _o in key])
+
+
+def combine_period(spec: Spec, readings: Sequence[Reading]) -> Actual:
+    """The actual of readings that all report the same period (totals win over breakdowns)."""
+    if not readings:
+        return Actual(None)
+    totals = [r for r in readings if not r.disaggregation]
+    if totals:
+        chosen = totals
+    else:
+        by_categories: dict[tuple[str, ...], list[Reading]] = defaultdict(list)
+        for reading in readings:
+            by_categories[tuple(name for name, _option in reading.disaggregation)].append(reading)
+        best = min(
+            by_categories,
+            key=lambda names: _key_order(spec, tuple((n, "") for n in names)),
+        )
+        chosen = by_categories[best]
+    return _aggregate(spec, chosen)
+
+
+def _aggregate(spec: Spec, readings: Sequence[Reading]) -> Actual:
+    ends_on = max(r.ends_on for r in readings)
+    if spec.unit == "percentage":
+        pairs = [(r.numerator, r.denominator) for r in readings if r.numerator is not None and r.denominator]
+        if not pairs:
+            return Actual(None, ends_on=ends_on)
+        numerator = sum((n for n, _d in pairs), Decimal(0))
+        denominator = sum((d for _n, d in pairs), Decimal(0))
+        return Actual(
+            numerator * HUNDRED / denominator if denominator else None, numerator, denominator, ends_on
+        )
+    values = [r for r in readings if r.value is not None]
+    if not values:
+        return Actual(None, ends_on=ends_on)
+    if spec.unit == "yes_no":
+        latest = max(values, key=lambda r: (r.ends_on, r.value))
+        return Actual(latest.value, ends_on=latest.ends_on)
+    if spec.unit == "qualitative":
+        return Actual(None, ends_on=ends_on)
+    return Actual(sum((r.value for r in values), Decimal(0)), ends_on=ends_on)
+
+
+def actual_of(spec: Spec, readings: Iterable[Reading]) -> Actual:
+    """The actual over several reported periods: each period combined, then the periods aggregated."""
+    by_period: dict[tuple, list[Reading]] = defaultdict(list)
+    for reading in readings:
+        by_period[(reading.starts_on, reading.ends_on)].append(reading)
+    if not by_period:
+        return Actual(None)
+    combined = [combine_period(spec, group) for group in by_period.values()]
+    combined = [c for c in combined if c.value is not None or c.numerator is not None]
+    if not combined:
+        return Actual(None)
+    if spec.unit == "percentage":
+        numerator = sum((c.numerator for c in combined if c.numerator is not None), Decimal(0))
+        denominator = sum((c.denominator for c in combined if c.denominator), Decimal(0))
+        value = numerator * HUNDRED / denominator if denominator else None
+        return Actual(value, numerator, denominator, max(c.ends_on for c in combined))
+    if spec.unit == "yes_no":
+        latest = max(combined, key=lambda c: (c.ends_on, c.value))
+        return latest
+    return Actual(sum((c.value for c in combined), Decimal(0)), ends_on=max(c.ends_on for c in combined))
+
+
+def judge(
+    spec: Spec,
+    target: Decimal | None,
+    actual: Decimal | None,
+    *,
+    band: tuple[float, float] = (0.85, 1.15),
+) -> tuple[Decimal | None, Status]:
+    """Percent met (actual ÷ target × 100) and the status, respecting the direction of change."""
+    if actual is None:
+        return None, Status.NOT_REPORTING
+    if target is None or target < 0 or spec.unit == "qualitative":
+        return None, Status.NO_TARGET
+    good_is_up = spec.direction != "decrease"
+    if target == 0:
+        if actual == 0:
+            return None, Status.ON_TRACK
+        return None, (Status.AHEAD if (actual > 0) == good_is_up else Status.BEHIND)
+    ratio = actual / target
+    low, high = Decimal(str(band[0])), Decimal(str(band[1]))
+    if low <= ratio <= high:
+        status = Status.ON_TRACK
+    elif ratio > high:
+        status = Status.AHEAD if good_is_up else Status.BEHIND
+    else:
+        status = Status.BEHIND if good_is_up else Status.AHEAD
+    return ratio * HUNDRED, status
+
+
+def _inside(reading: Reading, starts_on: datetime.date | None, ends_on: datetime.date) -> bool:
+    return (starts_on is None or reading.starts_on >= starts_on) and reading.ends_on <= ends_on
+
+
+def compute(
+    spec: Spec,
+    periods: Sequence[Period],
+    readings: Sequence[Reading],
+    *,
+    band: tuple[float, float] = (0.85, 1.15),
+    today: datetime.date | None = None,
+) -> Progress:
+    """Progress per target period (plus the reported periods that have no target) and for the life
+    of the plan."""
+    periodic = sorted((p for p in periods if not p.life_of_plan), key=lambda p: (p.starts_on, p.ends_on))
+    explicit_lop = next((p for p in periods if p.life_of_plan), None)
+
+    # Reported periods no target covers show too, as "no target".
+    rows = list(periodic)
+    for start, end in sorted({(r.starts_on, r.ends_on) for r in readings}):
+        if not any(p.starts_on <= start and end <= p.ends_on for p in periodic):
+            rows.append(Period(start, end, None))
+    rows.sort(key=lambda p: (p.starts_on, p.ends_on))
+
+    progress = Progress()
+    for period in rows:
+        own = [r for r in readings if _inside(r, period.starts_on, period.ends_on)]
+        if not own:
+            status = (
+                Status.UPCOMING if today is not None and period.starts_on > today else Status.NOT_REPORTING
+            )
+            progress.periods.append(
+                PeriodProgress(period.starts_on, period.ends_on, period.target, None, None, status)
+            )
+            continue
+        if spec.cumulative:
+            actual = actual_of(spec, [r for r in readings if _inside(r, None, period.ends_on)])
+        else:
+            actual = actual_of(spec, own)
+        percent, status = judge(spec, period.target, actual.value, band=band)
+        progress.periods.append(
+            PeriodProgress(
+                period.starts_on,
+                period.ends_on,
+                period.target,
+                actual.value,
+                percent,
+                status,
+                numerator=actual.numerator,
+                denominator=actual.denominator,
+            )
+        )
+
+    lop_target = life_of_plan_target(spec, periodic, explicit_lop)
+    lop_actual = actual_of(spec, readings)
+    percent, status = judge(spec, lop_target, lop_actual.value, band=band)
+    first = explicit_lop or (periodic[0] if periodic else None)
+    last = explicit_lop or (periodic[-1] if periodic else None)
+    if first is not None or readings:
+        starts_on = first.starts_on if first else min(r.starts_on for r in readings)
+        ends_on = last.ends_on if last else max(r.ends_on for r in readings)
+        progress.life_of_plan = PeriodProgress(
+            starts_on,
+            ends_on,
+            lop_target,
+            lop_actual.value,
+            percent,
+            status,
+            life_of_plan=True,
+            numerator=lop_actual.numerator,
+            denominator=lop_actual.denominator,
+        )
+    return progress
+
+
+def life_of_plan_target(spec: Spec, periodic: Sequence[Period], explicit: Period | None) -> Decimal | None:
+    if explicit is not None:
+        return explicit.target
+    targets = [p.target for p in periodic if p.target is not None]
+    if not targets:
+        return None
+    if spec.unit == "number" and not spec.cumulative:
+        return sum(targets, Decimal(0))
+    return targets[-1]

@@ -1,0 +1,164 @@
+"""Reads of results frameworks, progress and network-wide totals (STYLE §2)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import TruncQuarter, TruncYear
+from django.utils import timezone
+
+from convene.plans.models import WorkPlan
+
+from . import progress
+from .models import (
+    Indicator,
+    Measurement,
+    MeasurementStatus,
+    PeriodActual,
+    Result,
+    SharedIndicator,
+    Target,
+    Unit,
+)
+from .services import on_track_band, reading_of, spec_of
+
+
+def framework(plan: WorkPlan) -> list[Result]:
+    """The plan's results as a tree (``result.kids``), indicators and targets prefetched, in order."""
+    indicators = Indicator.objects.select_related("responsible__profile", "shared").prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("life_of_plan", "starts_on"))
+    )
+    results = list(
+        Result.objects.filter(plan=plan)
+        .select_related("level")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
+        .order_by("level__depth", "position", "pk")
+    )
+    by_parent: dict[int | None, list[Result]] = defaultdict(list)
+    for result in results:
+        by_parent[result.parent_id].append(result)
+    for result in results:
+        result.kids = by_parent.get(result.pk, [])
+    known = {r.pk for r in results}
+    return [r for r in results if r.parent_id is None or r.parent_id not in known]
+
+
+def flatten(tree: list[Result], depth: int = 0) -> list[tuple[int, Result]]:
+    rows = []
+    for result in tree:
+        rows.append((depth, result))
+        rows += flatten(result.kids, depth + 1)
+    return rows
+
+
+def approved_readings(indicators) -> dict[int, list[progress.Reading]]:
+    """Approved measurements of several indicators in one query, as readings per indicator."""
+    readings: dict[int, list[progress.Reading]] = defaultdict(list)
+    ids = [i.pk for i in indicators]
+    if not ids:
+        return readings
+    for m in Measurement.objects.filter(indicator_id__in=ids, status=MeasurementStatus.APPROVED).only(
+        "indicator_id", "starts_on", "ends_on", "value", "numerator", "denominator", "disaggregation"
+    ):
+        readings[m.indicator_id].append(reading_of(m))
+    return readings
+
+
+def progress_of(indicator: Indicator, readings: list[progress.Reading]) -> progress.Progress:
+    periods = [
+        progress.Period(t.starts_on, t.ends_on, t.value, t.life_of_plan) for t in indicator.targets.all()
+    ]
+    return progress.compute(
+        spec_of(indicator), periods, readings, band=on_track_band(), today=timezone.localdate()
+    )
+
+
+def plan_progress(plan: WorkPlan) -> tuple[list[tuple[int, Result]], dict[int, progress.Progress]]:
+    """The framework in reading order and each indicator's progress: a fixed number of queries."""
+    rows = flatten(framework(plan))
+    indicators = [i for _d, r in rows for i in r.indicators.all()]
+    readings = approved_readings(indicators)
+    return rows, {i.pk: progress_of(i, readings.get(i.pk, [])) for i in indicators}
+
+
+def pending_measurements(plan: WorkPlan):
+    return (
+        Measurement.objects.filter(indicator__plan=plan, status=MeasurementStatus.SUBMITTED)
+        .select_related("indicator", "recorded_by__profile")
+        .order_by("indicator_id", "starts_on", "pk")
+    )
+
+
+def measurements_of(indicator: Indicator):
+    return (
+        Measurement.objects.filter(indicator=indicator)
+        .select_related("recorded_by__profile", "reviewed_by__profile")
+        .order_by("-starts_on", "pk")
+    )
+
+
+# --- Network-wide totals of shared indicators --------------------------------------------------------
+
+
+@dataclass
+class NetworkRow:
+    label: object  # the period (a date: start of the quarter or year) or the country code
+    value: object  # sum for numbers and yes/no, percentage for percentages
+    numerator: object = None
+    denominator: object = None
+    groups: int = 0
+
+
+def catalogue_with_adoption():
+    return SharedIndicator.objects.annotate(groups=Count("adoptions__plan__group", distinct=True)).order_by(
+        "code"
+    )
+
+
+def network_totals(
+    shared: SharedIndicator, *, by: str = "quarter", year: int | None = None
+) -> list[NetworkRow]:
+    """The network-wide total of a shared indicator by quarter, by year or by country.
+
+    Sums the stored period actuals of every adopting group (only approved measurements reach them),
+    so the cost is one aggregate query over an indexed table, whatever the number of measurements.
+    A percentage is the sum of numerators over the sum of denominators.
+    """
+    qs = PeriodActual.objects.filter(shared=shared)
+    if by == "country":
+        qs = qs.exclude(country="")
+        key = "country"
+    else:
+        qs = qs.filter(country="")
+        qs = qs.annotate(period=TruncYear("ends_on") if by == "year" else TruncQuarter("ends_on"))
+        key = "period"
+    if year:
+        qs = qs.filter(ends_on__year=year)
+    rows = (
+        qs.values(key)
+        .annotate(
+            total=Sum("value"),
+            num=Sum("numerator"),
+            den=Sum("denominator"),
+            groups=Count("indicator__plan__group", distinct=True),
+        )
+        .order_by(key)
+    )
+    out = []
+    for row in rows:
+        if shared.unit == Unit.PERCENTAGE:
+            value = row["num"] * 100 / row["den"] if row["den"] else None
+        else:
+            value = row["total"]
+        out.append(NetworkRow(row[key], value, row["num"], row["den"], row["groups"]))
+    return out
+
+
+def network_years(shared: SharedIndicator) -> list[int]:
+    return sorted(
+        {d.year for d in PeriodActual.objects.filter(shared=shared).dates("ends_on", "year")}, reverse=True
+    )
+
+
+def indicators_adopting(shared: SharedIndicator):
+    return Indicator.objects.filter(shared=shared).select_related("plan__group").order_by("plan__group__name")
