@@ -14,6 +14,7 @@ from convene.governance.demo import build_governance
 from convene.groups.demo import build_groups
 from convene.people.demo import DEMO_PASSWORD, LOGINS, build_people
 from convene.people.models import Person
+from convene.plans.demo import build_plans
 
 
 class Command(BaseCommand):
@@ -29,8 +30,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--groups", type=int, default=0, help="generated groups beside the seed groups (benchmarks: 2000)"
         )
+        parser.add_argument(
+            "--plan-rows",
+            type=int,
+            default=4,
+            help="measurement rows per indicator and quarter (benchmarks: 40, about a million in all)",
+        )
 
-    def handle(self, *args, members: int, seed: int, if_empty: bool, no_groups: bool, groups: int, **options):
+    def handle(
+        self, *args, members: int, seed: int, if_empty: bool, no_groups: bool, groups: int, plan_rows: int, **options
+    ):
         if members < len(LOGINS):
             raise CommandError(f"--members must be at least {len(LOGINS)} (the demo logins).")
         if Person.objects.exists():
@@ -48,6 +57,7 @@ class Command(BaseCommand):
             terms = build_governance(rng=random.Random(f"{seed}-governance"), logins=people.logins)
             Person.objects.filter(pk=people.logins["secretariat"]).update(is_staff=True, is_superuser=True)
             groups = [] if no_groups else build_groups(rng=random.Random(f"{seed}-groups"), extra=groups)
+            plans = {} if no_groups else build_plans(rng=random.Random(f"{seed}-plans"), rows_per_period=plan_rows)
         # Fresh statistics: right after a bulk load the planner still believes the tables are empty
         # and picks plans that are 10-100 times slower at 100,000 members (see bench/README.md).
         with connection.cursor() as cursor:
@@ -57,7 +67,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Built the demo network in {elapsed:.1f} s: {people.people:,} people, {people.members:,} active "
                 f"members in {people.countries} countries, {people.organisations:,} organisations, "
-                f"{sum(terms.values())} terms, {len(groups)} groups."
+                f"{sum(terms.values())} terms, {len(groups)} groups, {plans.get('plans', 0):,} work plans with "
+                f"{plans.get('measurements', 0):,} measurements."
             )
         )
         self.stdout.write(f'Demo logins (password "{DEMO_PASSWORD}"):')
