@@ -81,6 +81,26 @@ def get_member(request, person_id: int):
     return queries.profile_for_viewer(viewer=request.user, person_id=person_id)
 
 
+@router.get(
+    "me/data",
+    summary="Download all the data Convene holds about you",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "A ZIP archive: one JSON file per kind of record, manifest.json and README.txt.",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def my_data(request):
+    """The same archive as the "Your data" page (people/privacy.py), for the token's owner."""
+    from .privacy import privacy_export
+    from .views import zip_response
+
+    return zip_response(privacy_export(request.user), person=request.user)
+
+
 @router.get("organisations", response=list[OrganisationOut], summary="List organisations")
 @paginate(ApiPagination, page_size=100)
 def list_organisations(request, q: str = Query("", max_length=100, description="Words in the name.")):

@@ -109,3 +109,25 @@ class OrganisationForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("What the token is for"), max_length=100)
+
+
+class AccountEraseForm(forms.Form):
+    """Erasure asks for the account's e-mail address, typed: no erasure by a slip of the mouse."""
+
+    confirm = forms.CharField(max_length=254, strip=True)
+
+    def __init__(self, *args, person, own: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["confirm"].label = (
+            _("Type your e-mail address to confirm")
+            if own
+            else _("Type the account's e-mail address to confirm")
+        )
+        self.fields["confirm"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean_confirm(self):
+        typed = self.cleaned_data["confirm"]
+        if typed.lower() != self.person.email.lower():
+            raise forms.ValidationError(_("This is not the account's e-mail address: nothing was erased."))
+        return typed

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -22,6 +22,16 @@ class Sector(models.TextChoices):
     UN_AGENCY = "un_agency", _("UN agency")
     FAITH_BASED = "faith_based", _("Faith-based")
     OTHER = "other", _("Other")
+
+
+# What an erased account is called (people/privacy.py): stored as the tombstone's profile name so that
+# pages reading ``profile.name`` show it, and translated by ``Person.display_name``.
+FORMER_MEMBER = gettext_noop("Former member")
+
+
+def erased_email(person_id: int) -> str:
+    """The unique, non-routable address an erased account keeps (``.invalid`` is reserved, RFC 2606)."""
+    return f"erased-{person_id}@invalid"
 
 
 class PersonManager(BaseUserManager):
@@ -68,7 +78,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return self.display_name
 
     @property
+    def is_erased(self) -> bool:
+        return self.pk is not None and self.email == erased_email(self.pk)
+
+    @property
     def display_name(self) -> str:
+        if self.is_erased:
+            return gettext(FORMER_MEMBER)
         profile = getattr(self, "profile", None)
         return (profile.name if profile and profile.name else "") or self.email.split("@")[0]
 

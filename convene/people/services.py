@@ -220,3 +220,17 @@ def organisation_propose(*, name: str, acting: Person) -> Organisation:
     name = " ".join(name.split())
     existing = Organisation.objects.filter(name__iexact=name).first()
     return existing or Organisation.objects.create(name=name)
+
+
+@transaction.atomic
+def account_erase(*, person: Person, acting: Person) -> Person:
+    """Erase an account (issue 3, people/privacy.py): personal data goes, contributions stay, shown as
+    "Former member". Refused (ValidationError, nothing changed) when it would leave the network without
+    an administrator or a secretariat. Erasing an erased account changes nothing."""
+    from . import privacy
+
+    ensure(acting, "people.erase_account", person)
+    # One erasure at a time per account: a second request waits, then finds the tombstone.
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    privacy.erase(person=person, acting=acting)
+    return person

@@ -1,9 +1,13 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -11,8 +15,8 @@ from convene.core.exports import csv_response, xlsx_response
 from convene.core.pagination import CappedPaginator
 from convene.core.rules import can, ensure
 
-from . import queries, services
-from .forms import ApiTokenForm, DirectorySearchForm, OrganisationForm, ProfileForm
+from . import privacy, queries, services
+from .forms import AccountEraseForm, ApiTokenForm, DirectorySearchForm, OrganisationForm, ProfileForm
 from .models import ApiToken, Organisation, Person
 
 PAGE_SIZE = 20
@@ -56,6 +60,10 @@ def profile_detail(request, person_id: int):
             "profile": profile,
             "show_email": queries.email_visible(viewer=request.user, profile=profile),
             "is_own": request.user.is_authenticated and request.user.pk == profile.person_id,
+            "can_erase": request.user.is_authenticated
+            and request.user.pk != profile.person_id
+            and not profile.person.is_erased
+            and can(request.user, "people.erase_account", profile.person),
         },
     )
 
@@ -118,6 +126,82 @@ def api_token_revoke(request, token_id: int):
     services.api_token_revoke(token=token, acting=request.user)
     messages.success(request, _("The token is revoked."))
     return redirect("people:api_tokens")
+
+
+# --- Your data and erasure (people/privacy.py) ----------------------------------------------------
+
+
+@login_required
+@require_GET
+def privacy_overview(request):
+    """What Convene holds about the viewer, by kind of record, and what erasure would do to it."""
+    return render(request, "people/privacy.html", {"summary": privacy.privacy_summary(request.user)})
+
+
+def zip_response(data: bytes, *, person) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/zip")
+    filename = f"convene-data-{person.pk}-{timezone.now():%Y%m%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+@reauthentication_required
+def privacy_download(request):
+    """The archive: everything, including the login record, so the password is asked again first."""
+    return zip_response(privacy.privacy_export(request.user), person=request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required
+def account_erase(request):
+    return _erase_page(request, request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_erase(request, person_id: int):
+    """The secretariat erases an account on its owner's request. The rule comes before the lookup (no
+    telling a member which ids exist) and before the password."""
+    if person_id == request.user.pk:
+        return redirect("people:account_erase")
+    # Without an account to compare with, ``is_self`` is false: only the secretariat passes.
+    ensure(request.user, "people.erase_account")
+    person = get_object_or_404(Person, pk=person_id)
+    return _member_erase_reauthenticated(request, person)
+
+
+@reauthentication_required
+def _member_erase_reauthenticated(request, person: Person):
+    return _erase_page(request, person)
+
+
+def _erase_page(request, person: Person):
+    own = person.pk == request.user.pk
+    refusal = privacy.erasure_refusal(person=person, acting=request.user)
+    form = AccountEraseForm(request.POST or None, person=person, own=own)
+    if request.method == "POST" and refusal is None and not person.is_erased and form.is_valid():
+        try:
+            services.account_erase(person=person, acting=request.user)
+        except ValidationError as error:
+            # Refused between the page and the click (the secretariat changed meanwhile).
+            refusal = " ".join(error.messages)
+        else:
+            if own:
+                logout(request)
+                messages.success(
+                    request, _("Your account is erased. Thank you for what you gave the network.")
+                )
+                return redirect("home")
+            messages.success(
+                request, _("The account is erased. Its contributions now show as “Former member”.")
+            )
+            return redirect("people:directory")
+    context = {"person": person, "own": own, "refusal": refusal, "form": form}
+    return render(request, "people/account_erase.html", context)
 
 
 # --- The secretariat's pages ---------------------------------------------------------------------
