@@ -66,5 +66,10 @@ check-deploy: install
 bench: install
 	$(BIN)/python bench/directory.py
 
+# Logged-in members browsing the directory, groups and pages (locust), on the same database; bounded in time.
+.PHONY: bench-load
+bench-load: install
+	$(BIN)/python bench/load.py
+
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -63,6 +63,8 @@ rules.add_perm("people.export_directory", is_secretariat | is_steering_committee
 rules.add_perm("people.edit_profile", is_self | is_secretariat)
 rules.add_perm("governance.manage_roles", is_secretariat)
 rules.add_perm("governance.view_roles", is_network_insider)
+# Who changed what and when, for any record that keeps its history (convene/core/queries.py).
+rules.add_perm("core.read_audit", is_secretariat)
 
 
 def can(person, perm: str, obj=None) -> bool:

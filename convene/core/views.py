@@ -1,10 +1,13 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from convene.core import queries
+from convene.core.rules import ensure
 from convene.core.timezones import is_valid_time_zone
 from convene.people import services as people_services
 from convene.people.queries import network_figures
@@ -59,3 +62,17 @@ def set_time_zone(request):
     if is_valid_time_zone(name):
         response.set_cookie("convene_tz", name, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure())
     return response
+
+
+@login_required
+@require_GET
+def audit(request, app_label: str, model_name: str, pk: int):
+    """Who changed one record, what and when: every version, newest first, with what changed."""
+    ensure(request.user, "core.read_audit")
+    model = queries.audited_model(app_label, model_name)
+    if model is None:
+        raise Http404("no such record keeps a history")
+    trail = queries.audit_trail(model=model, pk=pk, page_number=request.GET.get("page"))
+    if trail is None:
+        raise Http404("no such record")
+    return render(request, "core/audit.html", {"trail": trail, "page": trail.page})

@@ -9,8 +9,9 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
-from django.db.models import Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from huey import crontab
@@ -32,7 +33,6 @@ from .models import (
 from .models import DeliveryStatus as DS
 
 log = logging.getLogger("convene.groups")
-LEASE = timedelta(minutes=5)
 UNSUBSCRIBE_SALT = "convene.groups.unsubscribe"
 
 
@@ -192,19 +192,28 @@ def notify_invitation(membership_id: int) -> None:
 
 # --- Posts ---------------------------------------------------------------------------------------
 
+# A row claimed this long ago and still not sent belongs to a worker that died (or a send that failed).
+LEASE = timedelta(seconds=settings.CONVENE_DELIVERY_LEASE_SECONDS)
+# A row nobody claimed this long after its post was written lost its task (the worker died with the
+# task in hand, or the queue was lost): the sweep sends it. The wait only saves the sweep racing a
+# task about to start; the claims keep the two from both sending.
+UNCLAIMED_GRACE = min(LEASE, timedelta(minutes=2))
+# A message that failed (or killed its worker) this many times is given up on and shown as failed.
+MAX_ATTEMPTS = 5
+SEND_BATCH = 200
 
-def _claim(delivery_ids) -> list[PostDelivery]:
-    """Claim owed rows: a row another worker holds within its lease is left alone."""
+
+def _claim(delivery: PostDelivery) -> bool:
+    """Claim one owed row (compare-and-set): a row sent, or held by a worker within its lease, is not
+    taken. Only a row about to be sent is claimed, so a dead worker leaves at most that one claimed."""
     now = timezone.now()
-    claimed = []
-    for delivery in PostDelivery.objects.filter(pk__in=list(delivery_ids), status=DS.PENDING):
-        fresh = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE)
-        won = PostDelivery.objects.filter(fresh, pk=delivery.pk, status=DS.PENDING).update(
-            claimed_at=now, attempts=delivery.attempts + 1
-        )
-        if won:
-            claimed.append(delivery)
-    return claimed
+    fresh = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE)
+    won = PostDelivery.objects.filter(
+        fresh, pk=delivery.pk, status=DS.PENDING, attempts__lt=MAX_ATTEMPTS
+    ).update(claimed_at=now, attempts=F("attempts") + 1)
+    if won:
+        delivery.attempts += 1
+    return bool(won)
 
 
 def _membership_ids(pairs) -> dict[tuple[int, int], int]:
@@ -222,70 +231,86 @@ def _membership_ids(pairs) -> dict[tuple[int, int], int]:
 @db_task(retries=3, retry_delay=30)
 def deliver_post(post_id: int) -> None:
     """Send a post to everyone who wants each post by e-mail; digest rows wait for their digest."""
-    post = Post.objects.select_related("thread__group", "author__profile").filter(pk=post_id).first()
+    post = Post.objects.filter(pk=post_id).first()
     if post is None:
         return
     PostDelivery.objects.filter(post=post, status=DS.PENDING, mode=Notify.NONE).update(status=DS.SKIPPED)
     ids = PostDelivery.objects.filter(post=post, status=DS.PENDING, mode=Notify.EACH_POST).values_list(
         "pk", flat=True
     )
-    _send_each(_claim(ids))
+    _send_each(list(ids))
 
 
-def _send_each(deliveries: list[PostDelivery]) -> None:
-    if not deliveries:
-        return
-    rows = PostDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).select_related(
-        "person", "post__thread__group", "post__author__profile"
-    )
-    memberships = _membership_ids({(d.post.thread.group_id, d.person_id) for d in rows})
-    for delivery in rows:
-        group = delivery.post.thread.group
-        membership_id = memberships.get((group.pk, delivery.person_id))
-        if membership_id is None:  # left the group since the post was written
-            PostDelivery.objects.filter(pk=delivery.pk).update(status=DS.SKIPPED)
-            continue
-        url = unsubscribe_url(membership_id)
-        try:
-            send_templated(
-                to=delivery.person.email,
-                template="groups/email/post",
-                context={
-                    "post": delivery.post,
-                    "thread": delivery.post.thread,
-                    "group": group,
-                    "person": delivery.person,
-                    "url": absolute_url(reverse("groups:thread", args=[group.slug, delivery.post.thread_id])),
-                    "unsubscribe_url": url,
-                },
-                language=delivery.person.language,
-                headers=_unsubscribe_headers(url),
-            )
-        except Exception:  # a bad address must not hold up the rest; the row shows the failure
-            log.exception("post e-mail to person %s failed", delivery.person_id)
-            status = DS.FAILED if delivery.attempts + 1 >= 5 else DS.PENDING
-            PostDelivery.objects.filter(pk=delivery.pk).update(status=status)
-            continue
-        PostDelivery.objects.filter(pk=delivery.pk).update(status=DS.SENT, sent_at=timezone.now())
+def _send_each(delivery_ids: list[int]) -> int:
+    """Send owed each-post rows, claiming each one right before its send; returns how many it claimed.
 
-
-def send_digests(mode: str) -> int:
-    """One e-mail per person with every pending post of the period, grouped by group and thread."""
-    pending = (
-        PostDelivery.objects.filter(status=DS.PENDING, mode=mode)
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    sent = 0
-    for person_id in list(pending):
-        ids = PostDelivery.objects.filter(status=DS.PENDING, mode=mode, person_id=person_id).values_list(
-            "pk", flat=True
+    Claiming a whole batch up front (as this did before) held rows longer than the lease when a group
+    is large or the mail server slow, and the sweep then sent them again beside the live worker; a
+    worker killed mid-batch also left claimed every row it had not reached yet.
+    """
+    claimed = 0
+    for start in range(0, len(delivery_ids), SEND_BATCH):
+        rows = list(
+            PostDelivery.objects.filter(pk__in=delivery_ids[start : start + SEND_BATCH], status=DS.PENDING)
+            .select_related("person", "post__thread__group", "post__author__profile")
+            .order_by("pk")
         )
-        claimed = _claim(ids)
+        memberships = _membership_ids({(d.post.thread.group_id, d.person_id) for d in rows})
+        for delivery in rows:
+            if not _claim(delivery):
+                continue
+            claimed += 1
+            _send_one(delivery, memberships)
+    return claimed
+
+
+def _send_one(delivery: PostDelivery, memberships: dict) -> None:
+    group = delivery.post.thread.group
+    membership_id = memberships.get((group.pk, delivery.person_id))
+    if membership_id is None:  # left the group since the post was written
+        PostDelivery.objects.filter(pk=delivery.pk).update(status=DS.SKIPPED)
+        return
+    url = unsubscribe_url(membership_id)
+    try:
+        send_templated(
+            to=delivery.person.email,
+            template="groups/email/post",
+            context={
+                "post": delivery.post,
+                "thread": delivery.post.thread,
+                "group": group,
+                "person": delivery.person,
+                "url": absolute_url(reverse("groups:thread", args=[group.slug, delivery.post.thread_id])),
+                "unsubscribe_url": url,
+            },
+            language=delivery.person.language,
+            headers=_unsubscribe_headers(url),
+        )
+    except Exception:  # a bad address must not hold up the rest; the row shows the failure
+        log.exception("post e-mail to person %s failed", delivery.person_id)
+        # Still claimed: the sweep tries again once the lease is over, up to MAX_ATTEMPTS.
+        if delivery.attempts >= MAX_ATTEMPTS:
+            PostDelivery.objects.filter(pk=delivery.pk).update(status=DS.FAILED)
+        return
+    PostDelivery.objects.filter(pk=delivery.pk).update(status=DS.SENT, sent_at=timezone.now())
+
+
+def send_digests(mode: str, *, created_before=None) -> int:
+    """One e-mail per person with every pending post of the period, grouped by group and thread.
+
+    ``created_before``: only posts written before then (the sweep finishing an interrupted run).
+    """
+    owed = PostDelivery.objects.filter(status=DS.PENDING, mode=mode)
+    if created_before is not None:
+        owed = owed.filter(created_at__lt=created_before)
+    sent = 0
+    for person_id in list(owed.values_list("person_id", flat=True).distinct().order_by("person_id")):
+        candidates = list(owed.filter(person_id=person_id).order_by("pk"))
+        claimed = [row.pk for row in candidates if _claim(row)]
         if not claimed:
             continue
         rows = list(
-            PostDelivery.objects.filter(pk__in=[d.pk for d in claimed])
+            PostDelivery.objects.filter(pk__in=claimed)
             .select_related("person", "post__thread__group", "post__author__profile")
             .order_by("post__thread__group__name", "post__thread_id", "post__created_at")
         )
@@ -305,16 +330,19 @@ def send_digests(mode: str) -> int:
             for group, posts in by_group.items()
         ]
         first_unsubscribe = next((s["unsubscribe_url"] for s in sections if s["unsubscribe_url"]), "")
-        send_templated(
-            to=person.email,
-            template="groups/email/digest",
-            context={"person": person, "sections": sections, "mode": mode},
-            language=person.language,
-            headers=_unsubscribe_headers(first_unsubscribe) if first_unsubscribe else {},
-        )
-        PostDelivery.objects.filter(pk__in=[r.pk for r in rows]).update(
-            status=DS.SENT, sent_at=timezone.now()
-        )
+        try:
+            send_templated(
+                to=person.email,
+                template="groups/email/digest",
+                context={"person": person, "sections": sections, "mode": mode},
+                language=person.language,
+                headers=_unsubscribe_headers(first_unsubscribe) if first_unsubscribe else {},
+            )
+        except Exception:  # one bad address must not stop everyone's digest after it
+            log.exception("digest e-mail to person %s failed", person.pk)
+            PostDelivery.objects.filter(pk__in=claimed, attempts__gte=MAX_ATTEMPTS).update(status=DS.FAILED)
+            continue
+        PostDelivery.objects.filter(pk__in=claimed).update(status=DS.SENT, sent_at=timezone.now())
         sent += 1
     return sent
 
@@ -330,14 +358,28 @@ def weekly_digest() -> None:
 
 
 def sweep_deliveries() -> int:
-    """Finish what a crashed worker left: each-post rows never claimed, or claimed past the lease."""
+    """Finish what a crashed worker left; returns how many e-mails it claimed.
+
+    Each post: rows never claimed (their task was lost) and rows claimed past the lease (their
+    worker died mid-send, or the send failed). Digests: a run that died leaves the rows of the
+    person it was writing to claimed past the lease, and everyone after that person unclaimed;
+    the sweep finishes that run, for the posts written before it stopped.
+    """
     now = timezone.now()
+    PostDelivery.objects.filter(
+        status=DS.PENDING, attempts__gte=MAX_ATTEMPTS, claimed_at__lt=now - LEASE
+    ).update(status=DS.FAILED)
     stale = PostDelivery.objects.filter(status=DS.PENDING, mode=Notify.EACH_POST).filter(
-        Q(claimed_at__isnull=True, created_at__lt=now - timedelta(minutes=2)) | Q(claimed_at__lt=now - LEASE)
+        Q(claimed_at__isnull=True, created_at__lt=now - UNCLAIMED_GRACE) | Q(claimed_at__lt=now - LEASE)
     )
-    claimed = _claim(stale.values_list("pk", flat=True)[:1000])
-    _send_each(claimed)
-    return len(claimed)
+    claimed = _send_each(list(stale.order_by("pk").values_list("pk", flat=True)[:1000]))
+    for mode in (Notify.DAILY, Notify.WEEKLY):
+        stopped_at = PostDelivery.objects.filter(
+            status=DS.PENDING, mode=mode, claimed_at__lt=now - LEASE
+        ).aggregate(at=Max("claimed_at"))["at"]
+        if stopped_at is not None:
+            claimed += send_digests(mode, created_before=stopped_at)
+    return claimed
 
 
 @db_periodic_task(crontab(minute="*/5"))
