@@ -219,19 +219,26 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return rows
 
 
-def _read_xlsx(data: bytes) -> list[list]:
-    unreadable = _("The file cannot be read as an Excel workbook (.xlsx).")
+def check_xlsx_archive(data: bytes, *, too_big: str) -> None:
+    """Refuse, before openpyxl opens it, a file that is not a zip or that unpacks to far more than
+    the upload limit allows (a zip bomb); ``too_big`` is the message for the latter. Also used by the
+    work plan import (plans.spreadsheet)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         # zipfile never inflates an entry beyond the size its header declares, so the declared sizes
         # are the real bound on what openpyxl will read.
         inflated = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise ImportFileError(unreadable) from None
+        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from None
     if inflated > settings.CONVENE_IMPORT_MAX_BYTES * XLSX_MAX_INFLATION:
-        raise ImportFileError(
-            _("The workbook unpacks to far more data than a member list holds; it is refused.")
-        )
+        raise ImportFileError(too_big)
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    unreadable = _("The file cannot be read as an Excel workbook (.xlsx).")
+    check_xlsx_archive(
+        data, too_big=_("The workbook unpacks to far more data than a member list holds; it is refused.")
+    )
     from openpyxl import load_workbook
 
     rows: list[list] = []

@@ -1,0 +1,341 @@
+"""The work plan as a document for the steering committee: PDF (WeasyPrint, from an HTML template)
+and DOCX (python-docx), with the same content: title, group, period, status and version, top issues,
+objectives, deliverables and their tasks, the results framework with each indicator's baseline,
+targets and progress (computed: ``results.queries.plan_progress``), the budget with the funding gap
+and the partners' contributions, and the human-resource needs.
+
+The PDF is drawn from our own template and stylesheet only: no base URL and a URL fetcher that
+refuses everything, so no text of a plan can make the server fetch a URL or read a file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from convene.results.progress import STATUS_LABELS, Status
+from convene.results.queries import plan_progress
+
+from .models import BudgetCategory, FundingSource, WorkPlan
+from .queries import budget_summary, is_late, plan_parts
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class IndicatorLine:
+    """One indicator as the committee reads it: baseline, life-of-plan target and actual, latest period."""
+
+    depth: int
+    result: object
+    indicator: object
+    progress: object
+    latest: object  # the latest period that has a judgement (or None)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.progress.status])
+
+
+def document_context(plan: WorkPlan) -> dict:
+    """Everything the PDF and the DOCX show, read in a fixed number of queries."""
+    parts = plan_parts(plan)
+    today = timezone.localdate()
+    deliverables = list(parts.deliverables.all())
+    for deliverable in deliverables:
+        deliverable.late = is_late(deliverable.due_on, deliverable.status, today)
+        for task in deliverable.tasks.all():
+            task.late = is_late(task.due_on, task.status, today)
+    lines = list(parts.budget_lines.all())
+    summary = budget_summary(parts, lines=lines, rates=list(parts.rates.all()))
+    rows, progress = plan_progress(parts)
+    framework = []
+    for depth, result in rows:
+        indicators = list(result.indicators.all())
+        framework.append((depth, result, []))
+        for indicator in indicators:
+            p = progress[indicator.pk]
+            judged = [x for x in p.periods if x.status != Status.UPCOMING]
+            framework[-1][2].append(
+                IndicatorLine(depth, result, indicator, p, judged[-1] if judged else None)
+            )
+    categories = dict(BudgetCategory.choices)
+    sources = dict(FundingSource.choices)
+    return {
+        "plan": parts,
+        "group": parts.group,
+        "network_name": settings.CONVENE_NETWORK_NAME,
+        "generated_at": timezone.localtime(),
+        "objectives": list(parts.objectives.all()),
+        "deliverables": deliverables,
+        "framework": framework,
+        "budget": summary,
+        "budget_lines": lines,
+        "by_category": [(categories.get(k, k), v) for k, v in summary.by_category.items()],
+        "by_source": [(sources.get(k, k), v) for k, v in summary.by_source.items()],
+        "hr_needs": list(parts.hr_needs.all()),
+    }
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+
+def _fetcher():
+    """A WeasyPrint URL fetcher that fetches nothing (no network, no files)."""
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"Convene does not fetch {url[:60]} into a document")
+
+    return NoFetching()
+
+
+def plan_pdf_document(plan: WorkPlan):
+    """The laid-out document (WeasyPrint's ``Document``: pages and boxes), before it is written."""
+    from weasyprint import CSS, HTML
+
+    context = document_context(plan)
+    html = render_to_string("plans/export/plan.html", context)
+    css = render_to_string("plans/export/plan.css", context)
+    fetcher = _fetcher()
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).render(
+        stylesheets=[CSS(string=css, base_url=None, url_fetcher=fetcher)]
+    )
+
+
+def plan_pdf(plan: WorkPlan) -> bytes:
+    return plan_pdf_document(plan).write_pdf()
+
+
+# --- DOCX ----------------------------------------------------------------------------------------
+
+
+def _t(value) -> str:
+    """Text python-docx accepts (XML 1.0 has no control characters)."""
+    return CONTROL_CHARS.sub("", "" if value is None else str(value))
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "DATE_FORMAT") if value else "—"
+
+
+def _number(value, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if places == 0 or value == value.to_integral():
+        places = 0
+    # number_format cuts the decimals it does not show: round first.
+    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+
+
+def _money(value, currency: str) -> str:
+    return f"{_number(value)} {currency}" if value is not None else "—"
+
+
+def _table(document, headers: list[str], rows: list[list[str]]):
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(_t(text)).bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = _t(text)
+    return table
+
+
+def plan_docx(plan: WorkPlan) -> bytes:
+    from docx import Document
+
+    context = document_context(plan)
+    plan, group, budget = context["plan"], context["group"], context["budget"]
+    document = Document()
+    document.core_properties.title = _t(plan.title)
+    document.core_properties.subject = _t(group.name)
+    document.add_heading(_t(plan.title), level=0)
+    document.add_paragraph(
+        _t(
+            _("%(group)s · %(start)s – %(end)s · %(status)s · version %(version)s")
+            % {
+                "group": group.name,
+                "start": _date(plan.starts_on),
+                "end": _date(plan.ends_on),
+                "status": plan.get_status_display(),
+                "version": plan.version,
+            }
+        )
+    )
+    if plan.approved_on:
+        document.add_paragraph(_t(_("Approved on %(date)s") % {"date": _date(plan.approved_on)}))
+    if plan.summary:
+        document.add_paragraph(_t(plan.summary))
+
+    document.add_heading(_("Top issues"), level=1)
+    document.add_paragraph(_t(plan.top_issues) or "—")
+
+    document.add_heading(_("Objectives"), level=1)
+    for objective in context["objectives"]:
+        paragraph = document.add_paragraph(style="List Number")
+        paragraph.add_run(_t(objective.title)).bold = True
+        if objective.description:
+            paragraph.add_run(" — " + _t(objective.description))
+    if not context["objectives"]:
+        document.add_paragraph("—")
+
+    document.add_heading(_("Deliverables and tasks"), level=1)
+    rows = []
+    for deliverable in context["deliverables"]:
+        rows.append(
+            [
+                deliverable.title,
+                deliverable.owner.display_name if deliverable.owner else "—",
+                _date(deliverable.due_on) + (" " + _("(late)") if deliverable.late else ""),
+                _money(deliverable.cost, plan.currency) if deliverable.cost is not None else "—",
+                deliverable.get_status_display(),
+            ]
+        )
+        for task in deliverable.tasks.all():
+            rows.append(
+                [
+                    "   – " + task.title,
+                    task.assignee.display_name
+                    if task.assignee
+                    else (_("help wanted") if task.help_wanted else "—"),
+                    _date(task.due_on) + (" " + _("(late)") if task.late else ""),
+                    "",
+                    task.get_status_display(),
+                ]
+            )
+    _table(document, [_("Deliverable / task"), _("Owner"), _("Due"), _("Cost"), _("Status")], rows)
+
+    document.add_heading(_("Results framework"), level=1)
+    for depth, result, indicators in context["framework"]:
+        document.add_heading(
+            _t(f"{result.level.name} {result.code}: {result.statement}".replace("  ", " ")),
+            level=min(2 + depth, 4),
+        )
+        if not indicators:
+            continue
+        rows = []
+        for line in indicators:
+            indicator, lop, latest = line.indicator, line.progress.life_of_plan, line.latest
+            rows.append(
+                [
+                    f"{indicator.code} {indicator.name}".strip(),
+                    indicator.get_unit_display(),
+                    _number(indicator.baseline_value, 4)
+                    + (f" ({_date(indicator.baseline_on)})" if indicator.baseline_on else ""),
+                    _number(lop.target, 4) if lop else "—",
+                    _number(lop.actual, 4) if lop else "—",
+                    (_number(lop.percent_met, 0) + " %") if lop and lop.percent_met is not None else "—",
+                    (
+                        _("%(start)s – %(end)s: %(actual)s of %(target)s")
+                        % {
+                            "start": _date(latest.starts_on),
+                            "end": _date(latest.ends_on),
+                            "actual": _number(latest.actual, 4),
+                            "target": _number(latest.target, 4),
+                        }
+                    )
+                    if latest
+                    else "—",
+                    line.status_label,
+                ]
+            )
+        _table(
+            document,
+            [
+                _("Indicator"),
+                _("Unit"),
+                _("Baseline"),
+                _("Target (life of plan)"),
+                _("Actual to date"),
+                _("Met"),
+                _("Latest period"),
+                _("Status"),
+            ],
+            rows,
+        )
+    if not context["framework"]:
+        document.add_paragraph("—")
+
+    document.add_heading(_("Budget"), level=1)
+    document.add_paragraph(
+        _t(
+            _("Planned %(planned)s · funded %(funded)s · funding gap %(gap)s · spent %(actual)s")
+            % {
+                "planned": _money(budget.planned, budget.currency),
+                "funded": _money(budget.funded, budget.currency),
+                "gap": _money(budget.gap, budget.currency),
+                "actual": _money(budget.actual, budget.currency),
+            }
+        )
+    )
+    if budget.missing_rates:
+        document.add_paragraph(
+            _t(
+                _("Not counted: no rate stored for %(currencies)s.")
+                % {"currencies": ", ".join(budget.missing_rates)}
+            )
+        )
+    _table(
+        document,
+        [_("Category"), _("Planned")],
+        [[label, _money(value, budget.currency)] for label, value in context["by_category"]],
+    )
+    document.add_heading(_("Partners' contributions"), level=2)
+    if budget.partners:
+        _table(
+            document,
+            [_("Partner"), _("Cash"), _("In kind")],
+            [
+                [partner.name, _money(cash, budget.currency), _money(in_kind, budget.currency)]
+                for partner, cash, in_kind in budget.partners
+            ],
+        )
+    else:
+        document.add_paragraph("—")
+
+    document.add_heading(_("Human-resource needs"), level=1)
+    rows = []
+    for need in context["hr_needs"]:
+        filled = (
+            need.filled_by.display_name
+            if need.filled_by
+            else (need.filled_by_organisation.name if need.filled_by_organisation else _("open"))
+        )
+        rows.append(
+            [
+                need.role,
+                _number(need.hours_per_month, 1),
+                f"{_date(need.starts_on)} – {_date(need.ends_on)}",
+                filled,
+            ]
+        )
+    if rows:
+        _table(document, [_("Role"), _("Hours per month"), _("Period"), _("Filled by")], rows)
+    else:
+        document.add_paragraph("—")
+    document.add_paragraph(
+        _t(
+            _("%(network)s · generated %(when)s")
+            % {
+                "network": context["network_name"],
+                "when": formats.date_format(context["generated_at"], "DATETIME_FORMAT"),
+            }
+        )
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

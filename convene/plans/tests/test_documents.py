@@ -1,0 +1,214 @@
+"""The work plan for the committee as PDF and DOCX."""
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for
+from convene.plans import documents, services
+from convene.plans.tests.factories import QUARTERS, approve
+from convene.results import services as results_services
+
+
+def pdf_text(plan) -> str:
+    """The PDF's text: pdftotext if installed, else pypdf, else WeasyPrint's own laid-out document."""
+    data = documents.plan_pdf(plan)
+    assert data.startswith(b"%PDF")
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        text = subprocess.run(
+            [pdftotext, "-", "-"], input=data, capture_output=True, check=True
+        ).stdout.decode()
+    else:
+        try:
+            from pypdf import PdfReader
+        except ImportError:
+            from weasyprint.formatting_structure.boxes import TextBox
+
+            text = " ".join(
+                box.text
+                for page in documents.plan_pdf_document(plan).pages
+                for box in page._page_box.descendants()
+                if isinstance(box, TextBox)
+            )
+        else:
+            text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.split())
+
+
+def with_progress(world, committee):
+    """The plan approved, and a first-quarter value of 7 recorded and approved (one waiting too)."""
+    approve(world, committee)
+    measurement = results_services.measurement_record(
+        indicator=world.indicator,
+        acting=world.cochair,
+        starts_on=QUARTERS[0][0],
+        ends_on=QUARTERS[0][1],
+        value="7",
+    )
+    results_services.measurement_review(measurement=measurement, acting=world.cochair, approve=True)
+    results_services.measurement_record(
+        indicator=world.indicator,
+        acting=world.cochair,
+        starts_on=QUARTERS[1][0],
+        ends_on=QUARTERS[1][1],
+        value="99",
+    )
+
+
+def test_pdf_holds_the_plan_for_the_committee(plan_world, committee_member):
+    with_progress(plan_world, committee_member)
+    text = pdf_text(plan_world.plan)
+    for expected in [
+        "Work plan 2025",
+        "Case Management",
+        "Jan. 1, 2025 – Dec. 31, 2025",
+        "Approved",
+        "Top issues",
+        "Caseloads.",
+        "Common case management standards",
+        "Toolkit on case management",
+        "Translate the toolkit into French",
+        "help wanted",
+        "Goal 1: Children live in families.",
+        "Case workers trained",
+        "18 %",  # 7 of the life-of-plan 40; the 99 waiting for approval does not count
+        "Not reporting",
+        "Funding gap",
+        "2,000.00 USD",
+        "Global Social Service Workforce Partner",
+        "Editor",
+    ]:
+        assert expected in text, expected
+    assert "99" not in text
+
+
+def test_pdf_fetches_nothing_and_escapes_the_plan_text(plan_world):
+    services.plan_update(
+        plan=plan_world.plan,
+        acting=plan_world.cochair,
+        revision=None,
+        summary='<img src="file:///etc/passwd"><link rel="stylesheet" href="http://127.0.0.1:9/x.css">',
+    )
+    text = pdf_text(plan_world.plan)
+    assert '<img src="file:///etc/passwd">' in text
+    fetcher = documents._fetcher()
+    for url in ("http://127.0.0.1:9/x.png", "file:///etc/passwd", "data:text/plain,hello"):
+        with pytest.raises(ValueError, match="does not fetch"):
+            fetcher.fetch(url)
+
+
+def test_docx_reads_back_with_headings_and_tables(plan_world, committee_member):
+    from docx import Document
+
+    with_progress(plan_world, committee_member)
+    document = Document(io.BytesIO(documents.plan_docx(plan_world.plan)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings == [
+        "Work plan 2025",
+        "Top issues",
+        "Objectives",
+        "Deliverables and tasks",
+        "Results framework",
+        "Goal 1: Children live in families.",
+        "Outcome 1.1: Workers use common standards.",
+        "Budget",
+        "Partners' contributions",
+        "Human-resource needs",
+    ]
+    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    deliverables, indicators, categories, partners, needs = tables
+    assert deliverables == [
+        ["Deliverable / task", "Owner", "Due", "Cost", "Status"],
+        ["Toolkit on case management", "Pia Planchair", "Sept. 30, 2025 (late)", "5,000 USD", "Planned"],
+        ["   – Translate the toolkit into French", "help wanted", "Aug. 31, 2025 (late)", "", "To do"],
+    ]
+    assert indicators == [
+        [
+            "Indicator",
+            "Unit",
+            "Baseline",
+            "Target (life of plan)",
+            "Actual to date",
+            "Met",
+            "Latest period",
+            "Status",
+        ],
+        [
+            "CM1 Case workers trained",
+            "Number",
+            "0 (Jan. 1, 2025)",
+            "40",
+            "7",
+            "18 %",
+            "Oct. 1, 2025 – Dec. 31, 2025: — of 10",
+            "Not reporting",
+        ],
+    ]
+    assert categories == [
+        ["Category", "Planned"],
+        ["Meetings and events", "2,340 USD"],
+        ["Publications and translation", "2,000 USD"],
+    ]
+    assert partners == [
+        ["Partner", "Cash", "In kind"],
+        ["Global Social Service Workforce Partner", "0 USD", "2,340 USD"],
+    ]
+    assert needs == [
+        ["Role", "Hours per month", "Period", "Filled by"],
+        ["Editor", "10", "March 1, 2025 – —", "open"],
+    ]
+    budget = next(p.text for p in document.paragraphs if p.text.startswith("Planned"))
+    assert budget == "Planned 4,340 USD · funded 2,340 USD · funding gap 2,000 USD · spent 0 USD"
+
+
+def test_docx_survives_control_characters(plan_world):
+    services.plan_update(
+        plan=plan_world.plan, acting=plan_world.cochair, revision=None, summary="Bell\x07 and\x0b tab"
+    )
+    from docx import Document
+
+    document = Document(io.BytesIO(documents.plan_docx(plan_world.plan)))
+    assert "Bell and tab" in [p.text for p in document.paragraphs]
+
+
+def test_documents_read_a_fixed_number_of_queries(plan_world, django_assert_num_queries):
+    plan = plan_world.plan
+    with django_assert_num_queries(13) as few:
+        documents.document_context(plan)
+    for n in range(10):
+        deliverable = services.deliverable_save(
+            plan=plan, acting=plan_world.cochair, title=f"D{n}", owner=plan_world.cochair
+        )
+        services.task_save(
+            deliverable=deliverable, acting=plan_world.cochair, title=f"T{n}", assignee=plan_world.cochair
+        )
+        results_services.indicator_save(
+            plan=plan, acting=plan_world.cochair, result=plan_world.goal, name=f"I{n}"
+        )
+    with django_assert_num_queries(len(few.captured_queries)):
+        documents.document_context(plan)
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "extension"),
+    [
+        ("plans:export_pdf", "application/pdf", "pdf"),
+        (
+            "plans:export_docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        ),
+    ],
+)
+def test_document_downloads(plan_world, member, name, content_type, extension):
+    response = client_for(member).get(reverse(name, args=[plan_world.group.slug, plan_world.plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="case-management-work-plan-{plan_world.plan.pk}-v0.{extension}"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,15 @@
+"""A work plan's exports (XLSX, PDF, DOCX, IATI XML) and its spreadsheet import (namespace "plans")."""
+
+from django.urls import path
+
+from . import views_exports as views
+
+PLAN = "groups/<slug:slug>/plans/<int:plan>/"
+
+urlpatterns = [
+    path(f"{PLAN}export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path(f"{PLAN}import/", views.plan_import, name="import"),
+    path(f"{PLAN}export.pdf", views.export_pdf, name="export_pdf"),
+    path(f"{PLAN}export.docx", views.export_docx, name="export_docx"),
+    path(f"{PLAN}iati.xml", views.export_iati, name="export_iati"),
+]
