@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import TruncQuarter, TruncYear
+from django.http import Http404
 from django.utils import timezone
 
 from convene.plans.models import WorkPlan
@@ -41,6 +42,46 @@ def framework(plan: WorkPlan) -> list[Result]:
         result.kids = by_parent.get(result.pk, [])
     known = {r.pk for r in results}
     return [r for r in results if r.parent_id is None or r.parent_id not in known]
+
+
+def result_in_plan(plan: WorkPlan, pk: int) -> Result:
+    """One result of this plan, or 404 (a result of another plan is not found under this one)."""
+    result = Result.objects.select_related("level", "parent").filter(plan=plan, pk=pk).first()
+    if result is None:
+        raise Http404
+    result.plan = plan
+    return result
+
+
+def indicator_in_plan(plan: WorkPlan, pk: int) -> Indicator:
+    """One indicator of this plan with its result, shared definition and targets, or 404."""
+    indicator = (
+        Indicator.objects.select_related("result__level", "responsible__profile", "shared")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("life_of_plan", "starts_on")))
+        .filter(plan=plan, pk=pk)
+        .first()
+    )
+    if indicator is None:
+        raise Http404
+    indicator.plan = indicator.result.plan = plan
+    return indicator
+
+
+def measurement_in_plan(plan: WorkPlan, pk: int) -> Measurement:
+    measurement = (
+        Measurement.objects.select_related("indicator", "recorded_by__profile")
+        .filter(indicator__plan=plan, pk=pk)
+        .first()
+    )
+    if measurement is None:
+        raise Http404
+    measurement.indicator.plan = plan
+    return measurement
+
+
+def adoptable(plan: WorkPlan):
+    """The shared indicators of the catalogue this plan has not adopted yet."""
+    return SharedIndicator.objects.filter(is_active=True).exclude(adoptions__plan=plan).order_by("code")
 
 
 def flatten(tree: list[Result], depth: int = 0) -> list[tuple[int, Result]]:
@@ -158,6 +199,13 @@ def network_years(shared: SharedIndicator) -> list[int]:
     return sorted(
         {d.year for d in PeriodActual.objects.filter(shared=shared).dates("ends_on", "year")}, reverse=True
     )
+
+
+def shared_indicator(pk: int) -> SharedIndicator:
+    shared = SharedIndicator.objects.filter(pk=pk).first()
+    if shared is None:
+        raise Http404
+    return shared
 
 
 def indicators_adopting(shared: SharedIndicator):

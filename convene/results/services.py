@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -205,7 +205,12 @@ def indicator_save(
     _clean(probe, ["plan", "shared"])
     if "unit" in fields and fields["unit"] != indicator.unit and indicator.measurements.exists():
         raise ValidationError({"unit": _("Results have been reported in this unit: it cannot change.")})
+    categories_before = indicator.disaggregations
     revision_save(indicator, revision=revision, changes=fields, acting=acting)
+    if indicator.disaggregations != categories_before:
+        # The order of the categories decides which breakdown makes a period's total when no total
+        # was reported (progress.combine_period): the stored actuals follow the new order.
+        actuals_rebuild(indicator=indicator)
     return indicator
 
 
@@ -234,6 +239,9 @@ def indicator_adopt(
     )
     Indicator.objects.filter(pk=indicator.pk).update(shared=shared)
     indicator.shared = shared
+    # The stored actuals carry the shared indicator for the network's totals (none yet for a new
+    # indicator; kept in step should an indicator with approved values ever be linked).
+    PeriodActual.objects.filter(indicator=indicator).update(shared=shared)
     return indicator
 
 
@@ -297,6 +305,58 @@ def targets_set(*, indicator: Indicator, acting: Person, targets: list[dict]) ->
         target._history_user = acting
         target.save()
     return cleaned
+
+
+@transaction.atomic
+def target_save(
+    *,
+    indicator: Indicator,
+    acting: Person,
+    target: Target | None = None,
+    starts_on: date,
+    ends_on: date,
+    value,
+    life_of_plan: bool = False,
+) -> Target:
+    """Add or change one target of an indicator, keeping the others (and their ids) as they are; the
+    same rules as ``targets_set``. Used by the spreadsheet import, which matches targets by id."""
+    plan = _locked_plan(indicator.plan)
+    ensure(acting, "results.edit_framework", plan)
+    if target is not None and target.indicator_id != indicator.pk:
+        raise ValidationError({"indicator": _("This target belongs to another indicator.")})
+    value = _decimal(value, "value")
+    if not isinstance(starts_on, date) or not isinstance(ends_on, date):
+        raise ValidationError({"starts_on": _("Give the start and the end of the target's period.")})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
+    if value is None or value < 0:
+        raise ValidationError({"value": _("Give a target of zero or more.")})
+    if indicator.unit == Unit.YES_NO and value not in (0, 1):
+        raise ValidationError({"value": _("A yes/no target is 1 (yes) or 0 (no).")})
+    others = Target.objects.filter(indicator=indicator)
+    if target is not None:
+        others = others.exclude(pk=target.pk)
+    if others.filter(starts_on=starts_on, ends_on=ends_on).exists():
+        raise ValidationError({"starts_on": _("That period has a target already.")})
+    if life_of_plan and others.filter(life_of_plan=True).exists():
+        raise ValidationError({"life_of_plan": _("An indicator has one life-of-plan target at most.")})
+    if target is None:
+        target = Target(indicator=indicator)
+    else:
+        target = Target.objects.select_for_update(of=("self",)).get(pk=target.pk)
+    target.starts_on, target.ends_on, target.value = starts_on, ends_on, value
+    target.life_of_plan = bool(life_of_plan)
+    target._history_user = acting
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_delete(*, target: Target, acting: Person) -> None:
+    plan = _locked_plan(target.indicator.plan)
+    ensure(acting, "results.edit_framework", plan)
+    target._history_user = acting
+    target.delete()
 
 
 # --- Measurements --------------------------------------------------------------------------------
@@ -457,13 +517,21 @@ def measurement_review(
 @transaction.atomic
 def measurement_withdraw(*, measurement: Measurement, acting: Person) -> None:
     """Whoever recorded a value may withdraw it while it waits for approval."""
-    measurement = Measurement.objects.select_for_update(of=("self",)).get(pk=measurement.pk)
-    if measurement.recorded_by_id != acting.pk:
-        raise PermissionDenied("results.record")
+    measurement = (
+        Measurement.objects.select_for_update(of=("self",))
+        .select_related("indicator__plan__group")
+        .get(pk=measurement.pk)
+    )
+    ensure(acting, "results.withdraw", measurement)
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise ValidationError(_("Only a value waiting for approval can be withdrawn."))
     measurement._history_user = acting
     measurement.delete()
+    # Only approved values reach PeriodActual, so a waiting value leaves it as it is; refreshed all the
+    # same, so that the stored actuals cannot outlive a measurement whatever the rule above becomes.
+    actuals_refresh(
+        indicator=measurement.indicator, starts_on=measurement.starts_on, ends_on=measurement.ends_on
+    )
 
 
 def spec_of(indicator: Indicator) -> progress.Spec:
@@ -487,14 +555,29 @@ def reading_of(m: Measurement) -> progress.Reading:
 
 
 def actuals_refresh(*, indicator: Indicator, starts_on: date, ends_on: date) -> None:
-    """Store the computed actual of one reported period (total and by country) in PeriodActual."""
+    """Store the computed actual of one reported period (total and by country) in PeriodActual.
+
+    Only the outermost reported periods are stored: a period inside another reported period is its
+    detail (``progress._outermost``: January reported, then the whole quarter, counts the quarter
+    once), so the network's totals add up what the groups' own progress adds up."""
+    reported = set(
+        Measurement.objects.filter(indicator=indicator, status=MeasurementStatus.APPROVED)
+        .values_list("starts_on", "ends_on")
+        .distinct()
+    )
+    outermost = set(progress._outermost(reported))
+    stored = set(PeriodActual.objects.filter(indicator=indicator).values_list("starts_on", "ends_on").distinct())
+    for detail_start, detail_end in stored - outermost:
+        PeriodActual.objects.filter(indicator=indicator, starts_on=detail_start, ends_on=detail_end).delete()
+    PeriodActual.objects.filter(indicator=indicator, starts_on=starts_on, ends_on=ends_on).delete()
+    if (starts_on, ends_on) not in outermost:
+        return
     approved = [
         reading_of(m)
         for m in Measurement.objects.filter(
             indicator=indicator, status=MeasurementStatus.APPROVED, starts_on=starts_on, ends_on=ends_on
         )
     ]
-    PeriodActual.objects.filter(indicator=indicator, starts_on=starts_on, ends_on=ends_on).delete()
     if not approved:
         return
     spec = spec_of(indicator)
@@ -525,6 +608,18 @@ def actuals_refresh(*, indicator: Indicator, starts_on: date, ends_on: date) -> 
         for country, actual in rows
         if actual.value is not None or actual.numerator is not None
     )
+
+
+def actuals_rebuild(*, indicator: Indicator) -> None:
+    """Rebuild every stored period actual of an indicator from its approved measurements."""
+    periods = set(
+        Measurement.objects.filter(indicator=indicator, status=MeasurementStatus.APPROVED).values_list(
+            "starts_on", "ends_on"
+        )
+    )
+    periods |= set(PeriodActual.objects.filter(indicator=indicator).values_list("starts_on", "ends_on"))
+    for starts_on, ends_on in sorted(periods):
+        actuals_refresh(indicator=indicator, starts_on=starts_on, ends_on=ends_on)
 
 
 # --- The network's catalogue -----------------------------------------------------------------------
