@@ -266,6 +266,10 @@ CONVENE_CURRENCY = os.environ.get("CONVENE_CURRENCY", "USD")
 # An indicator is on track when its actual is within this share of its target (issue 5: 85–115 %).
 CONVENE_ON_TRACK_LOW = float(os.environ.get("CONVENE_ON_TRACK_LOW", "0.85"))
 CONVENE_ON_TRACK_HIGH = float(os.environ.get("CONVENE_ON_TRACK_HIGH", "1.15"))
+# The network's IATI organisation identifier and type (IATI OrganisationType: 21 international NGO),
+# for the IATI export of results; "XM-" is IATI's prefix for identifiers outside its registry.
+CONVENE_IATI_ORG_REF = os.environ.get("CONVENE_IATI_ORG_REF", "XM-CONVENE")
+CONVENE_IATI_ORG_TYPE = os.environ.get("CONVENE_IATI_ORG_TYPE", "21")
 # Where links in e-mails point to.
 CONVENE_BASE_URL = os.environ.get("CONVENE_BASE_URL", "http://127.0.0.1:8000")
 

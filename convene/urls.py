@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("convene.people.urls")),
     path("", include("convene.governance.urls")),
     path("", include("convene.groups.urls")),
+    path("", include("convene.plans.urls")),
+    path("", include("convene.results.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -16,6 +16,14 @@ deterministically (hypothesis can still shrink), onto one of the objects built i
 it random: the fuzzer reaches the handlers' real code, not only their 404s. Writes made by one example
 stay for the next ones within the same test (one database transaction per test), so later examples
 see groups that were joined, left, decided on or closed.
+
+Work plans and results (issue 5): for the operations under a plan, ``_plans`` builds (once per test,
+only when such an operation is fuzzed) three plans through the services: a draft, a submitted one and
+an approved one with values reported, a volunteer's offer and an adopted shared indicator. A generated
+``plan_id`` is aimed at one of them together with its group's slug, the ids of its parts (objectives,
+tasks, budget lines, indicators, measurements…) at that plan's current rows, and a ``revision`` in a
+body, half of the time, at the record's current revision, so that edits are also saved, not only
+refused with 409.
 """
 
 import zlib
@@ -33,6 +41,8 @@ from convene.groups import services as group_services
 from convene.groups.models import GroupKind, GroupMembership
 from convene.people import services as people_services
 from convene.people.models import Organisation, Topic
+from convene.plans import models as plan_models
+from convene.results import models as result_models
 
 APP = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
@@ -95,7 +105,10 @@ def world(member, secretariat, committee_member) -> dict[str, list]:
     group_services.membership_join(group=approval, acting=asker, note="Please.")
     group_services.membership_invite(group=hidden, person=asker, acting=chairs[0])
 
+    people = {"member": member, "secretariat": secretariat, "committee": committee_member, "chair": chairs[0]}
+    groups = {"open": open_group, "approval": approval, "hidden": hidden}
     return {
+        "_plans": lambda: _plans(people, groups, asker),
         "slug": [g.slug for g in (open_group, approval, hidden, closed, proposal)],
         "person_id": [p.pk for p in (member, secretariat, committee_member, *chairs, asker)],
         "membership_id": list(GroupMembership.objects.values_list("pk", flat=True)),
@@ -103,6 +116,135 @@ def world(member, secretariat, committee_member) -> dict[str, list]:
         "kind": list(GroupKind.objects.values_list("slug", flat=True)),
         "topic": list(Topic.objects.values_list("slug", flat=True)[:5]),
     }
+
+
+def _plans(people: dict, groups: dict, asker) -> None:
+    """A draft plan (open group), a submitted one (hidden group) and an approved one (approval group)
+    with a value waiting for approval, an approved value, an offer to help and an adopted shared indicator.
+    The member is responsible for the indicators, so that they may report values."""
+    from convene.plans import services as plan_services
+    from convene.plans.tests.factories import QUARTERS, build_plan
+    from convene.results import services as results_services
+
+    chair, committee = people["chair"], people["committee"]
+
+    def plan(group, title):
+        return build_plan(
+            group=group,
+            cochair=chair,
+            secretariat=people["secretariat"],
+            responsible=people["member"],
+            title=title,
+        )
+
+    build_plan_for_open = plan(groups["open"], "Open plan")
+    submitted = plan(groups["hidden"], "Hidden plan")
+    plan_services.plan_submit(plan=submitted.plan, acting=chair)
+    approved = plan(groups["approval"], "Approved plan")
+    shared = results_services.shared_indicator_save(
+        acting=people["secretariat"], code="FUZZ1", name="People reached", disaggregations=["country"]
+    )
+    adopted = results_services.indicator_adopt(
+        plan=approved.plan, acting=chair, shared=shared, result=approved.outcome, responsible=people["member"]
+    )
+    plan_services.plan_submit(plan=approved.plan, acting=chair)
+    plan_services.plan_review(plan=approved.plan, acting=committee, approve=True)
+    for indicator, disaggregation in ((approved.indicator, {}), (adopted, {"country": "KE"})):
+        value = results_services.measurement_record(
+            indicator=indicator,
+            acting=people["member"],
+            starts_on=QUARTERS[0][0],
+            ends_on=QUARTERS[0][1],
+            value="5",
+            disaggregation=disaggregation,
+        )
+        results_services.measurement_review(measurement=value, acting=chair, approve=True)
+    results_services.measurement_record(
+        indicator=approved.indicator,
+        acting=people["member"],
+        starts_on=QUARTERS[1][0],
+        ends_on=QUARTERS[1][1],
+        value="3",
+    )
+    plan_services.volunteer_offer(task=approved.task, acting=asker)
+    assert build_plan_for_open.plan.status == "draft"
+
+
+# Path parameters that name a part of the plan in the same path: {name: (model, path to the plan)}.
+PLAN_PARTS = {
+    "objective_id": (plan_models.Objective, "plan"),
+    "deliverable_id": (plan_models.Deliverable, "plan"),
+    "task_id": (plan_models.Task, "deliverable__plan"),
+    "line_id": (plan_models.BudgetLine, "plan"),
+    "rate_id": (plan_models.ExchangeRate, "plan"),
+    "need_id": (plan_models.HRNeed, "plan"),
+    "version_id": (plan_models.PlanVersion, "plan"),
+    "result_id": (result_models.Result, "plan"),
+    "indicator_id": (result_models.Indicator, "plan"),
+    "measurement_id": (result_models.Measurement, "indicator__plan"),
+}
+# Ids in a body: what they name.
+BODY_PARTS = {"objective_id": "objective_id", "deliverable_id": "deliverable_id", "result_id": "result_id"}
+BODY_PARTS["parent_id"] = "result_id"
+PEOPLE_IN_BODIES = ("person_id", "replaces_id", "owner_id", "assignee_id", "filled_by_id", "responsible_id")
+PLAN_OPERATIONS = ("/plans", "/tasks/", "/volunteers/", "/results/", "/help-wanted")
+
+
+def _ids(model, **filters) -> list[int]:
+    return list(model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True))
+
+
+def _aim_at_plans(case, world: dict[str, list]) -> None:
+    """Aim the plan, its parts, the ids and the revision in the body at rows that exist now."""
+    if "_plans_built" not in world:
+        world["_plans"]()
+        world["_plans_built"] = True
+    params = case.path_parameters or {}
+    plan = None
+    if "plan_id" in params:
+        params["plan_id"] = _pick(params["plan_id"], _ids(plan_models.WorkPlan))
+        if isinstance(params["plan_id"], int):  # a negative example may send text
+            plan = plan_models.WorkPlan.objects.select_related("group").filter(pk=params["plan_id"]).first()
+        if plan is not None and "slug" in params:
+            params["slug"] = _pick(params["slug"], [plan.group.slug])
+    elif "slug" in params:
+        params["slug"] = _pick(params["slug"], world["slug"])
+    aimed_at = plan
+    for name, (model, to_plan) in PLAN_PARTS.items():
+        if name in params:
+            scope = {to_plan: plan} if plan is not None else {}
+            params[name] = _pick(params[name], _ids(model, **scope))
+            aimed_at = (
+                model.objects.filter(pk=params[name]).first() if isinstance(params[name], int) else None
+            )
+    for name, model in (
+        ("volunteer_id", plan_models.Volunteer),
+        ("shared_id", result_models.SharedIndicator),
+    ):
+        if name in params:
+            params[name] = _pick(params[name], _ids(model))
+    if isinstance(case.query, dict) and "to" in case.query and plan is not None:
+        case.query["to"] = _pick(case.query["to"], _ids(plan_models.PlanVersion, plan=plan))
+    if not isinstance(case.body, dict):
+        return
+    body = case.body
+    if "revision" in body and aimed_at is not None and hasattr(aimed_at, "revision"):
+        body["revision"] = _pick(body["revision"], [aimed_at.revision])
+    for name, part in BODY_PARTS.items():
+        if name in body and plan is not None:
+            model, to_plan = PLAN_PARTS[part]
+            body[name] = _pick(body[name], _ids(model, **{to_plan: plan}))
+    for name in ("partner_id", "filled_by_organisation_id"):
+        if name in body:
+            body[name] = _pick(body[name], world["organisation_id"])
+    if "level_id" in body:
+        body["level_id"] = _pick(body["level_id"], _ids(result_models.ResultLevel))
+    if "shared_id" in body:
+        body["shared_id"] = _pick(body["shared_id"], _ids(result_models.SharedIndicator))
+    if "currency" in body:
+        body["currency"] = _pick(body["currency"], ["KES", "EUR", "USD"])
+    if isinstance(body.get("skills"), list):
+        body["skills"] = [_pick(topic, world["topic"]) for topic in body["skills"]]
 
 
 def _pick(value, choices: list):
@@ -120,15 +262,18 @@ def _pick(value, choices: list):
 
 def _aim(case, world: dict[str, list]) -> None:
     """Point generated path parameters, body ids, kinds and topics at real objects, most of the time."""
-    if case.path_parameters:
+    plans = any(part in case.path for part in PLAN_OPERATIONS)
+    if plans:
+        _aim_at_plans(case, world)  # the slug goes with the plan
+    elif case.path_parameters:
         for name, value in list(case.path_parameters.items()):
             if name in world:
                 case.path_parameters[name] = _pick(value, world[name])
     if isinstance(case.body, dict):
-        for name in ("person_id", "replaces_id"):
+        for name in PEOPLE_IN_BODIES:
             if name in case.body:
                 case.body[name] = _pick(case.body[name], world["person_id"])
-        if "kind" in case.body:
+        if "kind" in case.body and not plans:  # a budget line's kind is cash or in kind
             case.body["kind"] = _pick(case.body["kind"], world["kind"])
         if isinstance(case.body.get("topics"), list):
             case.body["topics"] = [_pick(topic, world["topic"]) for topic in case.body["topics"]]

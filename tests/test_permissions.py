@@ -121,6 +121,53 @@ class World:
         return self.people[role]
 
     @cached_property
+    def plans(self):
+        """G's work plan, a draft, written by COCHAIR with GROUP_MEMBER responsible for its indicator
+        (``convene.plans.tests.factories.build_plan``); made only for the rows that need it."""
+        from convene.plans.tests.factories import build_plan
+
+        return build_plan(
+            group=self.group,
+            cochair=self.people[COCHAIR],
+            secretariat=self.people[SECRETARIAT],
+            responsible=self.people[GROUP_MEMBER],
+        )
+
+    def plan_in(self, status: str):
+        """G's plan moved (through the services) to ``draft``, ``submitted``, ``returned`` or ``approved``."""
+        from convene.plans import services as plan_services
+
+        world = self.plans
+        plan = world.plan
+        plan.refresh_from_db()
+        if status != "draft" and plan.status == "draft":
+            plan_services.plan_submit(plan=plan, acting=self.people[COCHAIR])
+            plan.refresh_from_db()
+        if status in ("returned", "approved") and plan.status == "submitted":
+            plan_services.plan_review(
+                plan=plan, acting=self.people[COMMITTEE], approve=status == "approved", comment="Add travel."
+            )
+        plan.refresh_from_db()
+        assert plan.status == status, plan.status
+        return plan
+
+    @cached_property
+    def measurement(self):
+        """A value GROUP_MEMBER (responsible) reported for the first quarter of G's approved plan,
+        waiting for a co-chair's approval."""
+        from convene.plans.tests.factories import QUARTERS
+        from convene.results import services as results_services
+
+        self.plan_in("approved")
+        return results_services.measurement_record(
+            indicator=self.plans.indicator,
+            acting=self.people[GROUP_MEMBER],
+            starts_on=QUARTERS[0][0],
+            ends_on=QUARTERS[0][1],
+            value="7",
+        )
+
+    @cached_property
     def member_import(self) -> MemberImport:
         """An uploaded member list, made only for the import rows (through the import's own services)."""
         parsed = imports.parse_upload(name="members.csv", data=IMPORT_CSV)
@@ -661,6 +708,7 @@ def charter_form(world: World, role: str) -> dict:
         "visibility": "public",
         "max_size": "",
         "strategic_objectives": f"Reach every region ({role}).",
+        "revision": Group.objects.get(pk=world.group.pk).revision,  # the hidden field (no lost writes)
     }
 
 
@@ -1127,6 +1175,1525 @@ API_GROUP_ROWS = [
     ),
 ]
 
+# --- Your data and account erasure (convene/people/privacy.py) -----------------------------------
+
+
+def is_active_of(world: World, role: str) -> bool:
+    return Person.objects.get(pk=own_or_member(world, role).pk).is_active
+
+
+PRIVACY_ROWS = [
+    Row("people:privacy", LOGGED_IN_200),
+    # The archive holds the login record: allauth asks for the password again first (the download
+    # itself is tested in convene/people/tests/test_privacy.py).
+    Row("people:privacy_download", roles(member=REAUTH, secretariat=REAUTH)),
+    Row("people:account_erase", roles(member=REAUTH, secretariat=REAUTH)),
+    Row(
+        "people:account_erase",
+        roles(member=REAUTH, secretariat=REAUTH),
+        method="POST",
+        data=lambda world, role: {"confirm": own_or_member(world, role).email},
+        state=is_active_of,
+    ),
+    # The rule before the password: a member is refused at once, the secretariat asked for it.
+    Row("people:member_erase", roles(member=403, secretariat=REAUTH), args=pk_of("members_only")),
+    Row(
+        "people:member_erase",
+        roles(member=403, secretariat=REAUTH),
+        method="POST",
+        args=pk_of("members_only"),
+        data=lambda world, role: {"confirm": world.members_only.email},
+        state=lambda world, role: Person.objects.get(pk=world.members_only.pk).is_active,
+    ),
+    Row("api:my_data", roles(anonymous=401, member=200), api=True),
+]
+
+# --- The audit trail of a record (convene/core: only the secretariat) ------------------------------
+
+
+def audit_of(app_label: str, model_name: str, pk: Callable[[World], int]) -> Callable[[World, str], list]:
+    return lambda world, role: [app_label, model_name, pk(world)]
+
+
+AUDIT_ROWS = [
+    Row("audit", SECRETARIAT_ONLY, variant="group", args=audit_of("groups", "group", lambda w: w.group.pk)),
+    Row(
+        "audit",
+        SECRETARIAT_ONLY,
+        variant="decision",
+        args=audit_of("governance", "decision", lambda w: w.group.decisions.order_by("pk")[0].pk),
+    ),
+    Row(
+        "audit",
+        SECRETARIAT_ONLY,
+        variant="membership",
+        args=audit_of("groups", "groupmembership", lambda w: w.group_membership.pk),
+    ),
+    Row("audit", SECRETARIAT_ONLY, variant="term", args=audit_of("governance", "term", lambda w: w.term.pk)),
+    # A model that keeps no history, and a group that never was: nothing to read, for anyone.
+    Row(
+        "audit",
+        roles(member=403, secretariat=404),
+        variant="no-history",
+        args=audit_of("groups", "thread", lambda w: w.thread.pk),
+    ),
+    Row(
+        "audit",
+        roles(member=403, secretariat=404),
+        variant="no-record",
+        args=audit_of("groups", "group", lambda w: 999_999),
+    ),
+]
+
+# --- Work plans and results: the API (convene/plans/api.py, convene/results/api.py) -----------------
+# G's plan (``world.plans``): a draft unless the row moves it on (``world.plan_in``). Reads: every
+# network member; plan edits: G's co-chair and the secretariat; review: the committee and the secretariat.
+
+API_PLAN_READERS = roles(anonymous=401, member=200)
+API_PLAN_EDITORS = roles(anonymous=401, member=403, secretariat=200, cochair=200)
+API_PLAN_CREATORS = roles(anonymous=401, member=403, secretariat=201, cochair=201)
+API_PLAN_DELETERS = roles(anonymous=401, member=403, secretariat=204, cochair=204)
+
+
+def api_plan(status: str = "draft") -> Callable[[World, str], list]:
+    return lambda world, role: [G, world.plan_in(status).pk]
+
+
+def api_part(attr: str, status: str = "draft") -> Callable[[World, str], list]:
+    """[G, plan, the id of ``world.plans.<attr>``]."""
+    return lambda world, role: [G, world.plan_in(status).pk, getattr(world.plans, attr).pk]
+
+
+def saved(world: World, attr: str):
+    obj = getattr(world.plans, attr)
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def values_of(model_path: str, *fields: str, **filters) -> Callable[[World, str], list]:
+    """The rows of a plan model (``"plans.Objective"``) of G's plan, as tuples of ``fields``."""
+
+    def snapshot(world: World, role: str) -> list:
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        plan_field = "deliverable__plan" if model_path == "plans.Task" else "plan"
+        if model_path == "results.Target":
+            plan_field = "indicator__plan"
+        return sorted(
+            model.objects.filter(**{plan_field: world.plans.plan}, **filters).values_list("pk", *fields)
+        )
+
+    return snapshot
+
+
+def plan_status(world: World, role: str) -> tuple:
+    from convene.plans.models import WorkPlan
+
+    return WorkPlan.objects.filter(pk=world.plans.plan.pk).values_list("status", "title", "version").get()
+
+
+def g_plans(world: World, role: str) -> int:
+    from convene.plans.models import WorkPlan
+
+    return WorkPlan.objects.filter(group=world.group).count()
+
+
+def member_offer(world: World, role: str):
+    """MEMBER's open offer to help with G's help-wanted task (made once, through the service)."""
+    from convene.plans import services as plan_services
+    from convene.plans.models import Volunteer
+
+    offer = Volunteer.objects.filter(task=world.plans.task, person=world.person(MEMBER)).first()
+    return offer or plan_services.volunteer_offer(task=world.plans.task, acting=world.person(MEMBER))
+
+
+def volunteers_state(world: World, role: str) -> list:
+    from convene.plans.models import Volunteer
+
+    return sorted(Volunteer.objects.filter(task=world.plans.task).values_list("pk", "person_id", "status"))
+
+
+def spare_rate(world: World, role: str):
+    """A EUR rate of G's plan that no budget line uses."""
+    from decimal import Decimal
+
+    from convene.plans import services as plan_services
+
+    return plan_services.rate_set(
+        plan=world.plans.plan, acting=world.person(COCHAIR), currency="EUR", rate=Decimal("1.08")
+    )
+
+
+def shared_indicator(world: World, role: str):
+    from convene.results import services as results_services
+    from convene.results.models import SharedIndicator
+
+    found = SharedIndicator.objects.filter(code="SSW1").first()
+    return found or results_services.shared_indicator_save(
+        acting=world.person(SECRETARIAT), code="SSW1", name="Social workers trained"
+    )
+
+
+def shared_state(world: World, role: str) -> list:
+    from convene.results.models import SharedIndicator
+
+    return sorted(SharedIndicator.objects.values_list("pk", "code", "name", "is_active"))
+
+
+def measurement_state(world: World, role: str) -> list:
+    from convene.results.models import Measurement
+
+    return sorted(
+        Measurement.objects.filter(indicator__plan=world.plans.plan).values_list(
+            "pk", "status", "review_note"
+        )
+    )
+
+
+def measurement_with_evidence(world: World, role: str):
+    """A value GROUP_MEMBER reported with an evidence file (once)."""
+    from convene.plans.tests.factories import QUARTERS
+    from convene.results import services as results_services
+    from convene.results.models import Measurement
+
+    world.plan_in("approved")
+    found = Measurement.objects.filter(indicator=world.plans.indicator, note="with evidence").first()
+    return found or results_services.measurement_record(
+        indicator=world.plans.indicator,
+        acting=world.person(GROUP_MEMBER),
+        starts_on=QUARTERS[0][0],
+        ends_on=QUARTERS[0][1],
+        value="3",
+        note="with evidence",
+        evidence_file=SimpleUploadedFile("count.csv", b"district,count\nNorth,3\n"),
+    )
+
+
+API_PLAN_ROWS = [
+    # The plan.
+    Row("api:list_plans", API_PLAN_READERS, args=slug_of("group"), api=True),
+    Row(
+        "api:create_plan",
+        API_PLAN_CREATORS,
+        method="POST",
+        args=slug_of("group"),
+        json=lambda world, role: {"title": "Plan 2026", "starts_on": "2026-01-01", "ends_on": "2026-12-31"},
+        state=g_plans,
+        api=True,
+    ),
+    Row("api:get_plan", API_PLAN_READERS, args=api_plan(), api=True),
+    Row(
+        "api:update_plan",
+        API_PLAN_EDITORS,
+        method="PATCH",
+        args=api_plan(),
+        json=lambda world, role: {"revision": saved(world, "plan").revision, "title": f"Plan of {role}"},
+        state=plan_status,
+        api=True,
+    ),
+    Row(
+        "api:submit_plan",
+        API_PLAN_EDITORS,
+        method="POST",
+        args=api_plan(),
+        state=plan_status,
+        api=True,
+    ),
+    Row(
+        "api:review_plan",
+        roles(anonymous=401, member=403, committee=200),
+        method="POST",
+        args=api_plan("submitted"),
+        json=lambda world, role: {"approve": False, "comment": "Add the travel costs."},
+        state=plan_status,
+        api=True,
+    ),
+    Row(
+        "api:revise_plan",
+        API_PLAN_EDITORS,
+        method="POST",
+        args=api_plan("approved"),
+        state=plan_status,
+        api=True,
+    ),
+    Row("api:list_plan_versions", API_PLAN_READERS, args=api_plan("submitted"), api=True),
+    Row(
+        "api:compare_plan_versions",
+        API_PLAN_READERS,
+        args=lambda world, role: [G, world.plan_in("submitted").pk, world.plans.plan.versions.first().pk],
+        api=True,
+    ),
+    # Objectives, deliverables, tasks.
+    Row(
+        "api:create_objective",
+        API_PLAN_CREATORS,
+        method="POST",
+        args=api_plan(),
+        json=lambda world, role: {"title": "Shared supervision"},
+        state=values_of("plans.Objective", "title"),
+        api=True,
+    ),
+    Row(
+        "api:update_objective",
+        API_PLAN_EDITORS,
+        method="PATCH",
+        args=api_part("objective"),
+        json=lambda world, role: {"revision": saved(world, "objective").revision, "title": f"By {role}"},
+        state=values_of("plans.Objective", "title"),
+        api=True,
+    ),
+    Row(
+        "api:delete_objective",
+        API_PLAN_DELETERS,
+        method="DELETE",
+        args=api_part("objective"),
+        state=values_of("plans.Objective", "title"),
+        api=True,
+    ),
+    Row(
+        "api:create_deliverable",
+        API_PLAN_CREATORS,
+        method="POST",
+        args=api_plan(),
+        json=lambda world, role: {"title": "Training of trainers", "cost": "1200.00"},
+        state=values_of("plans.Deliverable", "title"),
+        api=True,
+    ),
+    Row(
+        "api:update_deliverable",
+        API_PLAN_EDITORS,
+        method="PATCH",
+        args=api_part("deliverable"),
+        json=lambda world, role: {"revision": saved(world, "deliverable").revision, "title": f"By {role}"},
+        state=values_of("plans.Deliverable", "title"),
+        api=True,
+    ),
+    # Once the plan is approved, its co-chair keeps the statuses up to date; the committee does not.
+    Row(
+        "api:update_deliverable",
+        API_PLAN_EDITORS,
+        method="PATCH",
+        variant="approved-status",
+        args=api_part("deliverable", "approved"),
+        json=lambda world, role: {"revision": saved(world, "deliverable").revision, "status": "in_progress"},
+        state=values_of("plans.Deliverable", "status"),
+        api=True,
+    ),
+    Row(
+        "api:delete_deliverable",
+        API_PLAN_DELETERS,
+        method="DELETE",
+        args=api_part("deliverable"),
+        state=values_of("plans.Deliverable", "title"),
+        api=True,
+    ),
+    Row(
+        "api:create_task",
+        API_PLAN_CREATORS,
+        method="POST",
+        args=api_part("deliverable"),
+        json=lambda world, role: {"title": "Proof-read the toolkit"},
+        state=values_of("plans.Task", "title"),
+        api=True,
+    ),
+    Row(
+        "api:update_task",
+        API_PLAN_EDITORS,
+        method="PATCH",
+        args=api_part("task"),
+        json=lambda world, role: {"revision": saved(world, "task").revision, "title": f"By {role}"},
+        state=values_of("plans.Task", "title"),
+        api=True,
+    ),
+    Row(
+        "api:delete_task",
+        API_PLAN_DELETERS,
+        method="DELETE",
+        args=api_part("task"),
+        state=values_of("plans.Task", "title"),
+        api=True,
+    ),
+    # Comments: the group, the committee and the secretariat.
+    Row("api:list_plan_comments", API_PLAN_READERS, args=api_plan(), api=True),
+    Row(
+        "api:add_plan_comment",
+        roles(anonymous=401, member=403, committee=201, secretariat=201, group_member=201),
+        method="POST",
+        args=api_plan(),
+        json=lambda world, role: {"body": f"A thought from the {role}."},
+        state=lambda world, role: world.plans.plan.comments.count(),
+        api=True,
+    ),
+    # Budget, exchange rates, human resources.
+    Row("api:list_budget_lines", API_PLAN_READERS, args=api_plan(), api=True),
+    Row(
+        "api:create_budget_line",
+        API_PLAN_CREATORS,
+        method="POST",
+        args=api_plan(),
+        json=lambda world, role: {"category": "travel", "description": "Flights", "planned": "900"},
+        state=values_of("plans.BudgetLine", "description"),
+        api=True,
+    ),
+    Row(
+        "api:update_budget_line",
+        API_PLAN_EDITORS,
+        method="PATCH",
+        args=api_part("line"),
+        json=lambda world, role: {"revision": saved(world, "line").revision, "planned": "310000"},
+        state=values_of("plans.BudgetLine", "planned"),
+        api=True,
+    ),
+    Row(
+        "api:delete_budget_line",
+        API_PLAN_DELETERS,
+        method="DELETE",
+        args=api_part("line"),
+        state=values_of("plans.BudgetLine", "description"),
+        api=True,
+    ),
+    Row("api:list_rates", API_PLAN_READERS, args=api_plan(), api=True),
+    Row(
+        "api:set_rate",
+        API_PLAN_CREATORS,
+        method="POST",
+        args=api_plan(),
+        json=lambda world, role: {"currency": "GBP", "rate": "1.27"},
+        state=values_of("plans.ExchangeRate", "currency", "rate"),
+        api=True,
+    ),
+    Row(
+        "api:update_rate",
+        API_PLAN_EDITORS,
+        method="PATCH",
+        args=lambda world, role: [G, world.plans.plan.pk, spare_rate(world, role).pk],
+        json=lambda world, role: {"rate": "1.1"},
+        state=values_of("plans.ExchangeRate", "currency", "rate"),
+        api=True,
+    ),
+    Row(
+        "api:delete_rate",
+        API_PLAN_DELETERS,
+        method="DELETE",
+        args=lambda world, role: [G, world.plans.plan.pk, spare_rate(world, role).pk],
+        state=values_of("plans.ExchangeRate", "currency", "rate"),
+        api=True,
+    ),
+    Row("api:list_hr_needs", API_PLAN_READERS, args=api_plan(), api=True),
+    Row(
+        "api:create_hr_need",
+        API_PLAN_CREATORS,
+        method="POST",
+        args=api_plan(),
+        json=lambda world, role: {"role": "Translator", "hours_per_month": "12.5"},
+        state=values_of("plans.HRNeed", "role"),
+        api=True,
+    ),
+    Row(
+        "api:update_hr_need",
+        API_PLAN_EDITORS,
+        method="PATCH",
+        args=api_part("need"),
+        json=lambda world, role: {
+            "revision": saved(world, "need").revision,
+            "filled_by_organisation_id": world.organisation.pk,
+        },
+        state=values_of("plans.HRNeed", "filled_by_organisation_id"),
+        api=True,
+    ),
+    Row(
+        "api:delete_hr_need",
+        API_PLAN_DELETERS,
+        method="DELETE",
+        args=api_part("need"),
+        state=values_of("plans.HRNeed", "role"),
+        api=True,
+    ),
+    # Help wanted: any member of the network offers; the volunteer withdraws; G's co-chair decides.
+    Row("api:list_help_wanted", API_PLAN_READERS, api=True),
+    Row(
+        "api:volunteer_for_task",
+        roles(anonymous=401, member=201, secretariat=201),
+        method="POST",
+        args=lambda world, role: [world.plans.task.pk],
+        json=lambda world, role: {"note": "I translate for a living."},
+        state=volunteers_state,
+        api=True,
+    ),
+    Row(
+        "api:withdraw_volunteer",
+        roles(anonymous=401, member=200, committee=403, secretariat=403, group_member=403, other_cochair=403),
+        method="POST",
+        args=lambda world, role: [member_offer(world, role).pk],
+        state=volunteers_state,
+        api=True,
+    ),
+    Row(
+        "api:decide_volunteer",
+        API_PLAN_EDITORS,
+        method="POST",
+        args=lambda world, role: [member_offer(world, role).pk],
+        json=lambda world, role: {"accept": True},
+        state=volunteers_state,
+        api=True,
+    ),
+    # The results framework: read by every member, edited with the plan.
+    Row("api:get_framework", API_PLAN_READERS, args=api_plan(), api=True),
+    Row(
+        "api:create_result",
+        API_PLAN_CREATORS,
+        method="POST",
+        args=api_plan(),
+        json=lambda world, role: {
+            "level_id": world.plans.outcome.level_id,
+            "parent_id": world.plans.goal.pk,
+            "statement": "Supervisors coach case workers.",
+        },
+        state=values_of("results.Result", "statement"),
+        api=True,
+    ),
+    Row(
+        "api:update_result",
+        API_PLAN_EDITORS,
+        method="PATCH",
+        args=api_part("outcome"),
+        json=lambda world, role: {"revision": saved(world, "outcome").revision, "statement": f"By {role}"},
+        state=values_of("results.Result", "statement"),
+        api=True,
+    ),
+    Row(
+        "api:delete_result",
+        API_PLAN_DELETERS,
+        method="DELETE",
+        args=api_part("outcome"),
+        state=values_of("results.Result", "statement"),
+        api=True,
+    ),
+    Row(
+        "api:create_indicator",
+        API_PLAN_CREATORS,
+        method="POST",
+        args=api_plan(),
+        json=lambda world, role: {"result_id": world.plans.outcome.pk, "name": "Supervisors trained"},
+        state=values_of("results.Indicator", "name"),
+        api=True,
+    ),
+    Row(
+        "api:adopt_shared_indicator",
+        API_PLAN_CREATORS,
+        method="POST",
+        args=api_plan(),
+        json=lambda world, role: {
+            "shared_id": shared_indicator(world, role).pk,
+            "result_id": world.plans.outcome.pk,
+        },
+        state=values_of("results.Indicator", "name", "shared_id"),
+        api=True,
+    ),
+    Row("api:get_indicator", API_PLAN_READERS, args=api_part("indicator"), api=True),
+    Row(
+        "api:update_indicator",
+        API_PLAN_EDITORS,
+        method="PATCH",
+        args=api_part("indicator"),
+        json=lambda world, role: {"revision": saved(world, "indicator").revision, "name": f"By {role}"},
+        state=values_of("results.Indicator", "name"),
+        api=True,
+    ),
+    Row(
+        "api:delete_indicator",
+        API_PLAN_DELETERS,
+        method="DELETE",
+        args=api_part("indicator"),
+        state=values_of("results.Indicator", "name"),
+        api=True,
+    ),
+    Row("api:get_targets", API_PLAN_READERS, args=api_part("indicator"), api=True),
+    Row(
+        "api:set_targets",
+        API_PLAN_EDITORS,
+        method="PUT",
+        args=api_part("indicator"),
+        json=lambda world, role: {
+            "targets": [
+                {"starts_on": "2025-01-01", "ends_on": "2025-12-31", "value": "50", "life_of_plan": True}
+            ]
+        },
+        state=values_of("results.Target", "starts_on", "value"),
+        api=True,
+    ),
+    # Measurements: reported by the person responsible (GROUP_MEMBER) or a co-chair on the approved
+    # plan, approved by a co-chair, withdrawn by whoever reported them.
+    Row("api:list_measurements", API_PLAN_READERS, args=api_part("indicator", "approved"), api=True),
+    Row(
+        "api:record_measurement",
+        roles(anonymous=401, member=403, secretariat=201, group_member=201, cochair=201),
+        method="POST",
+        args=api_part("indicator", "approved"),
+        json=lambda world, role: {"starts_on": "2025-04-01", "ends_on": "2025-06-30", "value": "8"},
+        state=measurement_state,
+        api=True,
+    ),
+    Row(
+        "api:record_measurement_with_file",
+        roles(anonymous=401, member=403, secretariat=201, group_member=201, cochair=201),
+        method="POST",
+        args=api_part("indicator", "approved"),
+        data=lambda world, role: {
+            "starts_on": "2025-04-01",
+            "ends_on": "2025-06-30",
+            "value": "8",
+            "disaggregation": "sex=female",
+            "evidence_file": SimpleUploadedFile("list.csv", b"name\nAna\n", content_type="text/csv"),
+        },
+        state=measurement_state,
+        api=True,
+    ),
+    Row(
+        "api:review_measurement",
+        API_PLAN_EDITORS,
+        method="POST",
+        args=lambda world, role: [G, world.plans.plan.pk, world.measurement.pk],
+        json=lambda world, role: {"approve": True},
+        state=measurement_state,
+        api=True,
+    ),
+    Row(
+        "api:withdraw_measurement",
+        roles(anonymous=401, member=403, secretariat=403, group_member=204, cochair=403),
+        method="POST",
+        args=lambda world, role: [G, world.plans.plan.pk, world.measurement.pk],
+        state=measurement_state,
+        api=True,
+    ),
+    Row(
+        "api:download_evidence",
+        API_PLAN_READERS,
+        args=lambda world, role: [G, world.plans.plan.pk, measurement_with_evidence(world, role).pk],
+        api=True,
+    ),
+    # The network's catalogue: read by members, kept by the secretariat; its totals for the committee.
+    Row("api:list_shared_indicators", API_PLAN_READERS, api=True),
+    Row(
+        "api:create_shared_indicator",
+        roles(anonymous=401, member=403, secretariat=201),
+        method="POST",
+        json=lambda world, role: {"code": "REF1", "name": "Referrals completed"},
+        state=shared_state,
+        api=True,
+    ),
+    Row(
+        "api:get_shared_indicator",
+        API_PLAN_READERS,
+        args=lambda world, role: [shared_indicator(world, role).pk],
+        api=True,
+    ),
+    Row(
+        "api:update_shared_indicator",
+        roles(anonymous=401, member=403, secretariat=200),
+        method="PATCH",
+        args=lambda world, role: [shared_indicator(world, role).pk],
+        json=lambda world, role: {"name": "Social workers trained and certified"},
+        state=shared_state,
+        api=True,
+    ),
+    Row(
+        "api:get_network_totals",
+        roles(anonymous=401, member=403, committee=200),
+        args=lambda world, role: [shared_indicator(world, role).pk],
+        api=True,
+    ),
+]
+
+# --- Work plans: budget, exchange rates, people, timeline, help wanted (convene/plans/urls_budget.py) ---
+# G's plan (``world.plans``), a draft unless a row moves it on: read by every network member; changed by
+# G's co-chair and the secretariat; while the approved plan runs they update only the actual amounts and
+# who fills a role. Volunteering: any member offers; only the volunteer withdraws; G's co-chair and the
+# secretariat answer.
+
+BUDGET_READERS = roles(member=200)
+BUDGET_EDITORS = roles(member=403, secretariat=200, cochair=200)
+HELP_WANTED_PAGE = "/help-wanted/"
+
+
+def budget_plan(status: str = "draft") -> Callable[[World, str], list]:
+    return lambda world, role: [G, world.plan_in(status).pk]
+
+
+def budget_part(attr: str, status: str = "draft") -> Callable[[World, str], list]:
+    return lambda world, role: [G, world.plan_in(status).pk, getattr(world.plans, attr).pk]
+
+
+# An editor's POST is answered with a redirect to the plan's budget, rates or people page.
+BUDGET_DONE = roles(
+    member=403, secretariat=(302, f"/groups/{G}/plans/*"), cochair=(302, f"/groups/{G}/plans/*")
+)
+
+
+def budget_state(world: World, role: str) -> list:
+    from convene.plans.models import BudgetLine
+
+    return sorted(
+        BudgetLine.objects.filter(plan=world.plans.plan).values_list("pk", "description", "planned", "actual")
+    )
+
+
+def budget_rates_state(world: World, role: str) -> list:
+    from convene.plans.models import ExchangeRate
+
+    return sorted(ExchangeRate.objects.filter(plan=world.plans.plan).values_list("pk", "currency", "rate"))
+
+
+def budget_hr_state(world: World, role: str) -> list:
+    from convene.plans.models import HRNeed
+
+    return sorted(
+        HRNeed.objects.filter(plan=world.plans.plan).values_list("pk", "role", "hours_per_month", "note")
+    )
+
+
+def budget_offers_state(world: World, role: str) -> list:
+    from convene.plans.models import Volunteer
+
+    return sorted(Volunteer.objects.filter(task=world.plans.task).values_list("pk", "person_id", "status"))
+
+
+def budget_spare_rate(world: World, role: str) -> list:
+    """[G, plan, a CHF rate that no line uses] (made once, through the service)."""
+    from decimal import Decimal
+
+    from convene.plans import services as plan_services
+
+    rate = plan_services.rate_set(
+        plan=world.plans.plan, acting=world.person(COCHAIR), currency="CHF", rate=Decimal("1.13")
+    )
+    return [G, world.plans.plan.pk, rate.pk]
+
+
+def budget_member_offer(world: World, role: str) -> list:
+    """[MEMBER's open offer to help with G's task] (made once, through the service)."""
+    from convene.plans import services as plan_services
+    from convene.plans.models import Volunteer, VolunteerStatus
+
+    offer = Volunteer.objects.filter(
+        task=world.plans.task, person=world.person(MEMBER), status=VolunteerStatus.OFFERED
+    ).first()
+    offer = offer or plan_services.volunteer_offer(task=world.plans.task, acting=world.person(MEMBER))
+    return [offer.pk]
+
+
+def budget_line_form(world: World, role: str) -> dict:
+    from convene.plans.models import BudgetLine
+
+    line = BudgetLine.objects.get(pk=world.plans.line.pk)
+    return {
+        "category": "meetings",
+        "deliverable": "",
+        "description": f"Venue, edited as {role}",
+        "currency": "KES",
+        "planned": "310000",
+        "actual": "",
+        "source": "partner",
+        "partner": world.plans.partner.pk,
+        "kind": "in_kind",
+        "valuation": "Day rate.",
+        "revision": line.revision,
+    }
+
+
+def budget_hr_form(world: World, role: str) -> dict:
+    from convene.plans.models import HRNeed
+
+    return {
+        "role": "Editor",
+        "hours_per_month": "12",
+        "starts_on": "",
+        "ends_on": "",
+        "filled_by": "",
+        "filled_by_organisation": "",
+        "note": f"Edited as {role}",
+        "revision": HRNeed.objects.get(pk=world.plans.need.pk).revision,
+    }
+
+
+BUDGET_ROWS = [
+    Row("plans:budget", BUDGET_READERS, args=budget_plan()),
+    Row("plans:budget", BUDGET_READERS, variant="approved", args=budget_plan("approved")),
+    Row("plans:budget_line_create", BUDGET_EDITORS, args=budget_plan()),
+    Row(
+        "plans:budget_line_create",
+        BUDGET_DONE,
+        method="POST",
+        args=budget_plan(),
+        data=lambda world, role: {
+            "category": "travel",
+            "description": f"Flights, added as {role}",
+            "currency": "USD",
+            "planned": "900",
+            "source": "network",
+            "kind": "cash",
+        },
+        state=budget_state,
+    ),
+    # A submitted plan is frozen, for its co-chair too.
+    Row(
+        "plans:budget_line_create",
+        roles(member=403, secretariat=403),
+        variant="submitted",
+        args=budget_plan("submitted"),
+    ),
+    Row("plans:budget_line_edit", BUDGET_EDITORS, args=budget_part("line")),
+    Row(
+        "plans:budget_line_edit",
+        BUDGET_DONE,
+        method="POST",
+        args=budget_part("line"),
+        data=budget_line_form,
+        state=budget_state,
+    ),
+    # While the approved plan runs: the actual amount only.
+    Row("plans:budget_line_edit", BUDGET_EDITORS, variant="approved", args=budget_part("line", "approved")),
+    Row(
+        "plans:budget_line_edit",
+        BUDGET_DONE,
+        method="POST",
+        variant="approved",
+        args=budget_part("line", "approved"),
+        data=lambda world, role: {"actual": "250000", "revision": budget_line_form(world, role)["revision"]},
+        state=budget_state,
+    ),
+    Row(
+        "plans:budget_line_delete",
+        BUDGET_DONE,
+        method="POST",
+        args=budget_part("line"),
+        state=budget_state,
+    ),
+    Row("plans:budget_line_delete", roles(member=405, secretariat=405), args=budget_part("line")),
+    Row("plans:rates", BUDGET_READERS, args=budget_plan()),
+    Row(
+        "plans:rates",
+        BUDGET_DONE,
+        method="POST",
+        args=budget_plan(),
+        data=lambda world, role: {"currency": "EUR", "rate": "1.0832", "as_of": "2025-01-02"},
+        state=budget_rates_state,
+    ),
+    Row(
+        "plans:rate_delete",
+        BUDGET_DONE,
+        method="POST",
+        args=budget_spare_rate,
+        state=budget_rates_state,
+    ),
+    Row("plans:hr", BUDGET_READERS, args=budget_plan()),
+    Row("plans:hr_need_create", BUDGET_EDITORS, args=budget_plan()),
+    Row(
+        "plans:hr_need_create",
+        BUDGET_DONE,
+        method="POST",
+        args=budget_plan(),
+        data=lambda world, role: {"role": f"Translator for {role}", "hours_per_month": "8"},
+        state=budget_hr_state,
+    ),
+    Row("plans:hr_need_edit", BUDGET_EDITORS, args=budget_part("need")),
+    Row(
+        "plans:hr_need_edit",
+        BUDGET_DONE,
+        method="POST",
+        args=budget_part("need"),
+        data=budget_hr_form,
+        state=budget_hr_state,
+    ),
+    Row(
+        "plans:hr_need_edit",
+        BUDGET_DONE,
+        method="POST",
+        variant="approved",
+        args=budget_part("need", "approved"),
+        data=budget_hr_form,
+        state=budget_hr_state,
+    ),
+    Row(
+        "plans:hr_need_delete",
+        BUDGET_DONE,
+        method="POST",
+        args=budget_part("need"),
+        state=budget_hr_state,
+    ),
+    Row("plans:timeline", BUDGET_READERS, args=budget_plan()),
+    Row("plans:help_wanted", BUDGET_READERS),
+    # Every member of the network may offer to help (a co-chair of G too).
+    Row(
+        "plans:volunteer",
+        roles(member=(302, HELP_WANTED_PAGE), secretariat=(302, HELP_WANTED_PAGE)),
+        method="POST",
+        args=lambda world, role: [world.plans.task.pk],
+        data=lambda world, role: {"note": f"Offered as {role}"},
+        state=budget_offers_state,
+    ),
+    Row(
+        "plans:volunteer_withdraw",
+        roles(
+            member=(302, HELP_WANTED_PAGE),
+            committee=403,
+            secretariat=403,
+            group_member=403,
+            other_cochair=403,
+        ),
+        method="POST",
+        args=budget_member_offer,
+        state=budget_offers_state,
+    ),
+    Row(
+        "plans:volunteer_decide",
+        roles(member=403, secretariat=(302, HELP_WANTED_PAGE), cochair=(302, HELP_WANTED_PAGE)),
+        method="POST",
+        args=budget_member_offer,
+        data=lambda world, role: {"accept": "1"},
+        state=budget_offers_state,
+    ),
+]
+
+# --- Work plans: the plan, its parts, its review and versions (convene/plans/views.py) -------------
+
+PLAN_PAGES = f"/groups/{G}/plans/*"
+# Who may read a plan: members of the network, the committee and the secretariat (not a visitor).
+PLAN_READERS = roles(member=200)
+# Who may open an edit form of a plan being written: G's co-chair and the secretariat.
+PLAN_EDITORS = roles(member=403, cochair=200)
+# Their saves are answered with a redirect to the plan (or the new plan).
+PLAN_DONE = roles(member=403, secretariat=(302, PLAN_PAGES), cochair=(302, PLAN_PAGES))
+# The steering committee reviews (the secretariat on its behalf).
+PLAN_REVIEWERS = roles(member=403, committee=200)
+
+
+def pages_plan(status: str = "draft") -> Callable[[World, str], list]:
+    """[G, G's plan moved to ``status``] (made once, outside the roles' savepoints)."""
+    return lambda world, role: [G, world.plan_in(status).pk]
+
+
+def pages_part(attr: str, status: str = "draft") -> Callable[[World, str], list]:
+    return lambda world, role: [G, world.plan_in(status).pk, getattr(world.plans, attr).pk]
+
+
+def pages_plan_state(world: World, role: str) -> tuple:
+    from convene.plans.models import WorkPlan
+
+    plan = WorkPlan.objects.get(pk=world.plans.plan.pk)
+    return plan.status, plan.title, plan.revision
+
+
+def pages_g_plans(world: World, role: str) -> list:
+    from convene.plans.models import WorkPlan
+
+    return sorted(WorkPlan.objects.filter(group=world.group).values_list("pk", "title"))
+
+
+def pages_parts_state(world: World, role: str) -> tuple:
+    from convene.plans.models import Deliverable, Objective, Task
+
+    plan = world.plans.plan
+    return (
+        sorted(Objective.objects.filter(plan=plan).values_list("pk", "title", "revision")),
+        sorted(Deliverable.objects.filter(plan=plan).values_list("pk", "title", "status", "revision")),
+        sorted(Task.objects.filter(deliverable__plan=plan).values_list("pk", "title", "status", "revision")),
+    )
+
+
+def pages_comments(world: World, role: str) -> int:
+    from convene.plans.models import PlanComment
+
+    return PlanComment.objects.filter(plan=world.plans.plan).count()
+
+
+def pages_plan_form(world: World, role: str) -> dict:
+    from convene.plans.models import WorkPlan
+
+    plan = WorkPlan.objects.get(pk=world.plans.plan.pk)
+    return {
+        "title": f"Plan edited as {role}",
+        "starts_on": "2025-01-01",
+        "ends_on": "2025-12-31",
+        "top_issues": "Caseloads.",
+        "summary": "",
+        "revision": plan.revision,
+    }
+
+
+def pages_revision(attr: str) -> Callable[[World, str], int]:
+    return lambda world, role: (
+        type(getattr(world.plans, attr)).objects.get(pk=getattr(world.plans, attr).pk).revision
+    )
+
+
+def pages_deliverable_form(world: World, role: str) -> dict:
+    return {
+        "title": f"Toolkit, edited as {role}",
+        "objective": world.plans.objective.pk,
+        "owner": world.person(COCHAIR).pk,
+        "starts_on": "2025-02-01",
+        "due_on": "2025-09-30",
+        "cost": "5000",
+        "status": "planned",
+        "revision": pages_revision("deliverable")(world, role),
+    }
+
+
+def pages_task_form(world: World, role: str) -> dict:
+    return {
+        "title": f"Translate, edited as {role}",
+        "due_on": "2025-08-31",
+        "status": "todo",
+        "help_wanted": "on",
+        "revision": pages_revision("task")(world, role),
+    }
+
+
+PLAN_ROWS = [
+    Row("plans:list", PLAN_READERS, args=slug_of("group")),
+    Row("plans:create", PLAN_EDITORS, args=slug_of("group")),
+    Row(
+        "plans:create",
+        PLAN_DONE,
+        method="POST",
+        args=slug_of("group"),
+        data=lambda world, role: {
+            "title": f"Plan of {role}",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+        },
+        state=pages_g_plans,
+    ),
+    # A plan is already being written: the form answers with the reason, and nothing is made.
+    Row(
+        "plans:create",
+        roles(member=403, cochair=200),
+        method="POST",
+        variant="busy",
+        args=lambda world, role: [world.plans.group.slug],
+        data=lambda world, role: {
+            "title": f"Plan of {role}",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+        },
+        state=pages_g_plans,
+        unchanged=frozenset({SECRETARIAT, ADMIN, COCHAIR}),
+    ),
+    Row("plans:detail", PLAN_READERS, args=pages_plan()),
+    Row("plans:detail", PLAN_READERS, variant="approved", args=pages_plan("approved")),
+    Row("plans:edit", PLAN_EDITORS, args=pages_plan()),
+    # Submitted or approved, the plan is frozen, for its co-chair too.
+    Row("plans:edit", roles(member=403, secretariat=403), variant="submitted", args=pages_plan("submitted")),
+    Row(
+        "plans:edit",
+        PLAN_DONE,
+        method="POST",
+        args=pages_plan(),
+        data=pages_plan_form,
+        state=pages_plan_state,
+    ),
+    Row(
+        "plans:comment",
+        roles(
+            member=403,
+            committee=(302, PLAN_PAGES),
+            secretariat=(302, PLAN_PAGES),
+            group_member=(302, PLAN_PAGES),
+        ),
+        method="POST",
+        args=pages_plan(),
+        data=lambda world, role: {"body": f"A comment of the {role}."},
+        state=pages_comments,
+    ),
+    Row("plans:comment", roles(member=405, secretariat=405), args=pages_plan()),
+    Row("plans:objective_create", PLAN_EDITORS, args=pages_plan()),
+    Row(
+        "plans:objective_create",
+        PLAN_DONE,
+        method="POST",
+        args=pages_plan(),
+        data=lambda world, role: {"title": f"Objective of {role}", "description": "", "revision": 1},
+        state=pages_parts_state,
+    ),
+    Row("plans:objective_edit", PLAN_EDITORS, args=pages_part("objective")),
+    Row(
+        "plans:objective_edit",
+        PLAN_DONE,
+        method="POST",
+        args=pages_part("objective"),
+        data=lambda world, role: {
+            "title": f"Objective edited as {role}",
+            "description": "",
+            "revision": pages_revision("objective")(world, role),
+        },
+        state=pages_parts_state,
+    ),
+    # An objective is part of the plan's text: not changed while the approved plan runs.
+    Row(
+        "plans:objective_edit",
+        roles(member=403, secretariat=403),
+        variant="approved",
+        args=pages_part("objective", "approved"),
+    ),
+    Row(
+        "plans:objective_delete",
+        PLAN_DONE,
+        method="POST",
+        args=pages_part("objective"),
+        state=pages_parts_state,
+    ),
+    Row("plans:deliverable_create", PLAN_EDITORS, args=pages_plan()),
+    Row(
+        "plans:deliverable_create",
+        PLAN_DONE,
+        method="POST",
+        args=pages_plan(),
+        data=lambda world, role: {"title": f"Deliverable of {role}", "status": "planned", "revision": 1},
+        state=pages_parts_state,
+    ),
+    Row("plans:deliverable_edit", PLAN_EDITORS, args=pages_part("deliverable")),
+    Row(
+        "plans:deliverable_edit",
+        PLAN_DONE,
+        method="POST",
+        args=pages_part("deliverable"),
+        data=pages_deliverable_form,
+        state=pages_parts_state,
+    ),
+    # While the approved plan runs, its co-chairs keep the status up to date.
+    Row(
+        "plans:deliverable_edit",
+        PLAN_DONE,
+        method="POST",
+        variant="approved",
+        args=pages_part("deliverable", "approved"),
+        data=lambda world, role: {
+            "status": "in_progress",
+            "revision": pages_revision("deliverable")(world, role),
+        },
+        state=pages_parts_state,
+    ),
+    Row(
+        "plans:deliverable_delete",
+        PLAN_DONE,
+        method="POST",
+        args=pages_part("deliverable"),
+        state=pages_parts_state,
+    ),
+    Row("plans:task_create", PLAN_EDITORS, args=pages_part("deliverable")),
+    Row(
+        "plans:task_create",
+        PLAN_DONE,
+        method="POST",
+        args=pages_part("deliverable"),
+        data=lambda world, role: {"title": f"Task of {role}", "status": "todo", "revision": 1},
+        state=pages_parts_state,
+    ),
+    Row("plans:task_edit", PLAN_EDITORS, args=pages_part("task")),
+    Row(
+        "plans:task_edit",
+        PLAN_DONE,
+        method="POST",
+        args=pages_part("task"),
+        data=pages_task_form,
+        state=pages_parts_state,
+    ),
+    Row("plans:task_delete", PLAN_DONE, method="POST", args=pages_part("task"), state=pages_parts_state),
+    Row("plans:submit", PLAN_DONE, method="POST", args=pages_plan(), state=pages_plan_state),
+    Row("plans:submit", roles(member=405, secretariat=405), args=pages_plan()),
+    Row("plans:review", PLAN_REVIEWERS, args=pages_plan("submitted")),
+    # Nothing to review in a draft.
+    Row("plans:review", roles(member=403, secretariat=403), variant="draft", args=pages_plan()),
+    Row(
+        "plans:review",
+        roles(member=403, committee=(302, PLAN_PAGES), secretariat=(302, PLAN_PAGES)),
+        method="POST",
+        args=pages_plan("submitted"),
+        data=lambda world, role: {"decision": "return", "comment": "Add the travel.", "decided_on": today()},
+        state=pages_plan_state,
+    ),
+    Row("plans:revise", PLAN_DONE, method="POST", args=pages_plan("approved"), state=pages_plan_state),
+    Row("plans:versions", PLAN_READERS, args=pages_plan()),
+    # The login page's ``next`` keeps the query string.
+    Row(
+        "plans:versions",
+        roles(anonymous=(302, "/accounts/login/*"), member=200),
+        variant="compare",
+        args=pages_plan("submitted"),
+        query={"a": "1", "b": "current"},
+    ),
+]
+
+
+# --- Results pages (convene/results/views.py) ------------------------------------------------------
+# G's plan (``world.plans``): the framework is edited with the draft plan by G's co-chair and the
+# secretariat; values are recorded against the approved plan by GROUP_MEMBER (responsible for the
+# indicator) and the co-chairs, and approved by the co-chairs (the secretariat too); whoever recorded a
+# value may withdraw it. The catalogue is read across the network, kept by the secretariat; its
+# network-wide totals are for the committee and the secretariat.
+
+RES_PLAN = f"/groups/{G}/plans/*"
+RES_READERS = roles(member=200)
+RES_EDITORS = roles(member=403, cochair=200)
+RES_EDITED = roles(member=403, secretariat=(302, RES_PLAN), cochair=(302, RES_PLAN))
+RES_FROZEN = roles(member=403, secretariat=403)
+RES_RECORDERS = roles(member=403, group_member=200, cochair=200)
+RES_RECORDED = roles(
+    member=403, secretariat=(302, RES_PLAN), group_member=(302, RES_PLAN), cochair=(302, RES_PLAN)
+)
+RES_REVIEWED = roles(member=403, secretariat=(302, RES_PLAN), group_member=403, cochair=(302, RES_PLAN))
+
+
+def res_plan(status: str = "draft") -> Callable[[World, str], list]:
+    return lambda world, role: [G, world.plan_in(status).pk]
+
+
+def res_part(attr: str, status: str = "draft") -> Callable[[World, str], list]:
+    return lambda world, role: [G, world.plan_in(status).pk, getattr(world.plans, attr).pk]
+
+
+def res_measurement(world: World, role: str) -> list:
+    return [G, world.plan_in("approved").pk, world.measurement.pk]
+
+
+def res_evidence(world: World, role: str) -> list:
+    """[G, plan, a value GROUP_MEMBER reported with a PDF as evidence] (made once)."""
+    from convene.results import services as results_services
+    from convene.results.models import Measurement
+
+    plan = world.plan_in("approved")
+    found = Measurement.objects.filter(indicator=world.plans.indicator, note="res evidence").first()
+    found = found or results_services.measurement_record(
+        indicator=world.plans.indicator,
+        acting=world.person(GROUP_MEMBER),
+        starts_on=datetime.date(2025, 4, 1),
+        ends_on=datetime.date(2025, 6, 30),
+        value="2",
+        note="res evidence",
+        evidence_file=SimpleUploadedFile("register.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    return [G, plan.pk, found.pk]
+
+
+def res_shared(world: World) -> Any:
+    from convene.results import services as results_services
+    from convene.results.models import SharedIndicator
+
+    found = SharedIndicator.objects.filter(code="RES1").first()
+    return found or results_services.shared_indicator_save(
+        acting=world.person(SECRETARIAT),
+        code="RES1",
+        name="Caseworkers supervised",
+        disaggregations=["country"],
+    )
+
+
+def res_plan_and_shared(world: World, role: str) -> list:
+    """[G, the draft plan], with the catalogue's RES1 made beforehand (outside the roles' savepoints)."""
+    res_shared(world)
+    return [G, world.plan_in("draft").pk]
+
+
+def res_results(world: World, role: str) -> list:
+    from convene.results.models import Result
+
+    return sorted(
+        Result.objects.filter(plan=world.plans.plan).values_list("pk", "code", "statement", "revision")
+    )
+
+
+def res_indicators(world: World, role: str) -> list:
+    from convene.results.models import Indicator
+
+    return sorted(
+        Indicator.objects.filter(plan=world.plans.plan).values_list("pk", "name", "shared_id", "revision")
+    )
+
+
+def res_targets(world: World, role: str) -> list:
+    from convene.results.models import Target
+
+    return sorted(
+        Target.objects.filter(indicator__plan=world.plans.plan).values_list("starts_on", "ends_on", "value")
+    )
+
+
+def res_measurements(world: World, role: str) -> list:
+    from convene.results.models import Measurement
+
+    return sorted(
+        Measurement.objects.filter(indicator__plan=world.plans.plan).values_list(
+            "pk", "status", "review_note"
+        )
+    )
+
+
+def res_catalogue(world: World, role: str) -> list:
+    from convene.results.models import SharedIndicator
+
+    return sorted(SharedIndicator.objects.values_list("pk", "code", "name", "is_active"))
+
+
+def res_result_form(world: World, role: str) -> dict:
+    from convene.results.models import Result
+
+    outcome = Result.objects.get(pk=world.plans.outcome.pk)
+    return {
+        "level": outcome.level_id,
+        "parent": outcome.parent_id,
+        "code": "1.1",
+        "statement": f"Edited as {role}",
+        "revision": outcome.revision,
+    }
+
+
+def res_indicator_form(world: World, role: str) -> dict:
+    from convene.results.models import Indicator
+
+    indicator = Indicator.objects.get(pk=world.plans.indicator.pk)
+    return {
+        "result": world.plans.outcome.pk,
+        "code": "CM1",
+        "name": f"Indicator of {role}",
+        "unit": "number",
+        "direction": "increase",
+        "frequency": "quarterly",
+        "responsible": world.person(GROUP_MEMBER).pk,
+        "disaggregations": "sex: female, male\ncountry",
+        "revision": indicator.revision,
+    }
+
+
+RES_TARGETS_FORM = {
+    "targets-TOTAL_FORMS": "1",
+    "targets-INITIAL_FORMS": "0",
+    "targets-0-starts_on": "2025-01-01",
+    "targets-0-ends_on": "2025-12-31",
+    "targets-0-value": "55",
+    "targets-0-life_of_plan": "on",
+}
+
+
+def res_targets_form(world: World, role: str) -> dict:
+    from convene.results.models import Target
+    from convene.results.views import targets_fingerprint
+
+    saved = targets_fingerprint(Target.objects.filter(indicator=world.plans.indicator))
+    return {**RES_TARGETS_FORM, "saved": saved}
+
+
+RES_SHARED_FORM = {"code": "RES2", "name": "Families reunited", "unit": "number", "direction": "increase"}
+
+RESULTS_ROWS = [
+    Row("results:framework", RES_READERS, args=res_plan()),
+    Row("results:framework", RES_READERS, variant="approved", args=res_plan("approved")),
+    Row("results:result_create", RES_EDITORS, args=res_plan()),
+    Row("results:result_create", RES_FROZEN, variant="approved", args=res_plan("approved")),
+    Row(
+        "results:result_create",
+        RES_EDITED,
+        method="POST",
+        args=res_plan(),
+        data=lambda world, role: {
+            "level": world.plans.outcome.level_id,
+            "parent": world.plans.goal.pk,
+            "statement": f"Outcome of {role}",
+        },
+        state=res_results,
+    ),
+    Row("results:result_edit", RES_EDITORS, args=res_part("outcome")),
+    Row(
+        "results:result_edit",
+        RES_EDITED,
+        method="POST",
+        args=res_part("outcome"),
+        data=res_result_form,
+        state=res_results,
+    ),
+    Row("results:result_delete", RES_EDITED, method="POST", args=res_part("outcome"), state=res_results),
+    Row("results:indicator_create", RES_EDITORS, args=res_plan()),
+    Row(
+        "results:indicator_create",
+        RES_EDITED,
+        method="POST",
+        args=res_plan(),
+        data=lambda world, role: {
+            "result": world.plans.goal.pk,
+            "name": f"Indicator of {role}",
+            "unit": "yes_no",
+            "direction": "increase",
+            "frequency": "annual",
+        },
+        state=res_indicators,
+    ),
+    Row("results:indicator_adopt", RES_EDITORS, args=lambda world, role: [G, world.plan_in("draft").pk]),
+    Row(
+        "results:indicator_adopt",
+        RES_EDITED,
+        method="POST",
+        args=res_plan_and_shared,
+        data=lambda world, role: {
+            "shared": res_shared(world).pk,
+            "result": world.plans.goal.pk,
+            "frequency": "annual",
+        },
+        state=res_indicators,
+    ),
+    Row("results:indicator", RES_READERS, args=res_part("indicator")),
+    Row("results:indicator", RES_READERS, variant="approved", args=res_part("indicator", "approved")),
+    Row("results:indicator_edit", RES_EDITORS, args=res_part("indicator")),
+    Row(
+        "results:indicator_edit",
+        RES_EDITED,
+        method="POST",
+        args=res_part("indicator"),
+        data=res_indicator_form,
+        state=res_indicators,
+    ),
+    Row(
+        "results:indicator_delete",
+        RES_EDITED,
+        method="POST",
+        args=res_part("indicator"),
+        state=res_indicators,
+    ),
+    Row("results:targets", RES_EDITORS, args=res_part("indicator")),
+    Row("results:targets", RES_FROZEN, variant="approved", args=res_part("indicator", "approved")),
+    Row(
+        "results:targets",
+        RES_EDITED,
+        method="POST",
+        args=res_part("indicator"),
+        data=res_targets_form,
+        state=res_targets,
+    ),
+    # Values are reported against the approved plan only.
+    Row("results:measurement_create", RES_FROZEN, variant="draft", args=res_part("indicator")),
+    Row("results:measurement_create", RES_RECORDERS, args=res_part("indicator", "approved")),
+    Row(
+        "results:measurement_create",
+        RES_RECORDED,
+        method="POST",
+        args=res_part("indicator", "approved"),
+        data=lambda world, role: {"starts_on": "2025-01-01", "ends_on": "2025-03-31", "value": "4"},
+        state=res_measurements,
+    ),
+    Row(
+        "results:measurement_review",
+        RES_REVIEWED,
+        method="POST",
+        args=res_measurement,
+        data=lambda world, role: {"approve": "0", "note": f"Sent back by the {role}."},
+        state=res_measurements,
+    ),
+    Row("results:measurement_review", roles(member=405, secretariat=405), args=res_measurement),
+    Row(
+        "results:measurement_withdraw",
+        roles(member=403, secretariat=403, group_member=(302, RES_PLAN), cochair=403),
+        method="POST",
+        args=res_measurement,
+        state=res_measurements,
+    ),
+    Row("results:evidence", RES_READERS, args=res_evidence),
+    Row("results:catalogue", RES_READERS),
+    Row("results:shared_create", SECRETARIAT_ONLY),
+    Row(
+        "results:shared_create",
+        roles(secretariat=(302, "/results/shared/")),
+        method="POST",
+        data=lambda world, role: RES_SHARED_FORM,
+        state=res_catalogue,
+    ),
+    Row("results:shared_edit", SECRETARIAT_ONLY, args=lambda world, role: [res_shared(world).pk]),
+    Row(
+        "results:shared_edit",
+        roles(secretariat=(302, "/results/shared/")),
+        method="POST",
+        args=lambda world, role: [res_shared(world).pk],
+        data=lambda world, role: {**RES_SHARED_FORM, "code": "RES1", "name": f"Renamed by the {role}"},
+        state=res_catalogue,
+    ),
+    Row("results:shared", roles(member=403, committee=200), args=lambda world, role: [res_shared(world).pk]),
+    Row(
+        "results:shared",
+        # The login page's ``next`` keeps the query string.
+        roles(anonymous=(302, "/accounts/login/*"), member=403, committee=200),
+        variant="by-country",
+        args=lambda world, role: [res_shared(world).pk],
+        query={"by": "country", "year": "2025"},
+    ),
+]
+
+
+# --- Work plans: exports and the spreadsheet import (convene/plans/views_exports.py) ---------------
+
+
+def export_workbook(world: World, title: str) -> bytes:
+    """G's plan exported as a workbook, with the plan's title changed to ``title``."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from convene.plans import spreadsheet
+
+    data = spreadsheet.workbook_bytes(world.plans.plan, viewer=world.person(COCHAIR))
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Plan"]
+    sheet.cell(2, [cell.value for cell in sheet[1]].index("title") + 1).value = title
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_upload_form(world: World, role: str) -> dict:
+    return {"file": SimpleUploadedFile("plan.xlsx", export_workbook(world, f"Uploaded as {role}"))}
+
+
+def export_confirm_form(world: World, role: str) -> dict:
+    """The confirmation of an uploaded workbook that retitles G's plan, stored for this role's person
+    (a visitor's is the co-chair's: the login comes first)."""
+    from convene.plans import spreadsheet
+
+    person = world.person(role) or world.person(COCHAIR)
+    plan = world.plans.plan
+    token = spreadsheet.stash(plan=plan, acting=person, data=export_workbook(world, f"Imported as {role}"))
+    return {"confirm": spreadsheet.confirm_token(token, spreadsheet.read_current(plan, person).fingerprint())}
+
+
+EXPORT_ROWS = [
+    Row("plans:export_xlsx", PLAN_READERS, args=pages_plan()),
+    Row("plans:export_pdf", PLAN_READERS, args=pages_plan()),
+    Row("plans:export_docx", PLAN_READERS, args=pages_plan()),
+    Row("plans:export_iati", PLAN_READERS, args=pages_plan()),
+    Row("plans:export_iati", PLAN_READERS, variant="approved", args=pages_plan("approved")),
+    Row("plans:import", PLAN_EDITORS, args=pages_plan()),
+    # Submitted, the plan is frozen: nobody imports into it.
+    Row("plans:import", roles(member=403, secretariat=403), variant="submitted", args=pages_plan("submitted")),
+    # The upload only stores the file for its preview: the plan is unchanged until the confirmation.
+    Row(
+        "plans:import",
+        PLAN_DONE,
+        method="POST",
+        variant="upload",
+        args=pages_plan(),
+        data=export_upload_form,
+        state=pages_plan_state,
+        unchanged=frozenset({SECRETARIAT, ADMIN, COCHAIR}),
+    ),
+    Row(
+        "plans:import",
+        PLAN_DONE,
+        method="POST",
+        variant="confirm",
+        args=pages_plan(),
+        data=export_confirm_form,
+        state=pages_plan_state,
+    ),
+]
+
+
+
 ROWS = (
     ADMIN_ROWS
     + ACCOUNT_ROWS
@@ -1138,6 +2705,13 @@ ROWS = (
     + MEMBERSHIP_ROWS
     + API_ROWS
     + API_GROUP_ROWS
+    + PRIVACY_ROWS
+    + AUDIT_ROWS
+    + API_PLAN_ROWS
+    + BUDGET_ROWS
+    + PLAN_ROWS
+    + RESULTS_ROWS
+    + EXPORT_ROWS
 )
 
 
@@ -1214,7 +2788,7 @@ def check_role(row: Row, role: str, world: World, path: str) -> None:
     client = api_client(world, role) if row.api else client_for(world.person(role))
     expected = row.expect[role]
     before = row.state(world, role) if row.state else None
-    if row.api and row.method in ("POST", "PATCH"):
+    if row.api and row.method in ("POST", "PATCH", "PUT", "DELETE") and row.data is None:
         body = row.json(world, role) if row.json else {}
         response = client.generic(row.method, path, json.dumps(body), content_type="application/json")
     elif row.method == "POST":

@@ -6,6 +6,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from convene.core.concurrency import EditConflict
 from convene.core.security import MfaRequired, ensure_api_mfa
 from convene.people.models import ApiToken
 
@@ -60,6 +61,12 @@ def _validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": [str(m) for m in exc.messages]}, status=422)
 
 
+@api.exception_handler(EditConflict)
+def _edit_conflict(request, exc: EditConflict):
+    """An edit made from an outdated ``revision``: 409 with what changed since, nothing written."""
+    return api.create_response(request, exc.as_dict(), status=409)
+
+
 @api.exception_handler(RawPostDataException)
 def _form_body(request, exc: RawPostDataException):
     """A form-encoded POST to an endpoint that reads JSON: say so rather than fail."""
@@ -69,9 +76,13 @@ def _form_body(request, exc: RawPostDataException):
 def _register_routers() -> None:
     from convene.groups.api import router as groups_router
     from convene.people.api import router as people_router
+    from convene.plans.api import router as plans_router
+    from convene.results.api import router as results_router
 
     api.add_router("/", people_router)
     api.add_router("/", groups_router)
+    api.add_router("/", plans_router)
+    api.add_router("/", results_router)
 
 
 _register_routers()

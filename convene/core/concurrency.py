@@ -8,7 +8,8 @@ The conflict tells the second person what changed: it compares the version they 
 history row that simple-history kept for that revision), their own values and the values saved since.
 Fields only one side changed merge by themselves; fields both changed differently are conflicts. The
 form is shown again with the merged values and the new revision, so saving again is a deliberate merge,
-never a silent overwrite.
+never a silent overwrite. A save from an old revision whose values are all already the record's (the
+same form sent twice, or both people typed the same) has nothing to merge and writes nothing.
 """
 
 from dataclasses import dataclass, field
@@ -48,8 +49,11 @@ class EditConflict(Exception):
     theirs_changed: list[str]  # fields changed by others since the editor's revision
     mine_changed: list[str]  # fields the editor changed
     conflicts: list[str]  # fields both changed, to different values
-    merged: dict[str, Any]  # the editor's changes on top of the others' (the editor's value wins a conflict)
-    theirs: dict[str, Any] = field(default_factory=dict)  # the current saved values of the fields
+    # The editor's changes on top of the others' (the editor's value wins a conflict), as the service
+    # takes them (a related object for a foreign key): ``service(**merged, revision=revision)`` merges.
+    merged: dict[str, Any]
+    # The current saved values of the fields, plain (a foreign key by its primary key).
+    theirs: dict[str, Any] = field(default_factory=dict)
     changed_by: Any = None  # who saved last
     changed_at: Any = None
 
@@ -98,7 +102,10 @@ def conflict_for(obj: models.Model, *, revision: int, changes: dict[str, Any]) -
         theirs_changed = [n for n in names if theirs[n] != base[n]]
         mine_changed = [n for n in names if mine[n] != base[n]]
         conflicts = [n for n in names if n in theirs_changed and n in mine_changed and mine[n] != theirs[n]]
-    merged = {n: (changes[n] if n in mine_changed else theirs[n]) for n in names}
+    merged = {
+        n: changes[n] if n in mine_changed else (getattr(obj, n) if _is_fk(model, n) else theirs[n])
+        for n in names
+    }
     last = obj.history.order_by("-history_id").first() if hasattr(obj, "history") else None
     return EditConflict(
         revision=obj.revision,
@@ -116,24 +123,26 @@ def revision_save(obj: models.Model, *, revision: int | None, changes: dict[str,
     """Write ``changes`` to ``obj`` (locked by the caller's transaction) if nobody saved it since
     ``revision``; raise ``EditConflict`` otherwise. ``revision=None`` skips the check (a write that
     is not an edit of a form, such as a status change under its own rules). Returns whether anything
-    changed; an unchanged record keeps its revision."""
-    if revision is not None and int(revision) != obj.revision:
-        raise conflict_for(obj, revision=int(revision), changes=changes)
+    changed; an unchanged record keeps its revision (also when the editor's revision is old: values that
+    are all already saved lose nothing, so they are no conflict)."""
     model = type(obj)
-    changed = False
-    for name, value in changes.items():
-        if _plain(
-            getattr(obj, name, None) if not _is_fk(model, name) else getattr(obj, _attname(model, name))
-        ) != (_plain(value)):
-            changed = True
-        setattr(obj, name, value)
+    changed = [name for name, value in changes.items() if _current(obj, model, name) != _plain(value)]
     if not changed:
         return False
+    if revision is not None and int(revision) != obj.revision:
+        raise conflict_for(obj, revision=int(revision), changes=changes)
+    for name, value in changes.items():
+        setattr(obj, name, value)
     obj.revision += 1
     if acting is not None:
         obj._history_user = acting
     obj.save()
     return True
+
+
+def _current(obj: models.Model, model, name: str) -> Any:
+    """The saved value of a field, plain (a foreign key by its id, without loading the related row)."""
+    return _plain(getattr(obj, _attname(model, name)) if _is_fk(model, name) else getattr(obj, name, None))
 
 
 def _is_fk(model, name: str) -> bool:

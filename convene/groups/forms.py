@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from convene.core.concurrency_views import RevisionFormMixin
 from convene.governance.models import DecisionOutcome
 from convene.people.models import Language, Person, Profile, Sector, Topic
 
@@ -179,7 +180,9 @@ def _country_choices():
     return list(countries)
 
 
-class CharterForm(forms.Form):
+class CharterForm(RevisionFormMixin, forms.Form):
+    """The charter, with the hidden revision it was opened at (``revision=group.revision``)."""
+
     working_language = forms.ModelChoiceField(
         label=_("Working language"), queryset=Language.objects.all(), required=False
     )

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from convene.core.concurrency import Revisioned
+
 
 class GroupKind(models.Model):
     """A kind of group (interest group, working group, task force, committee) and its rules.
@@ -97,7 +99,10 @@ class GroupQuerySet(models.QuerySet):
         return self.filter(launched, visibility=Visibility.PUBLIC)
 
 
-class Group(models.Model):
+class Group(Revisioned):
+    """A group of the network. ``revision`` counts the versions of its charter (``charter_update``):
+    two co-chairs editing the charter at once never silently overwrite each other (core.concurrency)."""
+
     kind = models.ForeignKey(
         GroupKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="groups"
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from convene.core.concurrency import revision_save
 from convene.core.rules import ensure, is_steering_committee
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
 from convene.people.models import Person, Topic, is_member
@@ -321,18 +322,27 @@ def group_close(*, group: Group, acting: Person, text: str = "", decided_on: dat
 
 
 @transaction.atomic
-def charter_update(*, group: Group, acting: Person, **fields) -> Group:
-    """The co-chairs record the group's charter; simple-history keeps every version."""
+def charter_update(*, group: Group, acting: Person, revision: int | None = None, **fields) -> Group:
+    """The co-chairs record the group's charter; simple-history keeps every version.
+
+    ``revision`` is the group's revision the editor started from (the charter form sends it back):
+    if someone saved the charter since, ``core.concurrency.EditConflict`` says what they changed and
+    nothing is written. Without it (a script, a test) the change is written as it is. An unchanged
+    charter writes no new version."""
     group = _locked(group)
     ensure(acting, "groups.edit_charter", group)
     unknown = set(fields) - CHARTER_FIELDS
     if unknown:
         raise TypeError(f"unknown charter fields: {sorted(unknown)}")
+    probe = Group(**{f.attname: getattr(group, f.attname) for f in Group._meta.concrete_fields})
+    probe._state.adding, probe._state.db = False, group._state.db  # the saved row, not a new one
     for field, value in fields.items():
-        setattr(group, field, value)
-    group.full_clean(exclude=["slug", "kind", "proposed_by"])
-    group._history_user = acting  # who changed the charter, also outside a request (API token, task)
-    group.save()
+        setattr(probe, field, value)
+    probe.full_clean(exclude=["slug", "kind", "proposed_by", "revision"])
+    # The values as the model cleaned them (a size given as text becomes a number).
+    changes = {field: getattr(probe, field) for field in fields}
+    # acting: who changed the charter, also outside a request (API token, task).
+    revision_save(group, revision=revision, changes=changes, acting=acting)
     return group
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
+from convene.core.concurrency import EditConflict
+from convene.core.concurrency_views import add_service_error, conflict_response
 from convene.core.exports import csv_response, xlsx_response
 from convene.core.rules import can, ensure
 from convene.people.models import Language, Sector
@@ -343,36 +345,43 @@ def charter(request, slug: str):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         ensure(request.user, "groups.edit_charter", group)
-    form = CharterForm(request.POST or None, initial=CharterForm.initial_for(group)) if may_edit else None
+    form = (
+        CharterForm(request.POST or None, initial=CharterForm.initial_for(group), revision=group.revision)
+        if may_edit
+        else None
+    )
+    context = {
+        "group": group,
+        "form": form,
+        "history": _charter_history(group),
+        "required_sectors": [
+            _display("required_sectors", [code], {}) for code in group.required_sectors or []
+        ],
+        "required_countries": [countries.name(code) or code for code in group.required_countries or []],
+    }
     if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        if not changed:
+        # Compared with the charter as saved now: the same values are nothing to save, whatever the
+        # revision the form was opened at.
+        if not [name for name in form.changed_data if name != "revision"]:
             messages.info(request, _("Nothing changed."))
             return redirect("groups:charter", group.slug)
+        # Every field goes to the service with the revision: if someone saved the charter since,
+        # the fields they changed are told apart from the editor's own (core.concurrency).
         try:
-            services.charter_update(group=group, acting=request.user, **changed)
+            services.charter_update(
+                group=group,
+                acting=request.user,
+                revision=form.cleaned_data["revision"],
+                **{name: form.cleaned_data[name] for name in CharterForm.FIELDS},
+            )
+        except EditConflict as conflict:
+            return conflict_response(request, "groups/charter.html", context, form=form, conflict=conflict)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The charter is saved."))
             return redirect("groups:charter", group.slug)
-    return render(
-        request,
-        "groups/charter.html",
-        {
-            "group": group,
-            "form": form,
-            "history": _charter_history(group),
-            "required_sectors": [
-                _display("required_sectors", [code], {}) for code in group.required_sectors or []
-            ],
-            "required_countries": [countries.name(code) or code for code in group.required_countries or []],
-        },
-    )
+    return render(request, "groups/charter.html", context)
 
 
 # --- Composition ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -88,7 +88,8 @@ def plan_parts(plan: WorkPlan) -> WorkPlan:
 
 def _plain(value):
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        # format(…, "f"): str() of a normalized 5000.00 is "5E+3".
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -258,6 +259,37 @@ class BudgetSummary:
     missing_rates: list = field(default_factory=list)
 
 
+def budget_of(plan: WorkPlan) -> tuple[list[BudgetLine], list]:
+    """The plan's budget lines (partner and deliverable fetched) and its stored rates."""
+    lines = list(
+        BudgetLine.objects.filter(plan=plan)
+        .select_related("partner", "deliverable")
+        .order_by("category", "position", "pk")
+    )
+    return lines, list(plan.rates.all())
+
+
+def hr_needs_of(plan: WorkPlan) -> list[HRNeed]:
+    return list(
+        HRNeed.objects.filter(plan=plan)
+        .select_related("filled_by__profile", "filled_by_organisation")
+        .order_by(F("starts_on").asc(nulls_first=True), "pk")
+    )
+
+
+def timeline_of(plan: WorkPlan) -> list[Deliverable]:
+    """The plan's deliverables in order, each with its tasks prefetched (the timeline's rows)."""
+    return list(
+        Deliverable.objects.filter(plan=plan)
+        .order_by("position", F("due_on").asc(nulls_last=True), "pk")
+        .prefetch_related(
+            Prefetch(
+                "tasks", queryset=Task.objects.order_by("position", F("due_on").asc(nulls_last=True), "pk")
+            )
+        )
+    )
+
+
 def to_reporting(
     amount: Decimal | None, currency: str, plan: WorkPlan, rates: dict[str, Decimal]
 ) -> Decimal | None:
@@ -323,15 +355,48 @@ def help_wanted_for(person, *, matching_only: bool = False):
         )
         .select_related("deliverable__plan__group")
         .prefetch_related("skills")
-        .order_by("due_on", "pk")
     )
     expertise = []
     profile = getattr(person, "profile", None) if person is not None and person.is_authenticated else None
     if profile is not None:
         expertise = list(profile.topics.values_list("pk", flat=True))
+    # ``matches``: the task needs one of the person's expertise topics; those come first.
+    if expertise:
+        wanted = Task.skills.through.objects.filter(task_id=OuterRef("pk"), topic_id__in=expertise)
+        qs = qs.annotate(matches=Exists(wanted))
+    else:
+        qs = qs.annotate(matches=Value(False, output_field=BooleanField()))
     if matching_only:
-        qs = qs.filter(skills__in=expertise).distinct() if expertise else qs.none()
+        qs = qs.filter(matches=True) if expertise else qs.none()
+    qs = qs.order_by("-matches", F("due_on").asc(nulls_last=True), "pk")
     return qs, set(expertise)
+
+
+def offers_to_answer(person, *, limit: int = 50):
+    """Open offers of volunteers on tasks of the groups the person co-chairs (oldest first, bounded)."""
+    from convene.groups.rules import _current_roles
+
+    led = [group_id for group_id, role in _current_roles(person).items() if role == "cochair"]
+    if not led:
+        return []
+    return list(
+        Volunteer.objects.filter(status=VolunteerStatus.OFFERED, task__deliverable__plan__group_id__in=led)
+        .select_related("person__profile", "task__deliverable__plan__group")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def offers_of(person, *, limit: int = 50):
+    """The person's own offers still open or accepted, newest first (bounded)."""
+    if person is None or not person.is_authenticated:
+        return []
+    return list(
+        Volunteer.objects.filter(
+            person=person, status__in=[VolunteerStatus.OFFERED, VolunteerStatus.ACCEPTED]
+        )
+        .select_related("task__deliverable__plan__group")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def is_late(due_on: date | None, status: str, today: date | None = None) -> bool:

@@ -7,11 +7,15 @@ property-based tests. The rules, the ones TolaData and IATI use:
 - **One reported period.** Readings for the same period (same start and end) combine into one actual:
   if any reading is a total (no disaggregation), the totals are used and the disaggregated readings are
   detail; otherwise the readings of one disaggregation (the one with the fewest categories, then the
-  indicator's order) are added up, so that a breakdown by sex and another by country are not counted
-  twice.
+  one whose categories come first in the indicator's order) are added up, so that a breakdown by sex
+  and another by country are not counted twice.
+- **Nested reported periods.** A reported period that lies inside another reported period is its
+  detail, as a breakdown is of a total: January reported, then the whole first quarter, counts the
+  quarter once, not the quarter plus January. Periods that only overlap are separate reports.
 - **Numbers** add up; **percentages** are ratios: the sum of numerators over the sum of denominators,
-  never an average of percentages; **yes/no** is the latest value (1 yes, 0 no); **qualitative**
-  indicators have no arithmetic.
+  never an average of percentages; **yes/no** is the latest value (1 yes, 0 no; a yes wins a tie);
+  **qualitative** indicators have no arithmetic: a period with a reading is "no target" (there is
+  nothing to divide), not "not reporting".
 - A reading counts in a target period when it lies inside it (a monthly reading in its quarter).
 - **Cumulative** indicators: a period's actual runs from the start of the plan to the end of the period,
   and its target is the target to date. Non-cumulative: each period stands alone.
@@ -19,10 +23,14 @@ property-based tests. The rules, the ones TolaData and IATI use:
   (cumulative, percentage, yes/no) or the sum of the periodic targets (non-cumulative numbers). The
   actual is the sum of every reading (numbers), the ratio of all numerators to all denominators
   (percentages) or the latest value (yes/no).
-- **Percent met** = actual ÷ target. On track when it lies within the band (85–115 % by default); for an
-  indicator where a decrease is good, above the band is behind and below it is ahead. A zero target is
-  met by zero (anything else is ahead or behind by direction). A period with no reading is
-  "not reporting" (or "upcoming" before it starts); a period with readings but no target is "no target".
+- **Percent met** = actual ÷ target × 100. On track when it lies within the band (85–115 % by default,
+  both edges included); for an indicator where a decrease is good, above the band is behind and below
+  it is ahead. A zero target is met by zero (anything else is ahead or behind by direction); a negative
+  target is no target. A period with no reading is "not reporting" (or "upcoming" before it starts); a
+  period with readings but no target is "no target".
+- **The indicator's state** (``Progress.status``) is the latest period's verdict, skipping periods not
+  begun and periods still running with nothing reported yet (a report is not late before its period
+  ends); with nothing to judge, the life of plan's.
 """
 
 import datetime
@@ -126,19 +134,29 @@ class PeriodProgress:
 class Progress:
     periods: list[PeriodProgress] = field(default_factory=list)
     life_of_plan: PeriodProgress | None = None
+    today: datetime.date | None = None
 
     @property
     def status(self) -> Status:
-        """The indicator's state today: the latest period that has a judgement, else life of plan."""
-        judged = [p for p in self.periods if p.status not in (Status.UPCOMING,)]
+        """The indicator's state today: the latest period that has a judgement, else life of plan.
+
+        A period still running with nothing reported has no judgement yet: its report is not late."""
+        judged = [
+            p
+            for p in self.periods
+            if p.status != Status.UPCOMING
+            and not (p.status == Status.NOT_REPORTING and self.today is not None and p.ends_on >= self.today)
+        ]
         if judged:
             return judged[-1].status
         return self.life_of_plan.status if self.life_of_plan else Status.NOT_REPORTING
 
 
 def _key_order(spec: Spec, key: tuple[tuple[str, str], ...]) -> tuple:
+    # Fewest categories, then the categories that come first in the indicator's order (sorted, so that
+    # the alphabetical order of the names in the key does not decide), then the names.
     order = {name: i for i, name in enumerate(spec.disaggregations)}
-    return (len(key), [order.get(name, len(order)) for name, _option in key], [name for name, _o in key])
+    return (len(key), sorted(order.get(name, len(order)) for name, _option in key), [n for n, _o in key])
 
 
 def combine_period(spec: Spec, readings: Sequence[Reading]) -> Actual:
@@ -189,8 +207,9 @@ def actual_of(spec: Spec, readings: Iterable[Reading]) -> Actual:
         by_period[(reading.starts_on, reading.ends_on)].append(reading)
     if not by_period:
         return Actual(None)
-    combined = [combine_period(spec, group) for group in by_period.values()]
-    combined = [c for c in combined if c.value is not None or c.numerator is not None]
+    reported = {key: combine_period(spec, group) for key, group in by_period.items()}
+    reported = {key: c for key, c in reported.items() if c.value is not None or c.numerator is not None}
+    combined = [reported[key] for key in _outermost(reported)]
     if not combined:
         return Actual(None)
     if spec.unit == "percentage":
@@ -202,6 +221,17 @@ def actual_of(spec: Spec, readings: Iterable[Reading]) -> Actual:
         latest = max(combined, key=lambda c: (c.ends_on, c.value))
         return latest
     return Actual(sum((c.value for c in combined), Decimal(0)), ends_on=max(c.ends_on for c in combined))
+
+
+def _outermost(periods: Iterable[tuple[datetime.date, datetime.date]]) -> list[tuple]:
+    """The reported periods that lie inside no other one (a month inside its quarter is detail)."""
+    kept, latest_end = [], None
+    # By start, the longest first: a period is inside another iff one before it ends no earlier.
+    for start, end in sorted(periods, key=lambda p: (p[0], -p[1].toordinal())):
+        if latest_end is None or end > latest_end:
+            kept.append((start, end))
+            latest_end = end
+    return kept
 
 
 def judge(
@@ -232,6 +262,14 @@ def judge(
     return ratio * HUNDRED, status
 
 
+def _verdict(
+    spec: Spec, target: Decimal | None, actual: Decimal | None, *, reported: bool, band: tuple[float, float]
+) -> tuple[Decimal | None, Status]:
+    if spec.unit == "qualitative" and reported:
+        return None, Status.NO_TARGET  # reported in words: nothing to divide, yet not "not reporting"
+    return judge(spec, target, actual, band=band)
+
+
 def _inside(reading: Reading, starts_on: datetime.date | None, ends_on: datetime.date) -> bool:
     return (starts_on is None or reading.starts_on >= starts_on) and reading.ends_on <= ends_on
 
@@ -256,7 +294,7 @@ def compute(
             rows.append(Period(start, end, None))
     rows.sort(key=lambda p: (p.starts_on, p.ends_on))
 
-    progress = Progress()
+    progress = Progress(today=today)
     for period in rows:
         own = [r for r in readings if _inside(r, period.starts_on, period.ends_on)]
         if not own:
@@ -271,7 +309,7 @@ def compute(
             actual = actual_of(spec, [r for r in readings if _inside(r, None, period.ends_on)])
         else:
             actual = actual_of(spec, own)
-        percent, status = judge(spec, period.target, actual.value, band=band)
+        percent, status = _verdict(spec, period.target, actual.value, reported=True, band=band)
         progress.periods.append(
             PeriodProgress(
                 period.starts_on,
@@ -287,7 +325,7 @@ def compute(
 
     lop_target = life_of_plan_target(spec, periodic, explicit_lop)
     lop_actual = actual_of(spec, readings)
-    percent, status = judge(spec, lop_target, lop_actual.value, band=band)
+    percent, status = _verdict(spec, lop_target, lop_actual.value, reported=bool(readings), band=band)
     first = explicit_lop or (periodic[0] if periodic else None)
     last = explicit_lop or (periodic[-1] if periodic else None)
     if first is not None or readings:

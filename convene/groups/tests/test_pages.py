@@ -355,7 +355,9 @@ CHARTER = {
 
 
 def test_a_cochair_edits_the_charter_and_its_history_shows_the_change(launched_group, cochairs):
-    response = client_for(cochairs[0]).post(_url("charter", launched_group), CHARTER)
+    response = client_for(cochairs[0]).post(
+        _url("charter", launched_group), {**CHARTER, "revision": launched_group.revision}
+    )
 
     assert response.status_code == 302
     launched_group.refresh_from_db()
@@ -375,10 +377,11 @@ def test_a_cochair_edits_the_charter_and_its_history_shows_the_change(launched_g
 
 def test_saving_an_unchanged_charter_writes_no_version(launched_group, cochairs):
     client = client_for(cochairs[0])
-    client.post(_url("charter", launched_group), CHARTER)
+    form = {**CHARTER, "revision": launched_group.revision}
+    client.post(_url("charter", launched_group), form)
     versions = launched_group.history.count()
 
-    response = client.post(_url("charter", launched_group), CHARTER, follow=True)
+    response = client.post(_url("charter", launched_group), form, follow=True)
 
     assert "Nothing changed." in _html(response)
     assert launched_group.history.count() == versions

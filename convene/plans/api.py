@@ -1,0 +1,1222 @@
+"""The work plans API under /api/v1/: the same rules, queries and services as the plan pages.
+
+A plan is reached through its group (``groups/{slug}/plans/{plan_id}``): a group the caller may not see
+is 404, a plan of another group is 404, a plan the caller may not read is 403. Every write goes
+through ``convene.plans.services``: a refused rule answers 403, bad input 422 with the messages, and
+an edit made from an outdated ``revision`` 409 with what changed since (handlers in convene.core.api).
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import field_validator
+
+from convene.core.pagination import ApiPagination
+from convene.core.rules import can, ensure
+from convene.groups import queries as group_queries
+from convene.groups.api import DecisionOut, ErrorOut, PersonRef
+from convene.groups.models import Group
+from convene.people.models import Organisation, Person, Topic
+
+from . import queries, services
+from .models import (
+    BudgetCategory,
+    BudgetLine,
+    ContributionKind,
+    Deliverable,
+    DeliverableStatus,
+    ExchangeRate,
+    FundingSource,
+    HRNeed,
+    Objective,
+    PlanStatus,
+    Task,
+    TaskStatus,
+    Volunteer,
+    VolunteerStatus,
+    WorkPlan,
+)
+
+router = Router(tags=["work plans"])
+
+PlanStatusValue = Literal[tuple(PlanStatus.values)]  # type: ignore[valid-type]
+DeliverableStatusValue = Literal[tuple(DeliverableStatus.values)]  # type: ignore[valid-type]
+TaskStatusValue = Literal[tuple(TaskStatus.values)]  # type: ignore[valid-type]
+CategoryValue = Literal[tuple(BudgetCategory.values)]  # type: ignore[valid-type]
+SourceValue = Literal[tuple(FundingSource.values)]  # type: ignore[valid-type]
+KindValue = Literal[tuple(ContributionKind.values)]  # type: ignore[valid-type]
+VolunteerStatusValue = Literal[tuple(VolunteerStatus.values)]  # type: ignore[valid-type]
+
+POSITION = {"ge": 0, "le": 1_000_000}
+MONEY = {"ge": 0, "max_digits": 14, "decimal_places": 2}
+REVISION = Field(
+    ...,
+    ge=1,
+    le=2_147_483_647,
+    description="The revision the change was made from (as read). A stale one answers 409 with what changed.",
+)
+ID = {"ge": 1, "le": 2_147_483_647}
+
+
+# --- Schemas: errors -------------------------------------------------------------------------------
+
+
+class ConflictOut(Schema):
+    """Someone saved the record since the caller read it: nothing was written."""
+
+    detail: str
+    revision: int = Field(..., description="The record's revision now: send the change again with it.")
+    theirs_changed: list[str] = Field(..., description="Fields others changed since the caller's revision.")
+    mine_changed: list[str] = Field(..., description="Fields the caller changed.")
+    conflicts: list[str] = Field(..., description="Fields both changed, to different values.")
+    theirs: dict[str, Any] = Field(..., description="The saved values of the fields sent.")
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+EDIT_ERRORS = {**ERRORS, 409: ConflictOut}
+READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+# --- Schemas: answers -------------------------------------------------------------------------------
+
+
+class GroupRef(Schema):
+    slug: str
+    name: str
+
+
+class OrganisationRef(Schema):
+    id: int
+    name: str
+
+
+def _all(related) -> list:
+    """A related manager's rows, or the list a nested schema already made of it."""
+    return list(related.all()) if hasattr(related, "all") else list(related)
+
+
+def saved(obj):
+    """The record as stored (amounts in the field's precision), after a service wrote it."""
+    obj.refresh_from_db()
+    return obj
+
+
+def _person_ref(person) -> dict | None:
+    return {"id": person.pk, "name": person.display_name} if person is not None else None
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    starts_on: date
+    ends_on: date
+    status: PlanStatusValue
+    version: int = Field(..., description="The last version submitted or approved; 0 before the first.")
+    revision: int
+    currency: str = Field(..., description="The reporting currency: every amount is also given in it.")
+    top_issues: str
+    summary: str
+    submitted_on: date | None
+    approved_on: date | None
+    review_comment: str = Field(..., description="The steering committee's comments at the last review.")
+    updated_at: datetime
+
+
+class ObjectiveOut(Schema):
+    id: int
+    title: str
+    description: str
+    position: int
+    revision: int
+
+
+class VolunteerOut(Schema):
+    id: int
+    task_id: int
+    person: PersonRef
+    note: str
+    status: VolunteerStatusValue
+    created_at: datetime
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_person(obj) -> dict | None:
+        return _person_ref(obj.person)
+
+
+class TaskOut(Schema):
+    id: int
+    deliverable_id: int
+    title: str
+    description: str
+    assignee: PersonRef | None
+    starts_on: date | None
+    due_on: date | None
+    status: TaskStatusValue
+    late: bool = Field(..., description="Past its due date and neither done nor cancelled.")
+    help_wanted: bool
+    skills: list[str] = Field(..., description="Topic slugs of the skills the task needs.")
+    position: int
+    revision: int
+    offers: list[VolunteerOut] = Field(
+        [], description="Open offers to help: all of them for the co-chairs, the caller's own otherwise."
+    )
+
+    @staticmethod
+    def resolve_assignee(obj) -> dict | None:
+        return _person_ref(obj.assignee)
+
+    @staticmethod
+    def resolve_late(obj) -> bool:
+        return queries.is_late(obj.due_on, obj.status)
+
+    @staticmethod
+    def resolve_skills(obj) -> list[str]:
+        return [topic.slug for topic in _all(obj.skills)]
+
+    @staticmethod
+    def resolve_offers(obj) -> list:
+        return getattr(obj, "offers_shown", [])
+
+
+class DeliverableOut(Schema):
+    id: int
+    objective_id: int | None
+    title: str
+    description: str
+    owner: PersonRef | None
+    starts_on: date | None
+    due_on: date | None
+    cost: Decimal | None
+    status: DeliverableStatusValue
+    late: bool = Field(..., description="Past its due date and neither done nor cancelled.")
+    position: int
+    revision: int
+
+    @staticmethod
+    def resolve_owner(obj) -> dict | None:
+        return _person_ref(obj.owner)
+
+    @staticmethod
+    def resolve_late(obj) -> bool:
+        return queries.is_late(obj.due_on, obj.status)
+
+
+class DeliverableWithTasksOut(DeliverableOut):
+    tasks: list[TaskOut]
+
+
+class PartnerShareOut(Schema):
+    organisation: OrganisationRef
+    cash: Decimal
+    in_kind: Decimal
+
+
+class BudgetSummaryOut(Schema):
+    currency: str
+    planned: Decimal
+    actual: Decimal
+    funded: Decimal = Field(..., description="Network funds and partner contributions.")
+    gap: Decimal = Field(..., description="Not yet funded: what the committee raises funds for.")
+    by_category: dict[str, Decimal]
+    by_source: dict[str, Decimal]
+    partners: list[PartnerShareOut]
+    missing_rates: list[str] = Field(..., description="Currencies used without a stored rate (left out).")
+
+    @staticmethod
+    def resolve_partners(obj) -> list[dict]:
+        return [
+            {"organisation": {"id": org.pk, "name": org.name}, "cash": cash, "in_kind": in_kind}
+            for org, cash, in_kind in obj.partners
+        ]
+
+
+class PlanPermissionsOut(Schema):
+    edit: bool
+    submit: bool
+    review: bool
+    revise: bool
+    comment: bool
+    update_progress: bool = Field(..., description="Statuses and actual amounts of a plan in force.")
+
+
+class PlanDetailOut(PlanOut):
+    group: GroupRef
+    created_by: PersonRef | None
+    objectives: list[ObjectiveOut]
+    deliverables: list[DeliverableWithTasksOut]
+    budget: BudgetSummaryOut
+    permissions: PlanPermissionsOut = Field(..., description="What the caller may do with the plan now.")
+
+    @staticmethod
+    def resolve_created_by(obj) -> dict | None:
+        return _person_ref(obj.created_by)
+
+
+class VersionOut(Schema):
+    id: int
+    number: int
+    status: PlanStatusValue
+    created_at: datetime
+    created_by: PersonRef | None
+    decision_id: int | None
+
+    @staticmethod
+    def resolve_created_by(obj) -> dict | None:
+        return _person_ref(obj.created_by)
+
+
+class FieldChangeOut(Schema):
+    name: str
+    before: Any
+    after: Any
+
+
+class ChangeOut(Schema):
+    section: str = Field(..., description="plan, objectives, deliverables, tasks, results, indicators, …")
+    kind: Literal["added", "removed", "changed"]
+    label: str
+    fields: list[FieldChangeOut]
+
+    @staticmethod
+    def resolve_fields(obj) -> list[dict]:
+        return [{"name": n, "before": before, "after": after} for n, before, after in obj.fields]
+
+
+class ComparisonOut(Schema):
+    from_version: VersionOut
+    to_version: VersionOut | None = Field(..., description="None: the plan as it is now.")
+    changes: list[ChangeOut]
+
+
+class CommentOut(Schema):
+    id: int
+    author: PersonRef | None
+    body: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(obj) -> dict | None:
+        return _person_ref(obj.author)
+
+
+class RateOut(Schema):
+    id: int
+    currency: str
+    rate: Decimal = Field(..., description="Worth of one unit of the currency in the reporting currency.")
+    as_of: date | None
+
+
+class BudgetLineOut(Schema):
+    id: int
+    category: CategoryValue
+    deliverable_id: int | None
+    description: str
+    currency: str
+    planned: Decimal
+    actual: Decimal | None
+    source: SourceValue
+    partner: OrganisationRef | None
+    kind: KindValue
+    valuation: str
+    position: int
+    revision: int
+
+    @staticmethod
+    def resolve_partner(obj) -> dict | None:
+        return {"id": obj.partner.pk, "name": obj.partner.name} if obj.partner_id else None
+
+
+class BudgetOut(Schema):
+    summary: BudgetSummaryOut
+    lines: list[BudgetLineOut]
+    rates: list[RateOut]
+
+
+class HRNeedOut(Schema):
+    id: int
+    role: str
+    hours_per_month: Decimal
+    starts_on: date | None
+    ends_on: date | None
+    filled_by: PersonRef | None
+    filled_by_organisation: OrganisationRef | None
+    is_open: bool
+    note: str
+    revision: int
+
+    @staticmethod
+    def resolve_filled_by(obj) -> dict | None:
+        return _person_ref(obj.filled_by)
+
+    @staticmethod
+    def resolve_filled_by_organisation(obj) -> dict | None:
+        org = obj.filled_by_organisation
+        return {"id": org.pk, "name": org.name} if org is not None else None
+
+
+class HelpWantedOut(Schema):
+    id: int = Field(..., description="The task's id: volunteer with POST tasks/{id}/volunteer.")
+    title: str
+    description: str
+    due_on: date | None
+    skills: list[str]
+    matches_my_expertise: bool
+    group: GroupRef
+    plan_id: int
+    deliverable: str
+    my_offer: VolunteerOut | None
+
+    @staticmethod
+    def resolve_skills(obj) -> list[str]:
+        return [topic.slug for topic in _all(obj.skills)]
+
+    @staticmethod
+    def resolve_group(obj) -> dict:
+        group = obj.deliverable.plan.group
+        return {"slug": group.slug, "name": group.name}
+
+    @staticmethod
+    def resolve_plan_id(obj) -> int:
+        return obj.deliverable.plan_id
+
+    @staticmethod
+    def resolve_deliverable(obj) -> str:
+        return obj.deliverable.title
+
+    @staticmethod
+    def resolve_matches_my_expertise(obj) -> bool:
+        return bool(getattr(obj, "matches", False))
+
+    @staticmethod
+    def resolve_my_offer(obj) -> Volunteer | None:
+        return obj.my_offers[0] if getattr(obj, "my_offers", None) else None
+
+
+# --- Schemas: input ---------------------------------------------------------------------------------
+
+
+def _no_nul(value):
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("Text cannot contain NUL characters.")
+    if isinstance(value, list | tuple):
+        for item in value:
+            _no_nul(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(key)
+            _no_nul(item)
+    return value
+
+
+class Body(Schema):
+    """A request body: a NUL character in a text is refused (422), as PostgreSQL cannot store one.
+
+    Shared with convene.results.api."""
+
+    @field_validator("*")
+    @classmethod
+    def _refuse_nul(cls, value):
+        return _no_nul(value)
+
+
+class PlanIn(Body):
+    title: str = Field(..., min_length=1, max_length=200)
+    starts_on: date
+    ends_on: date
+    top_issues: str = Field("", max_length=10_000)
+    summary: str = Field("", max_length=10_000)
+
+
+class PlanPatch(Body):
+    revision: int = REVISION
+    title: str = Field(None, min_length=1, max_length=200)
+    starts_on: date = None
+    ends_on: date = None
+    top_issues: str = Field(None, max_length=10_000)
+    summary: str = Field(None, max_length=10_000)
+
+
+class ReviewIn(Body):
+    approve: bool
+    comment: str = Field("", max_length=10_000, description="Required when returning the plan.")
+    decided_on: date | None = Field(None, description="Today when left out.")
+
+
+class ObjectiveIn(Body):
+    title: str = Field(..., min_length=1, max_length=300)
+    description: str = Field("", max_length=10_000)
+    position: int = Field(0, **POSITION)
+
+
+class ObjectivePatch(Body):
+    revision: int = REVISION
+    title: str = Field(None, min_length=1, max_length=300)
+    description: str = Field(None, max_length=10_000)
+    position: int = Field(None, **POSITION)
+
+
+class DeliverableIn(Body):
+    title: str = Field(..., min_length=1, max_length=300)
+    description: str = Field("", max_length=10_000)
+    objective_id: int | None = Field(None, **ID)
+    owner_id: int | None = Field(None, **ID, description="A person of the network.")
+    starts_on: date | None = None
+    due_on: date | None = None
+    cost: Decimal | None = Field(None, **MONEY)
+    status: DeliverableStatusValue = "planned"
+    position: int = Field(0, **POSITION)
+
+
+class DeliverablePatch(Body):
+    revision: int = REVISION
+    title: str = Field(None, min_length=1, max_length=300)
+    description: str = Field(None, max_length=10_000)
+    objective_id: int | None = Field(None, **ID)
+    owner_id: int | None = Field(None, **ID)
+    starts_on: date | None = None
+    due_on: date | None = None
+    cost: Decimal | None = Field(None, **MONEY)
+    status: DeliverableStatusValue = None
+    position: int = Field(None, **POSITION)
+
+
+class TaskIn(Body):
+    title: str = Field(..., min_length=1, max_length=300)
+    description: str = Field("", max_length=10_000)
+    assignee_id: int | None = Field(None, **ID)
+    starts_on: date | None = None
+    due_on: date | None = None
+    status: TaskStatusValue = "todo"
+    help_wanted: bool = False
+    skills: list[str] = Field([], max_length=20, description="Topic slugs.")
+    position: int = Field(0, **POSITION)
+
+
+class TaskPatch(Body):
+    revision: int = REVISION
+    title: str = Field(None, min_length=1, max_length=300)
+    description: str = Field(None, max_length=10_000)
+    assignee_id: int | None = Field(None, **ID)
+    starts_on: date | None = None
+    due_on: date | None = None
+    status: TaskStatusValue = None
+    help_wanted: bool = None
+    skills: list[str] = Field(None, max_length=20, description="Topic slugs: replaces the list.")
+    position: int = Field(None, **POSITION)
+
+
+class CommentIn(Body):
+    body: str = Field(..., min_length=1, max_length=10_000)
+
+
+class RateIn(Body):
+    currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217 code, such as KES.")
+    rate: Decimal = Field(..., gt=0, max_digits=18, decimal_places=8)
+    as_of: date | None = None
+
+
+class RatePatch(Body):
+    rate: Decimal = Field(None, gt=0, max_digits=18, decimal_places=8)
+    as_of: date | None = None
+
+
+class BudgetLineIn(Body):
+    category: CategoryValue
+    description: str = Field(..., min_length=1, max_length=300)
+    deliverable_id: int | None = Field(None, **ID)
+    currency: str = Field(None, min_length=3, max_length=3, description="The plan's currency when left out.")
+    planned: Decimal = Field(Decimal(0), **MONEY)
+    actual: Decimal | None = Field(None, **MONEY)
+    source: SourceValue = "network"
+    partner_id: int | None = Field(None, **ID, description="The contributing organisation (source partner).")
+    kind: KindValue = "cash"
+    valuation: str = Field("", max_length=300, description="How an in-kind contribution was valued.")
+    position: int = Field(0, **POSITION)
+
+
+class BudgetLinePatch(Body):
+    revision: int = REVISION
+    category: CategoryValue = None
+    description: str = Field(None, min_length=1, max_length=300)
+    deliverable_id: int | None = Field(None, **ID)
+    currency: str = Field(None, min_length=3, max_length=3)
+    planned: Decimal = Field(None, **MONEY)
+    actual: Decimal | None = Field(None, **MONEY)
+    source: SourceValue = None
+    partner_id: int | None = Field(None, **ID)
+    kind: KindValue = None
+    valuation: str = Field(None, max_length=300)
+    position: int = Field(None, **POSITION)
+
+
+HOURS = {"ge": 0, "max_digits": 7, "decimal_places": 1}
+
+
+class HRNeedIn(Body):
+    role: str = Field(..., min_length=1, max_length=200)
+    hours_per_month: Decimal = Field(..., **HOURS)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    filled_by_id: int | None = Field(None, **ID, description="A person of the network.")
+    filled_by_organisation_id: int | None = Field(None, **ID)
+    note: str = Field("", max_length=10_000)
+
+
+class HRNeedPatch(Body):
+    revision: int = REVISION
+    role: str = Field(None, min_length=1, max_length=200)
+    hours_per_month: Decimal = Field(None, **HOURS)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    filled_by_id: int | None = Field(None, **ID)
+    filled_by_organisation_id: int | None = Field(None, **ID)
+    note: str = Field(None, max_length=10_000)
+
+
+class VolunteerIn(Body):
+    note: str = Field("", max_length=2_000, description="What you bring to the task.")
+
+
+class VolunteerAnswerIn(Body):
+    accept: bool
+
+
+# --- Helpers -----------------------------------------------------------------------------------------
+
+
+def plan_of(request, slug: str, plan_id: int) -> WorkPlan:
+    """The plan, through its group: 404 when the caller may not see either, 403 when they may not read it.
+
+    Shared with convene.results.api."""
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
+    plan = queries.plan_for_viewer(viewer=request.user, group=group, plan_id=plan_id)
+    ensure(request.user, "plans.view_plan", plan)
+    return plan
+
+
+def _part(queryset, pk: int):
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _objective(plan: WorkPlan, pk: int) -> Objective:
+    return _part(Objective.objects.filter(plan=plan), pk)
+
+
+def _deliverable(plan: WorkPlan, pk: int) -> Deliverable:
+    return _part(Deliverable.objects.filter(plan=plan).select_related("owner__profile"), pk)
+
+
+def _task(plan: WorkPlan, pk: int) -> Task:
+    return _part(Task.objects.filter(deliverable__plan=plan).select_related("deliverable"), pk)
+
+
+def person_of(person_id: int | None, field: str) -> Person | None:
+    """An active person named in a body, or 422. Shared with convene.results.api."""
+    if person_id is None:
+        return None
+    person = Person.objects.filter(pk=person_id, is_active=True).select_related("profile").first()
+    if person is None:
+        raise ValidationError({field: _("No such person.")})
+    return person
+
+
+def _organisation(pk: int | None, field: str) -> Organisation | None:
+    if pk is None:
+        return None
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None:
+        raise ValidationError({field: _("No such organisation.")})
+    return organisation
+
+
+def _in_plan(queryset, pk: int | None, field: str):
+    """A deliverable or objective of this plan named in a body, or 422."""
+    if pk is None:
+        return None
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise ValidationError({field: _("This belongs to another work plan.")})
+    return obj
+
+
+def _skills(slugs: list[str]) -> list[Topic]:
+    topics = list(Topic.objects.filter(slug__in=set(slugs)))
+    unknown = sorted(set(slugs) - {topic.slug for topic in topics})
+    if unknown:
+        raise ValidationError({"skills": _("Unknown topics: %(topics)s.") % {"topics": ", ".join(unknown)}})
+    return topics
+
+
+def _changes(payload: Schema) -> dict:
+    """The fields a PATCH sent (``revision`` apart); an explicit null clears a field that may be empty."""
+    fields = payload.model_dump(exclude_unset=True)
+    fields.pop("revision", None)
+    return fields
+
+
+def _ids_to_objects(fields: dict, resolvers: dict) -> dict:
+    """``owner_id: 3`` → ``owner: Person``, etc. (``resolvers``: id field → (name, function))."""
+    out = {}
+    for key, value in fields.items():
+        if key in resolvers:
+            name, resolve = resolvers[key]
+            out[name] = resolve(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _plan_detail(request, plan: WorkPlan) -> WorkPlan:
+    """The plan with its parts, budget summary and what the caller may do, as ``PlanDetailOut`` reads it."""
+    viewer = request.user
+    full = queries.plan_parts(plan)
+    full.budget = queries.budget_summary(
+        full, lines=list(full.budget_lines.all()), rates=list(full.rates.all())
+    )
+    manages = can(viewer, "plans.manage_volunteers", full)
+    for deliverable in full.deliverables.all():
+        for task in deliverable.tasks.all():
+            task.offers_shown = [
+                offer for offer in task.open_offers if manages or offer.person_id == viewer.pk
+            ]
+    full.permissions = {
+        "edit": can(viewer, "plans.edit_plan", full),
+        "submit": can(viewer, "plans.submit", full),
+        "review": can(viewer, "plans.review", full),
+        "revise": can(viewer, "plans.revise", full),
+        "comment": can(viewer, "plans.comment", full),
+        "update_progress": can(viewer, "plans.update_progress", full),
+    }
+    return full
+
+
+PLAN = "groups/{slug}/plans/{plan_id}"
+
+
+# --- Plans ---------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "groups/{slug}/plans", response={200: list[PlanOut], **READ_ERRORS}, summary="A group's work plans"
+)
+@paginate(ApiPagination, page_size=50)
+def list_plans(request, slug: str):
+    """Newest period first: network members, the committee and the secretariat read them."""
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
+    ensure(request.user, "plans.view_plan", group)
+    return queries.plans_of_group(group)
+
+
+@router.post("groups/{slug}/plans", response={201: PlanDetailOut, **ERRORS}, summary="Start a work plan")
+def create_plan(request, slug: str, payload: PlanIn):
+    """The co-chairs (or the secretariat) start a plan for a period; one plan at a time is in the works."""
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
+    plan = services.plan_create(group=group, acting=request.user, **payload.model_dump())
+    return Status(201, _plan_detail(request, plan))
+
+
+@router.get(PLAN, response={200: PlanDetailOut, **READ_ERRORS}, summary="One work plan with its parts")
+def get_plan(request, slug: str, plan_id: int):
+    """Objectives, deliverables with their tasks, the budget summary in the reporting currency, and
+    what the caller may do with the plan."""
+    return _plan_detail(request, plan_of(request, slug, plan_id))
+
+
+@router.patch(PLAN, response={200: PlanDetailOut, **EDIT_ERRORS}, summary="Change a work plan")
+def update_plan(request, slug: str, plan_id: int, payload: PlanPatch):
+    """While the plan is a draft, returned or being revised; send the ``revision`` you read."""
+    plan = plan_of(request, slug, plan_id)
+    plan = services.plan_update(
+        plan=plan, acting=request.user, revision=payload.revision, **_changes(payload)
+    )
+    return _plan_detail(request, plan)
+
+
+@router.post(f"{PLAN}/submit", response={200: DecisionOut, **ERRORS}, summary="Submit a work plan")
+def submit_plan(request, slug: str, plan_id: int):
+    """The co-chairs send the plan to the steering committee; the version is kept and the step logged."""
+    return services.plan_submit(plan=plan_of(request, slug, plan_id), acting=request.user)
+
+
+@router.post(f"{PLAN}/review", response={200: DecisionOut, **ERRORS}, summary="Approve or return a work plan")
+def review_plan(request, slug: str, plan_id: int, payload: ReviewIn):
+    """The steering committee (or the secretariat on its behalf) approves a submitted plan or returns
+    it with comments; the decision is in the log."""
+    return services.plan_review(
+        plan=plan_of(request, slug, plan_id),
+        acting=request.user,
+        approve=payload.approve,
+        comment=payload.comment,
+        decided_on=payload.decided_on,
+    )
+
+
+@router.post(f"{PLAN}/revise", response={200: PlanDetailOut, **ERRORS}, summary="Revise an approved plan")
+def revise_plan(request, slug: str, plan_id: int):
+    """The co-chairs open an approved plan for a revision; the approved version stays in the versions."""
+    plan = services.plan_revise(plan=plan_of(request, slug, plan_id), acting=request.user)
+    return _plan_detail(request, plan)
+
+
+@router.get(
+    f"{PLAN}/versions", response={200: list[VersionOut], **READ_ERRORS}, summary="Versions of a work plan"
+)
+@paginate(ApiPagination, page_size=50)
+def list_plan_versions(request, slug: str, plan_id: int):
+    """Each submission and each review keeps a copy of the whole plan, newest first."""
+    return queries.versions_of(plan_of(request, slug, plan_id))
+
+
+@router.get(
+    f"{PLAN}/versions/{{version_id}}/compare",
+    response={200: ComparisonOut, **READ_ERRORS},
+    summary="Compare two versions of a work plan",
+)
+def compare_plan_versions(
+    request,
+    slug: str,
+    plan_id: int,
+    version_id: int,
+    to: int | None = Query(
+        None, **ID, description="Id of the later version; the plan as it is now when left out."
+    ),
+):
+    """What changed from this version to another one (or to the plan as it is now), section by section."""
+    plan = plan_of(request, slug, plan_id)
+    versions = queries.versions_of(plan)
+    first = _part(versions, version_id)
+    second = _part(versions, to) if to is not None else None
+    after = second.snapshot if second is not None else queries.plan_snapshot(plan)
+    return {
+        "from_version": first,
+        "to_version": second,
+        "changes": queries.snapshot_compare(first.snapshot, after),
+    }
+
+
+# --- Objectives, deliverables, tasks -------------------------------------------------------------------
+
+
+@router.post(f"{PLAN}/objectives", response={201: ObjectiveOut, **ERRORS}, summary="Add an objective")
+def create_objective(request, slug: str, plan_id: int, payload: ObjectiveIn):
+    plan = plan_of(request, slug, plan_id)
+    return Status(201, services.objective_save(plan=plan, acting=request.user, **payload.model_dump()))
+
+
+@router.patch(
+    f"{PLAN}/objectives/{{objective_id}}",
+    response={200: ObjectiveOut, **EDIT_ERRORS},
+    summary="Change an objective",
+)
+def update_objective(request, slug: str, plan_id: int, objective_id: int, payload: ObjectivePatch):
+    plan = plan_of(request, slug, plan_id)
+    return services.objective_save(
+        plan=plan,
+        acting=request.user,
+        objective=_objective(plan, objective_id),
+        revision=payload.revision,
+        **_changes(payload),
+    )
+
+
+@router.delete(
+    f"{PLAN}/objectives/{{objective_id}}", response={204: None, **ERRORS}, summary="Remove an objective"
+)
+def delete_objective(request, slug: str, plan_id: int, objective_id: int):
+    """Its deliverables stay, without an objective."""
+    plan = plan_of(request, slug, plan_id)
+    services.objective_delete(objective=_objective(plan, objective_id), acting=request.user)
+    return Status(204, None)
+
+
+def _deliverable_fields(plan: WorkPlan, fields: dict) -> dict:
+    return _ids_to_objects(
+        fields,
+        {
+            "objective_id": (
+                "objective",
+                lambda pk: _in_plan(Objective.objects.filter(plan=plan), pk, "objective"),
+            ),
+            "owner_id": ("owner", lambda pk: person_of(pk, "owner")),
+        },
+    )
+
+
+@router.post(f"{PLAN}/deliverables", response={201: DeliverableOut, **ERRORS}, summary="Add a deliverable")
+def create_deliverable(request, slug: str, plan_id: int, payload: DeliverableIn):
+    plan = plan_of(request, slug, plan_id)
+    fields = _deliverable_fields(plan, payload.model_dump())
+    return Status(201, saved(services.deliverable_save(plan=plan, acting=request.user, **fields)))
+
+
+@router.patch(
+    f"{PLAN}/deliverables/{{deliverable_id}}",
+    response={200: DeliverableOut, **EDIT_ERRORS},
+    summary="Change a deliverable",
+)
+def update_deliverable(request, slug: str, plan_id: int, deliverable_id: int, payload: DeliverablePatch):
+    """Anything while the plan is editable; only its status once the plan is approved."""
+    plan = plan_of(request, slug, plan_id)
+    deliverable = _deliverable(plan, deliverable_id)
+    return saved(
+        services.deliverable_save(
+            plan=plan,
+            acting=request.user,
+            deliverable=deliverable,
+            revision=payload.revision,
+            **_deliverable_fields(plan, _changes(payload)),
+        )
+    )
+
+
+@router.delete(
+    f"{PLAN}/deliverables/{{deliverable_id}}", response={204: None, **ERRORS}, summary="Remove a deliverable"
+)
+def delete_deliverable(request, slug: str, plan_id: int, deliverable_id: int):
+    """With its tasks."""
+    plan = plan_of(request, slug, plan_id)
+    services.deliverable_delete(deliverable=_deliverable(plan, deliverable_id), acting=request.user)
+    return Status(204, None)
+
+
+def _task_fields(fields: dict) -> dict:
+    return _ids_to_objects(fields, {"assignee_id": ("assignee", lambda pk: person_of(pk, "assignee"))})
+
+
+@router.post(
+    f"{PLAN}/deliverables/{{deliverable_id}}/tasks", response={201: TaskOut, **ERRORS}, summary="Add a task"
+)
+def create_task(request, slug: str, plan_id: int, deliverable_id: int, payload: TaskIn):
+    plan = plan_of(request, slug, plan_id)
+    deliverable = _deliverable(plan, deliverable_id)
+    deliverable.plan = plan
+    fields = payload.model_dump()
+    skills = _skills(fields.pop("skills"))
+    task = services.task_save(
+        deliverable=deliverable, acting=request.user, skills=skills, **_task_fields(fields)
+    )
+    return Status(201, task)
+
+
+@router.patch(f"{PLAN}/tasks/{{task_id}}", response={200: TaskOut, **EDIT_ERRORS}, summary="Change a task")
+def update_task(request, slug: str, plan_id: int, task_id: int, payload: TaskPatch):
+    """Anything while the plan is editable; its status and assignee once the plan is approved."""
+    plan = plan_of(request, slug, plan_id)
+    task = _task(plan, task_id)
+    task.deliverable.plan = plan
+    fields = _changes(payload)
+    skills = _skills(fields.pop("skills")) if fields.get("skills") is not None else None
+    fields.pop("skills", None)
+    return services.task_save(
+        deliverable=task.deliverable,
+        acting=request.user,
+        task=task,
+        revision=payload.revision,
+        skills=skills,
+        **_task_fields(fields),
+    )
+
+
+@router.delete(f"{PLAN}/tasks/{{task_id}}", response={204: None, **ERRORS}, summary="Remove a task")
+def delete_task(request, slug: str, plan_id: int, task_id: int):
+    plan = plan_of(request, slug, plan_id)
+    task = _task(plan, task_id)
+    task.deliverable.plan = plan
+    services.task_delete(task=task, acting=request.user)
+    return Status(204, None)
+
+
+# --- Comments ------------------------------------------------------------------------------------------
+
+
+@router.get(
+    f"{PLAN}/comments", response={200: list[CommentOut], **READ_ERRORS}, summary="Comments on a work plan"
+)
+@paginate(ApiPagination, page_size=100)
+def list_plan_comments(request, slug: str, plan_id: int):
+    """Oldest first; the committee's review comments are among them."""
+    plan = plan_of(request, slug, plan_id)
+    return plan.comments.select_related("author__profile").order_by("created_at", "pk")
+
+
+@router.post(f"{PLAN}/comments", response={201: CommentOut, **ERRORS}, summary="Comment on a work plan")
+def add_plan_comment(request, slug: str, plan_id: int, payload: CommentIn):
+    """Members of the group, the committee and the secretariat."""
+    plan = plan_of(request, slug, plan_id)
+    return Status(201, services.comment_add(plan=plan, acting=request.user, body=payload.body))
+
+
+# --- Budget and exchange rates -------------------------------------------------------------------------
+
+
+@router.get(f"{PLAN}/budget", response={200: BudgetOut, **READ_ERRORS}, summary="A work plan's budget")
+def list_budget_lines(request, slug: str, plan_id: int):
+    """Every line, the rates stored with the plan, and the totals in the reporting currency: funded
+    (network funds, partner contributions in cash or in kind) against the gap still to raise."""
+    plan = plan_of(request, slug, plan_id)
+    lines, rates = queries.budget_of(plan)
+    return {"summary": queries.budget_summary(plan, lines=lines, rates=rates), "lines": lines, "rates": rates}
+
+
+def _line(plan: WorkPlan, pk: int) -> BudgetLine:
+    return _part(BudgetLine.objects.filter(plan=plan).select_related("partner"), pk)
+
+
+def _line_fields(plan: WorkPlan, fields: dict) -> dict:
+    return _ids_to_objects(
+        fields,
+        {
+            "deliverable_id": (
+                "deliverable",
+                lambda pk: _in_plan(Deliverable.objects.filter(plan=plan), pk, "deliverable"),
+            ),
+            "partner_id": ("partner", lambda pk: _organisation(pk, "partner")),
+        },
+    )
+
+
+@router.post(f"{PLAN}/budget", response={201: BudgetLineOut, **ERRORS}, summary="Add a budget line")
+def create_budget_line(request, slug: str, plan_id: int, payload: BudgetLineIn):
+    """An amount in another currency needs that currency's rate stored with the plan first."""
+    plan = plan_of(request, slug, plan_id)
+    fields = payload.model_dump()
+    if fields["currency"] is None:
+        del fields["currency"]
+    return Status(
+        201, services.budget_line_save(plan=plan, acting=request.user, **_line_fields(plan, fields))
+    )
+
+
+@router.patch(
+    f"{PLAN}/budget/{{line_id}}", response={200: BudgetLineOut, **EDIT_ERRORS}, summary="Change a budget line"
+)
+def update_budget_line(request, slug: str, plan_id: int, line_id: int, payload: BudgetLinePatch):
+    """Anything while the plan is editable; the actual amount once the plan is approved."""
+    plan = plan_of(request, slug, plan_id)
+    return saved(
+        services.budget_line_save(
+            plan=plan,
+            acting=request.user,
+            line=_line(plan, line_id),
+            revision=payload.revision,
+            **_line_fields(plan, _changes(payload)),
+        )
+    )
+
+
+@router.delete(f"{PLAN}/budget/{{line_id}}", response={204: None, **ERRORS}, summary="Remove a budget line")
+def delete_budget_line(request, slug: str, plan_id: int, line_id: int):
+    plan = plan_of(request, slug, plan_id)
+    services.budget_line_delete(line=_line(plan, line_id), acting=request.user)
+    return Status(204, None)
+
+
+@router.get(f"{PLAN}/rates", response={200: list[RateOut], **READ_ERRORS}, summary="Exchange rates of a plan")
+def list_rates(request, slug: str, plan_id: int):
+    """How much one unit of each currency is worth in the plan's reporting currency."""
+    return list(plan_of(request, slug, plan_id).rates.all())
+
+
+@router.post(
+    f"{PLAN}/rates", response={200: RateOut, 201: RateOut, **ERRORS}, summary="Store an exchange rate"
+)
+def set_rate(request, slug: str, plan_id: int, payload: RateIn):
+    """Stores the rate of a currency (201), or replaces the one stored for it (200)."""
+    plan = plan_of(request, slug, plan_id)
+    existed = plan.rates.filter(currency=payload.currency.strip().upper()).exists()
+    rate = services.rate_set(plan=plan, acting=request.user, **payload.model_dump())
+    return Status(200 if existed else 201, saved(rate))
+
+
+def _rate(plan: WorkPlan, pk: int) -> ExchangeRate:
+    rate = _part(ExchangeRate.objects.filter(plan=plan), pk)
+    rate.plan = plan
+    return rate
+
+
+@router.patch(
+    f"{PLAN}/rates/{{rate_id}}", response={200: RateOut, **ERRORS}, summary="Change an exchange rate"
+)
+def update_rate(request, slug: str, plan_id: int, rate_id: int, payload: RatePatch):
+    plan = plan_of(request, slug, plan_id)
+    rate = _rate(plan, rate_id)
+    fields = payload.model_dump(exclude_unset=True)
+    return saved(
+        services.rate_set(
+            plan=plan,
+            acting=request.user,
+            currency=rate.currency,
+            rate=fields.get("rate") or rate.rate,
+            as_of=fields.get("as_of", rate.as_of),
+        )
+    )
+
+
+@router.delete(f"{PLAN}/rates/{{rate_id}}", response={204: None, **ERRORS}, summary="Remove an exchange rate")
+def delete_rate(request, slug: str, plan_id: int, rate_id: int):
+    """Refused while budget lines use the currency."""
+    plan = plan_of(request, slug, plan_id)
+    services.rate_delete(rate=_rate(plan, rate_id), acting=request.user)
+    return Status(204, None)
+
+
+# --- Human resources -----------------------------------------------------------------------------------
+
+
+def _need(plan: WorkPlan, pk: int) -> HRNeed:
+    return _part(
+        HRNeed.objects.filter(plan=plan).select_related("filled_by__profile", "filled_by_organisation"), pk
+    )
+
+
+def _need_fields(fields: dict) -> dict:
+    return _ids_to_objects(
+        fields,
+        {
+            "filled_by_id": ("filled_by", lambda pk: person_of(pk, "filled_by")),
+            "filled_by_organisation_id": (
+                "filled_by_organisation",
+                lambda pk: _organisation(pk, "filled_by_organisation"),
+            ),
+        },
+    )
+
+
+@router.get(
+    f"{PLAN}/hr-needs",
+    response={200: list[HRNeedOut], **READ_ERRORS},
+    summary="Human-resource needs of a plan",
+)
+def list_hr_needs(request, slug: str, plan_id: int):
+    """Roles, effort and period, filled by a person or an organisation, or still open."""
+    plan = plan_of(request, slug, plan_id)
+    return queries.hr_needs_of(plan)
+
+
+@router.post(f"{PLAN}/hr-needs", response={201: HRNeedOut, **ERRORS}, summary="Add a human-resource need")
+def create_hr_need(request, slug: str, plan_id: int, payload: HRNeedIn):
+    plan = plan_of(request, slug, plan_id)
+    need = services.hr_need_save(plan=plan, acting=request.user, **_need_fields(payload.model_dump()))
+    return Status(201, saved(need))
+
+
+@router.patch(
+    f"{PLAN}/hr-needs/{{need_id}}",
+    response={200: HRNeedOut, **EDIT_ERRORS},
+    summary="Change a human-resource need",
+)
+def update_hr_need(request, slug: str, plan_id: int, need_id: int, payload: HRNeedPatch):
+    """Anything while the plan is editable; who fills it (and the note) once the plan is approved."""
+    plan = plan_of(request, slug, plan_id)
+    return saved(
+        services.hr_need_save(
+            plan=plan,
+            acting=request.user,
+            need=_need(plan, need_id),
+            revision=payload.revision,
+            **_need_fields(_changes(payload)),
+        )
+    )
+
+
+@router.delete(
+    f"{PLAN}/hr-needs/{{need_id}}", response={204: None, **ERRORS}, summary="Remove a human-resource need"
+)
+def delete_hr_need(request, slug: str, plan_id: int, need_id: int):
+    plan = plan_of(request, slug, plan_id)
+    services.hr_need_delete(need=_need(plan, need_id), acting=request.user)
+    return Status(204, None)
+
+
+# --- Help wanted and volunteers ------------------------------------------------------------------------
+
+
+@router.get("help-wanted", response={200: list[HelpWantedOut], **READ_ERRORS}, summary="Tasks that want help")
+@paginate(ApiPagination, page_size=50)
+def list_help_wanted(
+    request,
+    matching: bool = Query(
+        False, description="Only the tasks that need one of the caller's areas of expertise."
+    ),
+):
+    """Open "help wanted" tasks of the groups the caller may see, soonest due first."""
+    ensure(request.user, "plans.view_plan")
+    tasks, _expertise = queries.help_wanted_for(request.user, matching_only=matching)
+    visible = Group.objects.visible_to(request.user).values("pk")
+    mine = Volunteer.objects.filter(
+        person=request.user, status__in=[VolunteerStatus.OFFERED, VolunteerStatus.ACCEPTED]
+    ).select_related("person__profile")
+    return tasks.filter(deliverable__plan__group__in=visible).prefetch_related(
+        Prefetch("volunteers", queryset=mine, to_attr="my_offers")
+    )
+
+
+def _visible_task(request, task_id: int) -> Task:
+    task = (
+        Task.objects.filter(deliverable__plan__group__in=Group.objects.visible_to(request.user).values("pk"))
+        .select_related("deliverable__plan__group")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return task
+
+
+def _visible_volunteer(request, volunteer_id: int) -> Volunteer:
+    volunteer = (
+        Volunteer.objects.filter(
+            task__deliverable__plan__group__in=Group.objects.visible_to(request.user).values("pk")
+        )
+        .select_related("person__profile")
+        .filter(pk=volunteer_id)
+        .first()
+    )
+    if volunteer is None:
+        raise Http404
+    return volunteer
+
+
+@router.post("tasks/{task_id}/volunteer", response={201: VolunteerOut, **ERRORS}, summary="Offer to help")
+def volunteer_for_task(request, task_id: int, payload: VolunteerIn | None = None):
+    """A member of the network offers to take an open "help wanted" task; its co-chairs decide."""
+    task = _visible_task(request, task_id)
+    volunteer = services.volunteer_offer(task=task, acting=request.user, note=payload.note if payload else "")
+    volunteer.person = request.user
+    return Status(201, volunteer)
+
+
+@router.post(
+    "volunteers/{volunteer_id}/withdraw", response={200: VolunteerOut, **ERRORS}, summary="Withdraw an offer"
+)
+def withdraw_volunteer(request, volunteer_id: int):
+    """The volunteer withdraws an offer not yet answered."""
+    volunteer = _visible_volunteer(request, volunteer_id)
+    answered = services.volunteer_withdraw(volunteer=volunteer, acting=request.user)
+    answered.person = volunteer.person
+    return answered
+
+
+@router.post(
+    "volunteers/{volunteer_id}/decide",
+    response={200: VolunteerOut, **ERRORS},
+    summary="Accept or decline an offer",
+)
+def decide_volunteer(request, volunteer_id: int, payload: VolunteerAnswerIn):
+    """A co-chair accepts a volunteer, who becomes the task's assignee (other offers are declined), or
+    declines the offer."""
+    volunteer = _visible_volunteer(request, volunteer_id)
+    answered = services.volunteer_decide(volunteer=volunteer, acting=request.user, accept=payload.accept)
+    answered.person = volunteer.person
+    return answered
