@@ -2669,7 +2669,9 @@ EXPORT_ROWS = [
     Row("plans:export_iati", PLAN_READERS, variant="approved", args=pages_plan("approved")),
     Row("plans:import", PLAN_EDITORS, args=pages_plan()),
     # Submitted, the plan is frozen: nobody imports into it.
-    Row("plans:import", roles(member=403, secretariat=403), variant="submitted", args=pages_plan("submitted")),
+    Row(
+        "plans:import", roles(member=403, secretariat=403), variant="submitted", args=pages_plan("submitted")
+    ),
     # The upload only stores the file for its preview: the plan is unchanged until the confirmation.
     Row(
         "plans:import",
@@ -2691,7 +2693,6 @@ EXPORT_ROWS = [
         state=pages_plan_state,
     ),
 ]
-
 
 
 ROWS = (

@@ -54,7 +54,13 @@ DELIVERABLES = [
     "Case studies on {topic}",
     "Training curriculum on {topic}",
 ]
-TASKS = ["Draft the outline", "Collect examples from members", "Translate into French", "Peer review", "Layout"]
+TASKS = [
+    "Draft the outline",
+    "Collect examples from members",
+    "Translate into French",
+    "Peer review",
+    "Layout",
+]
 COUNTRIES = ["KE", "ZM", "UG", "TZ", "NG", "GH", "ZA", "IN", "PH", "BR", "US", "DK"]
 
 
@@ -103,7 +109,9 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
     levels = {level.depth: level for level in ResultLevel.objects.all()}
     topics = list(Topic.objects.all()[:40])
     partners = list(Organisation.objects.order_by("pk")[:200])
-    groups = list(groups if groups is not None else Group.objects.filter(status__in=OPEN_STATUSES).order_by("pk"))
+    groups = list(
+        groups if groups is not None else Group.objects.filter(status__in=OPEN_STATUSES).order_by("pk")
+    )
     chairs: dict[int, list[int]] = {}
     for group_id, person_id in GroupMembership.objects.filter(
         group__in=groups, role=Role.COCHAIR, status=MembershipStatus.ACTIVE
@@ -186,7 +194,9 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
 
     goals, outcomes = [], []
     for plan in plans:
-        goals.append(Result(plan=plan, level=levels[0], code="1", statement="A strong social service workforce."))
+        goals.append(
+            Result(plan=plan, level=levels[0], code="1", statement="A strong social service workforce.")
+        )
     Result.objects.bulk_create(goals)
     for goal in goals:
         for n in range(2):
@@ -208,7 +218,9 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
     indicators, targets = [], []
     for plan in plans:
         for n, shared in enumerate(rng.sample(catalogue, 3)):
-            baseline = Decimal(rng.randint(0, 20)) if shared.unit == "number" else Decimal(rng.randint(20, 60))
+            baseline = (
+                Decimal(rng.randint(0, 20)) if shared.unit == "number" else Decimal(rng.randint(20, 60))
+            )
             indicators.append(
                 Indicator(
                     result=outcomes_of[plan.pk][n % 2],
@@ -226,7 +238,10 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
                     data_source="Members' reports",
                     verification="Training registers; ministry records",
                     responsible_id=rng.choice(chairs[plan.group_id]),
-                    disaggregations=[{"name": "sex", "options": ["female", "male"]}, {"name": "country", "options": []}],
+                    disaggregations=[
+                        {"name": "sex", "options": ["female", "male"]},
+                        {"name": "country", "options": []},
+                    ],
                     position=n,
                 )
             )
@@ -241,7 +256,9 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
         lop = Decimal(step * len(periods)) if indicator.unit == "number" else Decimal(step)
         if indicator.direction == "decrease":
             lop = Decimal(15)
-        targets.append(Target(indicator=indicator, starts_on=start, ends_on=end, value=lop, life_of_plan=True))
+        targets.append(
+            Target(indicator=indicator, starts_on=start, ends_on=end, value=lop, life_of_plan=True)
+        )
     Target.objects.bulk_create(targets)
 
     measurements, actuals = _measurements(rng, plans, indicators, reported, rows_per_period)
@@ -261,7 +278,9 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
                     description=f"Costs of {deliverable.title[:80].lower()}",
                     currency="USD",
                     planned=Decimal(rng.choice([800, 1500, 2500, 4000])),
-                    actual=Decimal(rng.choice([0, 500, 1200])) if plan.status == PlanStatus.APPROVED else None,
+                    actual=Decimal(rng.choice([0, 500, 1200]))
+                    if plan.status == PlanStatus.APPROVED
+                    else None,
                     source="partner" if partner else rng.choice(["network", "needed"]),
                     partner=partner,
                     kind=kind,
@@ -305,8 +324,12 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
     for plan in approved:
         snapshot = plan_snapshot(plan)
         versions += [
-            PlanVersion(plan=plan, number=1, status="submitted", snapshot=snapshot, created_by_id=plan.created_by_id),
-            PlanVersion(plan=plan, number=1, status="approved", snapshot=snapshot, created_by_id=plan.created_by_id),
+            PlanVersion(
+                plan=plan, number=1, status="submitted", snapshot=snapshot, created_by_id=plan.created_by_id
+            ),
+            PlanVersion(
+                plan=plan, number=1, status="approved", snapshot=snapshot, created_by_id=plan.created_by_id
+            ),
         ]
     PlanVersion.objects.bulk_create(versions)
     return {"plans": len(plans), "indicators": len(indicators), "measurements": len(measurements)}
@@ -330,7 +353,9 @@ def _measurements(rng, plans, indicators, reported, rows_per_period):
                 half = _split(indicator, total)
                 rows += [({"sex": "female"}, half[0]), ({"sex": "male"}, half[1])]
                 for n in range(max(0, rows_per_period - 3)):
-                    rows.append(({"country": COUNTRIES[n % len(COUNTRIES)]}, _value(rng, indicator, i, share=0.1)))
+                    rows.append(
+                        ({"country": COUNTRIES[n % len(COUNTRIES)]}, _value(rng, indicator, i, share=0.1))
+                    )
             readings = []
             for disaggregation, (value, num, den) in rows:
                 measurements.append(
@@ -350,7 +375,9 @@ def _measurements(rng, plans, indicators, reported, rows_per_period):
                         note="",
                     )
                 )
-                readings.append(progress.Reading(s, e, value, num, den, tuple(sorted(disaggregation.items()))))
+                readings.append(
+                    progress.Reading(s, e, value, num, den, tuple(sorted(disaggregation.items())))
+                )
             total_actual = progress.combine_period(spec, readings)
             actuals.append(_actual(indicator, s, e, "", total_actual))
             by_country: dict[str, list] = {}

@@ -566,7 +566,9 @@ def actuals_refresh(*, indicator: Indicator, starts_on: date, ends_on: date) -> 
         .distinct()
     )
     outermost = set(progress._outermost(reported))
-    stored = set(PeriodActual.objects.filter(indicator=indicator).values_list("starts_on", "ends_on").distinct())
+    stored = set(
+        PeriodActual.objects.filter(indicator=indicator).values_list("starts_on", "ends_on").distinct()
+    )
     for detail_start, detail_end in stored - outermost:
         PeriodActual.objects.filter(indicator=indicator, starts_on=detail_start, ends_on=detail_end).delete()
     PeriodActual.objects.filter(indicator=indicator, starts_on=starts_on, ends_on=ends_on).delete()

@@ -64,7 +64,12 @@ def build_plan(
     quarterly number indicator (targets 10 a quarter, 40 for the life of the plan), a partner's
     in-kind contribution and an open HR need."""
     plan = services.plan_create(
-        group=group, acting=cochair, title=title, starts_on=PLAN_START, ends_on=PLAN_END, top_issues="Caseloads."
+        group=group,
+        acting=cochair,
+        title=title,
+        starts_on=PLAN_START,
+        ends_on=PLAN_END,
+        top_issues="Caseloads.",
     )
     objective = services.objective_save(plan=plan, acting=cochair, title="Common case management standards")
     deliverable = services.deliverable_save(
@@ -85,9 +90,16 @@ def build_plan(
         help_wanted=True,
     )
     levels = {level.depth: level for level in ResultLevel.objects.all()}
-    goal = results_services.result_save(plan=plan, acting=cochair, level=levels[0], code="1", statement="Children live in families.")
+    goal = results_services.result_save(
+        plan=plan, acting=cochair, level=levels[0], code="1", statement="Children live in families."
+    )
     outcome = results_services.result_save(
-        plan=plan, acting=cochair, level=levels[1], parent=goal, code="1.1", statement="Workers use common standards."
+        plan=plan,
+        acting=cochair,
+        level=levels[1],
+        parent=goal,
+        code="1.1",
+        statement="Workers use common standards.",
     )
     indicator = results_services.indicator_save(
         plan=plan,
@@ -128,10 +140,19 @@ def build_plan(
         valuation="The partner's own conference room at its published day rate.",
     )
     services.budget_line_save(
-        plan=plan, acting=cochair, category="publications", description="Layout", planned=Decimal("2000"), source="needed"
+        plan=plan,
+        acting=cochair,
+        category="publications",
+        description="Layout",
+        planned=Decimal("2000"),
+        source="needed",
     )
     need = services.hr_need_save(
-        plan=plan, acting=cochair, role="Editor", hours_per_month=Decimal("10"), starts_on=datetime.date(2025, 3, 1)
+        plan=plan,
+        acting=cochair,
+        role="Editor",
+        hours_per_month=Decimal("10"),
+        starts_on=datetime.date(2025, 3, 1),
     )
     return PlanWorld(
         group=group,

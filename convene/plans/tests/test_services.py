@@ -13,7 +13,9 @@ from convene.plans.models import PlanStatus, PlanVersion, WorkPlan
 def test_plan_goes_draft_submitted_returned_approved_with_decisions(plan_world, committee_member):
     plan = plan_world.plan
     services.plan_submit(plan=plan, acting=plan_world.cochair)
-    services.plan_review(plan=plan, acting=committee_member, approve=False, comment="Add a budget for travel.")
+    services.plan_review(
+        plan=plan, acting=committee_member, approve=False, comment="Add a budget for travel."
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.RETURNED
     services.budget_line_save(
@@ -22,8 +24,10 @@ def test_plan_goes_draft_submitted_returned_approved_with_decisions(plan_world, 
     services.plan_submit(plan=plan, acting=plan_world.cochair)
     services.plan_review(plan=plan, acting=committee_member, approve=True)
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.APPROVED and plan.version == 2
-    effects = list(Decision.objects.filter(group=plan.group).order_by("pk").values_list("effect", flat=True))[-4:]
+    assert (plan.status, plan.version) == (PlanStatus.APPROVED, 2)
+    effects = list(Decision.objects.filter(group=plan.group).order_by("pk").values_list("effect", flat=True))[
+        -4:
+    ]
     assert effects == [
         DecisionEffect.WORKPLAN_SUBMITTED,
         DecisionEffect.WORKPLAN_RETURNED,
@@ -31,7 +35,12 @@ def test_plan_goes_draft_submitted_returned_approved_with_decisions(plan_world, 
         DecisionEffect.WORKPLAN_APPROVED,
     ]
     versions = list(PlanVersion.objects.filter(plan=plan).order_by("pk"))
-    assert [(v.number, v.status) for v in versions] == [(1, "submitted"), (1, "returned"), (2, "submitted"), (2, "approved")]
+    assert [(v.number, v.status) for v in versions] == [
+        (1, "submitted"),
+        (1, "returned"),
+        (2, "submitted"),
+        (2, "approved"),
+    ]
     changes = queries.snapshot_compare(versions[0].snapshot, versions[-1].snapshot)
     assert [(c.section, c.kind, c.label) for c in changes] == [("budget", "added", "Flights")]
 
@@ -56,7 +65,9 @@ def test_second_save_is_told_what_changed(plan_world):
     start = plan.revision
     services.plan_update(plan=plan, acting=plan_world.cochair, revision=start, title="Plan A", summary="Same")
     with pytest.raises(EditConflict) as caught:
-        services.plan_update(plan=plan, acting=plan_world.cochair, revision=start, title="Plan B", top_issues="New")
+        services.plan_update(
+            plan=plan, acting=plan_world.cochair, revision=start, title="Plan B", top_issues="New"
+        )
     conflict = caught.value
     assert conflict.theirs_changed == ["title"]
     assert conflict.mine_changed == ["title", "top_issues"]
@@ -78,15 +89,27 @@ def test_budget_summary_converts_and_shows_the_gap(plan_world):
 def test_partner_line_needs_a_partner_and_in_kind_a_valuation(plan_world):
     with pytest.raises(ValidationError):
         services.budget_line_save(
-            plan=plan_world.plan, acting=plan_world.cochair, category="travel", description="x", source="partner"
+            plan=plan_world.plan,
+            acting=plan_world.cochair,
+            category="travel",
+            description="x",
+            source="partner",
         )
     with pytest.raises(ValidationError):
         services.budget_line_save(
-            plan=plan_world.plan, acting=plan_world.cochair, category="travel", description="x", kind="in_kind"
+            plan=plan_world.plan,
+            acting=plan_world.cochair,
+            category="travel",
+            description="x",
+            kind="in_kind",
         )
     with pytest.raises(ValidationError):
         services.budget_line_save(
-            plan=plan_world.plan, acting=plan_world.cochair, category="travel", description="x", currency="EUR"
+            plan=plan_world.plan,
+            acting=plan_world.cochair,
+            category="travel",
+            description="x",
+            currency="EUR",
         )
 
 
@@ -96,7 +119,7 @@ def test_volunteer_and_accept(plan_world, member, committee_member):
         services.volunteer_offer(task=plan_world.task, acting=member)
     services.volunteer_decide(volunteer=volunteer, acting=plan_world.cochair, accept=True)
     plan_world.task.refresh_from_db()
-    assert plan_world.task.assignee == member and not plan_world.task.help_wanted
+    assert (plan_world.task.assignee, plan_world.task.help_wanted) == (member, False)
 
 
 def test_dates_checked(plan_world):

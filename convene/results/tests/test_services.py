@@ -14,11 +14,19 @@ def test_measurement_counts_once_approved(plan_world, committee_member):
     approve(plan_world, committee_member)
     q1 = QUARTERS[0]
     m = services.measurement_record(
-        indicator=plan_world.indicator, acting=plan_world.cochair, starts_on=q1[0], ends_on=q1[1], value="6",
+        indicator=plan_world.indicator,
+        acting=plan_world.cochair,
+        starts_on=q1[0],
+        ends_on=q1[1],
+        value="6",
         disaggregation={"sex": "female"},
     )
     services.measurement_record(
-        indicator=plan_world.indicator, acting=plan_world.cochair, starts_on=q1[0], ends_on=q1[1], value="4",
+        indicator=plan_world.indicator,
+        acting=plan_world.cochair,
+        starts_on=q1[0],
+        ends_on=q1[1],
+        value="4",
         disaggregation={"sex": "male"},
     )
     _rows, progress = queries.plan_progress(plan_world.plan)
@@ -43,7 +51,11 @@ def test_bad_disaggregation_refused(plan_world, committee_member):
     q1 = QUARTERS[0]
     with pytest.raises(ValidationError):
         services.measurement_record(
-            indicator=plan_world.indicator, acting=plan_world.cochair, starts_on=q1[0], ends_on=q1[1], value=1,
+            indicator=plan_world.indicator,
+            acting=plan_world.cochair,
+            starts_on=q1[0],
+            ends_on=q1[1],
+            value=1,
             disaggregation={"age": "0-5"},
         )
 
@@ -51,18 +63,28 @@ def test_bad_disaggregation_refused(plan_world, committee_member):
 def test_shared_indicator_network_total(plan_world, committee_member, secretariat):
     shared = services.shared_indicator_save(acting=secretariat, code="ssw1", name="Social workers trained")
     indicator = services.indicator_adopt(
-        plan=plan_world.plan, acting=plan_world.cochair, shared=shared, result=plan_world.outcome,
+        plan=plan_world.plan,
+        acting=plan_world.cochair,
+        shared=shared,
+        result=plan_world.outcome,
         disaggregations=[{"name": "country", "options": []}],
     )
     approve(plan_world, committee_member)
     for country, value in (("KE", 5), ("ZM", 7)):
         m = services.measurement_record(
-            indicator=indicator, acting=plan_world.cochair, starts_on=datetime.date(2025, 1, 1),
-            ends_on=datetime.date(2025, 3, 31), value=value, disaggregation={"country": country},
+            indicator=indicator,
+            acting=plan_world.cochair,
+            starts_on=datetime.date(2025, 1, 1),
+            ends_on=datetime.date(2025, 3, 31),
+            value=value,
+            disaggregation={"country": country},
         )
         services.measurement_review(measurement=m, acting=plan_world.cochair, approve=True)
     shared = SharedIndicator.objects.get(pk=shared.pk)
-    assert [(r.label.isoformat(), r.value) for r in queries.network_totals(shared)] == [("2025-01-01", Decimal(12))]
+    assert [(r.label.isoformat(), r.value) for r in queries.network_totals(shared)] == [
+        ("2025-01-01", Decimal(12))
+    ]
     assert [(r.label, r.value) for r in queries.network_totals(shared, by="country")] == [
-        ("KE", Decimal(5)), ("ZM", Decimal(7))
+        ("KE", Decimal(5)),
+        ("ZM", Decimal(7)),
     ]

@@ -38,7 +38,15 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, members: int, seed: int, if_empty: bool, no_groups: bool, groups: int, plan_rows: int, **options
+        self,
+        *args,
+        members: int,
+        seed: int,
+        if_empty: bool,
+        no_groups: bool,
+        groups: int,
+        plan_rows: int,
+        **options,
     ):
         if members < len(LOGINS):
             raise CommandError(f"--members must be at least {len(LOGINS)} (the demo logins).")
@@ -57,7 +65,11 @@ class Command(BaseCommand):
             terms = build_governance(rng=random.Random(f"{seed}-governance"), logins=people.logins)
             Person.objects.filter(pk=people.logins["secretariat"]).update(is_staff=True, is_superuser=True)
             groups = [] if no_groups else build_groups(rng=random.Random(f"{seed}-groups"), extra=groups)
-            plans = {} if no_groups else build_plans(rng=random.Random(f"{seed}-plans"), rows_per_period=plan_rows)
+            plans = (
+                {}
+                if no_groups
+                else build_plans(rng=random.Random(f"{seed}-plans"), rows_per_period=plan_rows)
+            )
         # Fresh statistics: right after a bulk load the planner still believes the tables are empty
         # and picks plans that are 10-100 times slower at 100,000 members (see bench/README.md).
         with connection.cursor() as cursor:
