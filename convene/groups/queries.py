@@ -36,6 +36,12 @@ class GroupFilters:
     language: str = ""
     status: str = ""
 
+    def __post_init__(self):
+        # PostgreSQL refuses a NUL character in a query parameter (a 500 that schemathesis found):
+        # no name, slug or code contains one, so it is dropped from every filter.
+        for name in ("q", "topic", "kind", "language", "status"):
+            object.__setattr__(self, name, (getattr(self, name) or "").replace("\x00", ""))
+
 
 def _current_cochairs_prefetch() -> Prefetch:
     return Prefetch(
