@@ -16,6 +16,10 @@ from convene.core.rules import ensure
 from convene.people.models import Person
 from convene.plans.models import WorkPlan
 
+# The framework is part of the plan: its writes lock and validate the way the plan's parts do.
+from convene.plans.services import _check_fields, _locked_plan
+from convene.plans.services import _full_clean as _clean
+
 from . import progress
 from .models import (
     Indicator,
@@ -70,20 +74,6 @@ EVIDENCE_TYPES = {
     ".csv": None,
     ".txt": None,
 }
-
-
-def _locked_plan(plan: WorkPlan) -> WorkPlan:
-    return WorkPlan.objects.select_for_update(of=("self",)).select_related("group").get(pk=plan.pk)
-
-
-def _check_fields(fields: dict, allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-
-
-def _clean(obj, exclude) -> None:
-    obj.full_clean(exclude=[*exclude, "revision"], validate_unique=False, validate_constraints=False)
 
 
 # --- Results and indicators (part of the plan) -------------------------------------------------------
