@@ -14,7 +14,6 @@ import datetime
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,14 +28,13 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_countries.data import COUNTRIES as OFFICIAL_COUNTRY_NAMES
 
+from convene.core import xlsx
+
 from .models import Language, MembershipStatus, Person, Profile, Sector, Topic
 
 MAX_CELL_CHARS = 2000
 EMAIL_MAX_LENGTH = 254  # Person.email
 MAX_COLUMNS = 200
-# An .xlsx is a zip of XML; an honest member list inflates by ten or so. Anything that inflates to
-# more than this many times the upload limit is refused before openpyxl opens it (zip bomb).
-XLSX_MAX_INFLATION = 20
 # Blank rows an .xlsx may carry after its data (formatted but empty rows) before we give up.
 XLSX_MAX_BLANK_ROWS = 10_000
 LIST_SEPARATORS = re.compile(r"[;,|/\n]+")
@@ -220,46 +218,46 @@ def _read_csv(data: bytes) -> list[list[str]]:
 
 
 def check_xlsx_archive(data: bytes, *, too_big: str) -> None:
-    """Refuse, before openpyxl opens it, a file that is not a zip or that unpacks to far more than
-    the upload limit allows (a zip bomb); ``too_big`` is the message for the latter. Also used by the
-    work plan import (plans.spreadsheet)."""
+    """Refuse, before openpyxl opens it, a file that is not a zip or that holds more, or other, than
+    an import reads (``core.xlsx.inspect``); ``too_big`` is the message for a zip bomb. Also used by
+    the work plan import (plans.spreadsheet)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        # zipfile never inflates an entry beyond the size its header declares, so the declared sizes
-        # are the real bound on what openpyxl will read.
-        inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from None
-    if inflated > settings.CONVENE_IMPORT_MAX_BYTES * XLSX_MAX_INFLATION:
-        raise ImportFileError(too_big)
+        xlsx.inspect(data, too_big=too_big)
+    except xlsx.XlsxRefused as refused:
+        raise ImportFileError(refused.message) from None
 
 
 def _read_xlsx(data: bytes) -> list[list]:
-    unreadable = _("The file cannot be read as an Excel workbook (.xlsx).")
-    check_xlsx_archive(
-        data, too_big=_("The workbook unpacks to far more data than a member list holds; it is refused.")
-    )
-    from openpyxl import load_workbook
-
+    too_big = _("The workbook unpacks to far more data than a member list holds; it is refused.")
     rows: list[list] = []
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
+        with xlsx.open_workbook(data, too_big=too_big) as workbook:
             sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # the stored size may lie; read what is there
             limit = settings.CONVENE_IMPORT_MAX_ROWS + XLSX_MAX_BLANK_ROWS + 2
             # One column more than we accept, so that a too-wide row is noticed, not cut.
-            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            for number, row in enumerate(xlsx.iter_rows(sheet, max_col=MAX_COLUMNS + 1), start=1):
                 row = list(row)
-                while row and row[-1] is None:  # rows come padded to the widest; keep memory small
+                while row and row[-1] is None:  # keep memory small
                     row.pop()
+                for column, value in enumerate(row, start=1):
+                    if isinstance(value, xlsx.Formula):
+                        raise ImportFileError(
+                            _(
+                                "Row %(row)s, column %(column)s holds the formula %(formula)s but not its "
+                                "value: type the value itself, or save the file again in the program "
+                                "that computed it."
+                            )
+                            % {"row": number, "column": column, "formula": value[:40]}
+                        )
                 rows.append(row)
                 if len(rows) > limit:
                     break
-        finally:
-            workbook.close()
+    except xlsx.XlsxRefused as refused:
+        raise ImportFileError(refused.message) from None
+    except ImportFileError:
+        raise
     except Exception:  # noqa: BLE001 - openpyxl raises anything at all on a damaged file
-        raise ImportFileError(unreadable) from None
+        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from None
     return rows
 
 

@@ -13,7 +13,7 @@ export must not reveal addresses their owners hide); organisations by name.
 
 **The import** (``import_preview`` then ``plan_import_commit``), all or nothing:
 
-1. Read the file safely (``people.imports.check_xlsx_archive`` against zip bombs, the upload limits,
+1. Read the file safely (``core.xlsx``: the archive inspected before parsing, then streamed; the upload limits,
    bounded rows, columns and cell sizes).
 2. Check every sheet, header and cell; an error names the sheet, the row and the column.
 3. Compare with the plan as it is: rows added (no id), changed (field by field), removed (a row with an
@@ -61,10 +61,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from convene.core import xlsx
 from convene.core.concurrency import EditConflict
 from convene.core.exports import FORMULA_PREFIXES, spreadsheet_safe
 from convene.core.rules import can, ensure
-from convene.people.imports import MAX_COLUMNS, XLSX_MAX_BLANK_ROWS, ImportFileError, check_xlsx_archive
+from convene.people.imports import MAX_COLUMNS, XLSX_MAX_BLANK_ROWS, ImportFileError
 from convene.people.models import Organisation, Person
 from convene.people.queries import email_visible
 from convene.results import services as results_services
@@ -1045,47 +1046,42 @@ def read_workbook(data: bytes) -> tuple[dict[str, list[FileRow]], list[Problem]]
         raise ImportFileError(
             _("The file is too large: at most %(size)s MB.") % {"size": f"{max_bytes / 1024 / 1024:.0f}"}
         )
-    check_xlsx_archive(
-        data, too_big=_("The workbook unpacks to far more data than a work plan holds; it is refused.")
-    )
-    from openpyxl import load_workbook
-
+    too_big = _("The workbook unpacks to far more data than a work plan holds; it is refused.")
     problems: list[Problem] = []
     sheets: dict[str, list[FileRow]] = {}
     budget = settings.CONVENE_IMPORT_MAX_ROWS
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises anything at all on a damaged file
-        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from None
-    try:
-        names = workbook.sheetnames
-        for sheet in SHEETS:
-            if sheet.name not in names:
-                problems.append(
-                    Problem(
-                        sheet.name, None, None, _("The sheet “%(sheet)s” is missing.") % {"sheet": sheet.name}
+        with xlsx.open_workbook(data, too_big=too_big) as workbook:
+            names = workbook.sheetnames
+            for sheet in SHEETS:
+                if sheet.name not in names:
+                    problems.append(
+                        Problem(
+                            sheet.name,
+                            None,
+                            None,
+                            _("The sheet “%(sheet)s” is missing.") % {"sheet": sheet.name},
+                        )
                     )
-                )
-                continue
-            rows, budget = _read_sheet(workbook[sheet.name], sheet, problems, budget)
-            if rows is not None:
-                sheets[sheet.name] = rows
+                    continue
+                rows, budget = _read_sheet(workbook[sheet.name], sheet, problems, budget)
+                if rows is not None:
+                    sheets[sheet.name] = rows
+    except xlsx.XlsxRefused as refused:
+        raise ImportFileError(refused.message) from None
     except ImportFileError:
         raise
     except Exception:  # noqa: BLE001 - a damaged sheet inside a readable archive
         raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from None
-    finally:
-        workbook.close()
     return sheets, problems
 
 
 def _read_sheet(worksheet, sheet: Sheet, problems: list[Problem], budget: int):
-    worksheet.reset_dimensions()  # the stored size may lie: read what is there
     header: list[str] | None = None
     index: dict[str, int] = {}
     rows: list[FileRow] = []
     blank_run = 0
-    for number, raw in enumerate(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1):
+    for number, raw in enumerate(xlsx.iter_rows(worksheet, max_col=MAX_COLUMNS + 1), start=1):
         raw = list(raw)
         while raw and (raw[-1] is None or raw[-1] == ""):
             raw.pop()
