@@ -567,6 +567,8 @@ IMPORT_ROWS = [
         data=lambda world, role: {"file": SimpleUploadedFile("members.csv", IMPORT_CSV, "text/csv")},
         state=lambda world, role: MemberImport.objects.count(),
     ),
+    # Read already (the world's import): the status page leads on to the columns.
+    Row("people:import_status", roles(secretariat=(302, "/manage/import/*")), args=import_id),
     Row("people:import_mapping", SECRETARIAT_ONLY, args=import_id),
     Row(
         "people:import_mapping",

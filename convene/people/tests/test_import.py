@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -106,8 +107,11 @@ def preview_of(data: bytes, name: str = "members.csv"):
     return build_preview(headers=parsed.headers, rows=parsed.rows, mapping=guess_mapping(parsed.headers))
 
 
-def upload(client, data: bytes, name: str = "members.csv"):
-    return client.post(reverse("people:import_upload"), {"file": SimpleUploadedFile(name, data)})
+def upload(client, data: bytes, name: str = "members.csv", *, read: bool = True):
+    """Upload a file; with ``read`` the background task that reads it runs (Huey is immediate in
+    tests, once the upload's transaction commits)."""
+    with TestCase.captureOnCommitCallbacks(execute=read):
+        return client.post(reverse("people:import_upload"), {"file": SimpleUploadedFile(name, data)})
 
 
 # --- Reading files -------------------------------------------------------------------------------
@@ -454,6 +458,8 @@ def test_dry_run_through_the_pages_changes_nothing(secretariat):
     response = upload(client, csv_bytes(ROWS))
     member_import = MemberImport.objects.get()
     assert response.status_code == 302
+    assert response["Location"] == reverse("people:import_status", args=[member_import.pk])
+    response = client.get(response["Location"])
     assert response["Location"] == reverse("people:import_mapping", args=[member_import.pk])
     assert member_import.mapping == {
         "email": 0, "name": 1, "country": 2, "organisation": 3, "job_title": 4, "sector": 5, "languages": 6, "topics": 7, "joined_on": 8,
@@ -737,6 +743,81 @@ def test_upload_page_shows_the_refusal(secretariat):
     response = upload(client_for(secretariat), b"%PDF", "members.pdf")
     assert "Upload a .csv or .xlsx file." in response.content.decode()
     assert MemberImport.objects.count() == 0
+
+
+def hostile_xlsx() -> bytes:
+    """The reported file: a few KB that unpack to a sheet holding one 20 MB XML comment."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(ROWS)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(
+                    b"<sheetData>", b"<!--" + b"x" * (20 * 1024 * 1024) + b"--><sheetData>"
+                )
+            archive.writestr(info.filename, content)
+    return buffer.getvalue()
+
+
+def test_the_upload_only_stores_the_file_and_a_page_waits_for_the_reading(secretariat):
+    """No web request parses a file: the upload keeps the bytes, a background task reads them, and
+    until it has, every import page leads to a page that refreshes itself."""
+    client = client_for(secretariat)
+    response = upload(client, csv_bytes(ROWS), read=False)
+    member_import = MemberImport.objects.get()
+    assert (member_import.status, member_import.rows, bytes(member_import.upload)) == (
+        MemberImportStatus.READING,
+        [],
+        csv_bytes(ROWS),
+    )
+    status_url = reverse("people:import_status", args=[member_import.pk])
+    assert response["Location"] == status_url
+    page = client.get(status_url)
+    assert page.status_code == 200
+    assert '<meta http-equiv="refresh" content="2">' in page.content.decode()
+    for name in ("people:import_mapping", "people:import_preview"):
+        assert client.get(reverse(name, args=[member_import.pk]))["Location"] == status_url
+    assert client.post(reverse("people:import_commit", args=[member_import.pk])).status_code == 302
+    assert Person.objects.filter(email="ama.owusu@example.org").count() == 0
+    # The task (here by hand, as the worker or the sweep would) reads it, and the pages move on.
+    import_services.member_import_read(import_id=member_import.pk)
+    member_import.refresh_from_db()
+    assert (member_import.status, len(member_import.rows), bytes(member_import.upload)) == (
+        MemberImportStatus.UPLOADED,
+        len(ROWS),
+        b"",
+    )
+    assert client.get(status_url)["Location"] == reverse("people:import_mapping", args=[member_import.pk])
+
+
+def test_a_hostile_workbook_is_refused_by_the_reading_and_changes_nothing(secretariat, monkeypatch):
+    import openpyxl
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("openpyxl parsed a hostile workbook")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_parsing)
+    data = hostile_xlsx()
+    assert len(data) < 100_000
+    before = counts()
+    client = client_for(secretariat)
+    response = upload(client, data, "members.xlsx")
+    member_import = MemberImport.objects.get()
+    assert (member_import.status, bytes(member_import.upload), member_import.rows) == (
+        MemberImportStatus.FAILED,
+        b"",
+        [],
+    )
+    page = client.get(response["Location"])
+    assert "holds parts an import never reads" in page.content.decode()
+    assert "http-equiv" not in page.content.decode()
+    assert (
+        client.get(reverse("people:import_mapping", args=[member_import.pk]))["Location"]
+        == response["Location"]
+    )
+    response = client.post(reverse("people:import_commit", args=[member_import.pk]))
+    assert counts() == before
 
 
 # --- The command line ----------------------------------------------------------------------------
