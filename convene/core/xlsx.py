@@ -88,6 +88,22 @@ def inspect(data: bytes, *, too_big: str | None = None) -> None:
     """Raise ``XlsxRefused`` unless the archive is within every bound above; parse nothing.
 
     ``too_big`` is the message for a workbook that unpacks to far more than an import holds."""
+    archive, infos, too_big, suspicious = _inspect_archive(data, too_big=too_big)
+    # Small parts first: a hostile comment or DOCTYPE is found before the sheets are unpacked.
+    counts = {"cells": 0, "rows": 0, "strings": 0}
+    for info in sorted(infos, key=lambda i: i.file_size):
+        if info.is_dir() or not _XML_PART.search(info.filename):
+            continue
+        _scan_part(archive, info, counts, too_big=too_big, suspicious=suspicious)
+
+
+def inspect_archive(data: bytes, *, too_big: str | None = None) -> None:
+    """The checks of ``inspect`` that read only the zip's directory (milliseconds whatever the file):
+    what a web request may do to refuse a file at once; the rest waits for the background task."""
+    _inspect_archive(data, too_big=too_big)
+
+
+def _inspect_archive(data: bytes, *, too_big: str | None):
     too_big = too_big or _("The workbook unpacks to far more data than an import holds; it is refused.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -114,12 +130,7 @@ def inspect(data: bytes, *, too_big: str | None = None) -> None:
         )
         if info.file_size > limit:
             raise XlsxRefused(too_big)
-    # Small parts first: a hostile comment or DOCTYPE is found before the sheets are unpacked.
-    counts = {"cells": 0, "rows": 0, "strings": 0}
-    for info in sorted(infos, key=lambda i: i.file_size):
-        if info.is_dir() or not _XML_PART.search(info.filename):
-            continue
-        _scan_part(archive, info, counts, too_big=too_big, suspicious=suspicious)
+    return archive, infos, too_big, suspicious
 
 
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, counts: dict, *, too_big, suspicious) -> None:

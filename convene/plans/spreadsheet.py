@@ -38,6 +38,7 @@ random key inside a signed token bound to the plan, the person and the file's SH
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -56,7 +57,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,6 +93,8 @@ from .models import (
     FundingSource,
     HRNeed,
     Objective,
+    PlanImport,
+    PlanImportStatus,
     PlanStatus,
     Task,
     TaskStatus,
@@ -2315,8 +2318,97 @@ def unstash(token: str, *, plan: WorkPlan, acting: Person) -> tuple[str, bytes]:
 
 
 def discard(name: str) -> None:
+    PlanImport.objects.filter(stored_as=name).delete()
     with contextlib.suppress(OSError):
         default_storage.delete(name)
+
+
+# --- Checking the upload in the background ----------------------------------------------------------
+
+
+def plan_import_start(*, plan: WorkPlan, acting: Person, data: bytes, language: str) -> str:
+    """Keep an uploaded workbook and have a background task check it (``plans.tasks``); return the
+    token of its preview page. The web request parses nothing."""
+    from .tasks import check_plan_import
+
+    ensure(acting, "plans.edit_plan", plan)
+    token = stash(plan=plan, acting=acting, data=data)
+    name = signing.loads(token, salt=PENDING_SALT)["n"]
+    pending = PlanImport.objects.create(plan=plan, created_by=acting, stored_as=name, language=language)
+    transaction.on_commit(lambda: check_plan_import(pending.pk))
+    return token
+
+
+def plan_import_check(*, import_id: int) -> None:
+    """Check an uploaded workbook and keep what the preview shows; twice without harm."""
+    pending = PlanImport.objects.select_related("plan__group", "created_by").filter(pk=import_id).first()
+    if pending is None or pending.status != PlanImportStatus.CHECKING:
+        return
+    with translation.override(pending.language or None):
+        try:
+            with default_storage.open(pending.stored_as, "rb") as handle:
+                data = handle.read(settings.CONVENE_IMPORT_MAX_BYTES + 1)
+        except OSError:
+            preview = Preview(
+                changes=[],
+                problems=[Problem(None, None, None, _("The uploaded workbook is no longer available."))],
+                notices=[],
+                fingerprint="",
+            )
+        else:
+            try:
+                preview = import_preview(pending.plan, data, acting=pending.created_by)
+            except PermissionDenied:
+                preview = Preview(
+                    changes=[],
+                    problems=[Problem(None, None, None, _("You may no longer edit this work plan."))],
+                    notices=[],
+                    fingerprint="",
+                )
+    PlanImport.objects.filter(pk=pending.pk, status=PlanImportStatus.CHECKING).update(
+        status=PlanImportStatus.READY, preview=preview_to_json(preview)
+    )
+
+
+def plan_import_recheck(name: str) -> None:
+    """Check a kept upload again (the plan changed since its preview, or the confirmation failed)."""
+    from .tasks import check_plan_import
+
+    pending = pending_import(name)
+    if pending is None:
+        return
+    PlanImport.objects.filter(pk=pending.pk).update(status=PlanImportStatus.CHECKING, preview={})
+    transaction.on_commit(lambda: check_plan_import(pending.pk))
+
+
+def pending_import(name: str) -> PlanImport | None:
+    return PlanImport.objects.filter(stored_as=name).first()
+
+
+def preview_to_json(preview: Preview) -> dict:
+    # Lazy translations and other values become the text the preview shows.
+    return json.loads(json.dumps(_preview_dict(preview), default=str))
+
+
+def _preview_dict(preview: Preview) -> dict:
+    return {
+        "changes": [dataclasses.asdict(change) for change in preview.changes],
+        "problems": [dataclasses.asdict(problem) for problem in preview.problems],
+        "notices": [str(notice) for notice in preview.notices],
+        "fingerprint": preview.fingerprint,
+    }
+
+
+def preview_from_json(data: dict) -> Preview:
+    return Preview(
+        changes=[
+            RowChange(**{**change, "fields": [FieldChange(**f) for f in change["fields"]]})
+            for change in data.get("changes", [])
+        ],
+        problems=[Problem(**problem) for problem in data.get("problems", [])],
+        notices=list(data.get("notices", [])),
+        fingerprint=data.get("fingerprint", ""),
+    )
 
 
 def _sweep() -> None:

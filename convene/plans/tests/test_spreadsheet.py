@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -918,6 +919,12 @@ def test_export_download(plan_world, member):
     assert load_workbook(io.BytesIO(response.content)).sheetnames == SHEET_NAMES
 
 
+def checked_upload(client, url, upload):
+    """Upload a workbook; the background check runs (Huey is immediate in tests, on commit)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, {"file": upload})
+
+
 def test_upload_preview_confirm_through_the_pages(plan_world):
     plan = plan_world.plan
     client = client_for(plan_world.cochair)
@@ -927,7 +934,7 @@ def test_upload_preview_confirm_through_the_pages(plan_world):
     set_cell(book["Plan"], plan.pk, "title", "Work plan 2025, revised offline")
     upload = io.BytesIO(to_bytes(book))
     upload.name = "plan.xlsx"
-    response = client.post(url, {"file": upload})
+    response = checked_upload(client, url, upload)
     assert response.status_code == 302
     token = parse_qs(urlsplit(response["Location"]).query)["t"][0]
     page = client.get(response["Location"])
@@ -959,10 +966,11 @@ def test_a_stale_confirmation_shows_the_preview_again(plan_world):
     set_cell(book["HR needs"], plan_world.need.pk, "hours_per_month", 12)
     upload = io.BytesIO(to_bytes(book))
     upload.name = "plan.xlsx"
-    preview_url = client.post(url, {"file": upload})["Location"]
+    preview_url = checked_upload(client, url, upload)["Location"]
     confirm = client.get(preview_url).context["confirm"]
     services.objective_save(plan=plan, acting=plan_world.cochair, title="Added online meanwhile")
-    response = client.post(url, {"confirm": confirm})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, {"confirm": confirm})
     assert response.status_code == 302
     assert response["Location"] == preview_url
     plan_world.need.refresh_from_db()
@@ -978,7 +986,7 @@ def test_preview_page_lists_the_problems_and_offers_no_confirmation(plan_world):
     set_cell(book["HR needs"], plan_world.need.pk, "role", "Copy editor")
     upload = io.BytesIO(to_bytes(book))
     upload.name = "plan.xlsx"
-    page = client.get(client.post(url, {"file": upload})["Location"])
+    page = client.get(checked_upload(client, url, upload)["Location"])
     assert page.status_code == 200
     assert page.context["confirm"] == ""
     assert [(p.sheet, p.row, p.column) for p in page.context["preview"].problems] == [
@@ -994,8 +1002,65 @@ def test_an_upload_that_is_not_a_workbook_is_refused_at_the_form(plan_world):
     url = reverse("plans:import", args=[plan_world.group.slug, plan_world.plan.pk])
     upload = io.BytesIO(b"id,title\n1,x\n")
     upload.name = "plan.xlsx"
-    response = client.post(url, {"file": upload})
+    response = checked_upload(client, url, upload)
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == [
         "The file cannot be read as an Excel workbook (.xlsx)."
     ]
+
+
+def test_the_upload_is_checked_in_the_background_while_a_page_waits(plan_world, monkeypatch):
+    """No web request parses the workbook: until the background check is done the preview page
+    refreshes itself; a hostile workbook (a 20 MB XML comment in a few KB) is refused by the check
+    before openpyxl parses anything, and the plan is unchanged."""
+    import zipfile
+
+    import openpyxl
+
+    from convene.plans import tasks
+    from convene.plans.models import PlanImport, PlanImportStatus
+
+    plan = plan_world.plan
+    client = client_for(plan_world.cochair)
+    url = reverse("plans:import", args=[plan_world.group.slug, plan.pk])
+    source = zipfile.ZipFile(io.BytesIO(to_bytes(workbook(plan, plan_world.cochair))))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                content = content.replace(
+                    b"<sheetData>", b"<!--" + b"x" * (20 * 1024 * 1024) + b"--><sheetData>"
+                )
+            archive.writestr(info.filename, content)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "plan.xlsx"
+    assert len(upload.getvalue()) < 200_000
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        response = client.post(url, {"file": upload})
+    pending = PlanImport.objects.get()
+    assert (pending.plan, pending.created_by, pending.status) == (
+        plan,
+        plan_world.cochair,
+        PlanImportStatus.CHECKING,
+    )
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert '<meta http-equiv="refresh" content="2">' in page.content.decode()
+    assert "confirm" not in page.context
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("openpyxl parsed a hostile workbook")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_parsing)
+    before = plan.revision
+    tasks.check_plan_import(pending.pk)  # as the worker does
+    page = client.get(response["Location"])
+    assert "http-equiv" not in page.content.decode()
+    assert page.context["confirm"] == ""
+    assert [p.message for p in page.context["preview"].problems] == [
+        "The workbook holds parts an import never reads (macros, links to other files, embedded objects "
+        "or XML declarations); save it again as a plain .xlsx workbook and upload that."
+    ]
+    plan.refresh_from_db()
+    assert plan.revision == before
