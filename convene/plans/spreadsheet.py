@@ -108,8 +108,15 @@ PENDING_SALT = "convene.plans.import"
 PENDING_MAX_AGE = 2 * 60 * 60  # seconds between the upload and the confirmation
 README = "Readme"
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-TRUE_WORDS = {"true", "yes", "y", "1", "x", "oui", "si", "sí", "sim", "ja", "vrai", "verdadero", "verdadeiro"}
-FALSE_WORDS = {"false", "no", "n", "0", "non", "não", "nao", "nej", "faux", "falso"}
+# TRUE and FALSE in the five languages' spreadsheets (Excel and LibreOffice show VRAI, VERDADERO,
+# VERDADEIRO, SAND) and the yes/no words people type.
+TRUE_WORDS = {
+    "true", "yes", "y", "1", "x", "oui", "si", "sí", "sim", "ja",
+    "vrai", "verdadero", "verdadeiro", "sand",
+}  # fmt: skip
+FALSE_WORDS = {"false", "no", "n", "0", "non", "não", "nao", "nej", "faux", "falso", "falsk"}
+# A boolean written as a formula (LibreOffice stores TRUE as the formula TRUE()): =TRUE(), TRUE(), =VRAI.
+BOOL_FORMULA = re.compile(r"=?\s*(\w+)\s*(\(\s*\))?", re.UNICODE)
 
 
 # --- Columns and sheets --------------------------------------------------------------------------
@@ -1226,17 +1233,23 @@ def _parse_date(value) -> datetime.date | None:
     return day
 
 
-def _parse_bool(value) -> bool:
+def _parse_bool(value) -> bool | None:
+    """TRUE or FALSE in any of the site's languages, as a value, a word or a formula; ``None`` for a
+    blank cell (what a blank means depends on the row: ``_Check.parse``)."""
     if value is None:
-        return False
+        return None
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     text = _text(value).casefold()
-    if text in TRUE_WORDS:
+    if not text:
+        return None
+    match = BOOL_FORMULA.fullmatch(text)
+    word = match.group(1) if match and (match.group(2) or text.startswith("=")) else text
+    if word in TRUE_WORDS:
         return True
-    if text in FALSE_WORDS or not text:
+    if word in FALSE_WORDS:
         return False
     raise CellError(_("“%(value)s” is not TRUE or FALSE.") % {"value": _text(value)[:40]})
 
@@ -1255,9 +1268,21 @@ def _parse_choice(value, col: Col) -> str:
     )
 
 
+def _formula_error(value: str) -> CellError:
+    return CellError(
+        _(
+            "This cell holds the formula %(formula)s but not its value (the program that last saved the "
+            "file did not compute it): type the value itself."
+        )
+        % {"formula": value[:40]}
+    )
+
+
 def _parse_cell(col: Col, value, current: Current):
     """A typed value, or a reference still to resolve: ("email", …), ("person", id), ("name", …),
     ("code", …), ("indicator", id). Raise CellError."""
+    if isinstance(value, xlsx.Formula) and col.kind != BOOL:
+        raise _formula_error(value)
     if col.kind == INT:
         return _parse_int(value)
     if col.kind == DECIMAL:
@@ -1411,6 +1436,9 @@ class _Check:
             for row in self.sheets.get(sheet.name, []):
                 for col in sheet.columns:
                     raw = row.raw.get(col.key)
+                    if isinstance(raw, xlsx.Formula) and col.kind != BOOL:
+                        self.problem(sheet, row, col.key, _formula_error(raw).message)
+                        continue
                     if col.key == "id":
                         try:
                             row.id = _parse_int(raw)
@@ -1429,6 +1457,12 @@ class _Check:
                         value = _parse_cell(col, raw, self.current)
                     except CellError as error:
                         self.problem(sheet, row, col.key, error.message)
+                        continue
+                    if col.kind == BOOL and value is None and row.id is not None:
+                        # The export writes TRUE or FALSE in every row it has; a blank there was
+                        # emptied by a person or a tool, and reading it as FALSE (or as "unchanged")
+                        # could change the plan silently: the co-chair says which.
+                        self.problem(sheet, row, col.key, _("This cell is blank: write TRUE or FALSE."))
                         continue
                     if value in (None, "") and col.default is not None:
                         value = col.default  # a blank cell means the default (a position of 0)

@@ -1064,3 +1064,82 @@ def test_the_upload_is_checked_in_the_background_while_a_page_waits(plan_world, 
     ]
     plan.refresh_from_db()
     assert plan.revision == before
+
+
+def as_libreoffice_saves_booleans(data: bytes, *, cached: bool) -> bytes:
+    """Every TRUE/FALSE cell as LibreOffice stores it, the formula TRUE() or FALSE(): with its value
+    (``<f>TRUE()</f><v>1</v>``, as LibreOffice writes it) or without (as openpyxl re-saves it)."""
+    import re
+    import zipfile
+
+    def rewrite(match):
+        before, after, value = match.group(1), match.group(2), match.group(3)
+        formula = b"TRUE()" if value == b"1" else b"FALSE()"
+        if cached:
+            return b"<c " + before + b't="b"' + after + b"><f>" + formula + b"</f><v>" + value + b"</v></c>"
+        return b"<c " + before + after + b"><f>" + formula + b"</f><v></v></c>"
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    found = 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                content, count = re.subn(rb'<c ([^>]*?)t="b"([^>]*)><v>([01])</v></c>', rewrite, content)
+                found += count
+            archive.writestr(info.filename, content)
+    assert found >= 3  # help_wanted, cumulative, life_of_plan at least
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_booleans_saved_as_formulas_round_trip_unchanged(plan_world, cached):
+    """The reported round trip: LibreOffice's TRUE() formulas, their values dropped by openpyxl, were
+    read as blank, blank as FALSE, and help_wanted, cumulative and life_of_plan flipped."""
+    plan = plan_world.plan
+    book = workbook(plan, plan_world.cochair)
+    set_cell(book["Plan"], plan.pk, "title", "Work plan 2025, revised offline")
+    data = as_libreoffice_saves_booleans(to_bytes(book), cached=cached)
+    preview = spreadsheet.import_preview(plan, data, acting=plan_world.cochair)
+    assert preview.problems == []
+    assert [(c.sheet, c.kind, [f.after for f in c.fields]) for c in preview.changes] == [
+        ("Plan", spreadsheet.CHANGED, ["Work plan 2025, revised offline"])
+    ]
+    spreadsheet.plan_import_commit(plan, data, acting=plan_world.cochair, fingerprint=preview.fingerprint)
+    plan_world.task.refresh_from_db()
+    assert plan_world.task.help_wanted is True
+    assert Target.objects.filter(indicator__plan=plan, life_of_plan=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("=FALSE()", False), ("FALSE()", False), ("FAUX", False), ("FALSK", False), ("falso", False), ("0", False),
+     ("=TRUE()", True), ("VRAI", True), ("SAND", True), ("VERDADERO", True), ("Verdadeiro", True), ("yes", True)],
+)  # fmt: skip
+def test_booleans_in_every_language_and_as_formulas(plan_world, written, expected):
+    plan = plan_world.plan
+    book = workbook(plan, plan_world.cochair)
+    set_cell(book["Tasks"], plan_world.task.pk, "help_wanted", written)
+    preview = spreadsheet.import_preview(plan, to_bytes(book), acting=plan_world.cochair)
+    assert preview.problems == []
+    changed = [c for c in preview.changes if c.sheet == "Tasks"]
+    assert len(changed) == (0 if expected else 1)
+
+
+def test_a_blank_boolean_or_a_formula_without_its_value_is_an_error_not_a_default(plan_world):
+    plan = plan_world.plan
+    book = workbook(plan, plan_world.cochair)
+    task_row = set_cell(book["Tasks"], plan_world.task.pk, "help_wanted", None)
+    need_row = set_cell(book["HR needs"], plan_world.need.pk, "hours_per_month", "=10+2")
+    problems = refused_and_unchanged(plan_world, to_bytes(book))
+    assert problems == [
+        ("Tasks", task_row, "help_wanted", "This cell is blank: write TRUE or FALSE."),
+        (
+            "HR needs",
+            need_row,
+            "hours_per_month",
+            "This cell holds the formula =10+2 but not its value (the program that last saved the file did "
+            "not compute it): type the value itself.",
+        ),
+    ]
