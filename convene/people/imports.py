@@ -566,6 +566,7 @@ class Outcome:
     NEW = "new"
     UPDATE = "update"
     UNCHANGED = "unchanged"
+    MERGED = "merged"  # the same person as an earlier row of the file: imported once, by that row
     ERROR = "error"
 
 
@@ -573,6 +574,7 @@ OUTCOME_LABELS = {
     Outcome.NEW: gettext_lazy("New member"),
     Outcome.UPDATE: gettext_lazy("Update"),
     Outcome.UNCHANGED: gettext_lazy("Unchanged"),
+    Outcome.MERGED: gettext_lazy("Same person as an earlier row"),
     Outcome.ERROR: gettext_lazy("Error"),
 }
 
@@ -595,6 +597,7 @@ class RowResult:
     # What the row means, ready for the commit.
     values: dict = field(default_factory=dict)
     person_id: int | None = None
+    merged_into: int | None = None  # the row of the file this one repeats
 
     @property
     def outcome_label(self) -> str:
@@ -699,7 +702,7 @@ def build_preview(*, headers: Sequence[str], rows: Sequence, mapping: dict[str, 
     mapping_errors = []
     if "email" not in mapping:
         mapping_errors.append(_("Choose the column that holds the e-mail addresses."))
-    counts = dict.fromkeys((Outcome.NEW, Outcome.UPDATE, Outcome.UNCHANGED, Outcome.ERROR), 0)
+    counts = dict.fromkeys((Outcome.NEW, Outcome.UPDATE, Outcome.UNCHANGED, Outcome.MERGED, Outcome.ERROR), 0)
     if mapping_errors:
         return Preview(rows=[], counts=counts, mapping_errors=mapping_errors)
 
@@ -713,6 +716,7 @@ def build_preview(*, headers: Sequence[str], rows: Sequence, mapping: dict[str, 
     lookups = _load_lookups([e for e in emails if e])
     labels = {**dict(FIELDS), "membership": gettext_lazy("Membership")}
     first_row_of: dict[str, int] = {}
+    by_row: dict[int, RowResult] = {}
     results = []
     today = timezone.localdate()
     for (number, cells), email in zip(rows, emails, strict=True):
@@ -732,14 +736,7 @@ def build_preview(*, headers: Sequence[str], rows: Sequence, mapping: dict[str, 
             except ValidationError:
                 error("email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
             else:
-                if email in first_row_of:
-                    error(
-                        "email",
-                        _("%(value)s is already in row %(row)s of this file.")
-                        % {"value": email, "row": first_row_of[email]},
-                    )
-                else:
-                    first_row_of[email] = number
+                first_row_of.setdefault(email, number)
         values["email"] = email
         for name, limit in (("name", 150), ("job_title", 150), ("organisation", 200)):
             text = cell(cells, name)
@@ -795,7 +792,45 @@ def build_preview(*, headers: Sequence[str], rows: Sequence, mapping: dict[str, 
                 values["joined_on"] = joined
 
         person = lookups.people.get(email)
+        first = first_row_of.get(email)
+        if not errors and first is not None and first != number:
+            # The same address again (perhaps in other capitals): one person. The same details
+            # merge into the first row; different ones cannot be told apart, so the row is refused.
+            earlier = by_row[first]
+            differing = [
+                str(labels[name])
+                for name in FIELD_NAMES
+                if name != "email" and earlier.values.get(name) != values[name]
+            ]
+            if earlier.outcome == Outcome.ERROR or differing:
+                error(
+                    "email",
+                    _(
+                        "%(value)s is also in row %(row)s of this file, with other details (%(fields)s): "
+                        "keep one row for this person."
+                    )
+                    % {"value": email, "row": first, "fields": ", ".join(differing) or _("errors")},
+                )
+            else:
+                result = RowResult(
+                    row=number,
+                    email=email,
+                    name=values["name"],
+                    outcome=Outcome.MERGED,
+                    values=values,
+                    merged_into=first,
+                    changes=[_("the same person as row %(row)s: imported once") % {"row": first}],
+                )
+                counts[result.outcome] += 1
+                results.append(result)
+                continue
+        if not errors and person is None and not values["name"]:
+            if "name" in mapping:
+                error("name", _("The name is missing: a new member needs one."))
+            else:
+                error("email", _("The file has no name column: a new member needs a name."))
         result = RowResult(row=number, email=email, name=values["name"], outcome=Outcome.ERROR, values=values)
+        by_row[number] = result
         if errors:
             result.errors = errors
         elif person is None:

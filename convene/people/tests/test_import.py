@@ -424,7 +424,7 @@ def test_every_error_is_named_with_row_and_column(db):
         ["g@example.org", "G" * 151, "", "", "", "", "", "", ""],
     ]
     preview = preview_of(csv_bytes(rows))
-    assert preview.counts == {"new": 0, "update": 0, "unchanged": 0, "error": 9}
+    assert preview.counts == {"new": 0, "update": 0, "unchanged": 0, "merged": 0, "error": 9}
     assert [(e.row, e.column, e.message) for e in preview.errors] == [
         (2, "E-mail", "“not-an-email” is not a valid e-mail address."),
         (3, "E-mail", "The e-mail address is missing."),
@@ -437,11 +437,80 @@ def test_every_error_is_named_with_row_and_column(db):
         ),
         (6, "Languages", "“Klingon” is not a language we know."),
         (7, "Joined", "“31/31/2020” is not a date we can read; write it as 2024-03-31 or 31/03/2024."),
-        (8, "E-mail", "e@example.org is already in row 7 of this file."),
+        (
+            8,
+            "E-mail",
+            "e@example.org is also in row 7 of this file, with other details (Name): "
+            "keep one row for this person.",
+        ),
         (9, "Joined", "2999-01-01 is not a possible date to have joined."),
         (10, "Full name", "This is longer than 150 characters."),
     ]
     assert {r.outcome for r in preview.rows} == {Outcome.ERROR}
+
+
+def test_a_new_member_without_a_name_is_a_row_error(db):
+    make_person("known@example.org", name="Known Person", country="GH")
+    rows = [
+        ["nameless@example.org", "", "GH", "", "", "", "", "", ""],
+        ["known@example.org", "", "KE", "", "", "", "", "", ""],  # blank changes nothing: an update
+    ]
+    preview = preview_of(csv_bytes(rows))
+    assert [(e.row, e.column, e.message) for e in preview.errors] == [
+        (2, "Full name", "The name is missing: a new member needs one.")
+    ]
+    assert [r.outcome for r in preview.rows] == [Outcome.ERROR, Outcome.UPDATE]
+
+
+def test_a_nameless_row_is_not_imported_through_the_pages(secretariat):
+    before = counts()
+    response, member_import = run_import(
+        secretariat, csv_bytes([["nameless@example.org", "", "GH", "", "", "", "", "", ""]])
+    )
+    assert response.status_code == 302
+    assert counts() == before
+    assert not Person.objects.filter(email="nameless@example.org").exists()
+
+
+def test_rows_differing_only_in_the_email_case_merge_into_one_member(secretariat):
+    rows = [
+        ["Ama.Owusu@Example.org", "Ama Owusu", "GH", "", "", "", "", "", ""],
+        ["zoe@example.org", "Zoé", "FR", "", "", "", "", "", ""],
+        ["ama.owusu@example.org", "Ama Owusu", "Ghana", "", "", "", "", "", ""],
+    ]
+    preview = preview_of(csv_bytes(rows))
+    assert preview.counts == {"new": 2, "update": 0, "unchanged": 0, "merged": 1, "error": 0}
+    merged = preview.rows[2]
+    assert (merged.row, merged.outcome, merged.merged_into, merged.changes) == (
+        4,
+        Outcome.MERGED,
+        2,
+        ["the same person as row 2: imported once"],
+    )
+    before = Person.objects.count()
+    response, member_import = run_import(secretariat, csv_bytes(rows))
+    assert response.status_code == 302
+    member_import.refresh_from_db()
+    assert member_import.status == MemberImportStatus.COMMITTED
+    assert Person.objects.count() == before + 2
+    assert Person.objects.filter(email__iexact="ama.owusu@example.org").count() == 1
+
+
+def test_rows_of_one_address_with_conflicting_details_are_an_error_naming_both(db):
+    rows = [
+        ["Ama.Owusu@Example.org", "Ama Owusu", "GH", "", "", "", "", "", ""],
+        ["ama.owusu@example.org", "Ama Mensah", "GH", "", "", "", "", "", ""],
+    ]
+    preview = preview_of(csv_bytes(rows))
+    assert preview.counts == {"new": 1, "update": 0, "unchanged": 0, "merged": 0, "error": 1}
+    assert [(e.row, e.column, e.message) for e in preview.errors] == [
+        (
+            3,
+            "E-mail",
+            "ama.owusu@example.org is also in row 2 of this file, with other details (Name): keep one row "
+            "for this person.",
+        )
+    ]
 
 
 def test_preview_without_an_email_column_is_an_error(db):
@@ -468,7 +537,7 @@ def test_dry_run_through_the_pages_changes_nothing(secretariat):
     response = client.get(reverse("people:import_preview", args=[member_import.pk]))
     assert response.status_code == 200
     preview = response.context["preview"]
-    assert preview.counts == {"new": 2, "update": 1, "unchanged": 0, "error": 0}
+    assert preview.counts == {"new": 2, "update": 1, "unchanged": 0, "merged": 0, "error": 0}
     assert preview.rows[0].changes == [
         "Name",
         "Organisation",
@@ -502,7 +571,13 @@ def test_preview_of_three_thousand_rows_is_paged_but_counted_in_full(secretariat
     member_import = MemberImport.objects.get()
     url = reverse("people:import_preview", args=[member_import.pk])
     response = client.get(url)
-    assert response.context["preview"].counts == {"new": 2999, "update": 0, "unchanged": 0, "error": 1}
+    assert response.context["preview"].counts == {
+        "new": 2999,
+        "update": 0,
+        "unchanged": 0,
+        "merged": 0,
+        "error": 1,
+    }
     assert [r.row for r in response.context["page"].object_list] == [2502]  # errors first
     response = client.get(url, {"show": "all", "page": 30})
     assert len(response.context["page"].object_list) == 100
@@ -582,7 +657,7 @@ def test_second_import_of_the_same_file_creates_nothing(secretariat):
     upload(client, csv_bytes(ROWS))
     second = MemberImport.objects.latest("pk")
     preview = client.get(reverse("people:import_preview", args=[second.pk])).context["preview"]
-    assert preview.counts == {"new": 0, "update": 0, "unchanged": 3, "error": 0}
+    assert preview.counts == {"new": 0, "update": 0, "unchanged": 3, "merged": 0, "error": 0}
     client.post(reverse("people:import_commit", args=[second.pk]))
     second.refresh_from_db()
     assert (second.status, second.created_count, second.unchanged_count) == ("committed", 0, 3)
@@ -859,7 +934,7 @@ def test_command_line_errors_and_map(secretariat, member, tmp_path, capsys):
     assert "row 2, Address: “broken” is not a valid e-mail address." in capsys.readouterr().err
     path.write_bytes(b"Address;Who\r\nb@example.org;B\r\n")
     with pytest.raises(CommandError, match="may not import members"):
-        call_command("import_members", str(path), "--as", member.email, "--map", "email=1", "--commit")
+        call_command("import_members", str(path), "--as", member.email, "--map", "email=1,name=2", "--commit")
     with pytest.raises(CommandError, match="Nobody has the e-mail address"):
         call_command("import_members", str(path), "--as", "nobody@example.org")
     assert counts() == before
