@@ -819,7 +819,6 @@ def build_preview(*, headers: Sequence[str], rows: Sequence, mapping: dict[str, 
                     outcome=Outcome.MERGED,
                     values=values,
                     merged_into=first,
-                    changes=[_("the same person as row %(row)s: imported once") % {"row": first}],
                 )
                 counts[result.outcome] += 1
                 results.append(result)

@@ -481,13 +481,15 @@ def test_rows_differing_only_in_the_email_case_merge_into_one_member(secretariat
     preview = preview_of(csv_bytes(rows))
     assert preview.counts == {"new": 2, "update": 0, "unchanged": 0, "merged": 1, "error": 0}
     merged = preview.rows[2]
-    assert (merged.row, merged.outcome, merged.merged_into, merged.changes) == (
-        4,
-        Outcome.MERGED,
-        2,
-        ["the same person as row 2: imported once"],
-    )
+    assert (merged.row, merged.outcome, merged.merged_into, merged.errors) == (4, Outcome.MERGED, 2, [])
     before = Person.objects.count()
+    client = client_for(secretariat)
+    upload(client, csv_bytes(rows))
+    page = client.get(reverse("people:import_preview", args=[MemberImport.objects.get().pk]), {"show": "all"})
+    assert (
+        "The same person as row 2 (the e-mail address differs at most in capitals): imported once, by that row."
+        in page.content.decode()
+    )
     response, member_import = run_import(secretariat, csv_bytes(rows))
     assert response.status_code == 302
     member_import.refresh_from_db()
