@@ -204,6 +204,13 @@ def _confirm(request, plan: WorkPlan):
         name, data = spreadsheet.unstash(token, plan=plan, acting=request.user)
     except spreadsheet.PendingGone:
         return _gone(request, plan)
+    pending = spreadsheet.pending_import(name)
+    if pending is None:
+        return _gone(request, plan)
+    if pending.status != PlanImportStatus.READY or pending.preview.get("problems"):
+        # Only a file the background check read without a problem is parsed here again: a
+        # hostile one never reaches a web request's parser.
+        return redirect(_import_url(plan, token))
     try:
         preview = spreadsheet.plan_import_commit(plan, data, acting=request.user, fingerprint=fingerprint)
     except spreadsheet.ImportRefused as refused:

@@ -1143,3 +1143,29 @@ def test_a_blank_boolean_or_a_formula_without_its_value_is_an_error_not_a_defaul
             "not compute it): type the value itself.",
         ),
     ]
+
+
+def test_a_confirmation_before_the_check_is_done_parses_nothing(plan_world, monkeypatch):
+    """The confirm step parses the file again only once the background check read it cleanly."""
+    import openpyxl
+
+    plan = plan_world.plan
+    client = client_for(plan_world.cochair)
+    url = reverse("plans:import", args=[plan_world.group.slug, plan.pk])
+    book = workbook(plan, plan_world.cochair)
+    set_cell(book["Plan"], plan.pk, "title", "Not yet checked")
+    upload = io.BytesIO(to_bytes(book))
+    upload.name = "plan.xlsx"
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        preview_url = client.post(url, {"file": upload})["Location"]
+    token = parse_qs(urlsplit(preview_url).query)["t"][0]
+    fingerprint = spreadsheet.read_current(plan, plan_world.cochair).fingerprint()
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a web request parsed the workbook")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_parsing)
+    response = client.post(url, {"confirm": spreadsheet.confirm_token(token, fingerprint)})
+    assert response["Location"] == preview_url
+    plan.refresh_from_db()
+    assert plan.title == "Work plan 2025"
