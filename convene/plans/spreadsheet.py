@@ -2448,6 +2448,7 @@ def preview_from_json(data: dict) -> Preview:
 def _sweep() -> None:
     """Delete uploads older than a confirmation may be (abandoned previews)."""
     limit = timezone.now() - datetime.timedelta(seconds=PENDING_MAX_AGE)
+    PlanImport.objects.filter(created_at__lt=limit).delete()
     try:
         plan_dirs, _files = default_storage.listdir(PENDING_DIR)
     except (OSError, NotImplementedError):
