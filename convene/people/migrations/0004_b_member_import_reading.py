@@ -4,30 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_memberimport'),
+        ("people", "0003_memberimport"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='memberimport',
-            name='error',
-            field=models.TextField(blank=True, verbose_name='why the file cannot be read'),
+            model_name="memberimport",
+            name="error",
+            field=models.TextField(blank=True, verbose_name="why the file cannot be read"),
         ),
         migrations.AddField(
-            model_name='memberimport',
-            name='language',
+            model_name="memberimport",
+            name="language",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.AddField(
-            model_name='memberimport',
-            name='upload',
-            field=models.BinaryField(default=b''),
+            model_name="memberimport",
+            name="upload",
+            field=models.BinaryField(default=b""),
         ),
         migrations.AlterField(
-            model_name='memberimport',
-            name='status',
-            field=models.CharField(choices=[('reading', 'Being read'), ('failed', 'Could not be read'), ('uploaded', 'Uploaded, not yet imported'), ('committed', 'Imported')], default='uploaded', max_length=16, verbose_name='status'),
+            model_name="memberimport",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("reading", "Being read"),
+                    ("failed", "Could not be read"),
+                    ("uploaded", "Uploaded, not yet imported"),
+                    ("committed", "Imported"),
+                ],
+                default="uploaded",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
     ]
