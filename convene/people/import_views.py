@@ -96,7 +96,7 @@ def import_upload(request):
             language=translation.get_language() or "",
         )
         return redirect("people:import_status", import_id=member_import.pk)
-    recent = MemberImport.objects.select_related("created_by__profile").defer("rows", "headers")[
+    recent = MemberImport.objects.select_related("created_by__profile").defer("rows", "headers", "upload")[
         :RECENT_IMPORTS
     ]
     return render(
