@@ -567,6 +567,8 @@ IMPORT_ROWS = [
         data=lambda world, role: {"file": SimpleUploadedFile("members.csv", IMPORT_CSV, "text/csv")},
         state=lambda world, role: MemberImport.objects.count(),
     ),
+    # Read already (the world's import): the status page leads on to the columns.
+    Row("people:import_status", roles(secretariat=(302, "/manage/import/*")), args=import_id),
     Row("people:import_mapping", SECRETARIAT_ONLY, args=import_id),
     Row(
         "people:import_mapping",
@@ -2653,11 +2655,22 @@ def export_upload_form(world: World, role: str) -> dict:
 def export_confirm_form(world: World, role: str) -> dict:
     """The confirmation of an uploaded workbook that retitles G's plan, stored for this role's person
     (a visitor's is the co-chair's: the login comes first)."""
+    from django.core import signing
+
     from convene.plans import spreadsheet
+    from convene.plans.models import PlanImport, PlanImportStatus
 
     person = world.person(role) or world.person(COCHAIR)
     plan = world.plans.plan
     token = spreadsheet.stash(plan=plan, acting=person, data=export_workbook(world, f"Imported as {role}"))
+    # As the background check leaves a file it read without a problem.
+    PlanImport.objects.create(
+        plan=plan,
+        created_by=person,
+        stored_as=signing.loads(token, salt=spreadsheet.PENDING_SALT)["n"],
+        status=PlanImportStatus.READY,
+        preview={"problems": []},
+    )
     return {"confirm": spreadsheet.confirm_token(token, spreadsheet.read_current(plan, person).fingerprint())}
 
 

@@ -6,7 +6,7 @@ import secrets
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -14,7 +14,17 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from convene.core.rules import ensure
 
 from . import services
-from .imports import JOINING_STATUSES, Outcome, ParsedFile, Preview, build_preview, clean_mapping
+from .imports import (
+    JOINING_STATUSES,
+    ImportFileError,
+    Outcome,
+    ParsedFile,
+    Preview,
+    build_preview,
+    clean_mapping,
+    guess_mapping,
+    parse_upload,
+)
 from .models import MemberImport, MemberImportStatus, MembershipStatus, Organisation, Person, Profile
 
 BATCH_SIZE = 500
@@ -42,10 +52,58 @@ def member_import_create(
     )
 
 
+def member_import_upload(*, filename: str, data: bytes, acting: Person, language: str) -> MemberImport:
+    """Keep an uploaded file for the background task that reads it (``people.tasks``): the web
+    request only stores the bytes, whatever the file holds."""
+    from .tasks import read_member_import
+
+    ensure(acting, "people.import_members")
+    member_import = MemberImport.objects.create(
+        created_by=acting,
+        filename=filename[:255],
+        upload=data,
+        language=language,
+        status=MemberImportStatus.READING,
+    )
+    transaction.on_commit(lambda: read_member_import(member_import.pk))
+    return member_import
+
+
+def member_import_read(*, import_id: int) -> MemberImport | None:
+    """Read an uploaded file into rows (or the reason it cannot be read); run by the background
+    task, twice without harm: a file already read is left as it is."""
+    with transaction.atomic():
+        member_import = MemberImport.objects.select_for_update().filter(pk=import_id).first()
+        if member_import is None or member_import.status != MemberImportStatus.READING:
+            return member_import
+        with translation.override(member_import.language or None):
+            try:
+                parsed = parse_upload(name=member_import.filename, data=bytes(member_import.upload))
+            except ImportFileError as error:
+                member_import.status = MemberImportStatus.FAILED
+                member_import.error = error.message
+            else:
+                member_import.status = MemberImportStatus.UPLOADED
+                member_import.headers = parsed.headers
+                member_import.rows = [[number, cells] for number, cells in parsed.rows]
+                member_import.mapping = clean_mapping(parsed.headers, guess_mapping(parsed.headers))
+        member_import.upload = b""
+        member_import.save(update_fields=["status", "error", "headers", "rows", "mapping", "upload"])
+    return member_import
+
+
+def _ensure_read(member_import: MemberImport) -> None:
+    if member_import.status == MemberImportStatus.READING:
+        raise ImportRefused(_("The file is still being read: wait until its rows show."))
+    if member_import.status == MemberImportStatus.FAILED:
+        raise ImportRefused(member_import.error)
+
+
 def member_import_set_mapping(
     *, member_import: MemberImport, mapping: dict[str, int], acting: Person
 ) -> MemberImport:
     ensure(acting, "people.import_members")
+    _ensure_read(member_import)
     if member_import.status != MemberImportStatus.UPLOADED:
         raise ImportRefused(_("This file is already imported."))
     member_import.mapping = clean_mapping(member_import.headers, mapping)
@@ -69,6 +127,7 @@ def member_import_commit(*, member_import: MemberImport, acting: Person) -> Prev
     """
     ensure(acting, "people.import_members")
     member_import = MemberImport.objects.select_for_update().get(pk=member_import.pk)
+    _ensure_read(member_import)
     if member_import.status != MemberImportStatus.UPLOADED:
         raise ImportRefused(_("This file is already imported."))
     preview = member_import_preview(member_import=member_import)

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convene.core.rules import ensure
 
@@ -31,16 +32,19 @@ class ImportUploadForm(forms.Form):
     )
 
     def clean_file(self):
+        """Only the size and the kind of file: reading it is the background task's work."""
         upload = self.cleaned_data["file"]
         if upload.size > settings.CONVENE_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is too large: at most %(size)s MB.")
                 % {"size": f"{settings.CONVENE_IMPORT_MAX_BYTES / 1024 / 1024:.0f}"}
             )
-        try:
-            self.parsed = imports.parse_upload(name=upload.name, data=upload.read())
-        except imports.ImportFileError as error:
-            raise forms.ValidationError(error.message) from None
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in ("csv", "txt", "tsv", "xlsx"):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        self.data_bytes = upload.read(settings.CONVENE_IMPORT_MAX_BYTES + 1)
+        if not self.data_bytes:
+            raise forms.ValidationError(_("The file is empty."))
         return upload
 
 
@@ -85,15 +89,14 @@ def import_upload(request):
     ensure(request.user, "people.import_members")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        parsed = form.parsed
-        member_import = import_services.member_import_create(
-            parsed=parsed,
+        member_import = import_services.member_import_upload(
             filename=form.cleaned_data["file"].name,
-            mapping=imports.guess_mapping(parsed.headers),
+            data=form.data_bytes,
             acting=request.user,
+            language=translation.get_language() or "",
         )
-        return redirect("people:import_mapping", import_id=member_import.pk)
-    recent = MemberImport.objects.select_related("created_by__profile").defer("rows", "headers")[
+        return redirect("people:import_status", import_id=member_import.pk)
+    recent = MemberImport.objects.select_related("created_by__profile").defer("rows", "headers", "upload")[
         :RECENT_IMPORTS
     ]
     return render(
@@ -109,10 +112,36 @@ def import_upload(request):
     )
 
 
+READING_REFRESH_SECONDS = 2
+
+
+@login_required
+@require_GET
+def import_status(request, import_id: int):
+    """While the background task reads the file: a page that refreshes itself until it is read."""
+    member_import = _member_import(request, import_id)
+    if member_import.status == MemberImportStatus.UPLOADED:
+        return redirect("people:import_mapping", import_id=member_import.pk)
+    if member_import.status == MemberImportStatus.COMMITTED:
+        return redirect("people:import_preview", import_id=member_import.pk)
+    reading = member_import.status == MemberImportStatus.READING
+    return render(
+        request,
+        "people/import_status.html",
+        {"member_import": member_import, "reading": reading, "refresh": READING_REFRESH_SECONDS},
+    )
+
+
+def _not_read(member_import: MemberImport) -> bool:
+    return member_import.status in (MemberImportStatus.READING, MemberImportStatus.FAILED)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_mapping(request, import_id: int):
     member_import = _member_import(request, import_id)
+    if _not_read(member_import):
+        return redirect("people:import_status", import_id=member_import.pk)
     if member_import.status != MemberImportStatus.UPLOADED:
         return redirect("people:import_preview", import_id=member_import.pk)
     initial = {name: str(index) for name, index in member_import.mapping.items()}
@@ -141,6 +170,8 @@ def import_mapping(request, import_id: int):
 def import_preview(request, import_id: int):
     """The dry run: every row's outcome and errors, counted in full, shown a page at a time."""
     member_import = _member_import(request, import_id)
+    if _not_read(member_import):
+        return redirect("people:import_status", import_id=member_import.pk)
     committed = member_import.status == MemberImportStatus.COMMITTED
     preview = None if committed else import_services.member_import_preview(member_import=member_import)
     show = request.GET.get("show", "")

@@ -14,7 +14,6 @@ import datetime
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,14 +28,13 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_countries.data import COUNTRIES as OFFICIAL_COUNTRY_NAMES
 
+from convene.core import xlsx
+
 from .models import Language, MembershipStatus, Person, Profile, Sector, Topic
 
 MAX_CELL_CHARS = 2000
 EMAIL_MAX_LENGTH = 254  # Person.email
 MAX_COLUMNS = 200
-# An .xlsx is a zip of XML; an honest member list inflates by ten or so. Anything that inflates to
-# more than this many times the upload limit is refused before openpyxl opens it (zip bomb).
-XLSX_MAX_INFLATION = 20
 # Blank rows an .xlsx may carry after its data (formatted but empty rows) before we give up.
 XLSX_MAX_BLANK_ROWS = 10_000
 LIST_SEPARATORS = re.compile(r"[;,|/\n]+")
@@ -220,46 +218,46 @@ def _read_csv(data: bytes) -> list[list[str]]:
 
 
 def check_xlsx_archive(data: bytes, *, too_big: str) -> None:
-    """Refuse, before openpyxl opens it, a file that is not a zip or that unpacks to far more than
-    the upload limit allows (a zip bomb); ``too_big`` is the message for the latter. Also used by the
-    work plan import (plans.spreadsheet)."""
+    """Refuse, before openpyxl opens it, a file that is not a zip or that holds more, or other, than
+    an import reads (``core.xlsx.inspect``); ``too_big`` is the message for a zip bomb. Also used by
+    the work plan import (plans.spreadsheet)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        # zipfile never inflates an entry beyond the size its header declares, so the declared sizes
-        # are the real bound on what openpyxl will read.
-        inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from None
-    if inflated > settings.CONVENE_IMPORT_MAX_BYTES * XLSX_MAX_INFLATION:
-        raise ImportFileError(too_big)
+        xlsx.inspect(data, too_big=too_big)
+    except xlsx.XlsxRefused as refused:
+        raise ImportFileError(refused.message) from None
 
 
 def _read_xlsx(data: bytes) -> list[list]:
-    unreadable = _("The file cannot be read as an Excel workbook (.xlsx).")
-    check_xlsx_archive(
-        data, too_big=_("The workbook unpacks to far more data than a member list holds; it is refused.")
-    )
-    from openpyxl import load_workbook
-
+    too_big = _("The workbook unpacks to far more data than a member list holds; it is refused.")
     rows: list[list] = []
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
+        with xlsx.open_workbook(data, too_big=too_big) as workbook:
             sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # the stored size may lie; read what is there
             limit = settings.CONVENE_IMPORT_MAX_ROWS + XLSX_MAX_BLANK_ROWS + 2
             # One column more than we accept, so that a too-wide row is noticed, not cut.
-            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            for number, row in enumerate(xlsx.iter_rows(sheet, max_col=MAX_COLUMNS + 1), start=1):
                 row = list(row)
-                while row and row[-1] is None:  # rows come padded to the widest; keep memory small
+                while row and row[-1] is None:  # keep memory small
                     row.pop()
+                for column, value in enumerate(row, start=1):
+                    if isinstance(value, xlsx.Formula):
+                        raise ImportFileError(
+                            _(
+                                "Row %(row)s, column %(column)s holds the formula %(formula)s but not its "
+                                "value: type the value itself, or save the file again in the program "
+                                "that computed it."
+                            )
+                            % {"row": number, "column": column, "formula": value[:40]}
+                        )
                 rows.append(row)
                 if len(rows) > limit:
                     break
-        finally:
-            workbook.close()
+    except xlsx.XlsxRefused as refused:
+        raise ImportFileError(refused.message) from None
+    except ImportFileError:
+        raise
     except Exception:  # noqa: BLE001 - openpyxl raises anything at all on a damaged file
-        raise ImportFileError(unreadable) from None
+        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from None
     return rows
 
 
@@ -568,6 +566,7 @@ class Outcome:
     NEW = "new"
     UPDATE = "update"
     UNCHANGED = "unchanged"
+    MERGED = "merged"  # the same person as an earlier row of the file: imported once, by that row
     ERROR = "error"
 
 
@@ -575,6 +574,7 @@ OUTCOME_LABELS = {
     Outcome.NEW: gettext_lazy("New member"),
     Outcome.UPDATE: gettext_lazy("Update"),
     Outcome.UNCHANGED: gettext_lazy("Unchanged"),
+    Outcome.MERGED: gettext_lazy("Same person as an earlier row"),
     Outcome.ERROR: gettext_lazy("Error"),
 }
 
@@ -597,6 +597,7 @@ class RowResult:
     # What the row means, ready for the commit.
     values: dict = field(default_factory=dict)
     person_id: int | None = None
+    merged_into: int | None = None  # the row of the file this one repeats
 
     @property
     def outcome_label(self) -> str:
@@ -701,7 +702,7 @@ def build_preview(*, headers: Sequence[str], rows: Sequence, mapping: dict[str, 
     mapping_errors = []
     if "email" not in mapping:
         mapping_errors.append(_("Choose the column that holds the e-mail addresses."))
-    counts = dict.fromkeys((Outcome.NEW, Outcome.UPDATE, Outcome.UNCHANGED, Outcome.ERROR), 0)
+    counts = dict.fromkeys((Outcome.NEW, Outcome.UPDATE, Outcome.UNCHANGED, Outcome.MERGED, Outcome.ERROR), 0)
     if mapping_errors:
         return Preview(rows=[], counts=counts, mapping_errors=mapping_errors)
 
@@ -715,6 +716,7 @@ def build_preview(*, headers: Sequence[str], rows: Sequence, mapping: dict[str, 
     lookups = _load_lookups([e for e in emails if e])
     labels = {**dict(FIELDS), "membership": gettext_lazy("Membership")}
     first_row_of: dict[str, int] = {}
+    by_row: dict[int, RowResult] = {}
     results = []
     today = timezone.localdate()
     for (number, cells), email in zip(rows, emails, strict=True):
@@ -734,14 +736,7 @@ def build_preview(*, headers: Sequence[str], rows: Sequence, mapping: dict[str, 
             except ValidationError:
                 error("email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
             else:
-                if email in first_row_of:
-                    error(
-                        "email",
-                        _("%(value)s is already in row %(row)s of this file.")
-                        % {"value": email, "row": first_row_of[email]},
-                    )
-                else:
-                    first_row_of[email] = number
+                first_row_of.setdefault(email, number)
         values["email"] = email
         for name, limit in (("name", 150), ("job_title", 150), ("organisation", 200)):
             text = cell(cells, name)
@@ -797,7 +792,44 @@ def build_preview(*, headers: Sequence[str], rows: Sequence, mapping: dict[str, 
                 values["joined_on"] = joined
 
         person = lookups.people.get(email)
+        first = first_row_of.get(email)
+        if not errors and first is not None and first != number:
+            # The same address again (perhaps in other capitals): one person. The same details
+            # merge into the first row; different ones cannot be told apart, so the row is refused.
+            earlier = by_row[first]
+            differing = [
+                str(labels[name])
+                for name in FIELD_NAMES
+                if name != "email" and earlier.values.get(name) != values[name]
+            ]
+            if earlier.outcome == Outcome.ERROR or differing:
+                error(
+                    "email",
+                    _(
+                        "%(value)s is also in row %(row)s of this file, with other details (%(fields)s): "
+                        "keep one row for this person."
+                    )
+                    % {"value": email, "row": first, "fields": ", ".join(differing) or _("errors")},
+                )
+            else:
+                result = RowResult(
+                    row=number,
+                    email=email,
+                    name=values["name"],
+                    outcome=Outcome.MERGED,
+                    values=values,
+                    merged_into=first,
+                )
+                counts[result.outcome] += 1
+                results.append(result)
+                continue
+        if not errors and person is None and not values["name"]:
+            if "name" in mapping:
+                error("name", _("The name is missing: a new member needs one."))
+            else:
+                error("email", _("The file has no name column: a new member needs a name."))
         result = RowResult(row=number, email=email, name=values["name"], outcome=Outcome.ERROR, values=values)
+        by_row[number] = result
         if errors:
             result.errors = errors
         elif person is None:

@@ -289,6 +289,8 @@ class ApiToken(models.Model):
 
 
 class MemberImportStatus(models.TextChoices):
+    READING = "reading", _("Being read")
+    FAILED = "failed", _("Could not be read")
     UPLOADED = "uploaded", _("Uploaded, not yet imported")
     COMMITTED = "committed", _("Imported")
 
@@ -297,7 +299,9 @@ class MemberImport(models.Model):
     """A member list the secretariat uploaded: its parsed rows, the column mapping and the outcome.
 
     The rows are kept as JSON rather than the file itself, so the preview and the commit read exactly
-    what was checked at upload and no uploaded file lingers on disk (imports.parse_upload).
+    what was checked at upload and no uploaded file lingers on disk (imports.parse_upload). The
+    uploaded bytes wait in ``upload`` only while a background task reads them (status "reading",
+    ``people.tasks.read_member_import``): no web request parses a file.
     """
 
     created_by = models.ForeignKey(
@@ -310,6 +314,10 @@ class MemberImport(models.Model):
     rows = models.JSONField(default=list)
     # Convene field name → index of the file column (absent when the file has no such column).
     mapping = models.JSONField(default=dict)
+    upload = models.BinaryField(default=b"", editable=False)
+    # The language of the person who uploaded, for the messages the background reading writes.
+    language = models.CharField(max_length=16, blank=True)
+    error = models.TextField(_("why the file cannot be read"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=MemberImportStatus.choices, default=MemberImportStatus.UPLOADED
     )

@@ -557,6 +557,8 @@ REGISTRY: tuple[Declaration, ...] = (
     historical("plans.HistoricalBudgetLine", {}),
     Declaration("plans.HRNeed", fields={"filled_by": Erase.KEEP}),
     historical("plans.HistoricalHRNeed", {"filled_by": Erase.KEEP}),
+    # A workbook waiting between its upload and its confirmation (hours at most).
+    Declaration("plans.PlanImport", fields={"created_by": Erase.DELETE}),
     # --- results ----------------------------------------------------------------------------------
     historical("results.HistoricalSharedIndicator", {}),
     historical("results.HistoricalResult", {}),

@@ -24,6 +24,7 @@ urlpatterns = [
     # Member import (import_views.py)
     path("manage/import/", import_views.import_upload, name="import_upload"),
     path("manage/import/<int:import_id>/", import_views.import_preview, name="import_preview"),
+    path("manage/import/<int:import_id>/status/", import_views.import_status, name="import_status"),
     path("manage/import/<int:import_id>/columns/", import_views.import_mapping, name="import_mapping"),
     path("manage/import/<int:import_id>/commit/", import_views.import_commit, name="import_commit"),
 ]

@@ -401,3 +401,27 @@ class HRNeed(Revisioned):
     @property
     def is_open(self) -> bool:
         return self.filled_by_id is None and self.filled_by_organisation_id is None
+
+
+class PlanImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
+    READY = "ready", _("Checked")
+
+
+class PlanImport(models.Model):
+    """An uploaded workbook while a background task checks it (``plans.tasks.check_plan_import``):
+    no web request parses a file. The file itself waits in the default storage under ``stored_as``
+    (``spreadsheet.stash``); ``preview`` holds what the check found, ready for the preview page."""
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    stored_as = models.CharField(max_length=255, unique=True)
+    language = models.CharField(max_length=16, blank=True)
+    status = models.CharField(
+        max_length=16, choices=PlanImportStatus.choices, default=PlanImportStatus.CHECKING
+    )
+    preview = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return self.stored_as

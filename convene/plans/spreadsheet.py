@@ -13,7 +13,7 @@ export must not reveal addresses their owners hide); organisations by name.
 
 **The import** (``import_preview`` then ``plan_import_commit``), all or nothing:
 
-1. Read the file safely (``people.imports.check_xlsx_archive`` against zip bombs, the upload limits,
+1. Read the file safely (``core.xlsx``: the archive inspected before parsing, then streamed; the upload limits,
    bounded rows, columns and cell sizes).
 2. Check every sheet, header and cell; an error names the sheet, the row and the column.
 3. Compare with the plan as it is: rows added (no id), changed (field by field), removed (a row with an
@@ -38,6 +38,7 @@ random key inside a signed token bound to the plan, the person and the file's SH
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -56,15 +57,16 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from convene.core import xlsx
 from convene.core.concurrency import EditConflict
 from convene.core.exports import FORMULA_PREFIXES, spreadsheet_safe
 from convene.core.rules import can, ensure
-from convene.people.imports import MAX_COLUMNS, XLSX_MAX_BLANK_ROWS, ImportFileError, check_xlsx_archive
+from convene.people.imports import MAX_COLUMNS, XLSX_MAX_BLANK_ROWS, ImportFileError
 from convene.people.models import Organisation, Person
 from convene.people.queries import email_visible
 from convene.results import services as results_services
@@ -91,6 +93,8 @@ from .models import (
     FundingSource,
     HRNeed,
     Objective,
+    PlanImport,
+    PlanImportStatus,
     PlanStatus,
     Task,
     TaskStatus,
@@ -104,8 +108,15 @@ PENDING_SALT = "convene.plans.import"
 PENDING_MAX_AGE = 2 * 60 * 60  # seconds between the upload and the confirmation
 README = "Readme"
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-TRUE_WORDS = {"true", "yes", "y", "1", "x", "oui", "si", "sí", "sim", "ja", "vrai", "verdadero", "verdadeiro"}
-FALSE_WORDS = {"false", "no", "n", "0", "non", "não", "nao", "nej", "faux", "falso"}
+# TRUE and FALSE in the five languages' spreadsheets (Excel and LibreOffice show VRAI, VERDADERO,
+# VERDADEIRO, SAND) and the yes/no words people type.
+TRUE_WORDS = {
+    "true", "yes", "y", "1", "x", "oui", "si", "sí", "sim", "ja",
+    "vrai", "verdadero", "verdadeiro", "sand",
+}  # fmt: skip
+FALSE_WORDS = {"false", "no", "n", "0", "non", "não", "nao", "nej", "faux", "falso", "falsk"}
+# A boolean written as a formula (LibreOffice stores TRUE as the formula TRUE()): =TRUE(), TRUE(), =VRAI.
+BOOL_FORMULA = re.compile(r"=?\s*(\w+)\s*(\(\s*\))?", re.UNICODE)
 
 
 # --- Columns and sheets --------------------------------------------------------------------------
@@ -1045,47 +1056,42 @@ def read_workbook(data: bytes) -> tuple[dict[str, list[FileRow]], list[Problem]]
         raise ImportFileError(
             _("The file is too large: at most %(size)s MB.") % {"size": f"{max_bytes / 1024 / 1024:.0f}"}
         )
-    check_xlsx_archive(
-        data, too_big=_("The workbook unpacks to far more data than a work plan holds; it is refused.")
-    )
-    from openpyxl import load_workbook
-
+    too_big = _("The workbook unpacks to far more data than a work plan holds; it is refused.")
     problems: list[Problem] = []
     sheets: dict[str, list[FileRow]] = {}
     budget = settings.CONVENE_IMPORT_MAX_ROWS
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises anything at all on a damaged file
-        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from None
-    try:
-        names = workbook.sheetnames
-        for sheet in SHEETS:
-            if sheet.name not in names:
-                problems.append(
-                    Problem(
-                        sheet.name, None, None, _("The sheet “%(sheet)s” is missing.") % {"sheet": sheet.name}
+        with xlsx.open_workbook(data, too_big=too_big) as workbook:
+            names = workbook.sheetnames
+            for sheet in SHEETS:
+                if sheet.name not in names:
+                    problems.append(
+                        Problem(
+                            sheet.name,
+                            None,
+                            None,
+                            _("The sheet “%(sheet)s” is missing.") % {"sheet": sheet.name},
+                        )
                     )
-                )
-                continue
-            rows, budget = _read_sheet(workbook[sheet.name], sheet, problems, budget)
-            if rows is not None:
-                sheets[sheet.name] = rows
+                    continue
+                rows, budget = _read_sheet(workbook[sheet.name], sheet, problems, budget)
+                if rows is not None:
+                    sheets[sheet.name] = rows
+    except xlsx.XlsxRefused as refused:
+        raise ImportFileError(refused.message) from None
     except ImportFileError:
         raise
     except Exception:  # noqa: BLE001 - a damaged sheet inside a readable archive
         raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from None
-    finally:
-        workbook.close()
     return sheets, problems
 
 
 def _read_sheet(worksheet, sheet: Sheet, problems: list[Problem], budget: int):
-    worksheet.reset_dimensions()  # the stored size may lie: read what is there
     header: list[str] | None = None
     index: dict[str, int] = {}
     rows: list[FileRow] = []
     blank_run = 0
-    for number, raw in enumerate(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1):
+    for number, raw in enumerate(xlsx.iter_rows(worksheet, max_col=MAX_COLUMNS + 1), start=1):
         raw = list(raw)
         while raw and (raw[-1] is None or raw[-1] == ""):
             raw.pop()
@@ -1227,17 +1233,23 @@ def _parse_date(value) -> datetime.date | None:
     return day
 
 
-def _parse_bool(value) -> bool:
+def _parse_bool(value) -> bool | None:
+    """TRUE or FALSE in any of the site's languages, as a value, a word or a formula; ``None`` for a
+    blank cell (what a blank means depends on the row: ``_Check.parse``)."""
     if value is None:
-        return False
+        return None
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     text = _text(value).casefold()
-    if text in TRUE_WORDS:
+    if not text:
+        return None
+    match = BOOL_FORMULA.fullmatch(text)
+    word = match.group(1) if match and (match.group(2) or text.startswith("=")) else text
+    if word in TRUE_WORDS:
         return True
-    if text in FALSE_WORDS or not text:
+    if word in FALSE_WORDS:
         return False
     raise CellError(_("“%(value)s” is not TRUE or FALSE.") % {"value": _text(value)[:40]})
 
@@ -1256,9 +1268,21 @@ def _parse_choice(value, col: Col) -> str:
     )
 
 
+def _formula_error(value: str) -> CellError:
+    return CellError(
+        _(
+            "This cell holds the formula %(formula)s but not its value (the program that last saved the "
+            "file did not compute it): type the value itself."
+        )
+        % {"formula": value[:40]}
+    )
+
+
 def _parse_cell(col: Col, value, current: Current):
     """A typed value, or a reference still to resolve: ("email", …), ("person", id), ("name", …),
     ("code", …), ("indicator", id). Raise CellError."""
+    if isinstance(value, xlsx.Formula) and col.kind != BOOL:
+        raise _formula_error(value)
     if col.kind == INT:
         return _parse_int(value)
     if col.kind == DECIMAL:
@@ -1412,6 +1436,9 @@ class _Check:
             for row in self.sheets.get(sheet.name, []):
                 for col in sheet.columns:
                     raw = row.raw.get(col.key)
+                    if isinstance(raw, xlsx.Formula) and col.kind != BOOL:
+                        self.problem(sheet, row, col.key, _formula_error(raw).message)
+                        continue
                     if col.key == "id":
                         try:
                             row.id = _parse_int(raw)
@@ -1430,6 +1457,12 @@ class _Check:
                         value = _parse_cell(col, raw, self.current)
                     except CellError as error:
                         self.problem(sheet, row, col.key, error.message)
+                        continue
+                    if col.kind == BOOL and value is None and row.id is not None:
+                        # The export writes TRUE or FALSE in every row it has; a blank there was
+                        # emptied by a person or a tool, and reading it as FALSE (or as "unchanged")
+                        # could change the plan silently: the co-chair says which.
+                        self.problem(sheet, row, col.key, _("This cell is blank: write TRUE or FALSE."))
                         continue
                     if value in (None, "") and col.default is not None:
                         value = col.default  # a blank cell means the default (a position of 0)
@@ -2319,13 +2352,103 @@ def unstash(token: str, *, plan: WorkPlan, acting: Person) -> tuple[str, bytes]:
 
 
 def discard(name: str) -> None:
+    PlanImport.objects.filter(stored_as=name).delete()
     with contextlib.suppress(OSError):
         default_storage.delete(name)
+
+
+# --- Checking the upload in the background ----------------------------------------------------------
+
+
+def plan_import_start(*, plan: WorkPlan, acting: Person, data: bytes, language: str) -> str:
+    """Keep an uploaded workbook and have a background task check it (``plans.tasks``); return the
+    token of its preview page. The web request parses nothing."""
+    from .tasks import check_plan_import
+
+    ensure(acting, "plans.edit_plan", plan)
+    token = stash(plan=plan, acting=acting, data=data)
+    name = signing.loads(token, salt=PENDING_SALT)["n"]
+    pending = PlanImport.objects.create(plan=plan, created_by=acting, stored_as=name, language=language)
+    transaction.on_commit(lambda: check_plan_import(pending.pk))
+    return token
+
+
+def plan_import_check(*, import_id: int) -> None:
+    """Check an uploaded workbook and keep what the preview shows; twice without harm."""
+    pending = PlanImport.objects.select_related("plan__group", "created_by").filter(pk=import_id).first()
+    if pending is None or pending.status != PlanImportStatus.CHECKING:
+        return
+    with translation.override(pending.language or None):
+        try:
+            with default_storage.open(pending.stored_as, "rb") as handle:
+                data = handle.read(settings.CONVENE_IMPORT_MAX_BYTES + 1)
+        except OSError:
+            preview = Preview(
+                changes=[],
+                problems=[Problem(None, None, None, _("The uploaded workbook is no longer available."))],
+                notices=[],
+                fingerprint="",
+            )
+        else:
+            try:
+                preview = import_preview(pending.plan, data, acting=pending.created_by)
+            except PermissionDenied:
+                preview = Preview(
+                    changes=[],
+                    problems=[Problem(None, None, None, _("You may no longer edit this work plan."))],
+                    notices=[],
+                    fingerprint="",
+                )
+    PlanImport.objects.filter(pk=pending.pk, status=PlanImportStatus.CHECKING).update(
+        status=PlanImportStatus.READY, preview=preview_to_json(preview)
+    )
+
+
+def plan_import_recheck(name: str) -> None:
+    """Check a kept upload again (the plan changed since its preview, or the confirmation failed)."""
+    from .tasks import check_plan_import
+
+    pending = pending_import(name)
+    if pending is None:
+        return
+    PlanImport.objects.filter(pk=pending.pk).update(status=PlanImportStatus.CHECKING, preview={})
+    transaction.on_commit(lambda: check_plan_import(pending.pk))
+
+
+def pending_import(name: str) -> PlanImport | None:
+    return PlanImport.objects.filter(stored_as=name).first()
+
+
+def preview_to_json(preview: Preview) -> dict:
+    # Lazy translations and other values become the text the preview shows.
+    return json.loads(json.dumps(_preview_dict(preview), default=str))
+
+
+def _preview_dict(preview: Preview) -> dict:
+    return {
+        "changes": [dataclasses.asdict(change) for change in preview.changes],
+        "problems": [dataclasses.asdict(problem) for problem in preview.problems],
+        "notices": [str(notice) for notice in preview.notices],
+        "fingerprint": preview.fingerprint,
+    }
+
+
+def preview_from_json(data: dict) -> Preview:
+    return Preview(
+        changes=[
+            RowChange(**{**change, "fields": [FieldChange(**f) for f in change["fields"]]})
+            for change in data.get("changes", [])
+        ],
+        problems=[Problem(**problem) for problem in data.get("problems", [])],
+        notices=list(data.get("notices", [])),
+        fingerprint=data.get("fingerprint", ""),
+    )
 
 
 def _sweep() -> None:
     """Delete uploads older than a confirmation may be (abandoned previews)."""
     limit = timezone.now() - datetime.timedelta(seconds=PENDING_MAX_AGE)
+    PlanImport.objects.filter(created_at__lt=limit).delete()
     try:
         plan_dirs, _files = default_storage.listdir(PENDING_DIR)
     except (OSError, NotImplementedError):

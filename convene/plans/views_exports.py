@@ -14,22 +14,24 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from convene.core import xlsx
 from convene.core.exports import XLSX_TYPE
 from convene.core.rules import ensure
 from convene.groups import queries as group_queries
-from convene.people.imports import ImportFileError
 from convene.results import iati
 
 from . import documents, queries, spreadsheet
-from .models import WorkPlan
+from .models import PlanImportStatus, WorkPlan
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Rows of each sheet shown in the preview; the counts always cover them all.
 PREVIEW_ROWS_PER_SHEET = 300
+CHECKING_REFRESH_SECONDS = 2
 
 
 def _plan(request, slug: str, plan_id: int, perm: str) -> WorkPlan:
@@ -100,10 +102,16 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload the .xlsx workbook exported from this plan."))
         self.data_bytes = upload.read(limit + 1)
+        if not self.data_bytes:
+            raise forms.ValidationError(_("The file is empty."))
+        # Only the zip's directory here (a bomb is refused at once); the background task parses.
         try:
-            spreadsheet.read_workbook(self.data_bytes)
-        except ImportFileError as error:
-            raise forms.ValidationError(error.message) from None
+            xlsx.inspect_archive(
+                self.data_bytes,
+                too_big=_("The workbook unpacks to far more data than a work plan holds; it is refused."),
+            )
+        except xlsx.XlsxRefused as refused:
+            raise forms.ValidationError(refused.message) from None
         return upload
 
 
@@ -123,7 +131,9 @@ def plan_import(request, slug: str, plan: int):
         return _preview(request, plan, request.GET["t"])
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token = spreadsheet.stash(plan=plan, acting=request.user, data=form.data_bytes)
+        token = spreadsheet.plan_import_start(
+            plan=plan, acting=request.user, data=form.data_bytes, language=translation.get_language() or ""
+        )
         return redirect(_import_url(plan, token))
     return render(
         request,
@@ -146,10 +156,24 @@ def _gone(request, plan: WorkPlan):
 
 def _preview(request, plan: WorkPlan, token: str):
     try:
-        _name, data = spreadsheet.unstash(token, plan=plan, acting=request.user)
+        name, _data = spreadsheet.unstash(token, plan=plan, acting=request.user)
     except spreadsheet.PendingGone:
         return _gone(request, plan)
-    preview = spreadsheet.import_preview(plan, data, acting=request.user)
+    pending = spreadsheet.pending_import(name)
+    if pending is None:
+        return _gone(request, plan)
+    if pending.status == PlanImportStatus.CHECKING:
+        return render(
+            request,
+            "plans/import_checking.html",
+            {
+                "group": plan.group,
+                "plan": plan,
+                "refresh": CHECKING_REFRESH_SECONDS,
+                "url": _import_url(plan, token),
+            },
+        )
+    preview = spreadsheet.preview_from_json(pending.preview)
     sheets = [
         (name, changes[:PREVIEW_ROWS_PER_SHEET], max(0, len(changes) - PREVIEW_ROWS_PER_SHEET))
         for name, changes in preview.by_sheet
@@ -180,9 +204,17 @@ def _confirm(request, plan: WorkPlan):
         name, data = spreadsheet.unstash(token, plan=plan, acting=request.user)
     except spreadsheet.PendingGone:
         return _gone(request, plan)
+    pending = spreadsheet.pending_import(name)
+    if pending is None:
+        return _gone(request, plan)
+    if pending.status != PlanImportStatus.READY or pending.preview.get("problems"):
+        # Only a file the background check read without a problem is parsed here again: a
+        # hostile one never reaches a web request's parser.
+        return redirect(_import_url(plan, token))
     try:
         preview = spreadsheet.plan_import_commit(plan, data, acting=request.user, fingerprint=fingerprint)
     except spreadsheet.ImportRefused as refused:
+        spreadsheet.plan_import_recheck(name)
         if refused.stale:
             messages.warning(
                 request,

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -106,8 +107,11 @@ def preview_of(data: bytes, name: str = "members.csv"):
     return build_preview(headers=parsed.headers, rows=parsed.rows, mapping=guess_mapping(parsed.headers))
 
 
-def upload(client, data: bytes, name: str = "members.csv"):
-    return client.post(reverse("people:import_upload"), {"file": SimpleUploadedFile(name, data)})
+def upload(client, data: bytes, name: str = "members.csv", *, read: bool = True):
+    """Upload a file; with ``read`` the background task that reads it runs (Huey is immediate in
+    tests, once the upload's transaction commits)."""
+    with TestCase.captureOnCommitCallbacks(execute=read):
+        return client.post(reverse("people:import_upload"), {"file": SimpleUploadedFile(name, data)})
 
 
 # --- Reading files -------------------------------------------------------------------------------
@@ -420,7 +424,7 @@ def test_every_error_is_named_with_row_and_column(db):
         ["g@example.org", "G" * 151, "", "", "", "", "", "", ""],
     ]
     preview = preview_of(csv_bytes(rows))
-    assert preview.counts == {"new": 0, "update": 0, "unchanged": 0, "error": 9}
+    assert preview.counts == {"new": 0, "update": 0, "unchanged": 0, "merged": 0, "error": 9}
     assert [(e.row, e.column, e.message) for e in preview.errors] == [
         (2, "E-mail", "“not-an-email” is not a valid e-mail address."),
         (3, "E-mail", "The e-mail address is missing."),
@@ -433,11 +437,82 @@ def test_every_error_is_named_with_row_and_column(db):
         ),
         (6, "Languages", "“Klingon” is not a language we know."),
         (7, "Joined", "“31/31/2020” is not a date we can read; write it as 2024-03-31 or 31/03/2024."),
-        (8, "E-mail", "e@example.org is already in row 7 of this file."),
+        (
+            8,
+            "E-mail",
+            "e@example.org is also in row 7 of this file, with other details (Name): "
+            "keep one row for this person.",
+        ),
         (9, "Joined", "2999-01-01 is not a possible date to have joined."),
         (10, "Full name", "This is longer than 150 characters."),
     ]
     assert {r.outcome for r in preview.rows} == {Outcome.ERROR}
+
+
+def test_a_new_member_without_a_name_is_a_row_error(db):
+    make_person("known@example.org", name="Known Person", country="GH")
+    rows = [
+        ["nameless@example.org", "", "GH", "", "", "", "", "", ""],
+        ["known@example.org", "", "KE", "", "", "", "", "", ""],  # blank changes nothing: an update
+    ]
+    preview = preview_of(csv_bytes(rows))
+    assert [(e.row, e.column, e.message) for e in preview.errors] == [
+        (2, "Full name", "The name is missing: a new member needs one.")
+    ]
+    assert [r.outcome for r in preview.rows] == [Outcome.ERROR, Outcome.UPDATE]
+
+
+def test_a_nameless_row_is_not_imported_through_the_pages(secretariat):
+    before = counts()
+    response, member_import = run_import(
+        secretariat, csv_bytes([["nameless@example.org", "", "GH", "", "", "", "", "", ""]])
+    )
+    assert response.status_code == 302
+    assert counts() == before
+    assert not Person.objects.filter(email="nameless@example.org").exists()
+
+
+def test_rows_differing_only_in_the_email_case_merge_into_one_member(secretariat):
+    rows = [
+        ["Ama.Owusu@Example.org", "Ama Owusu", "GH", "", "", "", "", "", ""],
+        ["zoe@example.org", "Zoé", "FR", "", "", "", "", "", ""],
+        ["ama.owusu@example.org", "Ama Owusu", "Ghana", "", "", "", "", "", ""],
+    ]
+    preview = preview_of(csv_bytes(rows))
+    assert preview.counts == {"new": 2, "update": 0, "unchanged": 0, "merged": 1, "error": 0}
+    merged = preview.rows[2]
+    assert (merged.row, merged.outcome, merged.merged_into, merged.errors) == (4, Outcome.MERGED, 2, [])
+    before = Person.objects.count()
+    client = client_for(secretariat)
+    upload(client, csv_bytes(rows))
+    page = client.get(reverse("people:import_preview", args=[MemberImport.objects.get().pk]), {"show": "all"})
+    assert (
+        "The same person as row 2 (the e-mail address differs at most in capitals): imported once, by that row."
+        in page.content.decode()
+    )
+    response, member_import = run_import(secretariat, csv_bytes(rows))
+    assert response.status_code == 302
+    member_import.refresh_from_db()
+    assert member_import.status == MemberImportStatus.COMMITTED
+    assert Person.objects.count() == before + 2
+    assert Person.objects.filter(email__iexact="ama.owusu@example.org").count() == 1
+
+
+def test_rows_of_one_address_with_conflicting_details_are_an_error_naming_both(db):
+    rows = [
+        ["Ama.Owusu@Example.org", "Ama Owusu", "GH", "", "", "", "", "", ""],
+        ["ama.owusu@example.org", "Ama Mensah", "GH", "", "", "", "", "", ""],
+    ]
+    preview = preview_of(csv_bytes(rows))
+    assert preview.counts == {"new": 1, "update": 0, "unchanged": 0, "merged": 0, "error": 1}
+    assert [(e.row, e.column, e.message) for e in preview.errors] == [
+        (
+            3,
+            "E-mail",
+            "ama.owusu@example.org is also in row 2 of this file, with other details (Name): keep one row "
+            "for this person.",
+        )
+    ]
 
 
 def test_preview_without_an_email_column_is_an_error(db):
@@ -454,6 +529,8 @@ def test_dry_run_through_the_pages_changes_nothing(secretariat):
     response = upload(client, csv_bytes(ROWS))
     member_import = MemberImport.objects.get()
     assert response.status_code == 302
+    assert response["Location"] == reverse("people:import_status", args=[member_import.pk])
+    response = client.get(response["Location"])
     assert response["Location"] == reverse("people:import_mapping", args=[member_import.pk])
     assert member_import.mapping == {
         "email": 0, "name": 1, "country": 2, "organisation": 3, "job_title": 4, "sector": 5, "languages": 6, "topics": 7, "joined_on": 8,
@@ -462,7 +539,7 @@ def test_dry_run_through_the_pages_changes_nothing(secretariat):
     response = client.get(reverse("people:import_preview", args=[member_import.pk]))
     assert response.status_code == 200
     preview = response.context["preview"]
-    assert preview.counts == {"new": 2, "update": 1, "unchanged": 0, "error": 0}
+    assert preview.counts == {"new": 2, "update": 1, "unchanged": 0, "merged": 0, "error": 0}
     assert preview.rows[0].changes == [
         "Name",
         "Organisation",
@@ -496,7 +573,13 @@ def test_preview_of_three_thousand_rows_is_paged_but_counted_in_full(secretariat
     member_import = MemberImport.objects.get()
     url = reverse("people:import_preview", args=[member_import.pk])
     response = client.get(url)
-    assert response.context["preview"].counts == {"new": 2999, "update": 0, "unchanged": 0, "error": 1}
+    assert response.context["preview"].counts == {
+        "new": 2999,
+        "update": 0,
+        "unchanged": 0,
+        "merged": 0,
+        "error": 1,
+    }
     assert [r.row for r in response.context["page"].object_list] == [2502]  # errors first
     response = client.get(url, {"show": "all", "page": 30})
     assert len(response.context["page"].object_list) == 100
@@ -576,7 +659,7 @@ def test_second_import_of_the_same_file_creates_nothing(secretariat):
     upload(client, csv_bytes(ROWS))
     second = MemberImport.objects.latest("pk")
     preview = client.get(reverse("people:import_preview", args=[second.pk])).context["preview"]
-    assert preview.counts == {"new": 0, "update": 0, "unchanged": 3, "error": 0}
+    assert preview.counts == {"new": 0, "update": 0, "unchanged": 3, "merged": 0, "error": 0}
     client.post(reverse("people:import_commit", args=[second.pk]))
     second.refresh_from_db()
     assert (second.status, second.created_count, second.unchanged_count) == ("committed", 0, 3)
@@ -739,6 +822,81 @@ def test_upload_page_shows_the_refusal(secretariat):
     assert MemberImport.objects.count() == 0
 
 
+def hostile_xlsx() -> bytes:
+    """The reported file: a few KB that unpack to a sheet holding one 20 MB XML comment."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(ROWS)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(
+                    b"<sheetData>", b"<!--" + b"x" * (20 * 1024 * 1024) + b"--><sheetData>"
+                )
+            archive.writestr(info.filename, content)
+    return buffer.getvalue()
+
+
+def test_the_upload_only_stores_the_file_and_a_page_waits_for_the_reading(secretariat):
+    """No web request parses a file: the upload keeps the bytes, a background task reads them, and
+    until it has, every import page leads to a page that refreshes itself."""
+    client = client_for(secretariat)
+    response = upload(client, csv_bytes(ROWS), read=False)
+    member_import = MemberImport.objects.get()
+    assert (member_import.status, member_import.rows, bytes(member_import.upload)) == (
+        MemberImportStatus.READING,
+        [],
+        csv_bytes(ROWS),
+    )
+    status_url = reverse("people:import_status", args=[member_import.pk])
+    assert response["Location"] == status_url
+    page = client.get(status_url)
+    assert page.status_code == 200
+    assert '<meta http-equiv="refresh" content="2">' in page.content.decode()
+    for name in ("people:import_mapping", "people:import_preview"):
+        assert client.get(reverse(name, args=[member_import.pk]))["Location"] == status_url
+    assert client.post(reverse("people:import_commit", args=[member_import.pk])).status_code == 302
+    assert Person.objects.filter(email="ama.owusu@example.org").count() == 0
+    # The task (here by hand, as the worker or the sweep would) reads it, and the pages move on.
+    import_services.member_import_read(import_id=member_import.pk)
+    member_import.refresh_from_db()
+    assert (member_import.status, len(member_import.rows), bytes(member_import.upload)) == (
+        MemberImportStatus.UPLOADED,
+        len(ROWS),
+        b"",
+    )
+    assert client.get(status_url)["Location"] == reverse("people:import_mapping", args=[member_import.pk])
+
+
+def test_a_hostile_workbook_is_refused_by_the_reading_and_changes_nothing(secretariat, monkeypatch):
+    import openpyxl
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("openpyxl parsed a hostile workbook")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_parsing)
+    data = hostile_xlsx()
+    assert len(data) < 100_000
+    before = counts()
+    client = client_for(secretariat)
+    response = upload(client, data, "members.xlsx")
+    member_import = MemberImport.objects.get()
+    assert (member_import.status, bytes(member_import.upload), member_import.rows) == (
+        MemberImportStatus.FAILED,
+        b"",
+        [],
+    )
+    page = client.get(response["Location"])
+    assert "holds parts an import never reads" in page.content.decode()
+    assert "http-equiv" not in page.content.decode()
+    assert (
+        client.get(reverse("people:import_mapping", args=[member_import.pk]))["Location"]
+        == response["Location"]
+    )
+    response = client.post(reverse("people:import_commit", args=[member_import.pk]))
+    assert counts() == before
+
+
 # --- The command line ----------------------------------------------------------------------------
 
 
@@ -778,7 +936,7 @@ def test_command_line_errors_and_map(secretariat, member, tmp_path, capsys):
     assert "row 2, Address: “broken” is not a valid e-mail address." in capsys.readouterr().err
     path.write_bytes(b"Address;Who\r\nb@example.org;B\r\n")
     with pytest.raises(CommandError, match="may not import members"):
-        call_command("import_members", str(path), "--as", member.email, "--map", "email=1", "--commit")
+        call_command("import_members", str(path), "--as", member.email, "--map", "email=1,name=2", "--commit")
     with pytest.raises(CommandError, match="Nobody has the e-mail address"):
         call_command("import_members", str(path), "--as", "nobody@example.org")
     assert counts() == before

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -918,6 +919,12 @@ def test_export_download(plan_world, member):
     assert load_workbook(io.BytesIO(response.content)).sheetnames == SHEET_NAMES
 
 
+def checked_upload(client, url, upload):
+    """Upload a workbook; the background check runs (Huey is immediate in tests, on commit)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, {"file": upload})
+
+
 def test_upload_preview_confirm_through_the_pages(plan_world):
     plan = plan_world.plan
     client = client_for(plan_world.cochair)
@@ -927,7 +934,7 @@ def test_upload_preview_confirm_through_the_pages(plan_world):
     set_cell(book["Plan"], plan.pk, "title", "Work plan 2025, revised offline")
     upload = io.BytesIO(to_bytes(book))
     upload.name = "plan.xlsx"
-    response = client.post(url, {"file": upload})
+    response = checked_upload(client, url, upload)
     assert response.status_code == 302
     token = parse_qs(urlsplit(response["Location"]).query)["t"][0]
     page = client.get(response["Location"])
@@ -959,10 +966,11 @@ def test_a_stale_confirmation_shows_the_preview_again(plan_world):
     set_cell(book["HR needs"], plan_world.need.pk, "hours_per_month", 12)
     upload = io.BytesIO(to_bytes(book))
     upload.name = "plan.xlsx"
-    preview_url = client.post(url, {"file": upload})["Location"]
+    preview_url = checked_upload(client, url, upload)["Location"]
     confirm = client.get(preview_url).context["confirm"]
     services.objective_save(plan=plan, acting=plan_world.cochair, title="Added online meanwhile")
-    response = client.post(url, {"confirm": confirm})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, {"confirm": confirm})
     assert response.status_code == 302
     assert response["Location"] == preview_url
     plan_world.need.refresh_from_db()
@@ -978,7 +986,7 @@ def test_preview_page_lists_the_problems_and_offers_no_confirmation(plan_world):
     set_cell(book["HR needs"], plan_world.need.pk, "role", "Copy editor")
     upload = io.BytesIO(to_bytes(book))
     upload.name = "plan.xlsx"
-    page = client.get(client.post(url, {"file": upload})["Location"])
+    page = client.get(checked_upload(client, url, upload)["Location"])
     assert page.status_code == 200
     assert page.context["confirm"] == ""
     assert [(p.sheet, p.row, p.column) for p in page.context["preview"].problems] == [
@@ -994,8 +1002,170 @@ def test_an_upload_that_is_not_a_workbook_is_refused_at_the_form(plan_world):
     url = reverse("plans:import", args=[plan_world.group.slug, plan_world.plan.pk])
     upload = io.BytesIO(b"id,title\n1,x\n")
     upload.name = "plan.xlsx"
-    response = client.post(url, {"file": upload})
+    response = checked_upload(client, url, upload)
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == [
         "The file cannot be read as an Excel workbook (.xlsx)."
     ]
+
+
+def test_the_upload_is_checked_in_the_background_while_a_page_waits(plan_world, monkeypatch):
+    """No web request parses the workbook: until the background check is done the preview page
+    refreshes itself; a hostile workbook (a 20 MB XML comment in a few KB) is refused by the check
+    before openpyxl parses anything, and the plan is unchanged."""
+    import zipfile
+
+    import openpyxl
+
+    from convene.plans import tasks
+    from convene.plans.models import PlanImport, PlanImportStatus
+
+    plan = plan_world.plan
+    client = client_for(plan_world.cochair)
+    url = reverse("plans:import", args=[plan_world.group.slug, plan.pk])
+    source = zipfile.ZipFile(io.BytesIO(to_bytes(workbook(plan, plan_world.cochair))))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                content = content.replace(
+                    b"<sheetData>", b"<!--" + b"x" * (20 * 1024 * 1024) + b"--><sheetData>"
+                )
+            archive.writestr(info.filename, content)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "plan.xlsx"
+    assert len(upload.getvalue()) < 200_000
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        response = client.post(url, {"file": upload})
+    pending = PlanImport.objects.get()
+    assert (pending.plan, pending.created_by, pending.status) == (
+        plan,
+        plan_world.cochair,
+        PlanImportStatus.CHECKING,
+    )
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert '<meta http-equiv="refresh" content="2">' in page.content.decode()
+    assert "confirm" not in page.context
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("openpyxl parsed a hostile workbook")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_parsing)
+    before = plan.revision
+    tasks.check_plan_import(pending.pk)  # as the worker does
+    page = client.get(response["Location"])
+    assert "http-equiv" not in page.content.decode()
+    assert page.context["confirm"] == ""
+    assert [p.message for p in page.context["preview"].problems] == [
+        "The workbook holds parts an import never reads (macros, links to other files, embedded objects "
+        "or XML declarations); save it again as a plain .xlsx workbook and upload that."
+    ]
+    plan.refresh_from_db()
+    assert plan.revision == before
+
+
+def as_libreoffice_saves_booleans(data: bytes, *, cached: bool) -> bytes:
+    """Every TRUE/FALSE cell as LibreOffice stores it, the formula TRUE() or FALSE(): with its value
+    (``<f>TRUE()</f><v>1</v>``, as LibreOffice writes it) or without (as openpyxl re-saves it)."""
+    import re
+    import zipfile
+
+    def rewrite(match):
+        before, after, value = match.group(1), match.group(2), match.group(3)
+        formula = b"TRUE()" if value == b"1" else b"FALSE()"
+        if cached:
+            return b"<c " + before + b't="b"' + after + b"><f>" + formula + b"</f><v>" + value + b"</v></c>"
+        return b"<c " + before + after + b"><f>" + formula + b"</f><v></v></c>"
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    found = 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                content, count = re.subn(rb'<c ([^>]*?)t="b"([^>]*)><v>([01])</v></c>', rewrite, content)
+                found += count
+            archive.writestr(info.filename, content)
+    assert found >= 3  # help_wanted, cumulative, life_of_plan at least
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_booleans_saved_as_formulas_round_trip_unchanged(plan_world, cached):
+    """The reported round trip: LibreOffice's TRUE() formulas, their values dropped by openpyxl, were
+    read as blank, blank as FALSE, and help_wanted, cumulative and life_of_plan flipped."""
+    plan = plan_world.plan
+    book = workbook(plan, plan_world.cochair)
+    set_cell(book["Plan"], plan.pk, "title", "Work plan 2025, revised offline")
+    data = as_libreoffice_saves_booleans(to_bytes(book), cached=cached)
+    preview = spreadsheet.import_preview(plan, data, acting=plan_world.cochair)
+    assert preview.problems == []
+    assert [(c.sheet, c.kind, [f.after for f in c.fields]) for c in preview.changes] == [
+        ("Plan", spreadsheet.CHANGED, ["Work plan 2025, revised offline"])
+    ]
+    spreadsheet.plan_import_commit(plan, data, acting=plan_world.cochair, fingerprint=preview.fingerprint)
+    plan_world.task.refresh_from_db()
+    assert plan_world.task.help_wanted is True
+    assert Target.objects.filter(indicator__plan=plan, life_of_plan=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("=FALSE()", False), ("FALSE()", False), ("FAUX", False), ("FALSK", False), ("falso", False), ("0", False),
+     ("=TRUE()", True), ("VRAI", True), ("SAND", True), ("VERDADERO", True), ("Verdadeiro", True), ("yes", True)],
+)  # fmt: skip
+def test_booleans_in_every_language_and_as_formulas(plan_world, written, expected):
+    plan = plan_world.plan
+    book = workbook(plan, plan_world.cochair)
+    set_cell(book["Tasks"], plan_world.task.pk, "help_wanted", written)
+    preview = spreadsheet.import_preview(plan, to_bytes(book), acting=plan_world.cochair)
+    assert preview.problems == []
+    changed = [c for c in preview.changes if c.sheet == "Tasks"]
+    assert len(changed) == (0 if expected else 1)
+
+
+def test_a_blank_boolean_or_a_formula_without_its_value_is_an_error_not_a_default(plan_world):
+    plan = plan_world.plan
+    book = workbook(plan, plan_world.cochair)
+    task_row = set_cell(book["Tasks"], plan_world.task.pk, "help_wanted", None)
+    need_row = set_cell(book["HR needs"], plan_world.need.pk, "hours_per_month", "=10+2")
+    problems = refused_and_unchanged(plan_world, to_bytes(book))
+    assert problems == [
+        ("Tasks", task_row, "help_wanted", "This cell is blank: write TRUE or FALSE."),
+        (
+            "HR needs",
+            need_row,
+            "hours_per_month",
+            "This cell holds the formula =10+2 but not its value (the program that last saved the file did "
+            "not compute it): type the value itself.",
+        ),
+    ]
+
+
+def test_a_confirmation_before_the_check_is_done_parses_nothing(plan_world, monkeypatch):
+    """The confirm step parses the file again only once the background check read it cleanly."""
+    import openpyxl
+
+    plan = plan_world.plan
+    client = client_for(plan_world.cochair)
+    url = reverse("plans:import", args=[plan_world.group.slug, plan.pk])
+    book = workbook(plan, plan_world.cochair)
+    set_cell(book["Plan"], plan.pk, "title", "Not yet checked")
+    upload = io.BytesIO(to_bytes(book))
+    upload.name = "plan.xlsx"
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        preview_url = client.post(url, {"file": upload})["Location"]
+    token = parse_qs(urlsplit(preview_url).query)["t"][0]
+    fingerprint = spreadsheet.read_current(plan, plan_world.cochair).fingerprint()
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a web request parsed the workbook")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_parsing)
+    response = client.post(url, {"confirm": spreadsheet.confirm_token(token, fingerprint)})
+    assert response["Location"] == preview_url
+    plan.refresh_from_db()
+    assert plan.title == "Work plan 2025"
