@@ -7,12 +7,12 @@ PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-sqlite test-pg test-browser lint format messages check-deploy bench clean
+.PHONY: install run run-scaled demo test test-sqlite test-pg test-browser lint format messages check-deploy bench clean
 
-$(BIN)/.installed: pyproject.toml requirements.txt
+$(BIN)/.installed: pyproject.toml requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
 
@@ -28,6 +28,21 @@ run: install var/static/staticfiles.json
 	$(BIN)/convene migrate --noinput -v0
 	$(BIN)/convene demo --if-empty
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/convene serve
+
+# The production topology on this machine: PostgreSQL (database `convene`), Redis for the cache,
+# the task queue and the API rate limits, WEB_WORKERS granian processes and HUEY_PROCESSES Huey
+# consumers (only the first schedules the periodic tasks). See the Procfile for separate services.
+SCALED_DB      ?= postgres://postgres@127.0.0.1:5432/convene
+REDIS          ?= redis://127.0.0.1:6379
+WEB_WORKERS    ?= 2
+HUEY_PROCESSES ?= 2
+SCALED_ENV = DATABASE_URL=$(SCALED_DB) REDIS_URL=$(REDIS)/0 HUEY_REDIS_URL=$(REDIS)/1
+run-scaled: install var/static/staticfiles.json
+	createdb -h 127.0.0.1 -U postgres convene 2>/dev/null || true
+	$(SCALED_ENV) $(BIN)/convene migrate --noinput -v0
+	$(SCALED_ENV) $(BIN)/convene demo --if-empty
+	$(SCALED_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/convene serve --workers $(WEB_WORKERS) \
+	  --huey-processes $(HUEY_PROCESSES)
 
 demo: install
 	$(BIN)/convene migrate --noinput -v0

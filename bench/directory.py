@@ -359,6 +359,36 @@ def percentile(sorted_values: list[float], p: float) -> float:
 # --- Reporting ---------------------------------------------------------------------------------------
 
 
+def results_table(measured: list[tuple], labels: dict[str, str] | None = None) -> str:
+    """The markdown table of a run: (name, requests, errors, req/s, sorted latencies) per scenario.
+
+    Each page's requests/s is also given as a share of the floor's in the same run (the scenario
+    named "floor"): comparable across machines and loads where the raw figures are not. A scenario
+    with more than 1 % errors measured refusals, not pages: the table says so."""
+    labels = labels or {}
+    floor_rate = next((rate for name, _n, _e, rate, _l in measured if name == "floor"), None)
+    rows = []
+    for name, count, errors, rate, latencies in measured:
+        ratio = f"{rate / floor_rate:.3f}" if floor_rate else "–"
+        flag = " ⚠ errors: not a valid measurement" if errors > count * 0.01 else ""
+        rows.append(
+            f"| {labels.get(name, name)}{flag} | {count:,} | {errors} | {rate:,.1f} | {ratio} | "
+            f"{percentile(latencies, 50) * 1000:,.1f} | {percentile(latencies, 95) * 1000:,.1f} | "
+            f"{percentile(latencies, 99) * 1000:,.1f} |"
+        )
+    return "\n".join(
+        [
+            "| scenario | requests | errors | req/s | × floor | p50 ms | p95 ms | p99 ms |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            *rows,
+        ]
+    )
+
+
+def load_average() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
 def machine() -> str:
     mem_kb = 0
     cpu = platform.processor() or platform.machine()
@@ -394,20 +424,24 @@ def record(text: str) -> None:
 
 
 def explain(filters_list: list[dict[str, str]]) -> None:
-    """EXPLAIN ANALYZE of the queries the directory page runs for a few typical searches."""
-    from django.core.paginator import Paginator
+    """EXPLAIN ANALYZE of the queries the directory page runs for a few typical searches: the page's
+    own paginator (the capped count, a LIMITed subquery), the page size, and the people's rows."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from convene.core.pagination import CappedPaginator
     from convene.people import queries
     from convene.people.models import Person
+    from convene.people.views import PAGE_SIZE
 
     viewer = Person.objects.get(email=MEMBER_EMAIL)
     for params in filters_list:
         page = params.pop("page", "1")
         filters = queries.DirectoryFilters(**params)
         with CaptureQueriesContext(connection) as captured:
-            result = Paginator(queries.directory_search(viewer=viewer, filters=filters), 20).get_page(page)
+            result = CappedPaginator(
+                queries.directory_search(viewer=viewer, filters=filters), PAGE_SIZE
+            ).get_page(page)
             list(result)
         print(f"\n### {params} page {page}: {len(captured)} queries")
         with connection.cursor() as cursor:
@@ -426,6 +460,10 @@ def main() -> None:
         "DATABASE_URL": args.database_url,
         "CONVENE_VAR_DIR": str(ROOT / "var" / "bench"),
         "DJANGO_SETTINGS_MODULE": "convene.settings",
+        # One token and one address make every call: the API's rate limits (120 a minute per token)
+        # would answer nearly all of them 429 and the scenario would time refusals, not searches.
+        "CONVENE_API_RATE_PER_ADDRESS": "1000000",
+        "CONVENE_API_RATE_PER_MINUTE": "1000000",
     }
     env.pop("PYTEST_VERSION", None)
     env.pop("DEBUG", None)
@@ -490,7 +528,7 @@ def main() -> None:
             "groups": "group list `/groups/` filter mix (session)",
             "group": "group pages `/groups/<slug>/` (session)",
         }
-        rows = []
+        measured = []  # (name, requests, errors, req/s, latencies)
         for name in [s.strip() for s in args.scenarios.split(",") if s.strip()]:
             paths, headers = scenarios[name]
             print(f"bench: {name}: {args.warmup:.0f} s warm-up, {args.duration:.0f} s measured", flush=True)
@@ -501,11 +539,7 @@ def main() -> None:
             )
             elapsed = time.monotonic() - started
             latencies = sorted(outcome.latencies)
-            rows.append(
-                f"| {labels[name]} | {len(latencies):,} | {outcome.errors} | {len(latencies) / elapsed:,.1f} | "
-                f"{percentile(latencies, 50) * 1000:,.1f} | {percentile(latencies, 95) * 1000:,.1f} | "
-                f"{percentile(latencies, 99) * 1000:,.1f} |"
-            )
+            measured.append((name, len(latencies), outcome.errors, len(latencies) / elapsed, latencies))
             if outcome.errors:
                 print(f"bench: {name}: statuses {json.dumps(outcome.statuses)}")
     finally:
@@ -519,13 +553,8 @@ def main() -> None:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
 
-    table = "\n".join(
-        [
-            "| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-            *rows,
-        ]
-    )
+    table = results_table(measured, labels)
+    load_after = f"{load_average()} after the run"
     command = " ".join(
         shlex.quote(part) for part in [os.path.relpath(PYTHON, ROOT), "bench/directory.py", *sys.argv[1:]]
     )
@@ -533,7 +562,7 @@ def main() -> None:
     text = (
         f"### {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC\n\n"
         f"`{command}`\n\n"
-        f"- machine: {host_load}\n"
+        f"- machine: {host_load}; {load_after}\n"
         f"- PostgreSQL {postgres_version(args.database_url)}, {args.members:,} people{build}\n"
         f"- server: granian, {args.server_workers} worker(s) × {args.server_threads} threads; client: "
         f"{args.concurrency} threads (closed loop, http.client keep-alive) on the same machine; "

@@ -294,7 +294,8 @@ CONVENE_DELIVERY_LEASE_SECONDS = int(os.environ.get("CONVENE_DELIVERY_LEASE_SECO
 if os.environ.get("HUEY_REDIS_URL"):
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "convene",
+        # One queue per name: installations (or test runs) sharing a Redis keep apart by name.
+        "name": os.environ.get("HUEY_NAME", "convene"),
         "url": os.environ["HUEY_REDIS_URL"],
         "immediate": False,
     }

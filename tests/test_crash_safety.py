@@ -358,3 +358,78 @@ def test_a_worker_killed_mid_digest_skips_nobody_and_repeats_only_the_digest_in_
         "Supervision tools" in content and "Case conferences" in content
         for _rcpt, content in handler.received
     )
+
+
+# --- Several workers on one Redis queue (production with more than one process) -----------------
+
+REDIS_URL = os.environ.get("CONVENE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+POSTS = 3
+
+
+@pytest.fixture
+def redis_queue(consumers):
+    """A Huey queue on Redis, of this test's own name, emptied at the end."""
+    import uuid
+
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CONVENE_REQUIRE_REDIS"):
+            pytest.fail(f"no Redis at {REDIS_URL} (CONVENE_REQUIRE_REDIS is set)")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    name = f"convene_test_{uuid.uuid4().hex[:12]}"
+    consumers.env.update(HUEY_REDIS_URL=REDIS_URL, HUEY_NAME=name)
+    try:
+        yield client
+    finally:
+        for key in client.scan_iter(f"*{name}*"):
+            client.delete(key)
+        client.close()
+
+
+def test_two_workers_on_one_redis_queue_send_each_message_once(
+    group_of_thirty, consumers, mailbox, shared_db, redis_queue
+):
+    """Two Huey processes (two threads each) take from one Redis queue in which every send is
+    enqueued twice (a retry racing the original, or two schedulers): each person gets each post once."""
+    group, chair, members = group_of_thirty
+    _controller, handler = mailbox
+    titles = [f"Supervision tools {n}" for n in range(POSTS)]
+    post_ids = [
+        services.thread_start(group=group, acting=chair, title=title, body="Who has one?").posts.get().pk
+        for title in titles
+    ]
+    recipients = set(
+        PostDelivery.objects.filter(mode=Notify.EACH_POST).values_list("person__email", flat=True)
+    )
+    assert len(recipients) == RECIPIENTS + 1
+    shared_db.share()
+    consumers.start()
+    consumers.start()
+    sends = "; ".join(f"deliver_post({post_id}); deliver_post({post_id})" for post_id in post_ids)
+    consumers.enqueue(
+        f"from convene.groups.tasks import deliver_post, periodic_sweep; {sends}; periodic_sweep()"
+    )
+
+    def all_sent() -> bool:
+        if len(handler.received) < len(recipients) * POSTS:
+            return False
+        shared_db.refresh()
+        return not PostDelivery.objects.filter(status=DeliveryStatus.PENDING).exists()
+
+    wait_for(all_sent, "every post sent to everyone", consumers)
+    # Both processes are alive and the queue is drained: no task is left to send anything again.
+    wait_for(
+        lambda: redis_queue.llen(f"huey.redis.{consumers.env['HUEY_NAME']}") == 0, "an empty queue", consumers
+    )
+    assert all(process.poll() is None for process in consumers.started), consumers.logs()
+    consumers.stop_all()
+
+    per_message = Counter(
+        (rcpt, next(title for title in titles if f"{title}" in content)) for rcpt, content in handler.received
+    )
+    assert set(per_message) == {(email, title) for email in recipients for title in titles}
+    assert set(per_message.values()) == {1}, [key for key, count in per_message.items() if count > 1]

@@ -15,7 +15,12 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        # Without the ordering: the count is the same, and an ORDER BY name inside the LIMITed
+        # subquery makes PostgreSQL walk the name index instead of the search's own index.
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()
+        return rows[: self.cap + 1].count()
 
     @property
     def is_capped(self) -> bool:

@@ -5,7 +5,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django_countries import countries
@@ -71,10 +72,24 @@ def group_list(*, viewer, filters: GroupFilters) -> QuerySet[Group]:
         qs = qs.filter(working_language__code=filters.language)
     return (
         qs.select_related("kind", "working_language")
-        .annotate(member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE)))
+        .annotate(member_count=_active_member_count())
         .prefetch_related("topics", _current_cochairs_prefetch())
         .order_by("name", "pk")
     )
+
+
+def _active_member_count():
+    """Each group's active members as a subquery of the row: computed for the rows a page shows,
+    after sorting and LIMIT, where a Count() over a join summed every membership of every group
+    (and again for the page count) before taking 20."""
+    counted = (
+        GroupMembership.objects.filter(group=OuterRef("pk"), status=MembershipStatus.ACTIVE)
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def group_for_viewer(*, viewer, slug: str) -> Group:

@@ -1,5 +1,8 @@
 """API rate limits: a fixed one-minute window per token (or account) and per client address."""
 
+import os
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -99,3 +102,50 @@ def test_pages_outside_the_api_are_not_counted(clock, settings, member):
     for _ in range(3):
         assert client.get("/").status_code == 200
     assert client.get(URL).status_code == 200
+
+
+REDIS_URL = os.environ.get("CONVENE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Django's cache on Redis, as in production (REDIS_URL), under a key prefix of this test's own."""
+    import redis
+
+    raw = redis.Redis.from_url(REDIS_URL)
+    try:
+        raw.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CONVENE_REQUIRE_REDIS"):
+            pytest.fail(f"no Redis at {REDIS_URL} (CONVENE_REQUIRE_REDIS is set)")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"convene-test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    try:
+        yield raw, prefix
+    finally:
+        for key in raw.scan_iter(f"{prefix}:*"):
+            raw.delete(key)
+        raw.close()
+
+
+def test_on_redis_every_process_counts_in_one_window(clock, settings, member, redis_cache):
+    """Several web processes share the count through Redis: calls another process made count here."""
+    raw, prefix = redis_cache
+    settings.CONVENE_API_RATE_PER_MINUTE = 4
+    client = bearer(member)
+    for _ in range(2):
+        assert client.get(URL).status_code == 200
+    # What another process sees: the token's counter in Redis, at 2.
+    (key,) = [key for key in raw.scan_iter(f"{prefix}:*") if b":token:" in key]
+    assert int(raw.get(key)) == 2
+    # Two calls served by another process (its own connection, nothing in this one's memory) …
+    raw.incrby(key, 2)
+    # … and the limit of 4 is reached for this one too.
+    assert client.get(URL).status_code == 429

@@ -525,3 +525,18 @@ def test_membership_stays_consistent_under_any_sequence(group, chairs, crowd, op
             queries.group_page(group=group, can_read_threads=False, can_manage=False).member_count == expected
         )
         transaction.set_rollback(True)
+
+
+def test_group_list_counts_members_only_for_the_rows_it_returns(member, committee_member):
+    """The count is a subquery of each row (computed after sorting and LIMIT), not a GROUP BY over
+    every membership of every group; the page's count of groups does not count members at all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    listed = queries.group_list(viewer=member, filters=queries.GroupFilters())
+    with CaptureQueriesContext(connection) as captured:
+        listed.count()
+        list(listed[:20])
+    count_sql, page_sql = (captured.captured_queries[0]["sql"], captured.captured_queries[1]["sql"])
+    assert "groups_groupmembership" not in count_sql
+    assert "GROUP BY \"groups_group\"" not in page_sql  # the groups themselves are not grouped

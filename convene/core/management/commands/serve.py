@@ -1,6 +1,9 @@
 """``convene serve``: the web server (granian) and the background worker (Huey), together.
 
-Ctrl-C stops both. Used by ``make run``; production runs the two as separate services.
+Ctrl-C stops both. Used by ``make run``; production runs the two as separate services (see the
+Procfile), or this command with several web workers and several Huey processes on one machine.
+Only the first Huey process enqueues the periodic tasks (digests, reminders, sweeps): every
+consumer that schedules them would enqueue each one again.
 """
 
 import os
@@ -10,7 +13,7 @@ import sys
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -22,8 +25,17 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1, help="web worker processes")
         parser.add_argument("--threads", type=int, default=4, help="threads per web worker")
         parser.add_argument("--no-worker", action="store_true", help="do not start the Huey worker")
+        parser.add_argument(
+            "--huey-processes",
+            type=int,
+            default=1,
+            help="Huey consumer processes (several need HUEY_REDIS_URL; only the first schedules)",
+        )
+        parser.add_argument("--huey-threads", type=int, default=2, help="threads per Huey process")
 
-    def handle(self, *args, host, port, workers, threads, no_worker, **options):
+    def handle(self, *args, host, port, workers, threads, no_worker, huey_processes, huey_threads, **options):
+        if huey_processes > 1 and "Redis" not in settings.HUEY.get("huey_class", ""):
+            raise CommandError("Several Huey processes share one queue only on Redis: set HUEY_REDIS_URL.")
         bin_dir = os.path.dirname(sys.executable)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "convene.settings"}
         web = [
@@ -45,17 +57,12 @@ class Command(BaseCommand):
         ]
         children = [subprocess.Popen(web, env=env)]  # noqa: S603 - our own server binary
         if not no_worker:
-            worker = [
-                sys.executable,
-                "-m",
-                "convene",
-                "run_huey",
-                "--workers",
-                "2",
-                "--worker-type",
-                "thread",
-            ]
-            children.append(subprocess.Popen(worker, env=env))  # noqa: S603
+            for index in range(huey_processes):
+                worker = [sys.executable, "-m", "convene", "run_huey"]
+                worker += ["--workers", str(huey_threads), "--worker-type", "thread"]
+                if index:
+                    worker.append("--no-periodic")
+                children.append(subprocess.Popen(worker, env=env))  # noqa: S603
         self.stdout.write(
             self.style.SUCCESS(f"Convene is serving at http://{host}:{port}/ (Ctrl-C stops it)")
             + f"\n  database: {settings.DATABASES['default']['NAME']}\n  e-mail: {settings.EMAIL_BACKEND}"
