@@ -222,7 +222,7 @@ def plan_docx(plan: WorkPlan) -> bytes:
     document.add_heading(_("Results framework"), level=1)
     for depth, result, indicators in context["framework"]:
         document.add_heading(
-            _t(f"{result.level.name} {result.code}: {result.statement}".replace("  ", " ")),
+            _t(f"{result.level.label} {result.code}: {result.statement}".replace("  ", " ")),
             level=min(2 + depth, 4),
         )
         if not indicators:

@@ -212,3 +212,22 @@ def test_document_downloads(plan_world, member, name, content_type, extension):
         f'attachment; filename="case-management-work-plan-{plan_world.plan.pk}-v0.{extension}"'
     )
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_level_names_are_in_the_documents_language(plan_world, monkeypatch):
+    """Level names are seeded in English and shown through gettext (context "result level")."""
+    from django.utils.translation import override
+    from docx import Document
+
+    from convene.results.tests.translations import translate_levels
+
+    translate_levels(monkeypatch)
+    with override("fr"):
+        document = Document(io.BytesIO(documents.plan_docx(plan_world.plan)))
+        text = pdf_text(plan_world.plan)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "But 1: Children live in families." in headings
+    assert "Effet 1.1: Workers use common standards." in headings
+    assert "Outcome 1.1" not in " ".join(headings)
+    assert "Effet 1.1: Workers use common standards." in text
+    assert "Outcome" not in text
