@@ -270,6 +270,10 @@ CONVENE_ON_TRACK_HIGH = float(os.environ.get("CONVENE_ON_TRACK_HIGH", "1.15"))
 # for the IATI export of results; "XM-" is IATI's prefix for identifiers outside its registry.
 CONVENE_IATI_ORG_REF = os.environ.get("CONVENE_IATI_ORG_REF", "XM-CONVENE")
 CONVENE_IATI_ORG_TYPE = os.environ.get("CONVENE_IATI_ORG_TYPE", "21")
+# The sector a plan reports when none of its group's topics has a DAC code (back office, Topics): an
+# OECD DAC 5-digit purpose code such as 16010 (social protection) or 12220 (basic health care).
+# Empty by default: the export then states no sector rather than a guessed one.
+CONVENE_IATI_SECTOR = os.environ.get("CONVENE_IATI_SECTOR", "")
 # Where links in e-mails point to.
 CONVENE_BASE_URL = os.environ.get("CONVENE_BASE_URL", "http://127.0.0.1:8000")
 

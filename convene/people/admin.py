@@ -62,7 +62,7 @@ class ProfileAdmin(SimpleHistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "dac_code"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -3,6 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -120,6 +121,16 @@ class Topic(models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
+    # For the IATI export: the groups working on this topic report it as their sector.
+    dac_code = models.CharField(
+        _("DAC sector code"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}\Z", _("Five digits, e.g. 16010 (social protection)."))],
+        help_text=_(
+            "The OECD DAC 5-digit purpose code of this topic, for the IATI export; empty if none fits."
+        ),
+    )
 
     class Meta:
         verbose_name = _("topic")

@@ -142,16 +142,78 @@ def _money(value, currency: str) -> str:
     return f"{_number(value)} {currency}" if value is not None else "—"
 
 
-def _table(document, headers: list[str], rows: list[list[str]]):
+# Page and tables of the DOCX: A4 with the PDF's margins, 9 pt table text. Each table spans the
+# usable width in fixed columns sized for what they hold (text wide, numbers narrow) so that Word and
+# LibreOffice never squeeze a column until words break mid-word; the header row repeats on every
+# page, a row never splits across pages, and numbers are right-aligned.
+PAGE = {"width_mm": 210, "height_mm": 297, "top_mm": 18, "sides_mm": 16, "bottom_mm": 20}
+TABLE_TEXT_PT = 9
+
+
+def _page(document) -> None:
+    from docx.shared import Mm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(PAGE["width_mm"]), Mm(PAGE["height_mm"])
+        section.top_margin, section.bottom_margin = Mm(PAGE["top_mm"]), Mm(PAGE["bottom_mm"])
+        section.left_margin = section.right_margin = Mm(PAGE["sides_mm"])
+
+
+def usable_width_twips(document) -> int:
+    section = document.sections[-1]
+    return section.page_width.twips - section.left_margin.twips - section.right_margin.twips
+
+
+def column_widths(total: int, weights: list[int]) -> list[int]:
+    """``total`` twips shared by weight, in whole twips that add up to ``total`` exactly."""
+    widths = [total * w // sum(weights) for w in weights]
+    widths[0] += total - sum(widths)  # the first column is text: it takes the rounding
+    return widths
+
+
+def _row_properties(row, header: bool) -> None:
+    from docx.oxml import OxmlElement
+
+    tr_pr = row._tr.get_or_add_trPr()  # a new row's is empty: append in the schema's order
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _fill(cell, text: str, width, *, bold: bool = False, right: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    cell.width = width
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(_t(text))
+    run.bold = bold
+    run.font.size = Pt(TABLE_TEXT_PT)
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _table(document, headers: list[str], rows: list[list[str]], *, weights: list[int], numeric=()):
+    """A table over the page's usable width; ``weights`` size the columns, ``numeric`` (indexes) are
+    right-aligned."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Twips
+
+    widths = [Twips(w) for w in column_widths(usable_width_twips(document), weights)]
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(_t(text)).bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = _t(text)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False  # a fixed layout: the widths below hold
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    _row_properties(table.rows[0], header=True)
+    for index, (cell, text) in enumerate(zip(table.rows[0].cells, headers, strict=True)):
+        _fill(cell, text, widths[index], bold=True, right=index in numeric)
+    for values in rows:
+        row = table.add_row()
+        _row_properties(row, header=False)
+        for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+            _fill(cell, text, widths[index], right=index in numeric)
     return table
 
 
@@ -161,6 +223,7 @@ def plan_docx(plan: WorkPlan) -> bytes:
     context = document_context(plan)
     plan, group, budget = context["plan"], context["group"], context["budget"]
     document = Document()
+    _page(document)
     document.core_properties.title = _t(plan.title)
     document.core_properties.subject = _t(group.name)
     document.add_heading(_t(plan.title), level=0)
@@ -217,12 +280,18 @@ def plan_docx(plan: WorkPlan) -> bytes:
                     task.get_status_display(),
                 ]
             )
-    _table(document, [_("Deliverable / task"), _("Owner"), _("Due"), _("Cost"), _("Status")], rows)
+    _table(
+        document,
+        [_("Deliverable / task"), _("Owner"), _("Due"), _("Cost"), _("Status")],
+        rows,
+        weights=[38, 18, 16, 14, 14],
+        numeric=(3,),
+    )
 
     document.add_heading(_("Results framework"), level=1)
     for depth, result, indicators in context["framework"]:
         document.add_heading(
-            _t(f"{result.level.name} {result.code}: {result.statement}".replace("  ", " ")),
+            _t(f"{result.level.label} {result.code}: {result.statement}".replace("  ", " ")),
             level=min(2 + depth, 4),
         )
         if not indicators:
@@ -266,6 +335,9 @@ def plan_docx(plan: WorkPlan) -> bytes:
                 _("Status"),
             ],
             rows,
+            # Indicator, unit, baseline, target, actual, met, latest period, status.
+            weights=[24, 10, 11, 10, 10, 7, 17, 11],
+            numeric=(2, 3, 4, 5),
         )
     if not context["framework"]:
         document.add_paragraph("—")
@@ -293,6 +365,8 @@ def plan_docx(plan: WorkPlan) -> bytes:
         document,
         [_("Category"), _("Planned")],
         [[label, _money(value, budget.currency)] for label, value in context["by_category"]],
+        weights=[70, 30],
+        numeric=(1,),
     )
     document.add_heading(_("Partners' contributions"), level=2)
     if budget.partners:
@@ -303,6 +377,8 @@ def plan_docx(plan: WorkPlan) -> bytes:
                 [partner.name, _money(cash, budget.currency), _money(in_kind, budget.currency)]
                 for partner, cash, in_kind in budget.partners
             ],
+            weights=[50, 25, 25],
+            numeric=(1, 2),
         )
     else:
         document.add_paragraph("—")
@@ -324,7 +400,13 @@ def plan_docx(plan: WorkPlan) -> bytes:
             ]
         )
     if rows:
-        _table(document, [_("Role"), _("Hours per month"), _("Period"), _("Filled by")], rows)
+        _table(
+            document,
+            [_("Role"), _("Hours per month"), _("Period"), _("Filled by")],
+            rows,
+            weights=[36, 16, 26, 22],
+            numeric=(1,),
+        )
     else:
         document.add_paragraph("—")
     document.add_paragraph(

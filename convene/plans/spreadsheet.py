@@ -1001,7 +1001,7 @@ def _cell_value(sheet: Sheet, col: Col, record: Record, current: Current):
         return organisation.name if organisation else None
     if col.kind == LEVEL:
         level = current.levels.get(value)
-        return level.name if level else None
+        return level.label if level else None
     if col.kind == INDICATOR:
         return current.indicator_refs.get(value, f"#{value}")
     return value
@@ -1310,11 +1310,12 @@ def _parse_cell(col: Col, value, current: Current):
         return ("name", text)
     if col.kind == LEVEL:
         for level in current.levels.values():
-            if text.casefold() in (level.name.casefold(), str(level.depth)):
+            # The name in the sheet's language, as stored, or the depth.
+            if text.casefold() in (level.label.casefold(), level.name.casefold(), str(level.depth)):
                 return level.pk
         raise CellError(
             _("“%(value)s” is not a level of results; use one of: %(levels)s.")
-            % {"value": text[:40], "levels": ", ".join(level.name for level in current.levels.values())}
+            % {"value": text[:40], "levels": ", ".join(level.label for level in current.levels.values())}
         )
     if col.kind == INDICATOR:
         if re.fullmatch(r"#\d{1,10}", text):
@@ -1571,7 +1572,7 @@ class _Check:
             return organisation.name if organisation else f"#{value}"
         if col.kind == LEVEL:
             level = self.current.levels.get(value)
-            return level.name if level else f"#{value}"
+            return level.label if level else f"#{value}"
         if col.kind == INDICATOR:
             if isinstance(value, tuple):
                 return (

@@ -125,7 +125,7 @@ class ResultForm(forms.Form):
         if result is not None:
             parents = parents.exclude(pk=result.pk)
         self.fields["parent"].queryset = parents
-        self.fields["parent"].label_from_instance = lambda r: f"{r.level.name} {r.code} – {r.statement[:80]}"
+        self.fields["parent"].label_from_instance = lambda r: f"{r.level.label} {r.code} – {r.statement[:80]}"
 
     @staticmethod
     def initial_for(result: Result) -> dict:
@@ -210,7 +210,7 @@ class IndicatorForm(forms.Form):
             .select_related("level")
             .order_by("level__depth", "position", "pk")
         )
-        self.fields["result"].label_from_instance = lambda r: f"{r.level.name} {r.code} – {r.statement[:80]}"
+        self.fields["result"].label_from_instance = lambda r: f"{r.level.label} {r.code} – {r.statement[:80]}"
         self.fields["responsible"].queryset = _responsible_choices(
             plan, indicator.responsible_id if indicator else None
         )
@@ -256,7 +256,7 @@ class AdoptForm(forms.Form):
             .select_related("level")
             .order_by("level__depth", "position", "pk")
         )
-        self.fields["result"].label_from_instance = lambda r: f"{r.level.name} {r.code} – {r.statement[:80]}"
+        self.fields["result"].label_from_instance = lambda r: f"{r.level.label} {r.code} – {r.statement[:80]}"
         self.fields["responsible"].queryset = _responsible_choices(plan)
 
 

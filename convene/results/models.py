@@ -10,12 +10,25 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from convene.core.concurrency import Revisioned
 
 VALUE = {"max_digits": 20, "decimal_places": 4}
+
+# The names migration 0002 seeds, marked for the catalogues (lazily: never evaluated here; Django's
+# makemessages knows no pgettext_noop): stored in English, shown in the reader's
+# language (``ResultLevel.label``). A level the secretariat renamed shows as typed, unless the
+# catalogues happen to know its name.
+LEVEL_CONTEXT = "result level"
+DEFAULT_LEVEL_NAMES = (
+    pgettext_lazy("result level", "Goal"),
+    pgettext_lazy("result level", "Outcome"),
+    pgettext_lazy("result level", "Output"),
+    pgettext_lazy("result level", "Activity"),
+)
 
 
 class ResultLevel(models.Model):
@@ -37,7 +50,12 @@ class ResultLevel(models.Model):
         ordering = ["depth"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: pages and documents show this, never ``name``."""
+        return pgettext(LEVEL_CONTEXT, self.name)
 
 
 class Unit(models.TextChoices):

@@ -212,3 +212,65 @@ def test_document_downloads(plan_world, member, name, content_type, extension):
         f'attachment; filename="case-management-work-plan-{plan_world.plan.pk}-v0.{extension}"'
     )
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_level_names_are_in_the_documents_language(plan_world, monkeypatch):
+    """Level names are seeded in English and shown through gettext (context "result level")."""
+    from django.utils.translation import override
+    from docx import Document
+
+    from convene.results.tests.translations import translate_levels
+
+    translate_levels(monkeypatch)
+    with override("fr"):
+        document = Document(io.BytesIO(documents.plan_docx(plan_world.plan)))
+        text = pdf_text(plan_world.plan)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "But 1: Children live in families." in headings
+    assert "Effet 1.1: Workers use common standards." in headings
+    assert "Outcome 1.1" not in " ".join(headings)
+    assert "Effet 1.1: Workers use common standards." in text
+    assert "Outcome" not in text
+
+
+def test_docx_tables_have_fixed_widths_a_repeated_header_and_numbers_on_the_right(
+    plan_world, committee_member
+):
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    with_progress(plan_world, committee_member)
+    document = Document(io.BytesIO(documents.plan_docx(plan_world.plan)))
+    section = document.sections[0]
+    usable = section.page_width.twips - section.left_margin.twips - section.right_margin.twips
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4, like the PDF
+
+    for table in document.tables:
+        grid = [column.width.twips for column in table.columns]
+        assert sum(grid) == usable
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        for row_index, row in enumerate(table.rows):
+            assert [cell.width.twips for cell in row.cells] == grid
+            properties = row._tr.trPr
+            assert properties.find(qn("w:cantSplit")) is not None
+            assert (properties.find(qn("w:tblHeader")) is not None) == (row_index == 0)
+
+    indicators = document.tables[1]
+    widths = [column.width.twips for column in indicators.columns]
+    # The indicator's name and the latest period are the widest, "Met" the narrowest.
+    assert widths[0] == max(widths)
+    assert widths[6] > widths[3]
+    assert widths[5] == min(widths)
+    assert widths[0] > usable / 5
+
+    def alignments(row):
+        return [cell.paragraphs[0].alignment for cell in row.cells]
+
+    right, left = WD_ALIGN_PARAGRAPH.RIGHT, None
+    assert [row.cells[3].text for row in indicators.rows] == ["Target (life of plan)", "40"]
+    for row in indicators.rows:
+        assert alignments(row) == [left, left, right, right, right, right, left, left]
+    categories = document.tables[2]
+    assert alignments(categories.rows[1]) == [left, right]
+    assert categories.rows[1].cells[1].text == "2,340 USD"

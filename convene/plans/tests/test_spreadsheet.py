@@ -1169,3 +1169,27 @@ def test_a_confirmation_before_the_check_is_done_parses_nothing(plan_world, monk
     assert response["Location"] == preview_url
     plan.refresh_from_db()
     assert plan.title == "Work plan 2025"
+
+
+def test_level_names_are_exported_in_the_readers_language_and_read_back(plan_world, monkeypatch):
+    """The Results sheet names levels as the reader reads them; the stored (English) name still reads."""
+    from django.utils.translation import override
+
+    from convene.results.tests.translations import translate_levels
+
+    translate_levels(monkeypatch)
+    plan, chair = plan_world.plan, plan_world.cochair
+    with override("fr"):
+        book = workbook(plan, chair)
+        results = book["Results"]
+        levels = [results.cell(n, column(results, "level")).value for n in range(2, results.max_row + 1)]
+        assert levels == ["But", "Effet"]
+        preview = spreadsheet.import_preview(plan, to_bytes(book), acting=chair)
+        assert (preview.problems, preview.changes) == ([], [])
+        set_cell(results, plan_world.outcome.pk, "level", "Outcome")
+        preview = spreadsheet.import_preview(plan, to_bytes(book), acting=chair)
+        assert (preview.problems, preview.changes) == ([], [])
+        set_cell(results, plan_world.outcome.pk, "level", "Niveau")
+        preview = spreadsheet.import_preview(plan, to_bytes(book), acting=chair)
+    # The message itself is in French; the levels it offers are the reader's names.
+    assert [p.message.endswith(": But, Effet, Produit, Activité.") for p in preview.problems] == [True]

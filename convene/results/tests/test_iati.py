@@ -13,9 +13,18 @@ from convene.plans.tests.factories import PLAN_END, PLAN_START, QUARTERS, approv
 from convene.results import iati
 from convene.results import services as results_services
 
-# The schema lives beside the repository (…/shared/iati-2.03), never copied into it.
-SCHEMA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "iati-2.03"
-SCHEMA_FILE = SCHEMA_DIR / "iati-activities-schema.xsd"
+
+def _schema_file() -> Path:
+    """The schema lives beside the repository (…/shared/iati-2.03), never copied into it: the nearest
+    such folder above the checkout (a git worktree may sit a level deeper than the main checkout)."""
+    for folder in Path(__file__).resolve().parents[3].parents:
+        candidate = folder / "shared" / "iati-2.03" / "iati-activities-schema.xsd"
+        if candidate.exists():
+            return candidate
+    return Path(__file__).resolve().parents[3].parent / "shared" / "iati-2.03" / "iati-activities-schema.xsd"
+
+
+SCHEMA_FILE = _schema_file()
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +200,8 @@ def test_iati_download(plan_world, member):
 
 def test_iati_reads_a_fixed_number_of_queries(plan_world, committee_member, django_assert_num_queries):
     plan, chair = plan_world.plan, plan_world.cochair
-    with django_assert_num_queries(13) as few:
+    # 15: the group's topics (sectors) and its activities' countries joined the 13 reads of the plan.
+    with django_assert_num_queries(15) as few:
         iati.activity_xml(plan)
     for n in range(8):
         indicator = results_services.indicator_save(
@@ -210,3 +220,113 @@ def test_iati_reads_a_fixed_number_of_queries(plan_world, committee_member, djan
         results_services.measurement_review(measurement=measurement, acting=chair, approve=True)
     with django_assert_num_queries(len(few.captured_queries)):
         iati.activity_xml(plan)
+
+
+def test_a_plan_over_two_years_reports_one_budget_per_year_pro_rata(schema, plan_world):
+    """IATI: a budget covers at most one year. The plan runs 18 months (365 + 181 days): the KES
+    venue (2,340 USD) belongs to its deliverable (Feb.–Sept. 2025), the 2,000 USD layout is spread
+    over the plan by days (2,000 × 365 / 546 = 1,336.996…; × 181 / 546 = 663.004…)."""
+    from convene.plans import services
+
+    plan = plan_world.plan
+    services.plan_update(
+        plan=plan, acting=plan_world.cochair, revision=None, ends_on=datetime.date(2026, 6, 30)
+    )
+    root = valid(schema, plan)
+    budgets = root.findall("iati-activity/budget")
+    assert [
+        (
+            b.find("period-start").get("iso-date"),
+            b.find("period-end").get("iso-date"),
+            b.find("value").text,
+            b.find("value").get("value-date"),
+        )
+        for b in budgets
+    ] == [
+        ("2025-01-01", "2025-12-31", "3677.00", "2025-01-01"),
+        ("2026-01-01", "2026-06-30", "663.00", "2026-01-01"),
+    ]
+    for budget in budgets:
+        start = datetime.date.fromisoformat(budget.find("period-start").get("iso-date"))
+        end = datetime.date.fromisoformat(budget.find("period-end").get("iso-date"))
+        assert (end - start).days < 366
+    assert sum(Decimal(b.find("value").text) for b in budgets) == Decimal("4340.00")
+
+
+def test_yearly_budgets_add_up_to_the_cent():
+    """Three years share 100.00 by days (2024 has 366): 33.394…, 33.302…, 33.302… round down to
+    99.99; the cent left goes to the largest remainder, 2024's, never lost."""
+    from types import SimpleNamespace
+
+    plan = SimpleNamespace(
+        starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2026, 12, 31), currency="USD"
+    )
+    line = SimpleNamespace(planned=Decimal("100.00"), currency="USD", deliverable=None)
+    budgets = iati.yearly_budgets(plan, [line], [])
+    assert [value for _s, _e, value in budgets] == [Decimal("33.40"), Decimal("33.30"), Decimal("33.30")]
+    assert sum(value for _s, _e, value in budgets) == Decimal("100.00")
+
+
+def test_sector_countries_org_types_and_language(schema, plan_world, settings):
+    from convene.groups import services as group_services
+    from convene.people.models import Language, Topic
+
+    settings.CONVENE_IATI_ORG_REF = "XM-DAC-99999"
+    settings.CONVENE_IATI_ORG_TYPE = "22"
+    world, chair = plan_world, plan_world.cochair
+    # Nothing known: no sector, no country, rather than invented ones; the site's language.
+    root = valid(schema, world.plan)
+    activity = root.find("iati-activity")
+    assert activity.findall("sector") == []
+    assert activity.findall("recipient-country") == []
+    assert activity.findall("recipient-region") == []
+    assert activity.get(iati.XML_LANG) == "en"
+
+    # The network's default sector when no topic has a DAC code.
+    settings.CONVENE_IATI_SECTOR = "16010"
+    activity = valid(schema, world.plan).find("iati-activity")
+    assert [dict(s.attrib) for s in activity.findall("sector")] == [
+        {"vocabulary": "1", "code": "16010", "percentage": "100"}
+    ]
+
+    # The topics' DAC codes win; the activities' countries; the working language.
+    world.group.topics.set(
+        [
+            Topic.objects.create(name="Social protection", slug="social-protection", dac_code="16010"),
+            Topic.objects.create(name="Child protection", slug="child-protection", dac_code="15180"),
+            Topic.objects.create(name="Case management", slug="case-management", dac_code="16010"),
+            Topic.objects.create(name="Peer learning", slug="peer-learning"),
+        ]
+    )
+    for country in ("KE", "UG", "KE", "ZA", ""):
+        group_services.activity_save(group=world.group, acting=chair, what="Training", country=country)
+    group_services.charter_update(
+        group=world.group, acting=chair, working_language=Language.objects.get(code="fr")
+    )
+    world.partner.sector = "government"
+    world.partner.save(update_fields=["sector"])
+
+    root = valid(schema, world.plan)
+    activity = root.find("iati-activity")
+    assert [dict(s.attrib) for s in activity.findall("sector")] == [
+        {"vocabulary": "1", "code": "15180", "percentage": "50"},
+        {"vocabulary": "1", "code": "16010", "percentage": "50"},
+    ]
+    assert [(c.get("code"), c.get("percentage")) for c in activity.findall("recipient-country")] == [
+        ("KE", "33.34"),
+        ("UG", "33.33"),
+        ("ZA", "33.33"),
+    ]
+    assert dict(activity.find("reporting-org").attrib) == {"ref": "XM-DAC-99999", "type": "22"}
+    assert [dict(o.attrib) for o in activity.findall("participating-org")] == [
+        {"ref": "XM-DAC-99999", "type": "22", "role": "2"},
+        {"type": "22", "role": "4"},
+        {"role": "1", "type": "10"},
+    ]
+    # The group's working language is the activity's; the network's name stays in the site's.
+    assert activity.get(iati.XML_LANG) == "fr"
+    assert activity.find("title/narrative").get(iati.XML_LANG) == "fr"
+    assert activity.find("result/indicator/title/narrative").get(iati.XML_LANG) == "fr"
+    assert activity.find("reporting-org/narrative").get(iati.XML_LANG) == "en"
+    narratives = activity.iter("narrative")
+    assert all(n.get(iati.XML_LANG) in ("fr", "en") for n in narratives)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import client_for, make_person
 from convene.groups import services as group_services
@@ -88,6 +89,22 @@ def test_framework_shows_the_tree_with_progress_and_badges(approved, member):
     # A plain member neither edits nor reviews.
     assert url("result_create", approved) not in html
     assert "waiting for your approval" not in html
+
+
+def test_framework_shows_level_names_in_the_readers_language(approved, member, monkeypatch, request):
+    from convene.results.tests.translations import translate_levels
+
+    translate_levels(monkeypatch)
+    request.addfinalizer(translation.deactivate)  # a request leaves its language active
+    client = client_for(member)
+    html = html_of(client.get(url("framework", approved), HTTP_ACCEPT_LANGUAGE="fr"))
+    assert '<span class="badge">But</span>' in html
+    assert '<span class="badge">Effet</span>' in html
+    assert "Outcome" not in html
+    indicator = html_of(
+        client.get(url("indicator", approved, approved.indicator.pk), HTTP_ACCEPT_LANGUAGE="fr")
+    )
+    assert "Effet 1.1 – Workers use common standards." in indicator
 
 
 def test_framework_refuses_visitors_and_non_members(plan_world, outsider):
