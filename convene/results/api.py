@@ -84,7 +84,13 @@ class PeriodProgressOut(Schema):
     )
     numerator: Decimal | None
     denominator: Decimal | None
-    percent_met: Decimal | None = Field(..., description="Actual against target, in per cent.")
+    percent_met: Decimal | None = Field(
+        ...,
+        description=(
+            "Share of the way from baseline to target covered, in per cent: over 100 beyond the target, "
+            "negative when moving away from it."
+        ),
+    )
     status: ProgressStatus
     status_label: str
 

@@ -64,8 +64,13 @@ def second(plan_world, committee_member, secretariat):
 
 @pytest.fixture
 def shared(secretariat):
+    # A count: cumulative, its readings add up over the plan (a non-cumulative number is a level).
     return services.shared_indicator_save(
-        acting=secretariat, code="SSW1", name="Social workers trained", disaggregations=["country"]
+        acting=secretariat,
+        code="SSW1",
+        name="Social workers trained",
+        cumulative=True,
+        disaggregations=["country"],
     )
 
 
