@@ -97,7 +97,11 @@ class PeriodProgressOut(Schema):
 
 class ProgressOut(Schema):
     status: ProgressStatus = Field(
-        ..., description="Today's state: the latest judged period, else life of plan."
+        ...,
+        description=(
+            "Today's state: the latest judged period; the life of plan's when nothing is judged yet or "
+            "the latest reading falls in a period without a target of its own."
+        ),
     )
     periods: list[PeriodProgressOut]
     life_of_plan: PeriodProgressOut | None

@@ -107,7 +107,19 @@ def test_indicator_page_shows_the_share_to_one_place(caseload, member):
         reverse("results:indicator", args=[world.group.slug, world.plan.pk, indicator.pk])
     )
     assert response.status_code == 200
-    assert "62.5 %" in response.content.decode()
+    html = response.content.decode()
+    assert "62.5 %" in html
+    assert "No: a level; each period" in html  # what "not cumulative" means for the arithmetic
+
+
+def test_targets_page_says_the_last_target_stands_for_the_life_of_the_plan(plan_world):
+    response = client_for(plan_world.cochair).get(
+        reverse("results:targets", args=[plan_world.group.slug, plan_world.plan.pk, plan_world.indicator.pk])
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Without a life-of-plan target, the last target counts for the life of the plan." in html
+    assert "sum of the targets" not in html
 
 
 @pytest.fixture
