@@ -219,3 +219,30 @@ def test_derived_life_of_plan_target_is_the_last(values, cumulative):
     spec = Spec("number", cumulative=cumulative)
     assert life_of_plan_target(spec, periods, None) == values[-1]
     assert life_of_plan_target(PERCENT, periods, None) == values[-1]
+
+
+@fast
+@given(
+    readings=any_readings(),
+    unit=st.sampled_from(["number", "percentage", "yes_no", "qualitative"]),
+    cumulative=st.booleans(),
+    direction=directions,
+    baseline=st.one_of(st.none(), amounts),
+    values=quarter_targets,
+    lop=st.one_of(st.none(), amounts),
+    today=st.one_of(st.none(), days),
+)
+def test_never_no_target_beside_a_computed_percentage(
+    readings, unit, cumulative, direction, baseline, values, lop, today
+):
+    spec = Spec(unit, direction, cumulative, ("sex", "country"), baseline)
+    progress = compute(spec, periods_of(values, lop), readings, today=today)
+    life = progress.life_of_plan
+    if life is not None and life.percent_met is not None:
+        assert progress.status != Status.NO_TARGET
+    for row in progress.periods + ([life] if life else []):
+        if row.percent_met is None:
+            assert (row.bar_percent, row.moving_away) == (None, False)
+        else:
+            assert 0 <= row.bar_percent <= 100
+            assert row.moving_away == (row.percent_met < 0)
