@@ -136,7 +136,7 @@ def framework(request, slug: str, plan: int):
                     or lop.moving_away
                     or (lop.percent_met is None and lop.actual is not None)
                     else charts.progress_bar(
-                        percent=lop.percent_met,
+                        percent=lop.bar_percent,
                         uid=f"bar-{indicator.pk}",
                         title=_(
                             "%(name)s: %(actual)s against a target of %(target)s for the life of the plan"
