@@ -307,7 +307,7 @@ def plan_docx(plan: WorkPlan) -> bytes:
                     + (f" ({_date(indicator.baseline_on)})" if indicator.baseline_on else ""),
                     _number(lop.target, 4) if lop else "—",
                     _number(lop.actual, 4) if lop else "—",
-                    (_number(lop.percent_met, 0) + " %") if lop and lop.percent_met is not None else "—",
+                    (_number(lop.percent_met, 1) + " %") if lop and lop.percent_met is not None else "—",
                     (
                         _("%(start)s – %(end)s: %(actual)s of %(target)s")
                         % {

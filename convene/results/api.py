@@ -84,14 +84,24 @@ class PeriodProgressOut(Schema):
     )
     numerator: Decimal | None
     denominator: Decimal | None
-    percent_met: Decimal | None = Field(..., description="Actual against target, in per cent.")
+    percent_met: Decimal | None = Field(
+        ...,
+        description=(
+            "Share of the way from baseline to target covered, in per cent: over 100 beyond the target, "
+            "negative when moving away from it."
+        ),
+    )
     status: ProgressStatus
     status_label: str
 
 
 class ProgressOut(Schema):
     status: ProgressStatus = Field(
-        ..., description="Today's state: the latest judged period, else life of plan."
+        ...,
+        description=(
+            "Today's state: the latest judged period; the life of plan's when nothing is judged yet or "
+            "the latest reading falls in a period without a target of its own."
+        ),
     )
     periods: list[PeriodProgressOut]
     life_of_plan: PeriodProgressOut | None

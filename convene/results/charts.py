@@ -29,11 +29,13 @@ def fmt_number(value: Number) -> str:
 
 
 def progress_bar(
-    *, target: Number, actual: Number, title: str, uid: str = "bar", width: int = 120, height: int = 18
+    *, percent: Number, title: str, uid: str = "bar", width: int = 120, height: int = 18
 ) -> SafeString:
-    """A small bar of the actual against a tick at the target (the track runs to the larger)."""
+    """A small bar of the percent met, clamped to 0–100 %, the target a tick at the end of the track.
+
+    The bar shows how much of the way from baseline to target is covered: never more than the whole
+    way, never a negative bar (the page says "moving away from target" in words instead)."""
     uid = _safe_id(uid)
-    scale = max(float(target or 0), float(actual or 0)) or 1.0
     inner = width - 2
     parts = [
         f'<svg class="spark" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -41,12 +43,11 @@ def progress_bar(
         f'<title id="{uid}-t">{escape(title)}</title><desc>{escape(title)}</desc>',
         f'<rect class="spark-track" x="1" y="4" width="{inner}" height="{height - 8}"/>',
     ]
-    if actual is not None:
-        w = inner * max(float(actual), 0) / scale
+    if percent is not None:
+        w = inner * min(max(float(percent), 0.0), 100.0) / 100
         parts.append(f'<rect class="spark-actual" x="1" y="4" width="{w:.1f}" height="{height - 8}"/>')
-    if target is not None:
-        x = 1 + inner * max(float(target), 0) / scale
-        parts.append(f'<line class="spark-target" x1="{x:.1f}" y1="1" x2="{x:.1f}" y2="{height - 1}"/>')
+    x = 1 + inner
+    parts.append(f'<line class="spark-target" x1="{x:.1f}" y1="1" x2="{x:.1f}" y2="{height - 1}"/>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - the only text, the title, is escaped
 

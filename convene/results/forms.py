@@ -171,7 +171,10 @@ class IndicatorForm(forms.Form):
     cumulative = forms.BooleanField(
         label=_("Cumulative"),
         required=False,
-        help_text=_("Each period's target and actual include the periods before."),
+        help_text=_(
+            "Tick for a count that adds up over the plan (people trained): its readings add up from "
+            "the start. Leave it for a level (a caseload, a rate, yes/no): its latest reading counts."
+        ),
     )
     frequency = forms.ChoiceField(label=_("Reporting frequency"), choices=Frequency.choices)
     baseline_value = forms.DecimalField(label=_("Baseline"), required=False, **NUMBER)
@@ -458,7 +461,14 @@ class SharedIndicatorForm(forms.Form):
     )
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
     direction = forms.ChoiceField(label=_("Direction of change"), choices=Direction.choices)
-    cumulative = forms.BooleanField(label=_("Cumulative"), required=False)
+    cumulative = forms.BooleanField(
+        label=_("Cumulative"),
+        required=False,
+        help_text=_(
+            "Tick for a count that adds up over the plan (people trained): its readings add up from "
+            "the start. Leave it for a level (a caseload, a rate, yes/no): its latest reading counts."
+        ),
+    )
     disaggregations = DisaggregationField()
     is_active = forms.BooleanField(
         label=_("In the catalogue"),

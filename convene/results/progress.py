@@ -12,25 +12,37 @@ property-based tests. The rules, the ones TolaData and IATI use:
 - **Nested reported periods.** A reported period that lies inside another reported period is its
   detail, as a breakdown is of a total: January reported, then the whole first quarter, counts the
   quarter once, not the quarter plus January. Periods that only overlap are separate reports.
-- **Numbers** add up; **percentages** are ratios: the sum of numerators over the sum of denominators,
-  never an average of percentages; **yes/no** is the latest value (1 yes, 0 no; a yes wins a tie);
-  **qualitative** indicators have no arithmetic: a period with a reading is "no target" (there is
-  nothing to divide), not "not reporting".
+- **Cumulative numbers** (people trained) count what the plan adds: a period's actual is the sum of
+  the readings from the start of the plan to the end of the period, the life of plan's the sum of every
+  reading, and its target is the target to date.
+- **Levels**: a non-cumulative number (caseload per worker), any percentage and yes/no are states, not
+  counts. Their actual is the latest reading: the latest reported period inside the target period
+  (non-cumulative) or up to its end (cumulative), and the latest of all for the life of plan. Readings
+  are never added up across periods (110 then 95 is 95, not 205). Within one reported period a
+  percentage is the sum of numerators over the sum of denominators (never an average of percentages);
+  yes/no is 1 or 0, a yes wins a tie. **Qualitative** indicators have no arithmetic: a period with a
+  reading is "no target" (there is nothing to divide), not "not reporting".
 - A reading counts in a target period when it lies inside it (a monthly reading in its quarter).
-- **Cumulative** indicators: a period's actual runs from the start of the plan to the end of the period,
-  and its target is the target to date. Non-cumulative: each period stands alone.
-- **Life of plan**: the explicit life-of-plan target if there is one; otherwise the last periodic target
-  (cumulative, percentage, yes/no) or the sum of the periodic targets (non-cumulative numbers). The
-  actual is the sum of every reading (numbers), the ratio of all numerators to all denominators
-  (percentages) or the latest value (yes/no).
-- **Percent met** = actual ÷ target × 100. On track when it lies within the band (85–115 % by default,
-  both edges included); for an indicator where a decrease is good, above the band is behind and below
-  it is ahead. A zero target is met by zero (anything else is ahead or behind by direction); a negative
-  target is no target. A period with no reading is "not reporting" (or "upcoming" before it starts); a
-  period with readings but no target is "no target".
+- **Life of plan target**: the explicit life-of-plan target if there is one; otherwise the last periodic
+  target (a level's latest goal, a cumulative indicator's target to date).
+- **Percent met** is the share of the way from baseline to target that has been covered:
+  (actual − baseline) ÷ (target − baseline) × 100, the same formula whichever way is good (120 → 80 with
+  95 is 25 ÷ 40 = 62.5 %). It exceeds 100 beyond the target and is negative when the indicator moves
+  away from it (``PeriodProgress.moving_away``); bars clamp it to 0–100, the text shows it as it is.
+  Without a baseline: actual ÷ target when an increase is good, target ÷ actual when a decrease is good
+  (15 planned, 30 found: 50 %). A cumulative number's readings count from zero what the plan adds, so
+  its baseline (what existed before) takes no part: actual ÷ target (target ÷ actual for a decrease).
+- Where the share cannot be divided (target equal to the baseline; a zero target; a decrease with an
+  actual of zero or less) there is no percentage and the status compares actual and target: equal is on
+  track, beyond it in the good direction ahead, otherwise behind. A negative target is no target.
+- **Status**: on track when the percent met lies within the band (85–115 % by default, both edges
+  included), ahead above it, behind below it. A period with no reading is "not reporting" (or
+  "upcoming" before it starts); a period with readings but no target is "no target".
 - **The indicator's state** (``Progress.status``) is the latest period's verdict, skipping periods not
   begun and periods still running with nothing reported yet (a report is not late before its period
-  ends); with nothing to judge, the life of plan's.
+  ends); with nothing to judge, or when the latest reading falls in a period without a target of its
+  own, the life of plan's (so a plan with only a life-of-plan target is judged against it, never
+  "no target" beside a computed percentage).
 """
 
 import datetime
@@ -70,6 +82,12 @@ class Spec:
     direction: str = "increase"  # increase, decrease
     cumulative: bool = False
     disaggregations: tuple[str, ...] = ()  # category names in the indicator's order
+    baseline: Decimal | None = None
+
+    @property
+    def counts(self) -> bool:
+        """A count (a cumulative number) adds its readings up; anything else is a level."""
+        return self.unit == "number" and self.cumulative
 
 
 @dataclass(frozen=True)
@@ -129,6 +147,18 @@ class PeriodProgress:
     def status_label(self) -> str:
         return str(STATUS_LABELS[self.status])
 
+    @property
+    def moving_away(self) -> bool:
+        """Further from the target than the baseline was (a negative percent met)."""
+        return self.percent_met is not None and self.percent_met < 0
+
+    @property
+    def bar_percent(self) -> Decimal | None:
+        """The percent met clamped to 0–100, for a bar (the text shows the true figure)."""
+        if self.percent_met is None:
+            return None
+        return min(max(self.percent_met, Decimal(0)), HUNDRED)
+
 
 @dataclass
 class Progress:
@@ -140,16 +170,19 @@ class Progress:
     def status(self) -> Status:
         """The indicator's state today: the latest period that has a judgement, else life of plan.
 
-        A period still running with nothing reported has no judgement yet: its report is not late."""
+        A period still running with nothing reported has no judgement yet: its report is not late. A
+        latest reading in a period without a target of its own is judged by the life of plan."""
         judged = [
             p
             for p in self.periods
             if p.status != Status.UPCOMING
             and not (p.status == Status.NOT_REPORTING and self.today is not None and p.ends_on >= self.today)
         ]
-        if judged:
+        if judged and judged[-1].status != Status.NO_TARGET:
             return judged[-1].status
-        return self.life_of_plan.status if self.life_of_plan else Status.NOT_REPORTING
+        if self.life_of_plan is not None:
+            return self.life_of_plan.status
+        return Status.NO_TARGET if judged else Status.NOT_REPORTING
 
 
 def _key_order(spec: Spec, key: tuple[tuple[str, str], ...]) -> tuple:
@@ -212,15 +245,11 @@ def actual_of(spec: Spec, readings: Iterable[Reading]) -> Actual:
     combined = [reported[key] for key in _outermost(reported)]
     if not combined:
         return Actual(None)
-    if spec.unit == "percentage":
-        numerator = sum((c.numerator for c in combined if c.numerator is not None), Decimal(0))
-        denominator = sum((c.denominator for c in combined if c.denominator), Decimal(0))
-        value = numerator * HUNDRED / denominator if denominator else None
-        return Actual(value, numerator, denominator, max(c.ends_on for c in combined))
-    if spec.unit == "yes_no":
-        latest = max(combined, key=lambda c: (c.ends_on, c.value))
-        return latest
-    return Actual(sum((c.value for c in combined), Decimal(0)), ends_on=max(c.ends_on for c in combined))
+    if spec.counts:
+        return Actual(sum((c.value for c in combined), Decimal(0)), ends_on=max(c.ends_on for c in combined))
+    # A level: the latest reported period (outermost periods end on different days; yes/no breaks a tie
+    # between equal ends, which cannot happen here, towards yes all the same).
+    return max(combined, key=lambda c: (c.ends_on, c.value or 0))
 
 
 def _outermost(periods: Iterable[tuple[datetime.date, datetime.date]]) -> list[tuple]:
@@ -234,6 +263,13 @@ def _outermost(periods: Iterable[tuple[datetime.date, datetime.date]]) -> list[t
     return kept
 
 
+def _compare(spec: Spec, target: Decimal, actual: Decimal) -> Status:
+    """The status where no share can be divided: at the target, beyond it the good way, or short."""
+    if actual == target:
+        return Status.ON_TRACK
+    return Status.AHEAD if (actual > target) == (spec.direction != "decrease") else Status.BEHIND
+
+
 def judge(
     spec: Spec,
     target: Decimal | None,
@@ -241,25 +277,32 @@ def judge(
     *,
     band: tuple[float, float] = (0.85, 1.15),
 ) -> tuple[Decimal | None, Status]:
-    """Percent met (actual ÷ target × 100) and the status, respecting the direction of change."""
+    """Percent met (the share of the way from baseline to target) and the status it gives."""
     if actual is None:
         return None, Status.NOT_REPORTING
     if target is None or target < 0 or spec.unit == "qualitative":
         return None, Status.NO_TARGET
-    good_is_up = spec.direction != "decrease"
-    if target == 0:
-        if actual == 0:
-            return None, Status.ON_TRACK
-        return None, (Status.AHEAD if (actual > 0) == good_is_up else Status.BEHIND)
-    ratio = actual / target
-    low, high = Decimal(str(band[0])), Decimal(str(band[1]))
-    if low <= ratio <= high:
-        status = Status.ON_TRACK
-    elif ratio > high:
-        status = Status.AHEAD if good_is_up else Status.BEHIND
+    baseline = None if spec.counts else spec.baseline
+    if baseline is not None:
+        if target == baseline:
+            return None, _compare(spec, target, actual)
+        share = (actual - baseline) / (target - baseline)
+    elif target == 0:
+        return None, _compare(spec, target, actual)
+    elif spec.direction != "decrease":
+        share = actual / target
+    elif actual <= 0:
+        return None, _compare(spec, target, actual)
     else:
-        status = Status.BEHIND if good_is_up else Status.AHEAD
-    return ratio * HUNDRED, status
+        share = target / actual
+    low, high = Decimal(str(band[0])), Decimal(str(band[1]))
+    if low <= share <= high:
+        status = Status.ON_TRACK
+    elif share > high:
+        status = Status.AHEAD
+    else:
+        status = Status.BEHIND
+    return share * HUNDRED, status
 
 
 def _verdict(
@@ -346,11 +389,9 @@ def compute(
 
 
 def life_of_plan_target(spec: Spec, periodic: Sequence[Period], explicit: Period | None) -> Decimal | None:
+    """The explicit life-of-plan target, else the last periodic one (a level's latest goal, a count's
+    target to date: adding up the targets of a level would be the 205 of 110 then 95)."""
     if explicit is not None:
         return explicit.target
     targets = [p.target for p in periodic if p.target is not None]
-    if not targets:
-        return None
-    if spec.unit == "number" and not spec.cumulative:
-        return sum(targets, Decimal(0))
-    return targets[-1]
+    return targets[-1] if targets else None

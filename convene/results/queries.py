@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import TruncQuarter, TruncYear
 from django.http import Http404
 from django.utils import timezone
@@ -163,18 +163,29 @@ def network_totals(
 
     Sums the stored period actuals of every adopting group (only approved measurements reach them),
     so the cost is one aggregate query over an indexed table, whatever the number of measurements.
-    A percentage is the sum of numerators over the sum of denominators.
+    A percentage is the sum of numerators over the sum of denominators. A count (a cumulative number)
+    adds up every period; a level (anything else: ``progress`` takes its latest reading) is not added
+    up over time: each group's latest reported period in the quarter, year or plan counts, then the
+    groups add up (three monthly caseloads are not a quarter's caseload).
     """
     qs = PeriodActual.objects.filter(shared=shared)
     if by == "country":
         qs = qs.exclude(country="")
-        key = "country"
+        key, trunc = "country", None
     else:
         qs = qs.filter(country="")
-        qs = qs.annotate(period=TruncYear("ends_on") if by == "year" else TruncQuarter("ends_on"))
+        trunc = TruncYear if by == "year" else TruncQuarter
+        qs = qs.annotate(period=trunc("ends_on"))
         key = "period"
     if year:
         qs = qs.filter(ends_on__year=year)
+    if not (shared.unit == Unit.NUMBER and shared.cumulative):
+        latest = PeriodActual.objects.filter(indicator=OuterRef("indicator"), country=OuterRef("country"))
+        if trunc is not None:
+            latest = latest.annotate(bucket=trunc("ends_on")).filter(bucket=OuterRef("period"))
+        if year:
+            latest = latest.filter(ends_on__year=year)
+        qs = qs.filter(ends_on=Subquery(latest.order_by("-ends_on").values("ends_on")[:1]))
     rows = (
         qs.values(key)
         .annotate(

@@ -530,6 +530,7 @@ def spec_of(indicator: Indicator) -> progress.Spec:
         direction=indicator.direction,
         cumulative=indicator.cumulative,
         disaggregations=tuple(c["name"] for c in indicator.disaggregations or []),
+        baseline=indicator.baseline_value,
     )
 
 

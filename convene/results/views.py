@@ -127,11 +127,16 @@ def framework(request, slug: str, plan: int):
                     "lop": lop,
                     "badge": _badge(state.status),
                     "can_record": can(user, "results.record", indicator),
+                    # A bar for a share of the way to the target (an empty one while nothing is
+                    # reported); none where no share can be divided, nor when moving away from it.
                     "bar": None
-                    if indicator.unit == Unit.QUALITATIVE or lop is None
+                    if indicator.unit == Unit.QUALITATIVE
+                    or lop is None
+                    or lop.target is None
+                    or lop.moving_away
+                    or (lop.percent_met is None and lop.actual is not None)
                     else charts.progress_bar(
-                        target=lop.target,
-                        actual=lop.actual,
+                        percent=lop.bar_percent,
                         uid=f"bar-{indicator.pk}",
                         title=_(
                             "%(name)s: %(actual)s against a target of %(target)s for the life of the plan"

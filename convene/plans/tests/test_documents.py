@@ -75,7 +75,7 @@ def test_pdf_holds_the_plan_for_the_committee(plan_world, committee_member):
         "help wanted",
         "Goal 1: Children live in families.",
         "Case workers trained",
-        "18 %",  # 7 of the life-of-plan 40; the 99 waiting for approval does not count
+        "17.5 %",  # 7 of the life-of-plan 40 (to one place); the 99 waiting for approval does not count
         "Not reporting",
         "Funding gap",
         "2,000.00 USD",
@@ -143,7 +143,7 @@ def test_docx_reads_back_with_headings_and_tables(plan_world, committee_member):
             "0 (Jan. 1, 2025)",
             "40",
             "7",
-            "18 %",
+            "17.5 %",
             "Oct. 1, 2025 – Dec. 31, 2025: — of 10",
             "Not reporting",
         ],

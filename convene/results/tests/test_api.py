@@ -427,7 +427,8 @@ def test_catalogue_adoption_and_network_totals(world, committee_member):
         secretariat,
         "POST",
         reverse("api:create_shared_indicator"),
-        {"code": " ssw1 ", "name": "Social workers trained"},
+        # A count: cumulative, so the network adds up its quarters (a level would take the latest).
+        {"code": " ssw1 ", "name": "Social workers trained", "cumulative": True},
     )
     assert created.status_code == 201, created.content
     shared = created.json()

@@ -93,20 +93,22 @@ def test_an_empty_chart_is_still_valid():
 
 
 def test_progress_bar():
-    root = parse(
-        charts.progress_bar(target=Decimal(40), actual=Decimal(10), title="10 of 40 <ok>", uid="bar-1")
-    )
+    root = parse(charts.progress_bar(percent=Decimal(25), title="10 of 40 <ok>", uid="bar-1"))
     assert root.find(f"{SVG}title").text == "10 of 40 <ok>"
     actual = next(r for r in root.iter(f"{SVG}rect") if r.get("class") == "spark-actual")
     track = next(r for r in root.iter(f"{SVG}rect") if r.get("class") == "spark-track")
-    assert float(actual.get("width")) * 4 == float(track.get("width"))
+    assert float(actual.get("width")) * 4 == float(track.get("width"))  # 25 % of the track
     tick = root.find(f"{SVG}line")
-    assert float(tick.get("x1")) == 1 + float(track.get("width"))
-    # Ahead of target: the track runs to the actual and the tick sits inside it.
-    root = parse(charts.progress_bar(target=10, actual=20, title="t"))
-    assert float(root.find(f"{SVG}line").get("x1")) == 1 + 118 / 2
-    # Nothing reported: no bar, the tick at the end.
-    root = parse(charts.progress_bar(target=10, actual=None, title="t"))
+    assert float(tick.get("x1")) == 1 + float(track.get("width"))  # the target ends the track
+    # Beyond the target (206 %) the bar is full, never longer; the page prints the true figure.
+    root = parse(charts.progress_bar(percent=Decimal(206), title="t"))
+    widths = {r.get("class"): float(r.get("width")) for r in root.iter(f"{SVG}rect")}
+    assert widths["spark-actual"] == widths["spark-track"] == 118
+    # Moving away from the target (−20 %): an empty bar, not a negative one.
+    root = parse(charts.progress_bar(percent=Decimal(-20), title="t"))
+    assert next(r for r in root.iter(f"{SVG}rect") if r.get("class") == "spark-actual").get("width") == "0.0"
+    # No percentage: no bar, the tick at the end.
+    root = parse(charts.progress_bar(percent=None, title="t"))
     assert [r.get("class") for r in root.iter(f"{SVG}rect")] == ["spark-track"]
 
 

@@ -64,8 +64,13 @@ def second(plan_world, committee_member, secretariat):
 
 @pytest.fixture
 def shared(secretariat):
+    # A count: cumulative, its readings add up over the plan (a non-cumulative number is a level).
     return services.shared_indicator_save(
-        acting=secretariat, code="SSW1", name="Social workers trained", disaggregations=["country"]
+        acting=secretariat,
+        code="SSW1",
+        name="Social workers trained",
+        cumulative=True,
+        disaggregations=["country"],
     )
 
 
@@ -286,3 +291,45 @@ def adopting_groups(shared: SharedIndicator, n: int, *, committee) -> None:
         for start, end in QUARTERS
         for country, value in (("", 3), (["KE", "ZM", "UG"][i % 3], 3))
     )
+
+
+def test_a_level_is_not_added_up_over_time_only_across_groups(
+    plan_world, second, secretariat, committee_member
+):
+    """Caseload per worker (a non-cumulative number): each group's latest reading in the quarter, the
+    year or the plan counts, then the groups add up. Monthly caseloads are not summed into a quarter."""
+    shared = services.shared_indicator_save(
+        acting=secretariat,
+        code="CL1",
+        name="Caseload per worker",
+        direction="decrease",
+        disaggregations=["country"],
+    )
+    a, b = adopt(plan_world, shared), adopt(second, shared)
+    approve(plan_world, committee_member)
+    approve(second, committee_member)
+    for month, caseload in ((1, 30), (2, 28), (3, 25)):
+        end = d(2025, month + 1, 1) - datetime.timedelta(days=1)
+        report(
+            a, plan_world.cochair, (d(2025, month, 1), end), value=caseload, disaggregation={"country": "KE"}
+        )
+    report(a, plan_world.cochair, Q2, value=22, disaggregation={"country": "KE"})
+    report(b, second.cochair, Q1, value=40, disaggregation={"country": "ZM"})
+    report(b, second.cochair, Q3, value=35, disaggregation={"country": "ZM"})
+    shared = SharedIndicator.objects.get(pk=shared.pk)
+
+    # Q1: A's March 25 (not 30 + 28 + 25) + B's 40 = 65; Q2: A's 22; Q3: B's 35.
+    assert [(r.label, r.value, r.groups) for r in queries.network_totals(shared)] == [
+        (d(2025, 1, 1), Decimal(65), 2),
+        (d(2025, 4, 1), Decimal(22), 1),
+        (d(2025, 7, 1), Decimal(35), 1),
+    ]
+    # 2025: A's latest, Q2's 22, + B's latest, Q3's 35 = 57 (not the 180 of every reading).
+    assert [(r.label, r.value) for r in queries.network_totals(shared, by="year")] == [
+        (d(2025, 1, 1), Decimal(57))
+    ]
+    assert [(r.label, r.value) for r in queries.network_totals(shared, by="country", year=2025)] == [
+        ("KE", Decimal(22)),
+        ("ZM", Decimal(35)),
+    ]
+    assert queries.network_totals(shared, by="country", year=2024) == []
