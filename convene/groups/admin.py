@@ -4,11 +4,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from convene.core.i18n import NameTranslationsForm
+
 from .models import CochairTerm, Group, GroupKind, GroupMembership, Thread
 
 
 @admin.register(GroupKind)
 class GroupKindAdmin(admin.ModelAdmin):
+    form = NameTranslationsForm
+    exclude = ["name_translations"]
     list_display = [
         "name",
         "slug",

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from convene.core.concurrency import Revisioned
+from convene.core.i18n import LocalizedNameMixin, validate_name_translations
 
 
-class GroupKind(models.Model):
+class GroupKind(LocalizedNameMixin, models.Model):
     """A kind of group (interest group, working group, task force, committee) and its rules.
 
     Kinds are configuration: the secretariat edits them in the back office.
@@ -15,6 +16,13 @@ class GroupKind(models.Model):
 
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+    name_translations = models.JSONField(
+        _("name in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_name_translations],
+        help_text=_("The name in each of the site's languages; pages fall back to the name above."),
+    )
     cochairs_required = models.PositiveSmallIntegerField(
         _("number of co-chairs"),
         default=2,
@@ -37,7 +45,7 @@ class GroupKind(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
 
 class GroupStatus(models.TextChoices):

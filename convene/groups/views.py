@@ -501,7 +501,7 @@ def overview_export(request, fmt: str):
     rows = [
         (
             row.group.name,
-            row.group.kind.name,
+            row.group.kind.localized_name,
             row.group.get_status_display(),
             row.group.launched_on.isoformat() if row.group.launched_on else "",
             "; ".join(row.cochairs),

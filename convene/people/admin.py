@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from convene.core.i18n import NameTranslationsForm
+
 from .models import ApiToken, Language, Organisation, Person, Profile, Topic
 
 
@@ -62,6 +64,8 @@ class ProfileAdmin(SimpleHistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = NameTranslationsForm
+    exclude = ["name_translations"]
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
