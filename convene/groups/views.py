@@ -190,7 +190,7 @@ def decide(request, slug: str):
             form.add_error(None, error)
         else:
             messages.success(
-                request, _("Recorded in the decision log: %(title)s.") % {"title": decision.title}
+                request, _("Recorded in the decision log: %(title)s.") % {"title": decision.localized_title}
             )
             return redirect("groups:detail", group.slug)
     return render(
