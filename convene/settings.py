@@ -283,6 +283,8 @@ LANGUAGES = [
     ("da", _("Danish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "convene" / "locale"]
+# Dates with the month as a word in each language, never "09/01/2025" (convene/formats/).
+FORMAT_MODULE_PATH = "convene.formats"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
