@@ -8,7 +8,8 @@ falling back to the base language ("pt" for "pt-br") and then to ``name``.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.text import format_lazy
+from django.forms.models import ModelFormMetaclass
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -47,40 +48,49 @@ class LocalizedNameMixin:
 
 
 def other_languages() -> list[tuple[str, str]]:
-    """The site's languages other than the main one, the one ``name`` is written in."""
+    """The site's languages other than the main one, the one the text itself is written in."""
     return [(code, label) for code, label in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
-def _name_fields() -> dict[str, forms.Field]:
-    return {
-        f"name_{code}": forms.CharField(
-            label=format_lazy(_("Name in {language}"), language=label), max_length=120, required=False
-        )
-        for code, label in other_languages()
-    }
-
-
-class NameTranslationsForm(forms.ModelForm):
-    """Back-office form: one box per language for the name, instead of raw JSON."""
-
-    # One field per language of the site, declared on the class so that the admin lays them out.
-    locals().update(_name_fields())
+class _TranslationsForm(forms.ModelForm):
+    translated: dict[str, str] = {}  # text field -> its JSON field of translations
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        current = self.instance.name_translations or {}
-        for code, _label in other_languages():
-            self.initial.setdefault(f"name_{code}", current.get(code, ""))
+        for field, json_field in self.translated.items():
+            current = getattr(self.instance, json_field) or {}
+            model_field = self.instance._meta.get_field(field)
+            for code, label in other_languages():
+                name = f"{field}_{code}"
+                self.fields[name] = forms.CharField(
+                    label=format_lazy("{} ({})", capfirst(model_field.verbose_name), label),
+                    max_length=model_field.max_length,
+                    required=False,
+                    initial=current.get(code, ""),
+                )
 
     def clean(self):
         cleaned = super().clean()
-        translations = {}
-        for code, _label in other_languages():
-            value = " ".join((cleaned.get(f"name_{code}") or "").split())
-            if value:
-                translations[code] = value
-        self.instance.name_translations = translations
+        for field, json_field in self.translated.items():
+            translations = {}
+            for code, _label in other_languages():
+                value = " ".join((cleaned.get(f"{field}_{code}") or "").split())
+                if value:
+                    translations[code] = value
+            setattr(self.instance, json_field, translations)
         return cleaned
+
+
+def translations_form(**translated: str) -> type[forms.ModelForm]:
+    """A back-office form with one box per language for each translated text, instead of raw JSON:
+    ``translations_form(name="name_translations")``. The boxes are declared on the class (the
+    admin lays out only those) and built again per form with the model field's label and length."""
+    boxes = {
+        f"{field}_{code}": forms.CharField(required=False)
+        for field in translated
+        for code, _label in other_languages()
+    }
+    return ModelFormMetaclass("TranslationsForm", (_TranslationsForm,), {**boxes, "translated": translated})
 
 
 def localized_choices(rows, *, key: str = "slug") -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from convene.core.concurrency import Revisioned
-from convene.core.i18n import LocalizedNameMixin, validate_name_translations
+from convene.core.i18n import LocalizedNameMixin, pick_translation, validate_name_translations
 
 
 class GroupKind(LocalizedNameMixin, models.Model):
@@ -34,6 +34,12 @@ class GroupKind(LocalizedNameMixin, models.Model):
         default="co-chair",
         help_text=_("co-chair, coordinator, formand…"),
     )
+    lead_title_translations = models.JSONField(
+        _("title of its leads in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_name_translations],
+    )
     workplan_due_days = models.PositiveSmallIntegerField(_("work plan due (days after launch)"), default=90)
     default_max_size = models.PositiveSmallIntegerField(
         _("default size for workable meetings"), null=True, blank=True
@@ -46,6 +52,10 @@ class GroupKind(LocalizedNameMixin, models.Model):
 
     def __str__(self) -> str:
         return self.localized_name
+
+    @property
+    def localized_lead_title(self) -> str:
+        return pick_translation(self.lead_title, self.lead_title_translations)
 
 
 class GroupStatus(models.TextChoices):

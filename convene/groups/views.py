@@ -277,7 +277,7 @@ def cochairs(request, slug: str):
             messages.success(
                 request,
                 _("%(name)s is appointed %(title)s.")
-                % {"name": form.person.display_name, "title": group.kind.lead_title},
+                % {"name": form.person.display_name, "title": group.kind.localized_lead_title},
             )
             return redirect("groups:cochairs", group.slug)
     return render(

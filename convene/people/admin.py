@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from convene.core.i18n import NameTranslationsForm
+from convene.core.i18n import translations_form
 
 from .models import ApiToken, Language, Organisation, Person, Profile, Topic
 
@@ -64,7 +64,7 @@ class ProfileAdmin(SimpleHistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    form = NameTranslationsForm
+    form = translations_form(name="name_translations")
     exclude = ["name_translations"]
     list_display = ["name", "slug"]
     search_fields = ["name"]

@@ -5,7 +5,14 @@ from django.db import migrations, models
 
 
 # The kinds 0002 created, in the site's other languages; a kind someone renamed or already translated
-# is left as it is.
+# is left as it is. Slug: (name, its translations, title of its leads, their translations).
+CO_CHAIR = {"fr": "coprésident(e)", "es": "copresidente", "pt": "copresidente", "da": "medformand"}
+COORDINATOR = {
+    "fr": "coordinateur/trice",
+    "es": "coordinador(a)",
+    "pt": "coordenador(a)",
+    "da": "koordinator",
+}
 KIND_TRANSLATIONS = {
     "interest-group": (
         "Interest group",
@@ -15,6 +22,8 @@ KIND_TRANSLATIONS = {
             "pt": "Grupo de interesse",
             "da": "Interessegruppe",
         },
+        "co-chair",
+        CO_CHAIR,
     ),
     "working-group": (
         "Working group",
@@ -24,22 +33,36 @@ KIND_TRANSLATIONS = {
             "pt": "Grupo de trabalho",
             "da": "Arbejdsgruppe",
         },
+        "coordinator",
+        COORDINATOR,
     ),
     "task-force": (
         "Task force",
         {"fr": "Groupe de travail ad hoc", "es": "Equipo especial", "pt": "Força-tarefa", "da": "Taskforce"},
+        "coordinator",
+        COORDINATOR,
     ),
-    "committee": ("Committee", {"fr": "Comité", "es": "Comité", "pt": "Comité", "da": "Udvalg"}),
+    "committee": (
+        "Committee",
+        {"fr": "Comité", "es": "Comité", "pt": "Comité", "da": "Udvalg"},
+        "co-chair",
+        CO_CHAIR,
+    ),
 }
 
 
 def translate_kinds(apps, schema_editor):
     GroupKind = apps.get_model("groups", "GroupKind")
     for kind in GroupKind.objects.filter(slug__in=KIND_TRANSLATIONS):
-        name, translations = KIND_TRANSLATIONS[kind.slug]
+        name, translations, lead_title, lead_translations = KIND_TRANSLATIONS[kind.slug]
+        changed = []
         if kind.name == name and not kind.name_translations:
             kind.name_translations = translations
-            kind.save(update_fields=["name_translations"])
+            changed.append("name_translations")
+        if kind.lead_title == lead_title and not kind.lead_title_translations:
+            kind.lead_title_translations = lead_translations
+            changed.append("lead_title_translations")
+        kind.save(update_fields=changed)
 
 
 class Migration(migrations.Migration):
@@ -57,6 +80,16 @@ class Migration(migrations.Migration):
                 help_text="The name in each of the site's languages; pages fall back to the name above.",
                 validators=[convene.core.i18n.validate_name_translations],
                 verbose_name="name in other languages",
+            ),
+        ),
+        migrations.AddField(
+            model_name="groupkind",
+            name="lead_title_translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                validators=[convene.core.i18n.validate_name_translations],
+                verbose_name="title of its leads in other languages",
             ),
         ),
         migrations.RunPython(translate_kinds, migrations.RunPython.noop),

@@ -1,11 +1,12 @@
 """Topics, kinds of group and countries are shown in the viewer's language (issue 9)."""
 
 import pytest
+from django.forms import modelform_factory
 from django.urls import reverse
 from django.utils import translation
 
 from conftest import client_for, make_person
-from convene.core.i18n import NameTranslationsForm, pick_translation
+from convene.core.i18n import pick_translation
 from convene.groups import services as group_services
 from convene.groups.admin import GroupKindAdmin
 from convene.groups.models import GroupKind
@@ -43,9 +44,7 @@ def test_pick_translation_falls_back_to_the_base_language_then_the_name():
     assert pick_translation("Child protection", {}, "fr") == "Child protection"
 
 
-def test_a_danish_viewer_sees_danish_topic_and_country_names_in_the_directory(
-    german_member, danish_viewer
-):
+def test_a_danish_viewer_sees_danish_topic_and_country_names_in_the_directory(german_member, danish_viewer):
     response = client_for(danish_viewer).get(reverse("people:directory"))
     html = response.content.decode()
     assert response.headers["Content-Language"] == "da"
@@ -86,6 +85,9 @@ def test_the_kinds_created_by_the_migrations_have_their_translations(db):
     with translation.override("es"):
         assert str(kinds["committee"]) == "Comité"
         assert kinds["task-force"].localized_name == "Equipo especial"
+    with translation.override("da"):
+        assert kinds["interest-group"].localized_lead_title == "medformand"
+        assert kinds["working-group"].localized_lead_title == "koordinator"
 
 
 def test_the_demo_topics_are_seeded_in_every_language(db):
@@ -100,10 +102,18 @@ def test_the_demo_topics_are_seeded_in_every_language(db):
     assert Topic.objects.get(slug="supervision").name_translations["pt"] == "Supervisão"
 
 
-@pytest.mark.parametrize("admin_class", [TopicAdmin, GroupKindAdmin])
-def test_the_back_office_edits_one_name_per_language(admin_class):
-    assert issubclass(admin_class.form, NameTranslationsForm)
-    assert "name_translations" in admin_class.exclude
+def test_the_back_office_edits_one_box_per_language_not_json(db):
+    kind_boxes = set(GroupKindAdmin.form.base_fields)
+    for field in ("name", "lead_title"):
+        assert {f"{field}_{code}" for code in ("fr", "es", "pt", "da")} <= kind_boxes
+        assert f"{field}_translations" in GroupKindAdmin.exclude
+    assert {"name_fr", "name_da"} <= set(TopicAdmin.form.base_fields)
+    with translation.override("en"):
+        form_class = modelform_factory(GroupKind, form=GroupKindAdmin.form, exclude=GroupKindAdmin.exclude)
+        form = form_class(instance=GroupKind.objects.get(slug="committee"))
+        assert str(form.fields["lead_title_da"].label) == "Title of its leads (Danish)"
+    assert form.fields["lead_title_da"].initial == "medformand"
+    assert form.fields["name_da"].max_length == 80
 
 
 def test_the_back_office_saves_the_translations_of_a_topic(topic, secretariat):
@@ -129,3 +139,13 @@ def test_the_back_office_saves_the_translations_of_a_topic(topic, secretariat):
         "es": "Protección de la infancia",
         "da": "Børnebeskyttelse",
     }
+
+
+def test_a_danish_viewer_sees_the_title_of_the_leads_in_danish(topic, danish_viewer, committee_member):
+    kind = GroupKind.objects.get(slug="interest-group")
+    group = group_services.group_propose(acting=danish_viewer, kind=kind, name="Practice", purpose="Share.")
+    group_services.group_decide(group=group, outcome="approved", acting=committee_member)
+    group_services.cochair_appoint(group=group, person=danish_viewer, acting=committee_member)
+    html = client_for(danish_viewer).get(reverse("groups:detail", args=[group.slug])).content.decode()
+    assert "<dt>Medformand</dt>" in html
+    assert "Co-chair" not in html
