@@ -1,8 +1,9 @@
-"""Names that are data (topics, kinds of group) shown in the viewer's language.
+"""Names that are data (topics, kinds of group and the title of their leads) in the viewer's language.
 
 Such a row keeps its name in the network's main language in ``name`` and its translations in
 ``name_translations`` ({"fr": "…", "da": "…"}); the page shows the one for the active language,
-falling back to the base language ("pt" for "pt-br") and then to ``name``.
+falling back to the base language ("pt" for "pt-br") and then to ``name``. The back office edits
+them with one box per language (``translations_form``).
 """
 
 from django import forms

@@ -149,3 +149,24 @@ def test_the_migration_structures_the_titles_it_recognises_in_any_language(launc
 @pytest.mark.parametrize("kind", sorted(TITLES))
 def test_every_title_of_the_registry_is_known_to_the_migration(kind):
     assert (kind, TITLES[kind]) in {(k, msgid) for k, _e, msgid in migration.TITLES}
+
+
+def test_the_back_office_lists_the_titles_in_the_readers_language(launched_group, secretariat):
+    secretariat.language = "fr"
+    secretariat.save(update_fields=["language"])
+    client = client_for(secretariat)
+    html = client.get(reverse("admin:governance_decision_changelist")).content.decode()
+    assert "Lancement de Case Management" in html
+    # A decision typed by hand still needs a title.
+    response = client.post(
+        reverse("admin:governance_decision_add"),
+        {
+            "title": " ",
+            "outcome": "approved",
+            "effect": "other",
+            "decided_on": "2025-03-01",
+            "recorded_by": secretariat.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert not Decision.objects.filter(effect="other").exists()
