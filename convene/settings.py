@@ -222,7 +222,6 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "convene.people.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_REDIRECT_URL = "people:profile_edit"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Convene] "
 # allauth's own limits and django-axes work together (AccountAdapter.pre_authenticate asks axes
 # first): axes locks an account+address after AXES_FAILURE_LIMIT failures and shows the lockout
 # page; allauth's per-address limit stops one address from spraying passwords over many accounts,
@@ -261,6 +260,7 @@ CONVENE_API_RATE_PER_ADDRESS = int(os.environ.get("CONVENE_API_RATE_PER_ADDRESS"
 # Whether a confirmed sign-up becomes a member at once or waits for the secretariat.
 CONVENE_MEMBERSHIP_APPROVAL = env_bool("CONVENE_MEMBERSHIP_APPROVAL", False)
 CONVENE_NETWORK_NAME = os.environ.get("CONVENE_NETWORK_NAME", "Convene demo network")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{CONVENE_NETWORK_NAME}] "
 # The currency the network reports budgets in (ISO 4217); plans store their own rates to it.
 CONVENE_CURRENCY = os.environ.get("CONVENE_CURRENCY", "USD")
 # An indicator is on track when its actual is within this share of its target (issue 5: 85–115 %).
@@ -287,6 +287,8 @@ LANGUAGES = [
     ("da", _("Danish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "convene" / "locale"]
+# Dates with the month as a word in each language, never "09/01/2025" (convene/formats/).
+FORMAT_MODULE_PATH = "convene.formats"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Decision, Term
@@ -16,9 +17,14 @@ class TermAdmin(SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
-    list_display = ["decided_on", "title", "outcome", "effect", "group", "recorded_by", "on_behalf"]
+    list_display = ["decided_on", "title_shown", "outcome", "effect", "group", "recorded_by", "on_behalf"]
     list_filter = ["outcome", "effect", "on_behalf"]
     list_select_related = ["group", "recorded_by__profile"]
     search_fields = ["title", "text", "group__name"]
     autocomplete_fields = ["group", "recorded_by"]
     date_hierarchy = "decided_on"
+    readonly_fields = ["title_kind", "title_params"]
+
+    @admin.display(description=_("title"))
+    def title_shown(self, decision: Decision) -> str:
+        return decision.localized_title

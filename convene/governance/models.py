@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -78,10 +79,16 @@ class DecisionEffect(models.TextChoices):
 class Decision(models.Model):
     """An entry in the decision log: what the steering committee decided, when, and with what effect.
 
-    When the secretariat records a decision on the committee's behalf, ``on_behalf`` says so.
+    When the secretariat records a decision on the committee's behalf, ``on_behalf`` says so. The
+    decisions the system records have a structured title, shown in the reader's language
+    (governance/decisions.py); ``title`` is the text of one typed by hand or recorded before.
     """
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("Only for a decision without a title kind.")
+    )
+    title_kind = models.CharField(_("kind of title"), max_length=40, blank=True, editable=False)
+    title_params = models.JSONField(_("names in the title"), default=dict, blank=True, editable=False)
     text = models.TextField(_("text of the decision"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=24, choices=DecisionOutcome.choices)
     effect = models.CharField(_("effect"), max_length=32, choices=DecisionEffect.choices)
@@ -103,4 +110,14 @@ class Decision(models.Model):
         ordering = ["-decided_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.decided_on}: {self.title}"
+        return f"{self.decided_on}: {self.localized_title}"
+
+    def clean(self) -> None:
+        if not self.title_kind and not self.title.strip():
+            raise ValidationError({"title": _("Give the decision a title.")})
+
+    @property
+    def localized_title(self) -> str:
+        from .decisions import decision_title
+
+        return decision_title(self)

@@ -4,11 +4,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from convene.core.i18n import translations_form
+
 from .models import CochairTerm, Group, GroupKind, GroupMembership, Thread
 
 
 @admin.register(GroupKind)
 class GroupKindAdmin(admin.ModelAdmin):
+    form = translations_form(name="name_translations", lead_title="lead_title_translations")
+    exclude = ["name_translations", "lead_title_translations"]
     list_display = [
         "name",
         "slug",

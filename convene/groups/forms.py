@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from convene.core.concurrency_views import RevisionFormMixin
+from convene.core.i18n import localized_choices
 from convene.governance.models import DecisionOutcome
 from convene.people.models import Language, Person, Profile, Sector, Topic
 
@@ -40,8 +41,8 @@ class GroupSearchForm(forms.Form):
     def __init__(self, *args, show_proposals: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         any_ = [("", _("Any"))]
-        self.fields["topic"].choices = any_ + list(Topic.objects.values_list("slug", "name"))
-        self.fields["kind"].choices = any_ + list(GroupKind.objects.values_list("slug", "name"))
+        self.fields["topic"].choices = any_ + localized_choices(Topic.objects.all())
+        self.fields["kind"].choices = any_ + localized_choices(GroupKind.objects.all())
         self.fields["language"].choices = any_ + [
             (language.code, str(language))
             for language in Language.objects.filter(group__isnull=False).distinct()

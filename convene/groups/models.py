@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from convene.core.concurrency import Revisioned
+from convene.core.i18n import LocalizedNameMixin, pick_translation, validate_name_translations
 
 
-class GroupKind(models.Model):
+class GroupKind(LocalizedNameMixin, models.Model):
     """A kind of group (interest group, working group, task force, committee) and its rules.
 
     Kinds are configuration: the secretariat edits them in the back office.
@@ -15,6 +16,13 @@ class GroupKind(models.Model):
 
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+    name_translations = models.JSONField(
+        _("name in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_name_translations],
+        help_text=_("The name in each of the site's languages; pages fall back to the name above."),
+    )
     cochairs_required = models.PositiveSmallIntegerField(
         _("number of co-chairs"),
         default=2,
@@ -25,6 +33,12 @@ class GroupKind(models.Model):
         max_length=40,
         default="co-chair",
         help_text=_("co-chair, coordinator, formand…"),
+    )
+    lead_title_translations = models.JSONField(
+        _("title of its leads in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_name_translations],
     )
     workplan_due_days = models.PositiveSmallIntegerField(_("work plan due (days after launch)"), default=90)
     default_max_size = models.PositiveSmallIntegerField(
@@ -37,7 +51,11 @@ class GroupKind(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_lead_title(self) -> str:
+        return pick_translation(self.lead_title, self.lead_title_translations)
 
 
 class GroupStatus(models.TextChoices):

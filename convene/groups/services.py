@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from convene.core.concurrency import revision_save
 from convene.core.rules import ensure, is_steering_committee
+from convene.governance.decisions import title_fields
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
 from convene.people.models import Person, Topic, is_member
 
@@ -140,10 +141,19 @@ def group_proposal_update(
 
 
 def _decision(
-    *, acting: Person, group: Group, title: str, text: str, outcome: str, effect: str, decided_on: date
+    *,
+    acting: Person,
+    group: Group,
+    title: tuple[str, dict],
+    text: str,
+    outcome: str,
+    effect: str,
+    decided_on: date,
 ) -> Decision:
+    """``title`` is (kind, names): the log shows it in the reader's language (governance/decisions.py)."""
+    kind, params = title
     return Decision.objects.create(
-        title=title,
+        **title_fields(kind, **params),
         text=text,
         outcome=outcome,
         effect=effect,
@@ -169,14 +179,14 @@ def group_decide(
         group.status = GroupStatus.LAUNCHED
         group.launched_on = decided_on
         group.workplan_due_on = decided_on + timedelta(days=group.kind.workplan_due_days)
-        effect, title = DecisionEffect.GROUP_LAUNCHED, _("Launch of %(group)s") % {"group": group.name}
+        effect, title = DecisionEffect.GROUP_LAUNCHED, ("group_launched", {"group": group.name})
     elif outcome == DecisionOutcome.CHANGES_REQUESTED:
         group.status = GroupStatus.CHANGES_REQUESTED
         effect = DecisionEffect.GROUP_CHANGES_REQUESTED
-        title = _("Changes asked for the proposed %(group)s") % {"group": group.name}
+        title = ("group_changes_requested", {"group": group.name})
     elif outcome == DecisionOutcome.DECLINED:
         group.status = GroupStatus.DECLINED
-        effect, title = DecisionEffect.GROUP_DECLINED, _("%(group)s not launched") % {"group": group.name}
+        effect, title = DecisionEffect.GROUP_DECLINED, ("group_declined", {"group": group.name})
     else:
         raise ValidationError(_("Choose approve, ask for changes or decline."))
     group.save(update_fields=["status", "launched_on", "workplan_due_on", "updated_at"])
@@ -230,15 +240,14 @@ def cochair_appoint(
                 "The number of co-chairs for “%(kind)s” is %(n)s, and this group has them all: choose "
                 "whom the new one replaces."
             )
-            % {"kind": group.kind.name, "n": group.kind.cochairs_required}
+            % {"kind": group.kind.localized_name, "n": group.kind.cochairs_required}
         )
-    title = _("%(name)s appointed co-chair of %(group)s") % {"name": person.display_name, "group": group.name}
+    title = ("cochair_appointed", {"name": person.display_name, "group": group.name})
     if replaces is not None:
-        title = _("%(name)s appointed co-chair of %(group)s in place of %(old)s") % {
-            "name": person.display_name,
-            "group": group.name,
-            "old": replaces.display_name,
-        }
+        title = (
+            "cochair_replaced",
+            {"name": person.display_name, "group": group.name, "old": replaces.display_name},
+        )
     decision = _decision(
         acting=acting,
         group=group,
@@ -299,7 +308,7 @@ def group_close(*, group: Group, acting: Person, text: str = "", decided_on: dat
     decision = _decision(
         acting=acting,
         group=group,
-        title=_("Closing of %(group)s") % {"group": group.name},
+        title=("group_closed", {"group": group.name}),
         text=text,
         outcome=DecisionOutcome.APPROVED,
         effect=DecisionEffect.GROUP_CLOSED,

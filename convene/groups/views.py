@@ -190,7 +190,7 @@ def decide(request, slug: str):
             form.add_error(None, error)
         else:
             messages.success(
-                request, _("Recorded in the decision log: %(title)s.") % {"title": decision.title}
+                request, _("Recorded in the decision log: %(title)s.") % {"title": decision.localized_title}
             )
             return redirect("groups:detail", group.slug)
     return render(
@@ -277,7 +277,7 @@ def cochairs(request, slug: str):
             messages.success(
                 request,
                 _("%(name)s is appointed %(title)s.")
-                % {"name": form.person.display_name, "title": group.kind.lead_title},
+                % {"name": form.person.display_name, "title": group.kind.localized_lead_title},
             )
             return redirect("groups:cochairs", group.slug)
     return render(
@@ -501,7 +501,7 @@ def overview_export(request, fmt: str):
     rows = [
         (
             row.group.name,
-            row.group.kind.name,
+            row.group.kind.localized_name,
             row.group.get_status_display(),
             row.group.launched_on.isoformat() if row.group.launched_on else "",
             "; ".join(row.cochairs),

@@ -1,11 +1,33 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 
+@dataclass(frozen=True)
+class NetworkSite:
+    """What allauth's e-mails call ``current_site``: the network by its name, not the server's address."""
+
+    name: str
+    domain: str
+
+
+def network_site(request=None) -> NetworkSite:
+    domain = request.get_host() if request is not None else urlsplit(settings.CONVENE_BASE_URL).netloc
+    return NetworkSite(name=settings.CONVENE_NETWORK_NAME, domain=domain)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Send a newly confirmed person to their profile: a complete profile is how one joins."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails greet ("Hello from …!") and sign off with the network's name."""
+        context = {**context, "current_site": network_site(allauth_context.request)}
+        super().send_mail(template_prefix, email, context)
 
     def get_login_redirect_url(self, request):
         person = request.user

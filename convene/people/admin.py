@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from convene.core.i18n import translations_form
+
 from .models import ApiToken, Language, Organisation, Person, Profile, Topic
 
 
@@ -62,6 +64,8 @@ class ProfileAdmin(SimpleHistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = translations_form(name="name_translations")
+    exclude = ["name_translations"]
     list_display = ["name", "slug", "dac_code"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

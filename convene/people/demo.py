@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.text import slugify
 from django_countries import countries
 
+from .demo_i18n import TOPIC_TRANSLATIONS
 from .models import (
     EmailVisibility,
     Language,
@@ -615,8 +616,16 @@ def _insert_rows(model, field_names: list[str], rows) -> None:
 
 def ensure_topics() -> dict[str, Topic]:
     existing = {topic.name: topic for topic in Topic.objects.all()}
-    missing = [Topic(name=name, slug=slugify(name)) for name, _w in TOPICS if name not in existing]
+    missing = [
+        Topic(name=name, slug=slugify(name), name_translations=TOPIC_TRANSLATIONS.get(name, {}))
+        for name, _w in TOPICS
+        if name not in existing
+    ]
     Topic.objects.bulk_create(missing)
+    untranslated = [t for t in existing.values() if not t.name_translations and t.name in TOPIC_TRANSLATIONS]
+    for topic in untranslated:
+        topic.name_translations = TOPIC_TRANSLATIONS[topic.name]
+    Topic.objects.bulk_update(untranslated, ["name_translations"])
     return {topic.name: topic for topic in Topic.objects.all()}
 
 

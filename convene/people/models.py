@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from convene.core.i18n import LocalizedNameMixin, validate_name_translations
+
 
 class Sector(models.TextChoices):
     GOVERNMENT = "government", _("Government")
@@ -116,8 +118,8 @@ class Organisation(models.Model):
         return self.name
 
 
-class Topic(models.Model):
-    """An area of expertise members name and groups work on."""
+class Topic(LocalizedNameMixin, models.Model):
+    """An area of expertise members name and groups work on; its name in each language is data."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
@@ -131,6 +133,13 @@ class Topic(models.Model):
             "The OECD DAC 5-digit purpose code of this topic, for the IATI export; empty if none fits."
         ),
     )
+    name_translations = models.JSONField(
+        _("name in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_name_translations],
+        help_text=_("The name in each of the site's languages; pages fall back to the name above."),
+    )
 
     class Meta:
         verbose_name = _("topic")
@@ -138,7 +147,7 @@ class Topic(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
 
 class Language(models.Model):

@@ -266,6 +266,23 @@ def replace_names(queryset, text_fields: Iterable[str], names: list[str]) -> Non
             queryset.model._default_manager.filter(pk=row.pk).update(**changed)
 
 
+def _replace_title_params(queryset, names: list[str]) -> None:
+    """A structured title (governance/decisions.py) names people in its parameters: the one who is
+    the person becomes the tombstone's name, translated when the title is shown."""
+    from convene.governance.decisions import PERSON_PARAMS
+
+    pattern = _name_pattern(names)
+    if pattern is None:
+        return
+    for row in queryset.exclude(title_kind="").iterator():
+        params = dict(row.title_params or {})
+        for key in PERSON_PARAMS:
+            if isinstance(params.get(key), str) and pattern.fullmatch(params[key].strip()):
+                params[key] = FORMER_MEMBER
+        if params != row.title_params:
+            queryset.model._default_manager.filter(pk=row.pk).update(title_params=params)
+
+
 def _decision_names(erasure: Erasure) -> None:
     """Decisions about the person's co-chair terms (the system wrote their name into the title) lose
     every form of the name; elsewhere only the unmistakable forms go (an e-mail address, a name of two
@@ -279,6 +296,8 @@ def _decision_names(erasure: Erasure) -> None:
     about = list(dict.fromkeys(about))
     replace_names(Decision.objects.filter(pk__in=about), ["title", "text"], erasure.names)
     replace_names(history.filter(id__in=about), ["title", "text"], erasure.names)
+    _replace_title_params(Decision.objects.filter(pk__in=about), erasure.names)
+    _replace_title_params(history.filter(id__in=about), erasure.names)
     strict = [n for n in erasure.names if "@" in n or len(n.split()) >= 2]
     replace_names(Decision.objects.exclude(pk__in=about), ["title", "text"], strict)
     replace_names(history.exclude(id__in=about), ["title", "text"], strict)

@@ -2,13 +2,16 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from convene.core.i18n import localized_choices
 from convene.core.rules import is_secretariat
 
 from .models import (
@@ -52,7 +55,7 @@ def directory_search(*, viewer, filters: DirectoryFilters) -> QuerySet[Profile]:
         qs.select_related("person", "organisation")
         .prefetch_related(
             Prefetch("languages", queryset=Language.objects.only("code", "name")),
-            Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug")),
+            Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug", "name_translations")),
         )
         .order_by("name", "person_id")
     )
@@ -95,9 +98,11 @@ def directory_filter_choices() -> dict:
     """Options for the directory's filters: only values that members actually have.
 
     Finding the countries and languages in use reads every member (about 0.5 s at 100,000), so
-    the answer is cached for ten minutes: a new country shows in the filter a little later.
+    the answer is cached for ten minutes: a new country shows in the filter a little later. The
+    names are in the viewer's language, so there is one answer per language.
     """
-    return cache.get_or_set(FILTER_CHOICES_CACHE_KEY, _directory_filter_choices, FILTER_CHOICES_SECONDS)
+    key = f"{FILTER_CHOICES_CACHE_KEY}:{get_language() or settings.LANGUAGE_CODE}"
+    return cache.get_or_set(key, _directory_filter_choices, FILTER_CHOICES_SECONDS)
 
 
 def _directory_filter_choices() -> dict:
@@ -110,8 +115,11 @@ def _directory_filter_choices() -> dict:
     return {
         "countries": [(code, str(name)) for code, name in countries if code in used_countries],
         "sectors": [(code, str(label)) for code, label in Sector.choices],
-        "languages": list(Language.objects.filter(Exists(used_languages)).values_list("code", "name")),
-        "topics": list(Topic.objects.values_list("slug", "name")),
+        "languages": sorted(
+            ((language.code, str(language)) for language in Language.objects.filter(Exists(used_languages))),
+            key=lambda pair: pair[1].casefold(),
+        ),
+        "topics": localized_choices(Topic.objects.all()),
     }
 
 
@@ -208,7 +216,7 @@ def directory_export_rows(*, viewer, filters: DirectoryFilters):
             profile.job_title,
             str(sector_labels.get(profile.sector, "")),
             ", ".join(language.name for language in profile.languages.all()),
-            ", ".join(topic.name for topic in profile.topics.all()),
+            ", ".join(topic.localized_name for topic in profile.topics.all()),
             profile.joined_on.isoformat() if profile.joined_on else "",
         ]
 

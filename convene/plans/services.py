@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from convene.core.concurrency import revision_save
 from convene.core.rules import can, ensure, is_steering_committee
+from convene.governance.decisions import title_fields
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
 from convene.groups.models import Group
 from convene.people.models import Person
@@ -311,15 +312,16 @@ def _decision(
     *,
     plan: WorkPlan,
     acting: Person,
-    title: str,
+    title_kind: str,
     text: str,
     outcome: str,
     effect: str,
     decided_on: date,
     on_behalf: bool,
 ) -> Decision:
+    """The log shows the title in the reader's language (governance/decisions.py)."""
     return Decision.objects.create(
-        title=title,
+        **title_fields(title_kind, group=plan.group.name, version=plan.version),
         text=text,
         outcome=outcome,
         effect=effect,
@@ -359,8 +361,7 @@ def plan_submit(*, plan: WorkPlan, acting: Person) -> Decision:
     decision = _decision(
         plan=plan,
         acting=acting,
-        title=_("Work plan of %(group)s submitted (version %(version)s)")
-        % {"group": plan.group.name, "version": plan.version},
+        title_kind="workplan_submitted",
         text=plan.title,
         outcome=DecisionOutcome.NOTED,
         effect=DecisionEffect.WORKPLAN_SUBMITTED,
@@ -389,22 +390,21 @@ def plan_review(
     if not approve and not comment:
         raise ValidationError({"comment": _("Say what should change when returning a work plan.")})
     decided_on = decided_on or _today()
-    names = {"group": plan.group.name, "version": plan.version}
     if approve:
         plan.status, plan.approved_on = PlanStatus.APPROVED, decided_on
         outcome, effect = DecisionOutcome.APPROVED, DecisionEffect.WORKPLAN_APPROVED
-        title = _("Work plan of %(group)s approved (version %(version)s)") % names
+        title_kind = "workplan_approved"
     else:
         plan.status = PlanStatus.RETURNED
         outcome, effect = DecisionOutcome.CHANGES_REQUESTED, DecisionEffect.WORKPLAN_RETURNED
-        title = _("Work plan of %(group)s returned with comments (version %(version)s)") % names
+        title_kind = "workplan_returned"
     plan.review_comment = comment
     plan._history_user = acting
     plan.save(update_fields=["status", "approved_on", "review_comment", "updated_at"])
     decision = _decision(
         plan=plan,
         acting=acting,
-        title=title,
+        title_kind=title_kind,
         text=comment,
         outcome=outcome,
         effect=effect,

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from html import escape
 
 from django.utils import dateformat
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -154,7 +155,7 @@ def gantt(
         look = LOOKS.get(row.status, "planned")
         status = row.status_label or look_labels[look]
         status_text = f"{status} · {late_text}" if row.late else status
-        period = " – ".join(d.isoformat() if d else "…" for d in (row.start, row.due))
+        period = " – ".join(date_format(d, "DATE_FORMAT") if d else "…" for d in (row.start, row.due))
         fill = f"url(#{id_prefix}-{look})"
         stroke, stroke_w = (LATE, 2.5) if row.late else (INK, 1)
         classes = f"gantt-row gantt-level-{row.level} gantt-{look}" + (" gantt-late" if row.late else "")

@@ -490,7 +490,7 @@ def review(request, slug: str, plan: int):
             add_service_error(form, error)
         else:
             messages.success(
-                request, _("Recorded in the decision log: %(title)s.") % {"title": decision.title}
+                request, _("Recorded in the decision log: %(title)s.") % {"title": decision.localized_title}
             )
             return redirect(_detail_url(plan))
     earlier = (

@@ -27,7 +27,7 @@ def test_sign_up_confirm_fill_profile_and_find_yourself(page, mailoutbox, settin
     page.get_by_label(re.compile(r"^e-?mail", re.I)).fill("Wanjiru.Kamau@Example.org")
     page.get_by_label(re.compile(r"^password:?$", re.I)).fill(PASSWORD)
     page.get_by_label(re.compile(r"^password \(again\)", re.I)).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign up", re.I)).click()
+    page.get_by_role("button", name=re.compile("join the network", re.I)).click()
     expect(page.locator("h1")).to_contain_text(re.compile("verify your e-?mail", re.I))
 
     # The confirmation e-mail arrives in the test mailbox; its link opens the confirmation page.

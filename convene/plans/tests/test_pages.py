@@ -733,7 +733,7 @@ def test_versions_compare_shows_each_section_with_readable_labels(plan_world, co
     assert "Added</span> <strong>Data for decisions</strong>" in html
     assert "Removed</span> <strong>Translate the toolkit into French</strong>" in html
     assert '<th scope="row">Owner</th><td>Pia Planchair</td><td>Gabi Groupmember</td>' in html
-    assert '<th scope="row">Due</th><td>Sept. 30, 2025</td><td>Oct. 31, 2025</td>' in html
+    assert '<th scope="row">Due</th><td>30 Sep 2025</td><td>31 Oct 2025</td>' in html
     assert '<th scope="row">Status</th><td>Planned</td><td>In progress</td>' in html
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import client_for
 from convene.plans import services
@@ -192,3 +192,9 @@ def test_timeline_queries_do_not_grow(n, plan_world, django_assert_num_queries):
     client.get(path)
     with django_assert_num_queries(TIMELINE_QUERIES):
         assert client.get(path).status_code == 200
+
+
+def test_a_bar_tells_its_dates_in_the_viewers_form():
+    with translation.override("fr"):
+        svg = _chart([TimelineRow("Early", D(2024, 11, 1), D(2025, 1, 31), "done", False)])
+    assert "<title>Early: 1 nov. 2024 – 31 jan. 2025, " in svg

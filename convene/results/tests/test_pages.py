@@ -459,7 +459,7 @@ def test_period_labels():
     assert period_label(d(2025, 7, 1), d(2025, 12, 31)) == "H2 2025"
     assert period_label(d(2025, 1, 1), d(2025, 12, 31)) == "2025"
     assert period_label(d(2024, 2, 1), d(2024, 2, 29)) == "February 2024"
-    assert period_label(d(2025, 2, 15), d(2025, 3, 31)) == "02/15/2025 – 03/31/2025"
+    assert period_label(d(2025, 2, 15), d(2025, 3, 31)) == "15 Feb 2025 – 31 Mar 2025"
 
 
 def formset(rows: list[dict], indicator, initial: int = 0) -> dict:
