@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from convene.core import queries
 from convene.core.rules import ensure
-from convene.core.timezones import is_valid_time_zone
+from convene.core.timezones import canonical_time_zone
 from convene.people import services as people_services
 from convene.people.queries import network_figures
 
@@ -68,9 +68,10 @@ def set_language(request):
 @require_POST
 def set_time_zone(request):
     """A visitor's time zone, kept in a cookie (members choose theirs in the profile)."""
-    name = request.POST.get("time_zone", "")
+    # An alias (a browser may still send "Asia/Calcutta") is kept as the zone it stands for.
+    name = canonical_time_zone(request.POST.get("time_zone", "")[:64])
     response = HttpResponseRedirect(_safe_next(request))
-    if is_valid_time_zone(name):
+    if name:
         response.set_cookie("convene_tz", name, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure())
     return response
 
