@@ -20,8 +20,13 @@
     var label = document.createElement("label");
     label.htmlFor = input.id;
     label.className = "select-search-label";
+    label.textContent = select.dataset.searchLabel || "Search";
+    // Which list it searches is said by the select's own label, as the field's description.
     var own = select.id && document.querySelector('label[for="' + select.id + '"]');
-    label.textContent = (select.dataset.searchLabel || "Search") + (own ? ": " + own.textContent.trim() : "");
+    if (own) {
+      own.id = own.id || select.id + "-label";
+      input.setAttribute("aria-describedby", own.id);
+    }
     select.parentNode.insertBefore(label, select);
     select.parentNode.insertBefore(input, select);
     input.addEventListener("input", function () {
