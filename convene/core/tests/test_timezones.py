@@ -71,3 +71,10 @@ def test_long_selects_are_searchable(member):
     assert '<select name="time_zone" data-searchable="" data-search-label="Search the list"' in html
     assert '<select name="organisation" data-searchable=""' in html
     assert "/static/convene/select-search.js" in html
+
+
+def test_partner_and_hr_organisation_selects_are_searchable():
+    from convene.plans.forms_budget import BudgetLineForm, HRNeedForm
+
+    assert "data-searchable" in BudgetLineForm.base_fields["partner"].widget.attrs
+    assert "data-searchable" in HRNeedForm.base_fields["filled_by_organisation"].widget.attrs
