@@ -10,6 +10,9 @@ admin.site.site_title = "Convene"
 # The back office logs in through allauth, so two-factor authentication and lockouts apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# Styled like the site and rendered without the database (convene/templates/500.html).
+handler500 = "convene.core.views.server_error"
+
 urlpatterns = [
     path("", include("convene.core.urls")),
     path("", include("convene.people.urls")),

@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from convene.core import queries
 from convene.core.rules import ensure
-from convene.core.timezones import is_valid_time_zone
+from convene.core.timezones import canonical_time_zone
 from convene.people import services as people_services
 from convene.people.queries import network_figures
 
@@ -18,6 +19,16 @@ ONE_YEAR = 365 * 24 * 3600
 @require_GET
 def home(request):
     return render(request, "core/home.html", {"figures": network_figures()})
+
+
+def server_error(request, template_name: str = "500.html"):
+    """The 500 page, styled like the site but rendered without the request or the database.
+
+    Whatever failed (the database, a context processor, the session) must not fail again here: the
+    template gets only the network's name from the settings, no context processors run.
+    """
+    template = loader.get_template(template_name)
+    return HttpResponseServerError(template.render({"network_name": settings.CONVENE_NETWORK_NAME}))
 
 
 @require_GET
@@ -57,9 +68,10 @@ def set_language(request):
 @require_POST
 def set_time_zone(request):
     """A visitor's time zone, kept in a cookie (members choose theirs in the profile)."""
-    name = request.POST.get("time_zone", "")
+    # An alias (a browser may still send "Asia/Calcutta") is kept as the zone it stands for.
+    name = canonical_time_zone(request.POST.get("time_zone", "")[:64])
     response = HttpResponseRedirect(_safe_next(request))
-    if is_valid_time_zone(name):
+    if name:
         response.set_cookie("convene_tz", name, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure())
     return response
 

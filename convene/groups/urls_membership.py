@@ -2,10 +2,11 @@
 
 from django.urls import path
 
+from convene.core.caching import no_store_paths
+
 from . import membership_views as views
 
 urlpatterns = [
-    path("inbox/", views.inbox, name="inbox"),
     path("groups/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("groups/<slug:slug>/join/", views.join, name="join"),
     path("groups/<slug:slug>/leave/", views.leave, name="leave"),
@@ -19,7 +20,6 @@ urlpatterns = [
     path("groups/<slug:slug>/invite/", views.invite, name="invite"),
     path("groups/<slug:slug>/invitation/<str:answer>/", views.invitation_answer, name="invitation_answer"),
     path("groups/<slug:slug>/activities/", views.activities, name="activities"),
-    path("groups/<slug:slug>/activities.<str:fmt>", views.activities_export, name="activities_export"),
     path("groups/<slug:slug>/activities/new/", views.activity_edit, name="activity_create"),
     path("groups/<slug:slug>/activities/<int:activity_id>/", views.activity_edit, name="activity_edit"),
     path(
@@ -31,3 +31,11 @@ urlpatterns = [
     path("groups/<slug:slug>/threads/new/", views.thread_create, name="thread_create"),
     path("groups/<slug:slug>/threads/<int:thread_id>/", views.thread, name="thread"),
 ]
+
+# One person's messages, and a file of who does what where: no browser or proxy keeps a copy.
+urlpatterns += no_store_paths(
+    [
+        path("inbox/", views.inbox, name="inbox"),
+        path("groups/<slug:slug>/activities.<str:fmt>", views.activities_export, name="activities_export"),
+    ]
+)

@@ -4,7 +4,8 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import LazyTypedChoiceField
 
-from convene.core.timezones import time_zone_choices
+from convene.core.timezones import canonical_time_zone, time_zone_choices
+from convene.core.widgets import SearchableSelect
 
 from .models import Language, Organisation, Profile, Topic
 
@@ -15,6 +16,7 @@ class ProfileForm(forms.ModelForm):
         required=False,
         label=_("Organisation"),
         help_text=_("Not in the list? Write it below and the secretariat will add it."),
+        widget=SearchableSelect,
     )
     new_organisation = forms.CharField(label=_("Other organisation"), max_length=200, required=False)
     languages = forms.ModelMultipleChoiceField(
@@ -29,7 +31,7 @@ class ProfileForm(forms.ModelForm):
         label=_("Expertise topics"),
         widget=forms.CheckboxSelectMultiple,
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, widget=SearchableSelect)
     language = forms.ChoiceField(label=_("Language of this site"), choices=settings.LANGUAGES)
 
     class Meta:
@@ -64,7 +66,8 @@ class ProfileForm(forms.ModelForm):
         self.fields["name"].required = True
         self.fields["country"].required = True
         self.fields["sector"].required = True
-        self.fields["time_zone"].initial = person.time_zone or "UTC"
+        # A zone saved before the list offered canonical names only shows as the zone it stands for.
+        self.fields["time_zone"].initial = canonical_time_zone(person.time_zone or "UTC") or "UTC"
         self.fields["language"].initial = person.language or settings.LANGUAGE_CODE
 
     def clean(self):

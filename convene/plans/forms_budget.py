@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from convene.core.concurrency_views import RevisionFormMixin
+from convene.core.widgets import SearchableSelect
 from convene.groups.models import MembershipStatus
 from convene.people.models import Organisation, Person
 
@@ -53,6 +54,7 @@ class BudgetLineForm(ServiceForm):
         queryset=Organisation.objects.order_by("name"),
         required=False,
         help_text=_("For a partner's contribution: the organisation that gives it."),
+        widget=SearchableSelect,
     )
     kind = forms.ChoiceField(label=_("Cash or in kind"), choices=ContributionKind.choices)
     valuation = forms.CharField(
@@ -162,6 +164,7 @@ class HRNeedForm(ServiceForm):
         queryset=Organisation.objects.order_by("name"),
         required=False,
         empty_label=_("(no organisation)"),
+        widget=SearchableSelect,
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

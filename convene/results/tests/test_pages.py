@@ -83,7 +83,7 @@ def test_framework_shows_the_tree_with_progress_and_badges(approved, member):
     # The status is a word with a class, never a colour alone.
     assert '<span class="status progress-not_reporting">Not reporting</span>' in html
     # The life-of-plan target, and a small bar that says what it shows.
-    assert re.search(r'<td class="num">40</td>', html)
+    assert re.search(r'<td class="num" data-label="Target \(life of plan\)">40</td>', html)
     assert f'<title id="bar-{approved.indicator.pk}-t">Case workers trained: — against a target of 40' in html
     assert "style=" not in html.split("<main", 1)[1]
     # A plain member neither edits nor reviews.
@@ -139,7 +139,7 @@ def test_approval_on_the_framework_turns_not_reporting_into_on_track(approved):
     assert Measurement.objects.get(pk=measurement.pk).status == MeasurementStatus.APPROVED
     assert PeriodActual.objects.get(indicator=approved.indicator, country="").value == Decimal(10)
     # Life of plan: 10 of 40, 25 % met.
-    assert '<td class="num">25 %</td>' in html
+    assert '<td class="num" data-label="% met">25 %</td>' in html
 
 
 def test_sending_back_needs_a_note_and_writes_nothing_without_one(approved):
