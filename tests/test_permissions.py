@@ -501,8 +501,17 @@ PEOPLE_ROWS = [
         "people:api_tokens",
         LOGGED_IN_200,
         method="POST",
-        data=lambda world, role: {"name": "new script"},
+        data=lambda world, role: {"name": "new script", "password": "correct horse battery staple"},
         state=tokens_of,
+    ),
+    Row(
+        "people:api_tokens",
+        roles(anonymous=LOGIN, member=200, secretariat=200),
+        method="POST",
+        variant="wrong-password",
+        data=lambda world, role: {"name": "new script", "password": "not the password"},
+        state=tokens_of,
+        unchanged=frozenset(ROLES),
     ),
     Row(
         "people:api_token_revoke",
@@ -1208,6 +1217,8 @@ PRIVACY_ROWS = [
         state=lambda world, role: Person.objects.get(pk=world.members_only.pk).is_active,
     ),
     Row("api:my_data", roles(anonymous=401, member=200), api=True),
+    # With a session, the password again first (as /account/data/download/ asks).
+    Row("api:my_data", roles(anonymous=401, member=403, secretariat=403), variant="session"),
 ]
 
 # --- The audit trail of a record (convene/core: only the secretariat) ------------------------------

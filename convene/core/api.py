@@ -28,6 +28,9 @@ class PersonalToken(HttpBearer):
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.person
+        # How the request authenticated: a route that asks a session for the password again
+        # (people.api.my_data) accepts the token, a credential made with the password.
+        request.api_token = api_token
         # A secretariat member without two-factor authentication (when required): 403, see below.
         ensure_api_mfa(request, api_token.person)
         return api_token.person

@@ -375,9 +375,11 @@ def answer_request(request, slug: str, membership_id: int, payload: RequestAnswe
 def invite_to_group(request, slug: str, payload: InvitationIn):
     group = _group(request, slug)
     ensure(request.user, "groups.manage_members", group)  # before telling whether the person exists
-    membership = services.membership_invite(
-        group=group, person=_person(payload.person_id), acting=request.user
-    )
+    # Only someone the caller may invite (queries.invitable_person); anyone else answers as nobody.
+    person = queries.invitable_person(group=group, viewer=request.user, person_id=payload.person_id)
+    if person is None:
+        raise ValidationError(_("No such person."))
+    membership = services.membership_invite(group=group, person=person, acting=request.user)
     return 201, membership
 
 

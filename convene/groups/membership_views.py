@@ -17,7 +17,6 @@ from django_countries import countries
 from convene.core.exports import csv_response, xlsx_response
 from convene.core.markdown import render_markdown
 from convene.core.rules import can, ensure
-from convene.people.models import Person
 
 from . import queries, services, tasks
 from .membership_forms import (
@@ -157,7 +156,10 @@ def members(request, slug: str):
         ):
             candidates = list(
                 queries.invitable_people(
-                    group=group, q=search.cleaned_data["q"], country=search.cleaned_data["country"]
+                    group=group,
+                    viewer=request.user,
+                    q=search.cleaned_data["q"],
+                    country=search.cleaned_data["country"],
                 )
             )
         context.update(
@@ -222,7 +224,7 @@ def invite(request, slug: str):
         person_id = int(request.POST.get("person_id", ""))
     except ValueError:
         person_id = 0
-    person = Person.objects.select_related("profile").filter(pk=person_id, is_active=True).first()
+    person = queries.invitable_person(group=group, viewer=request.user, person_id=person_id)
     if person is None:
         messages.error(request, _("Choose a member of the network to invite."))
         return redirect("groups:members", group.slug)

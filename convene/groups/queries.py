@@ -2,6 +2,7 @@
 number of queries whatever the number of rows."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -369,17 +370,51 @@ def decision_log(*, limit: int = 200) -> QuerySet[Decision]:
     ]
 
 
-def invitable_people(*, group: Group, q: str = "", country: str = "", limit: int = 30):
-    """Members of the network who are not in the group, found by name or expertise and country."""
-    from convene.people.models import MembershipStatus as NetworkStatus
+def choosable_people(*, group: Group, keep: Iterable[int | None] = ()) -> QuerySet[Person]:
+    """Whom the group's records may name (the owner of a deliverable, a task's assignee, who fills a
+    role, who reports an indicator): the group's active members, and whoever holds the place now (they
+    may have left since). The page forms offer these and the API accepts only these: one rule."""
+    members = GroupMembership.objects.filter(group=group, status=MembershipStatus.ACTIVE).values("person_id")
+    kept = [pk for pk in keep if pk]
+    return (
+        Person.objects.filter(Q(pk__in=members, is_active=True) | Q(pk__in=kept))
+        .select_related("profile")
+        .order_by("profile__name", "pk")
+    )
 
-    taken = GroupMembership.objects.filter(
+
+def choosable_person(*, group: Group, person_id: int, keep: Iterable[int | None] = ()) -> Person | None:
+    """The person of that id if ``choosable_people`` holds them, else None, like an id that does not
+    exist: an answer must not tell a hidden profile or an applicant from nobody, nor echo their name."""
+    return choosable_people(group=group, keep=keep).filter(pk=person_id).first()
+
+
+def _in_group(group: Group):
+    return GroupMembership.objects.filter(
         group=group,
         status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED, MembershipStatus.INVITED],
     ).values("person_id")
-    qs = Profile.objects.filter(membership_status=NetworkStatus.ACTIVE, person__is_active=True).exclude(
-        person_id__in=taken
+
+
+def invitable_person(*, group: Group, viewer, person_id: int) -> Person | None:
+    """The member of the network the viewer may name in an invitation, or None, as for an id that does
+    not exist (no oracle): one the directory shows the viewer (``visible_to``), or one already on the
+    group's members page (a request to join, which an invitation approves). The service decides the rest."""
+    visible = Profile.objects.members().visible_to(viewer).values("person_id")
+    profile = (
+        Profile.objects.members()
+        .filter(Q(person_id__in=visible) | Q(person_id__in=_in_group(group)), person_id=person_id)
+        .select_related("person__profile")
+        .first()
     )
+    return profile.person if profile is not None else None
+
+
+def invitable_people(*, group: Group, viewer, q: str = "", country: str = "", limit: int = 30):
+    """Members of the network who are not in the group, found by name or expertise and country, among
+    those the viewer may see under the directory's rule (``visible_to``: a profile shown to nobody is not
+    offered, nor matched on its name or position)."""
+    qs = Profile.objects.members().visible_to(viewer).exclude(person_id__in=_in_group(group))
     for word in q.lower().split()[:6]:
         qs = qs.filter(search_text__contains=word)
     if country:

@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from convene.core.i18n import translations_form
@@ -30,6 +32,23 @@ class PersonAdmin(UserAdmin):
         ("Dates", {"fields": ["date_joined", "last_login"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def user_change_password(self, request, id, form_url=""):
+        """The back office sets a password: the person's API tokens stop working, as after a change
+        of their own (people/receivers.py); a redirect after a POST is the admin's "saved"."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            from .services import api_tokens_revoke_all
+
+            person = self.get_object(request, unquote(id))
+            if person is not None and (revoked := api_tokens_revoke_all(person=person)):
+                message = ngettext(
+                    "The person's API token was revoked; they were told by e-mail.",
+                    "The person's %(count)d API tokens were revoked; they were told by e-mail.",
+                    revoked,
+                )
+                messages.warning(request, message % {"count": revoked})
+        return response
 
     @admin.display(description="name", ordering="profile__name")
     def name(self, obj):

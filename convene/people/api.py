@@ -1,7 +1,11 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -94,10 +98,25 @@ def get_member(request, person_id: int):
     },
 )
 def my_data(request):
-    """The same archive as the "Your data" page (people/privacy.py), for the token's owner."""
+    """The same archive as the "Your data" page (people/privacy.py), for the token's owner.
+
+    With a session instead of a token, the same recent confirmation of the password as the page's
+    download (/account/data/download/): a borrowed session must not be enough to take everything.
+    """
+    from allauth.account.internal.flows.reauthentication import is_reauthentication_required
+
     from .privacy import privacy_export
     from .views import zip_response
 
+    if getattr(request, "api_token", None) is None and is_reauthentication_required(request, app=""):
+        detail = gettext(
+            "Confirm your password first: %(url)s, or use a personal token (Authorization: Bearer)."
+        ) % {
+            "url": reverse("account_reauthenticate")
+            + "?"
+            + urlencode({"next": reverse("people:privacy_download")})
+        }
+        return JsonResponse({"detail": detail}, status=403)
     return zip_response(privacy_export(request.user), person=request.user)
 
 

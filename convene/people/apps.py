@@ -6,3 +6,8 @@ class PeopleConfig(AppConfig):
     name = "convene.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        from .receivers import connect
+
+        connect()

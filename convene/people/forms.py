@@ -111,7 +111,29 @@ class OrganisationForm(forms.ModelForm):
 
 
 class ApiTokenForm(forms.Form):
+    """A token acts as the person until revoked: making one asks for the current password, checked
+    the way a login is (allauth's limits and django-axes count the wrong ones)."""
+
     name = forms.CharField(label=_("What the token is for"), max_length=100)
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_password(self):
+        from allauth.account.adapter import get_adapter
+
+        password = self.cleaned_data["password"]
+        if not self.person.has_usable_password():
+            raise forms.ValidationError(_("Set a password for your account first: no token was made."))
+        if not get_adapter().reauthenticate(self.person, password):
+            raise forms.ValidationError(_("This is not your current password: no token was made."))
+        return password
 
 
 class AccountEraseForm(forms.Form):

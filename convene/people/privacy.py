@@ -595,10 +595,19 @@ def declarations() -> list[Declaration]:
 
 
 def person_emails(person) -> list[str]:
-    """Every address the person logs in or is written to with (axes and uploads name them so)."""
+    """The addresses that identify the person (axes and uploads name people by address).
+
+    Only addresses that are provably the person's: the account's own login address, which no other
+    account can hold and which cannot be used to log in before it is verified (allauth's mandatory
+    verification; an address made primary must be verified first), and the other addresses the
+    person verified. An address merely typed in at /accounts/email/ could be anybody's: counting it
+    would hand that person's login records and list lines to whoever typed it, and let an erasure
+    delete them.
+    """
     from allauth.account.models import EmailAddress
 
-    emails = {person.email, *EmailAddress.objects.filter(user=person).values_list("email", flat=True)}
+    verified = EmailAddress.objects.filter(user=person, verified=True).values_list("email", flat=True)
+    emails = {person.email, *verified}
     return sorted({e.strip().lower() for e in emails if e and not e.lower().endswith("@invalid")})
 
 

@@ -215,6 +215,19 @@ def api_token_revoke(*, token: ApiToken, acting: Person) -> None:
         token.save(update_fields=["revoked_at"])
 
 
+def api_tokens_revoke_all(*, person: Person) -> int:
+    """Revoke every live token of the person, and tell them by e-mail: after a password change, reset
+    or set, a token made with the old password (perhaps by whoever knew it) must stop working too."""
+    revoked = ApiToken.objects.filter(person=person, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        from .tasks import send_tokens_revoked
+
+        transaction.on_commit(lambda: send_tokens_revoked(person.pk, revoked))
+    return revoked
+
+
 def organisation_propose(*, name: str, acting: Person) -> Organisation:
     """A member names an organisation that is not yet in the list; the secretariat may edit it later."""
     name = " ".join(name.split())

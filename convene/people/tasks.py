@@ -24,6 +24,19 @@ def send_membership_decision(person_id: int, decision: str) -> None:
     )
 
 
+@db_task(retries=3, retry_delay=60)
+def send_tokens_revoked(person_id: int, count: int) -> None:
+    person = Person.objects.filter(pk=person_id, is_active=True).first()
+    if person is None:
+        return
+    send_templated(
+        to=person.email,
+        template="people/email/tokens_revoked",
+        context={"person": person, "count": count},
+        language=person.language,
+    )
+
+
 @db_task()
 def read_member_import(import_id: int) -> None:
     """Read an uploaded member list (the parsing no web request does)."""

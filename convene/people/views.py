@@ -110,11 +110,11 @@ def profile_edit(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(request.POST or None, person=request.user)
     new_key = None
     if request.method == "POST" and form.is_valid():
         _token, new_key = services.api_token_create(person=request.user, name=form.cleaned_data["name"])
-        form = ApiTokenForm()
+        form = ApiTokenForm(person=request.user)
     tokens = ApiToken.objects.filter(person=request.user, revoked_at__isnull=True)
     return render(request, "people/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
 

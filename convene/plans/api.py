@@ -621,11 +621,13 @@ def _task(plan: WorkPlan, pk: int) -> Task:
     return _part(Task.objects.filter(deliverable__plan=plan).select_related("deliverable"), pk)
 
 
-def person_of(person_id: int | None, field: str) -> Person | None:
-    """An active person named in a body, or 422. Shared with convene.results.api."""
+def person_of(person_id: int | None, field: str, *, group, current_id: int | None = None) -> Person | None:
+    """A person named in a body, among those the page's form offers (the group's active members, or
+    whoever holds the place now: groups.queries.choosable_people), or 422. Anyone else, a hidden profile
+    or an applicant included, answers as an id that does not exist. Shared with convene.results.api."""
     if person_id is None:
         return None
-    person = Person.objects.filter(pk=person_id, is_active=True).select_related("profile").first()
+    person = group_queries.choosable_person(group=group, person_id=person_id, keep=[current_id])
     if person is None:
         raise ValidationError({field: _("No such person.")})
     return person
@@ -840,7 +842,8 @@ def delete_objective(request, slug: str, plan_id: int, objective_id: int):
     return Status(204, None)
 
 
-def _deliverable_fields(plan: WorkPlan, fields: dict) -> dict:
+def _deliverable_fields(plan: WorkPlan, fields: dict, deliverable: Deliverable | None = None) -> dict:
+    current = deliverable.owner_id if deliverable is not None else None
     return _ids_to_objects(
         fields,
         {
@@ -848,7 +851,7 @@ def _deliverable_fields(plan: WorkPlan, fields: dict) -> dict:
                 "objective",
                 lambda pk: _in_plan(Objective.objects.filter(plan=plan), pk, "objective"),
             ),
-            "owner_id": ("owner", lambda pk: person_of(pk, "owner")),
+            "owner_id": ("owner", lambda pk: person_of(pk, "owner", group=plan.group, current_id=current)),
         },
     )
 
@@ -875,7 +878,7 @@ def update_deliverable(request, slug: str, plan_id: int, deliverable_id: int, pa
             acting=request.user,
             deliverable=deliverable,
             revision=payload.revision,
-            **_deliverable_fields(plan, _changes(payload)),
+            **_deliverable_fields(plan, _changes(payload), deliverable),
         )
     )
 
@@ -890,8 +893,17 @@ def delete_deliverable(request, slug: str, plan_id: int, deliverable_id: int):
     return Status(204, None)
 
 
-def _task_fields(fields: dict) -> dict:
-    return _ids_to_objects(fields, {"assignee_id": ("assignee", lambda pk: person_of(pk, "assignee"))})
+def _task_fields(plan: WorkPlan, fields: dict, task: Task | None = None) -> dict:
+    current = task.assignee_id if task is not None else None
+    return _ids_to_objects(
+        fields,
+        {
+            "assignee_id": (
+                "assignee",
+                lambda pk: person_of(pk, "assignee", group=plan.group, current_id=current),
+            )
+        },
+    )
 
 
 @router.post(
@@ -904,7 +916,7 @@ def create_task(request, slug: str, plan_id: int, deliverable_id: int, payload: 
     fields = payload.model_dump()
     skills = _skills(fields.pop("skills"))
     task = services.task_save(
-        deliverable=deliverable, acting=request.user, skills=skills, **_task_fields(fields)
+        deliverable=deliverable, acting=request.user, skills=skills, **_task_fields(plan, fields)
     )
     return Status(201, task)
 
@@ -924,7 +936,7 @@ def update_task(request, slug: str, plan_id: int, task_id: int, payload: TaskPat
         task=task,
         revision=payload.revision,
         skills=skills,
-        **_task_fields(fields),
+        **_task_fields(plan, fields, task),
     )
 
 
@@ -1080,11 +1092,15 @@ def _need(plan: WorkPlan, pk: int) -> HRNeed:
     )
 
 
-def _need_fields(fields: dict) -> dict:
+def _need_fields(plan: WorkPlan, fields: dict, need: HRNeed | None = None) -> dict:
+    current = need.filled_by_id if need is not None else None
     return _ids_to_objects(
         fields,
         {
-            "filled_by_id": ("filled_by", lambda pk: person_of(pk, "filled_by")),
+            "filled_by_id": (
+                "filled_by",
+                lambda pk: person_of(pk, "filled_by", group=plan.group, current_id=current),
+            ),
             "filled_by_organisation_id": (
                 "filled_by_organisation",
                 lambda pk: _organisation(pk, "filled_by_organisation"),
@@ -1107,7 +1123,7 @@ def list_hr_needs(request, slug: str, plan_id: int):
 @router.post(f"{PLAN}/hr-needs", response={201: HRNeedOut, **ERRORS}, summary="Add a human-resource need")
 def create_hr_need(request, slug: str, plan_id: int, payload: HRNeedIn):
     plan = plan_of(request, slug, plan_id)
-    need = services.hr_need_save(plan=plan, acting=request.user, **_need_fields(payload.model_dump()))
+    need = services.hr_need_save(plan=plan, acting=request.user, **_need_fields(plan, payload.model_dump()))
     return Status(201, saved(need))
 
 
@@ -1119,13 +1135,14 @@ def create_hr_need(request, slug: str, plan_id: int, payload: HRNeedIn):
 def update_hr_need(request, slug: str, plan_id: int, need_id: int, payload: HRNeedPatch):
     """Anything while the plan is editable; who fills it (and the note) once the plan is approved."""
     plan = plan_of(request, slug, plan_id)
+    need = _need(plan, need_id)
     return saved(
         services.hr_need_save(
             plan=plan,
             acting=request.user,
-            need=_need(plan, need_id),
+            need=need,
             revision=payload.revision,
-            **_need_fields(_changes(payload)),
+            **_need_fields(plan, _changes(payload), need),
         )
     )
 

@@ -8,14 +8,13 @@ the form again.
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from convene.core.concurrency_views import RevisionFormMixin
 from convene.groups.forms import DATE_WIDGET
-from convene.groups.models import GroupMembership, MembershipStatus
-from convene.people.models import Person, Topic
+from convene.groups.queries import choosable_people
+from convene.people.models import Topic
 
 from .models import DeliverableStatus, TaskStatus
 
@@ -28,13 +27,8 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 def people_of(group, *keep):
-    """The group's active members (who can own a deliverable or take a task), and whoever holds it now."""
-    members = GroupMembership.objects.filter(group=group, status=MembershipStatus.ACTIVE).values("person_id")
-    return (
-        Person.objects.filter(Q(pk__in=members) | Q(pk__in=[pk for pk in keep if pk]))
-        .select_related("profile")
-        .order_by("profile__name", "pk")
-    )
+    """Who can own a deliverable or take a task: the rule the API checks too (choosable_people)."""
+    return choosable_people(group=group, keep=keep)
 
 
 def _dates_in_order(form: forms.Form, start: str, end: str, message) -> None:

@@ -4,12 +4,11 @@ check input, the services decide (their messages are shown on the field they nam
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from convene.core.concurrency_views import RevisionFormMixin
 from convene.core.widgets import SearchableSelect
-from convene.groups.models import MembershipStatus
+from convene.groups.queries import choosable_people
 from convene.people.models import Organisation, Person
 
 from .models import BudgetCategory, ContributionKind, FundingSource
@@ -136,13 +135,8 @@ class RateForm(forms.Form):
 
 
 def _group_people(plan, current: Person | None):
-    """The group's active members (and whoever fills the role now, should they have left)."""
-    in_group = Q(group_memberships__group_id=plan.group_id, group_memberships__status=MembershipStatus.ACTIVE)
-    if current is not None:
-        in_group |= Q(pk=current.pk)
-    return (
-        Person.objects.filter(in_group).distinct().select_related("profile").order_by("profile__name", "pk")
-    )
+    """The group's active members (and whoever fills the role now): the rule the API checks too."""
+    return choosable_people(group=plan.group, keep=[current.pk if current is not None else None])
 
 
 class HRNeedForm(ServiceForm):

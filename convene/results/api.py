@@ -450,12 +450,15 @@ def _changes(payload: Schema) -> dict:
     return fields
 
 
-def _indicator_fields(plan: WorkPlan, fields: dict) -> dict:
+def _indicator_fields(plan: WorkPlan, fields: dict, indicator: Indicator | None = None) -> dict:
     out = dict(fields)
     if "result_id" in out:
         out["result"] = _result_in(plan, out.pop("result_id"), "result")
     if "responsible_id" in out:
-        out["responsible"] = person_of(out.pop("responsible_id"), "responsible")
+        current = indicator.responsible_id if indicator is not None else None
+        out["responsible"] = person_of(
+            out.pop("responsible_id"), "responsible", group=plan.group, current_id=current
+        )
     return out
 
 
@@ -612,7 +615,7 @@ def update_indicator(request, slug: str, plan_id: int, indicator_id: int, payloa
         acting=request.user,
         indicator=indicator,
         revision=payload.revision,
-        **_indicator_fields(plan, _changes(payload)),
+        **_indicator_fields(plan, _changes(payload), indicator),
     )
     return _with_progress(request, plan, indicator)
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from convene.core.concurrency_views import RevisionFormMixin
-from convene.groups.queries import group_members
+from convene.groups.queries import choosable_people
 from convene.people.models import Person
 
 from . import services
@@ -150,10 +150,8 @@ class ResponsibleField(forms.ModelChoiceField):
 
 
 def _responsible_choices(plan, current_id=None):
-    ids = [m.person_id for m in group_members(group=plan.group)]
-    if current_id:
-        ids.append(current_id)
-    return Person.objects.filter(pk__in=ids).select_related("profile").order_by("profile__name", "pk")
+    """The group's active members (and whoever reports now): the rule the API checks too."""
+    return choosable_people(group=plan.group, keep=[current_id])
 
 
 class IndicatorForm(forms.Form):

@@ -12,7 +12,7 @@ KINDS = [
 def add_kinds(apps, schema_editor):
     GroupKind = apps.get_model("groups", "GroupKind")
     for name, slug, leads, title, due, size in KINDS:
-        GroupKind.objects.get_or_create(
+        GroupKind.objects.using(schema_editor.connection.alias).get_or_create(
             slug=slug,
             defaults={
                 "name": name,

@@ -502,3 +502,63 @@ def test_the_inbox_needs_a_login():
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+# --- Hidden people are not offered, nor named (issue 9) -----------------------------------------
+
+
+@pytest.fixture
+def hidden_and_pending(db) -> tuple[Person, Person]:
+    """A member whose profile is shown to nobody, and an applicant not yet approved; both nurses."""
+    hidden = make_person(
+        "hana@example.org", name="Hana Secretive", job_title="Nurse", profile_visibility="nobody"
+    )
+    applicant = make_person("paco@example.org", name="Paco Secretive", job_title="Nurse", member=False)
+    return hidden, applicant
+
+
+def test_the_invite_search_follows_the_directorys_visibility(
+    open_group, chair, secretariat, hidden_and_pending
+):
+    make_person("nia@example.org", name="Nia Visible", job_title="Nurse")
+    url = reverse("groups:members", args=[open_group.slug])
+    for q in ("secretive", "nurse"):
+        html = client_for(chair).get(url, {"q": q}).content.decode()
+        assert "Secretive" not in html, q
+    assert "Invite Nia Visible" in client_for(chair).get(url, {"q": "nurse"}).content.decode()
+    # The secretariat sees every member in the directory, and so in the invite search; never an applicant.
+    html = client_for(secretariat).get(url, {"q": "secretive"}).content.decode()
+    assert "Invite Hana Secretive" in html
+    assert "Paco" not in html
+
+
+def test_inviting_a_hidden_person_by_id_answers_like_nobody(open_group, chair, hidden_and_pending):
+    hidden, applicant = hidden_and_pending
+    url = reverse("groups:invite", args=[open_group.slug])
+    answers = []
+    for person_id in (hidden.pk, applicant.pk, 987_654):
+        response = client_for(chair).post(url, {"person_id": person_id}, follow=True)
+        page = response.content.decode()
+        assert "Secretive" not in page
+        answers.append([str(m) for m in response.context["messages"]])
+    assert answers == [["Choose a member of the network to invite."]] * 3
+    assert not GroupMembership.objects.filter(group=open_group, person__in=hidden_and_pending).exists()
+
+
+def test_the_api_invites_only_whom_the_caller_may_see(open_group, chair, member, hidden_and_pending):
+    from convene.people import services as people_services
+
+    _token, key = people_services.api_token_create(person=chair, name="script")
+    headers = {"Authorization": f"Bearer {key}"}
+    url = f"/api/v1/groups/{open_group.slug}/invitations"
+    client = client_for(None)
+    answers = []
+    for person_id in (*(p.pk for p in hidden_and_pending), 987_654):
+        response = client.post(
+            url, {"person_id": person_id}, content_type="application/json", headers=headers
+        )
+        answers.append((response.status_code, response.content))
+    assert answers == [(422, b'{"detail": ["No such person."]}')] * 3
+    assert not GroupMembership.objects.filter(group=open_group, person__in=hidden_and_pending).exists()
+    response = client.post(url, {"person_id": member.pk}, content_type="application/json", headers=headers)
+    assert response.status_code == 201, response.content

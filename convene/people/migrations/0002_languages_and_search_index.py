@@ -27,7 +27,7 @@ def add_languages(apps, schema_editor):
     Language = apps.get_model("people", "Language")
     names = {code: name for code, name in global_settings.LANGUAGES if "-" not in code}
     names.update(EXTRA_LANGUAGES)
-    Language.objects.bulk_create(
+    Language.objects.using(schema_editor.connection.alias).bulk_create(
         [Language(code=code, name=name) for code, name in sorted(names.items())], ignore_conflicts=True
     )
 

@@ -42,7 +42,7 @@ from convene.groups.models import (
 )
 from convene.groups.rules import forget_roles
 from convene.people import import_services, imports, privacy, services
-from convene.people.models import ApiToken, MembershipStatus, Person, Profile
+from convene.people.models import ApiToken, MemberImport, MembershipStatus, Person, Profile
 
 PASSWORD = "correct horse battery staple"  # conftest.make_person's
 NAME, EMAIL, IP = "Amina Zebedee", "amina.zebedee@example.org", "203.0.113.77"
@@ -588,3 +588,57 @@ def test_a_short_name_is_replaced_only_in_decisions_about_the_person(committee_m
         "name": "Former member",
         "group": "Case Management",
     }
+
+
+# --- Only verified addresses identify a person ------------------------------------------------------
+
+
+def _applicant_claiming(addresses: tuple[str, ...]) -> Person:
+    """A pending applicant who typed other people's addresses at /accounts/email/ (never verified)."""
+    applicant = make_person("pending.applicant@example.org", member=False)
+    client = client_for(applicant)
+    for address in addresses:
+        response = client.post("/accounts/email/", {"action_add": "", "email": address})
+        assert response.status_code == 302, response.content.decode()[:500]
+    assert set(
+        EmailAddress.objects.filter(user=applicant, verified=False).values_list("email", flat=True)
+    ) == {a.lower() for a in addresses}
+    return applicant
+
+
+def test_an_unverified_address_shows_nobody_elses_logins_or_list_lines(story):
+    applicant = _applicant_claiming((OTHER_EMAIL, "nia.new@example.org"))
+    _token, key = services.api_token_create(person=applicant, name="export")
+    response = Client().get("/api/v1/me/data", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+    files = _archive(response.content)
+    for label in ("axes.AccessLog", "axes.AccessAttempt", "axes.AccessFailureLog"):
+        usernames = {row["fields"]["username"] for row in _part(files, label)["rows"]}
+        assert usernames <= {applicant.email}, label
+    assert _part(files, "people.MemberImport")["mentions"] == []
+    everything = b"".join(files.values()).decode()
+    for foreign in (OTHER_IP, "Nia New", "Kenya"):
+        assert foreign not in everything, foreign
+    # The addresses typed are the applicant's own rows (account.EmailAddress), nothing more.
+    assert len(_part(files, "account.EmailAddress")["rows"]) == 3
+
+
+def test_erasing_an_account_with_an_unverified_address_keeps_that_persons_logins(story):
+    applicant = _applicant_claiming((OTHER_EMAIL, "nia.new@example.org"))
+    logins = AccessLog.objects.filter(username__iexact=OTHER_EMAIL).count()
+    attempts = AccessAttempt.objects.filter(username__iexact=OTHER_EMAIL).count()
+    assert (logins, attempts) == (1, 1)
+    rows = list(MemberImport.objects.values_list("rows", flat=True))
+
+    services.account_erase(person=applicant, acting=applicant)
+
+    assert AccessLog.objects.filter(username__iexact=OTHER_EMAIL).count() == logins
+    assert AccessAttempt.objects.filter(username__iexact=OTHER_EMAIL).count() == attempts
+    assert list(MemberImport.objects.values_list("rows", flat=True)) == rows
+    assert not EmailAddress.objects.filter(user=applicant).exists()
+
+
+def test_a_verified_second_address_still_identifies_the_person(story):
+    assert privacy.person_emails(story.person) == sorted([EMAIL, SECOND_EMAIL])
+    EmailAddress.objects.filter(user=story.person, email=SECOND_EMAIL).update(verified=False)
+    assert privacy.person_emails(story.person) == [EMAIL]

@@ -16,6 +16,8 @@ from convene.people.models import (
     ProfileVisibility,
 )
 
+PASSWORD = "correct horse battery staple"  # conftest.make_person's
+
 
 def profile_form(**changes) -> dict:
     data = {
@@ -217,7 +219,7 @@ def test_member_cannot_rename_an_organisation(member, secretariat):
 
 def test_token_page_creates_a_token_shown_once(member):
     client = client_for(member)
-    response = client.post(reverse("people:api_tokens"), {"name": "My script"})
+    response = client.post(reverse("people:api_tokens"), {"name": "My script", "password": PASSWORD})
     assert response.status_code == 200
     key = response.context["new_key"]
     assert key.startswith("cvn_")
@@ -229,9 +231,33 @@ def test_token_page_creates_a_token_shown_once(member):
 
 
 def test_token_page_refuses_an_empty_name(member):
-    response = client_for(member).post(reverse("people:api_tokens"), {"name": ""})
+    response = client_for(member).post(reverse("people:api_tokens"), {"name": "", "password": PASSWORD})
     assert response.status_code == 200
     assert response.context["new_key"] is None
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("password", ["", "not my password"])
+def test_token_page_asks_for_the_current_password(member, password):
+    """A borrowed session (a computer left logged in) is not enough to make a lasting credential."""
+    response = client_for(member).post(
+        reverse("people:api_tokens"), {"name": "My script", "password": password}
+    )
+    assert response.status_code == 200
+    assert response.context["new_key"] is None
+    assert "password" in response.context["form"].errors
+    assert not ApiToken.objects.exists()
+
+
+def test_token_page_refuses_an_account_without_a_password(member):
+    member.set_unusable_password()
+    member.save(update_fields=["password"])
+    response = client_for(member).post(reverse("people:api_tokens"), {"name": "My script", "password": ""})
+    assert response.context["new_key"] is None
+    response = client_for(member).post(reverse("people:api_tokens"), {"name": "x", "password": "anything"})
+    assert response.context["form"].errors["password"] == [
+        "Set a password for your account first: no token was made."
+    ]
     assert not ApiToken.objects.exists()
 
 

@@ -572,10 +572,10 @@ def test_objectives_deliverables_and_tasks(world):
         chair,
         "PATCH",
         world.url("api:update_task", task.json()["id"]),
-        {"revision": 1, "assignee_id": world.person(MEMBER).pk, "skills": []},
+        {"revision": 1, "assignee_id": world.person(GROUP_MEMBER).pk, "skills": []},
     )
     assert response.status_code == 200, response.content
-    assert (response.json()["assignee"]["name"], response.json()["skills"]) == ("Amina Member", [])
+    assert (response.json()["assignee"]["name"], response.json()["skills"]) == ("Gita Groupmember", [])
     # An explicit null clears a field that may be empty.
     response = send(
         chair,

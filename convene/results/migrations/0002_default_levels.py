@@ -9,7 +9,9 @@ LEVELS = [("Goal", 0, 3), ("Outcome", 1, 2), ("Output", 2, 1), ("Activity", 3, 9
 def create(apps, schema_editor):
     ResultLevel = apps.get_model("results", "ResultLevel")
     for name, depth, iati_type in LEVELS:
-        ResultLevel.objects.get_or_create(depth=depth, defaults={"name": name, "iati_type": iati_type})
+        ResultLevel.objects.using(schema_editor.connection.alias).get_or_create(
+            depth=depth, defaults={"name": name, "iati_type": iati_type}
+        )
 
 
 class Migration(migrations.Migration):
