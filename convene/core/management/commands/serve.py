@@ -12,6 +12,19 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from convene.settings import serve_base_url
+
+
+def serve_environment(environ, *, host: str, port: int) -> dict[str, str]:
+    """The web and worker processes' environment: they learn where the site is served, so that the
+    links in their e-mails point there (``CONVENE_BASE_URL``, when set, still wins in settings)."""
+    return {
+        **environ,
+        "DJANGO_SETTINGS_MODULE": "convene.settings",
+        "CONVENE_SERVE_HOST": host,
+        "CONVENE_SERVE_PORT": str(port),
+    }
+
 
 class Command(BaseCommand):
     help = "Serve Convene with granian and run the Huey worker beside it."
@@ -25,7 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
         bin_dir = os.path.dirname(sys.executable)
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "convene.settings"}
+        env = serve_environment(os.environ, host=host, port=port)
         web = [
             os.path.join(bin_dir, "granian"),
             "--interface",
@@ -59,6 +72,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Convene is serving at http://{host}:{port}/ (Ctrl-C stops it)")
             + f"\n  database: {settings.DATABASES['default']['NAME']}\n  e-mail: {settings.EMAIL_BACKEND}"
+            + f"\n  e-mail links: {serve_base_url(env)}/"
         )
 
         def stop(*_):
