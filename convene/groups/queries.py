@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from convene.governance.models import Decision
@@ -285,6 +286,50 @@ class OverviewRow:
     missing_sectors: list[str] = field(default_factory=list)
     missing_countries: list[str] = field(default_factory=list)
     workplan_overdue_days: int | None = None
+    # The state of the plan the group works to (a PlanStatus value), its id, and the state shown:
+    # that status, "overdue" when the due date has passed with no plan submitted or approved, "received"
+    # when the secretariat recorded a plan that came outside Convene, or "" when nothing is known yet.
+    plan_status: str = ""
+    plan_id: int | None = None
+    plan_state: str = ""
+
+    @property
+    def plan_state_label(self) -> str:
+        from convene.plans.models import PlanStatus
+
+        if self.plan_state == "overdue":
+            return str(_("overdue"))
+        if self.plan_state == "received":
+            return str(_("received by the secretariat"))
+        return str(PlanStatus(self.plan_state).label) if self.plan_state else ""
+
+
+# The plan states that mean a group has done its part: submitted and waiting, or approved (perhaps
+# being revised now). A draft or a returned plan past the due date is overdue.
+PLAN_DELIVERED = ("submitted", "approved", "revising")
+
+
+def _current_plans() -> dict[int, tuple[int, str]]:
+    """Each group's current plan as (id, status), the rule of ``plans.queries.current_plan`` for every
+    group in one query: the approved plan (in force or being revised), else the newest."""
+    from convene.plans.models import PlanStatus, WorkPlan
+
+    current: dict[int, tuple[int, str]] = {}
+    in_force: set[int] = set()
+    rows = (
+        WorkPlan.objects.exclude(status=PlanStatus.SUPERSEDED)
+        .order_by("group_id", "-starts_on", "-pk")
+        .values_list("group_id", "pk", "status")
+    )
+    for group_id, plan_id, status in rows:
+        if group_id in in_force:
+            continue
+        if status in (PlanStatus.APPROVED, PlanStatus.REVISING):
+            current[group_id] = (plan_id, status)
+            in_force.add(group_id)
+        elif group_id not in current:
+            current[group_id] = (plan_id, status)
+    return current
 
 
 OVERVIEW_SORTS = {
@@ -298,7 +343,7 @@ OVERVIEW_SORTS = {
 
 def groups_overview(*, sort: str = "name", today: date | None = None) -> list[OverviewRow]:
     """Every group for the committee and the secretariat: status, launch, co-chairs, size,
-    composition gaps and an overdue work plan. Four queries in all."""
+    composition gaps and the state of the current work plan (overdue included). Five queries in all."""
     today = today or timezone.localdate()
     groups = list(
         Group.objects.select_related("kind").prefetch_related(_current_cochairs_prefetch()).order_by("name")
@@ -314,16 +359,25 @@ def groups_overview(*, sort: str = "name", today: date | None = None) -> list[Ov
         sectors[group_id].add(sector)
         country_sets[group_id].add(country)
     labels = dict(Sector.choices)
+    plans = _current_plans()
     rows = []
     for group in groups:
         overdue = None
+        plan_id, plan_status = plans.get(group.pk, (None, ""))
+        delivered = plan_status in PLAN_DELIVERED or (not plan_id and group.workplan_received_on)
         if (
             group.status in OPEN_STATUSES
             and group.workplan_due_on
-            and not group.workplan_received_on
+            and not delivered
             and group.workplan_due_on < today
         ):
             overdue = (today - group.workplan_due_on).days
+        if overdue:
+            plan_state = "overdue"
+        elif plan_status:
+            plan_state = plan_status
+        else:
+            plan_state = "received" if group.workplan_received_on else ""
         rows.append(
             OverviewRow(
                 group=group,
@@ -338,6 +392,9 @@ def groups_overview(*, sort: str = "name", today: date | None = None) -> list[Ov
                     if c not in country_sets[group.pk]
                 ],
                 workplan_overdue_days=overdue,
+                plan_status=plan_status,
+                plan_id=plan_id,
+                plan_state=plan_state,
             )
         )
     rows.sort(key=OVERVIEW_SORTS.get(sort, OVERVIEW_SORTS["name"]))
