@@ -259,6 +259,36 @@ def thread_posts(*, thread: Thread) -> QuerySet[Post]:
     return Post.objects.filter(thread=thread).select_related("author__profile").order_by("created_at", "pk")
 
 
+def post_for_viewer(*, thread: Thread, post_id: int) -> Post:
+    """A post of this thread (already checked readable), or 404; its thread and group are the ones
+    in hand, so the rules about it cost no query."""
+    post = Post.objects.filter(thread=thread, pk=post_id).select_related("author__profile").first()
+    if post is None:
+        raise Http404
+    post.thread = thread
+    return post
+
+
+def post_page_number(*, post: Post, page_size: int) -> int:
+    """The page of its thread a post is on (posts are paged oldest first)."""
+    before = Post.objects.filter(thread_id=post.thread_id).filter(
+        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
+    )
+    return before.count() // page_size + 1
+
+
+POST_VERSIONS_LIMIT = 100
+
+
+def post_versions(*, post: Post) -> list:
+    """Every version of a post, newest first, with who made it (for the group's moderators)."""
+    return list(
+        post.history.select_related("history_user__profile").order_by("-history_date", "-history_id")[
+            :POST_VERSIONS_LIMIT
+        ]
+    )
+
+
 def unread_for(*, person: Person, limit: int = 50) -> QuerySet[PostDelivery]:
     return (
         PostDelivery.objects.filter(person=person, read_at__isnull=True)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import membership_views as views
+from . import post_views
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
@@ -30,4 +31,19 @@ urlpatterns = [
     path("groups/<slug:slug>/threads/", views.threads, name="threads"),
     path("groups/<slug:slug>/threads/new/", views.thread_create, name="thread_create"),
     path("groups/<slug:slug>/threads/<int:thread_id>/", views.thread, name="thread"),
+    path(
+        "groups/<slug:slug>/threads/<int:thread_id>/posts/<int:post_id>/edit/",
+        post_views.post_edit,
+        name="post_edit",
+    ),
+    path(
+        "groups/<slug:slug>/threads/<int:thread_id>/posts/<int:post_id>/delete/",
+        post_views.post_delete,
+        name="post_delete",
+    ),
+    path(
+        "groups/<slug:slug>/threads/<int:thread_id>/posts/<int:post_id>/history/",
+        post_views.post_history,
+        name="post_history",
+    ),
 ]
