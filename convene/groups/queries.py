@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from convene.people.models import Person, Profile, Sector
 
 from .models import (
     OPEN_STATUSES,
+    PROPOSAL_STATUSES,
     Activity,
     CochairTerm,
     Group,
@@ -339,18 +340,18 @@ class OverviewRow:
 PLAN_DELIVERED = ("submitted", "approved", "revising")
 
 
-def _current_plans() -> dict[int, tuple[int, str]]:
+def _current_plans(group_ids=None) -> dict[int, tuple[int, str]]:
     """Each group's current plan as (id, status), the rule of ``plans.queries.current_plan`` for every
-    group in one query: the approved plan (in force or being revised), else the newest."""
+    group (or those of ``group_ids``) in one query: the approved plan (in force or being revised), else
+    the newest."""
     from convene.plans.models import PlanStatus, WorkPlan
 
     current: dict[int, tuple[int, str]] = {}
     in_force: set[int] = set()
-    rows = (
-        WorkPlan.objects.exclude(status=PlanStatus.SUPERSEDED)
-        .order_by("group_id", "-starts_on", "-pk")
-        .values_list("group_id", "pk", "status")
-    )
+    rows = WorkPlan.objects.exclude(status=PlanStatus.SUPERSEDED)
+    if group_ids is not None:
+        rows = rows.filter(group_id__in=group_ids)
+    rows = rows.order_by("group_id", "-starts_on", "-pk").values_list("group_id", "pk", "status")
     for group_id, plan_id, status in rows:
         if group_id in in_force:
             continue
@@ -394,14 +395,7 @@ def groups_overview(*, sort: str = "name", today: date | None = None) -> list[Ov
     for group in groups:
         overdue = None
         plan_id, plan_status = plans.get(group.pk, (None, ""))
-        delivered = plan_status in PLAN_DELIVERED or (not plan_id and group.workplan_received_on)
-        if (
-            group.status in OPEN_STATUSES
-            and group.workplan_due_on
-            and not delivered
-            and group.workplan_due_on < today
-        ):
-            overdue = (today - group.workplan_due_on).days
+        overdue = _overdue_days(group, plan_id, plan_status, today)
         if overdue:
             plan_state = "overdue"
         elif plan_status:
@@ -429,6 +423,87 @@ def groups_overview(*, sort: str = "name", today: date | None = None) -> list[Ov
         )
     rows.sort(key=OVERVIEW_SORTS.get(sort, OVERVIEW_SORTS["name"]))
     return rows
+
+
+def _overdue_days(group: Group, plan_id: int | None, plan_status: str, today: date) -> int | None:
+    """Days past the work plan's due date of an open group with no plan submitted or approved (one
+    received outside Convene counts when Convene holds none), else None."""
+    delivered = plan_status in PLAN_DELIVERED or (not plan_id and group.workplan_received_on)
+    if (
+        group.status in OPEN_STATUSES
+        and group.workplan_due_on
+        and not delivered
+        and group.workplan_due_on < today
+    ):
+        return (today - group.workplan_due_on).days
+    return None
+
+
+@dataclass
+class PlanDue:
+    group: Group
+    plan_id: int | None
+    plan_status: str
+    overdue_days: int | None
+
+    @property
+    def plan_label(self) -> str:
+        from convene.plans.models import PlanStatus
+
+        return str(PlanStatus(self.plan_status).label) if self.plan_status else ""
+
+
+def workplans_due(*, group_ids=None, overdue_only: bool = False, today: date | None = None) -> list[PlanDue]:
+    """Open groups (all, or those of ``group_ids``) with a work-plan due date and their current plan's
+    state, soonest due first. Two queries, without the overview's composition figures."""
+    today = today or timezone.localdate()
+    groups = Group.objects.filter(status__in=OPEN_STATUSES, workplan_due_on__isnull=False)
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+    if overdue_only:
+        groups = groups.filter(workplan_due_on__lt=today)
+    groups = list(groups.order_by("workplan_due_on", "name"))
+    plans = _current_plans([g.pk for g in groups]) if groups else {}
+    rows = []
+    for group in groups:
+        plan_id, plan_status = plans.get(group.pk, (None, ""))
+        overdue = _overdue_days(group, plan_id, plan_status, today)
+        if overdue_only and not overdue:
+            continue
+        rows.append(PlanDue(group=group, plan_id=plan_id, plan_status=plan_status, overdue_days=overdue))
+    return rows
+
+
+def led_group_ids(person: Person) -> list[int]:
+    """The groups the person co-chairs (from the roles read once per request)."""
+    from .rules import _current_roles
+
+    return sorted(group_id for group_id, role in _current_roles(person).items() if role == Role.COCHAIR)
+
+
+def unread_by_group(*, person: Person) -> list[dict]:
+    """The person's groups with posts they have not read: name, slug and how many, most first."""
+    return list(
+        PostDelivery.objects.filter(person=person, read_at__isnull=True, post__deleted_at__isnull=True)
+        .values(slug=F("post__thread__group__slug"), name=F("post__thread__group__name"))
+        .annotate(unread=Count("pk"))
+        .order_by("-unread", "name")[:20]
+    )
+
+
+def join_requests(*, group_ids, limit: int = 20) -> list[GroupMembership]:
+    """People asking to join the given groups, oldest request first (bounded)."""
+    if not group_ids:
+        return []
+    return list(
+        GroupMembership.objects.filter(group_id__in=group_ids, status=MembershipStatus.REQUESTED)
+        .select_related("group", "person__profile")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def proposals_to_decide(*, limit: int = 20) -> list[Group]:
+    return list(Group.objects.filter(status__in=PROPOSAL_STATUSES).order_by("created_at", "pk")[:limit])
 
 
 def overdue_groups(*, today: date | None = None) -> list[OverviewRow]:
