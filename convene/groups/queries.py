@@ -325,10 +325,18 @@ class OverviewRow:
     plan_state: str = ""
 
     @property
+    def plan_status_label(self) -> str:
+        from convene.plans.models import PlanStatus
+
+        return str(PlanStatus(self.plan_status).label) if self.plan_status else ""
+
+    @property
     def plan_state_label(self) -> str:
         from convene.plans.models import PlanStatus
 
         if self.plan_state == "overdue":
+            if self.plan_status:
+                return str(_("%(status)s, overdue") % {"status": PlanStatus(self.plan_status).label})
             return str(_("overdue"))
         if self.plan_state == "received":
             return str(_("received by the secretariat"))

@@ -62,6 +62,9 @@ def test_the_overview_shows_each_plan_state_and_overdue_only_when_nothing_came(c
     assert '<span class="status status-submitted">Submitted</span>' in html
     assert '<span class="status status-approved">Approved</span>' in html
     assert '<span class="status status-draft">Draft</span>' in html
+    # Overdue, and still shown for what it is: returned to the co-chairs.
+    assert '<span class="status status-returned">Returned with comments</span>' in html
+    assert "no plan started" in html  # Silent
     assert reverse("plans:detail", args=[plans["Waiting"].group.slug, plans["Waiting"].pk]) in html
 
     export = client_for(committee_member).get(reverse("groups:overview_export", args=["csv"]))
@@ -70,9 +73,9 @@ def test_the_overview_shows_each_plan_state_and_overdue_only_when_nothing_came(c
     assert {row[0]: row[-1] for row in table[1:]} == {
         "Agreed": "Approved",
         "Drafting": "Draft",
-        "Reworking": "overdue",
+        "Reworking": "Returned with comments, overdue",
         "Silent": "overdue",
-        "Stalled": "overdue",
+        "Stalled": "Draft, overdue",
         "Waiting": "Submitted",
     }
 
