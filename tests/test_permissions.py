@@ -2935,6 +2935,7 @@ def group_urls(slug: str, world: World) -> list[tuple[str, str]]:
         "fmt": "csv",
         "activity_id": world.activity.pk,
         "thread_id": world.thread.pk,
+        "post_id": first_post(world).pk,
     }
     urls = []
     for pattern in group_urlconf.urlpatterns:
@@ -2955,7 +2956,7 @@ def test_members_only_group_is_hidden_from_outsiders(world, outsider):
     every page they could open, the login page where one is needed; and nothing changes."""
     visitor, newcomer = Client(), client_for(outsider)
     urls = group_urls(G2, world)
-    assert len(urls) == 23  # every groups: pattern but list, propose, overview(_export), unsubscribe, inbox
+    assert len(urls) == 26  # every groups: pattern but list, propose, overview(_export), unsubscribe, inbox
     before = GroupMembership.objects.count(), Thread.objects.count(), Activity.objects.count()
     for name, path in urls:
         missing = path.replace(G2, "no-such-group", 1)
