@@ -6,6 +6,7 @@ default for a laptop: SQLite in ``var/``, e-mail printed to the console, Huey on
 """
 
 import os
+import socket
 from pathlib import Path
 
 import dj_database_url
@@ -279,8 +280,29 @@ CONVENE_IATI_ORG_TYPE = os.environ.get("CONVENE_IATI_ORG_TYPE", "21")
 # OECD DAC 5-digit purpose code such as 16010 (social protection) or 12220 (basic health care).
 # Empty by default: the export then states no sector rather than a guessed one.
 CONVENE_IATI_SECTOR = os.environ.get("CONVENE_IATI_SECTOR", "")
-# Where links in e-mails point to.
-CONVENE_BASE_URL = os.environ.get("CONVENE_BASE_URL", "http://127.0.0.1:8000")
+
+
+def serve_base_url(environ) -> str:
+    """Where links in e-mails point to: ``CONVENE_BASE_URL`` if set, else where ``convene serve`` binds.
+
+    ``convene serve`` exports the host and port it binds (``CONVENE_SERVE_HOST``/``CONVENE_SERVE_PORT``)
+    to the web and worker processes, so a demo on another port sends links that open. A wildcard bind
+    (0.0.0.0, ::) is reached through the machine's name, not through the wildcard.
+    """
+    explicit = environ.get("CONVENE_BASE_URL", "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    host = environ.get("CONVENE_SERVE_HOST", "").strip() or "127.0.0.1"
+    port = environ.get("CONVENE_SERVE_PORT", "").strip() or "8000"
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 - a bind address read, not bound here
+        host = socket.getfqdn()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}" if port == "80" else f"http://{host}:{port}"
+
+
+# Where links in e-mails point to (a page with a request at hand uses the request's own address).
+CONVENE_BASE_URL = serve_base_url(os.environ)
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -858,6 +858,19 @@ def g_thread(world: World, role: str) -> list:
     return [G, world.thread.pk]
 
 
+def first_post(world: World) -> Post:
+    """The post that opened G's thread, written by GROUP_MEMBER."""
+    return Post.objects.filter(thread=world.thread).order_by("pk").first()
+
+
+def g_post(world: World, role: str) -> list:
+    return [G, world.thread.pk, first_post(world).pk]
+
+
+# Editing or deleting a post: its author only (the co-chair and the secretariat moderate, they do not reword).
+POST_AUTHOR = roles(member=403, secretariat=403, group_member=200, cochair=403)
+
+
 def unsubscribe_token(world: World, role: str) -> list:
     return [group_tasks.unsubscribe_token(world.group_membership.pk)]
 
@@ -1048,6 +1061,39 @@ MEMBERSHIP_ROWS = [
         args=g_thread,
         data=lambda world, role: {"body": f"A reply from the {role}."},
         state=lambda world, role: Post.objects.filter(thread=world.thread).count(),
+    ),
+    # A post: its author (a member of G) edits or deletes it; G's co-chair and the secretariat read
+    # its versions; nobody else does either.
+    Row("groups:post_edit", POST_AUTHOR, args=g_post),
+    Row(
+        "groups:post_edit",
+        roles(member=403, secretariat=403, group_member=(302, f"/groups/{G}/threads/*"), cochair=403),
+        method="POST",
+        args=g_post,
+        data=lambda world, role: {"body": f"Reworded by the {role}."},
+        state=lambda world, role: Post.objects.get(pk=first_post(world).pk).body,
+    ),
+    Row("groups:post_delete", POST_AUTHOR, args=g_post),
+    Row(
+        "groups:post_delete",
+        roles(member=403, secretariat=403, group_member=(302, f"/groups/{G}/threads/*"), cochair=403),
+        method="POST",
+        args=g_post,
+        state=lambda world, role: Post.objects.get(pk=first_post(world).pk).deleted_at,
+    ),
+    Row(
+        "groups:post_history", roles(member=403, secretariat=200, group_member=403, cochair=200), args=g_post
+    ),
+    # H's post asked for under G's thread: not found for those who read G.
+    Row(
+        "groups:post_history",
+        roles(member=403, committee=404, secretariat=404, group_member=404),
+        variant="other-group",
+        args=lambda world, role: [
+            G,
+            world.thread.pk,
+            Post.objects.filter(thread=world.other_thread).first().pk,
+        ],
     ),
     Row("groups:thread_create", THREAD_POSTERS, args=slug_of("group")),
     Row(
@@ -2900,6 +2946,7 @@ def group_urls(slug: str, world: World) -> list[tuple[str, str]]:
         "fmt": "csv",
         "activity_id": world.activity.pk,
         "thread_id": world.thread.pk,
+        "post_id": first_post(world).pk,
     }
     urls = []
     for pattern in group_urlconf.urlpatterns:
@@ -2920,7 +2967,7 @@ def test_members_only_group_is_hidden_from_outsiders(world, outsider):
     every page they could open, the login page where one is needed; and nothing changes."""
     visitor, newcomer = Client(), client_for(outsider)
     urls = group_urls(G2, world)
-    assert len(urls) == 23  # every groups: pattern but list, propose, overview(_export), unsubscribe, inbox
+    assert len(urls) == 26  # every groups: pattern but list, propose, overview(_export), unsubscribe, inbox
     before = GroupMembership.objects.count(), Thread.objects.count(), Activity.objects.count()
     for name, path in urls:
         missing = path.replace(G2, "no-such-group", 1)

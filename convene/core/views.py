@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from convene.core import queries
+from convene.core.home import home_for
 from convene.core.rules import ensure
 from convene.core.timezones import canonical_time_zone
 from convene.people import services as people_services
@@ -18,6 +19,9 @@ ONE_YEAR = 365 * 24 * 3600
 
 @require_GET
 def home(request):
+    """A visitor gets the public landing; a signed-in person what waits for them (``core.home``)."""
+    if request.user.is_authenticated:
+        return render(request, "core/home_personal.html", {"home": home_for(request.user)})
     return render(request, "core/home.html", {"figures": network_figures()})
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from convene.governance.models import Body, Decision, DecisionEffect, DecisionOutcome, Term
 from convene.people.models import Language, Profile, Sector, Topic
@@ -433,6 +434,6 @@ def _build_threads(*, rng: random.Random, groups: list[Group]) -> None:
             posts = [Post(thread=thread, author_id=lead, body=body)]
             for _ in range(rng.randint(0, 4)):
                 posts.append(Post(thread=thread, author_id=rng.choice(people)[0], body=rng.choice(REPLIES)))
-            Post.objects.bulk_create(posts)
+            bulk_create_with_history(posts, Post)  # a first version, so that a later edit keeps the words
             Post.objects.filter(thread=thread).update(created_at=started)
             Thread.objects.filter(pk=thread.pk).update(post_count=len(posts))

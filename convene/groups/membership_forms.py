@@ -85,3 +85,12 @@ class ReplyForm(forms.Form):
         help_text=_("You can use Markdown: **bold**, *italic*, [a link](https://example.org), lists."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=20_000,
+        help_text=_("You can use Markdown: **bold**, *italic*, [a link](https://example.org), lists."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )

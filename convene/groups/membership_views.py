@@ -434,7 +434,19 @@ def thread(request, slug: str, thread_id: int):
     page = paginator.get_page(
         paginator.num_pages if request.GET.get("page") == "last" else request.GET.get("page")
     )
-    posts = [(post, render_markdown(post.body)) for post in page.object_list]
+    thread.group = group
+    posts = []
+    for post in page.object_list:
+        post.thread = thread  # the rules about a post read its group: no query per post
+        changed = bool(post.edited_at or post.deleted_at)
+        posts.append(
+            (
+                post,
+                "" if post.deleted_at else render_markdown(post.body),
+                can(request.user, "groups.edit_post", post),
+                changed and can(request.user, "groups.read_post_history", post),
+            )
+        )
     services.deliveries_mark_read(person=request.user, thread=thread)
     return render(
         request,

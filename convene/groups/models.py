@@ -369,6 +369,13 @@ class Post(models.Model):
     )
     body = models.TextField(_("message"), max_length=20_000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the author's own edit or deletion. A deleted post stays in the thread as a placeholder
+    # with its body emptied; every earlier wording stays in its history, for the co-chairs and the
+    # secretariat (moderation), never for the other members.
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("post")

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from convene.governance.models import Decision
@@ -17,6 +18,7 @@ from convene.people.models import Person, Profile, Sector
 
 from .models import (
     OPEN_STATUSES,
+    PROPOSAL_STATUSES,
     Activity,
     CochairTerm,
     Group,
@@ -274,6 +276,36 @@ def thread_posts(*, thread: Thread) -> QuerySet[Post]:
     return Post.objects.filter(thread=thread).select_related("author__profile").order_by("created_at", "pk")
 
 
+def post_for_viewer(*, thread: Thread, post_id: int) -> Post:
+    """A post of this thread (already checked readable), or 404; its thread and group are the ones
+    in hand, so the rules about it cost no query."""
+    post = Post.objects.filter(thread=thread, pk=post_id).select_related("author__profile").first()
+    if post is None:
+        raise Http404
+    post.thread = thread
+    return post
+
+
+def post_page_number(*, post: Post, page_size: int) -> int:
+    """The page of its thread a post is on (posts are paged oldest first)."""
+    before = Post.objects.filter(thread_id=post.thread_id).filter(
+        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
+    )
+    return before.count() // page_size + 1
+
+
+POST_VERSIONS_LIMIT = 100
+
+
+def post_versions(*, post: Post) -> list:
+    """Every version of a post, newest first, with who made it (for the group's moderators)."""
+    return list(
+        post.history.select_related("history_user__profile").order_by("-history_date", "-history_id")[
+            :POST_VERSIONS_LIMIT
+        ]
+    )
+
+
 def unread_for(*, person: Person, limit: int = 50) -> QuerySet[PostDelivery]:
     return (
         PostDelivery.objects.filter(person=person, read_at__isnull=True)
@@ -301,6 +333,58 @@ class OverviewRow:
     missing_sectors: list[str] = field(default_factory=list)
     missing_countries: list[str] = field(default_factory=list)
     workplan_overdue_days: int | None = None
+    # The state of the plan the group works to (a PlanStatus value), its id, and the state shown:
+    # that status, "overdue" when the due date has passed with no plan submitted or approved, "received"
+    # when the secretariat recorded a plan that came outside Convene, or "" when nothing is known yet.
+    plan_status: str = ""
+    plan_id: int | None = None
+    plan_state: str = ""
+
+    @property
+    def plan_status_label(self) -> str:
+        from convene.plans.models import PlanStatus
+
+        return str(PlanStatus(self.plan_status).label) if self.plan_status else ""
+
+    @property
+    def plan_state_label(self) -> str:
+        from convene.plans.models import PlanStatus
+
+        if self.plan_state == "overdue":
+            if self.plan_status:
+                return str(_("%(status)s, overdue") % {"status": PlanStatus(self.plan_status).label})
+            return str(_("overdue"))
+        if self.plan_state == "received":
+            return str(_("received by the secretariat"))
+        return str(PlanStatus(self.plan_state).label) if self.plan_state else ""
+
+
+# The plan states that mean a group has done its part: submitted and waiting, or approved (perhaps
+# being revised now). A draft or a returned plan past the due date is overdue.
+PLAN_DELIVERED = ("submitted", "approved", "revising")
+
+
+def _current_plans(group_ids=None) -> dict[int, tuple[int, str]]:
+    """Each group's current plan as (id, status), the rule of ``plans.queries.current_plan`` for every
+    group (or those of ``group_ids``) in one query: the approved plan (in force or being revised), else
+    the newest."""
+    from convene.plans.models import PlanStatus, WorkPlan
+
+    current: dict[int, tuple[int, str]] = {}
+    in_force: set[int] = set()
+    rows = WorkPlan.objects.exclude(status=PlanStatus.SUPERSEDED)
+    if group_ids is not None:
+        rows = rows.filter(group_id__in=group_ids)
+    rows = rows.order_by("group_id", "-starts_on", "-pk").values_list("group_id", "pk", "status")
+    for group_id, plan_id, status in rows:
+        if group_id in in_force:
+            continue
+        if status in (PlanStatus.APPROVED, PlanStatus.REVISING):
+            current[group_id] = (plan_id, status)
+            in_force.add(group_id)
+        elif group_id not in current:
+            current[group_id] = (plan_id, status)
+    return current
 
 
 OVERVIEW_SORTS = {
@@ -314,7 +398,7 @@ OVERVIEW_SORTS = {
 
 def groups_overview(*, sort: str = "name", today: date | None = None) -> list[OverviewRow]:
     """Every group for the committee and the secretariat: status, launch, co-chairs, size,
-    composition gaps and an overdue work plan. Four queries in all."""
+    composition gaps and the state of the current work plan (overdue included). Five queries in all."""
     today = today or timezone.localdate()
     groups = list(
         Group.objects.select_related("kind").prefetch_related(_current_cochairs_prefetch()).order_by("name")
@@ -330,16 +414,18 @@ def groups_overview(*, sort: str = "name", today: date | None = None) -> list[Ov
         sectors[group_id].add(sector)
         country_sets[group_id].add(country)
     labels = dict(Sector.choices)
+    plans = _current_plans()
     rows = []
     for group in groups:
         overdue = None
-        if (
-            group.status in OPEN_STATUSES
-            and group.workplan_due_on
-            and not group.workplan_received_on
-            and group.workplan_due_on < today
-        ):
-            overdue = (today - group.workplan_due_on).days
+        plan_id, plan_status = plans.get(group.pk, (None, ""))
+        overdue = _overdue_days(group, plan_id, plan_status, today)
+        if overdue:
+            plan_state = "overdue"
+        elif plan_status:
+            plan_state = plan_status
+        else:
+            plan_state = "received" if group.workplan_received_on else ""
         rows.append(
             OverviewRow(
                 group=group,
@@ -354,10 +440,94 @@ def groups_overview(*, sort: str = "name", today: date | None = None) -> list[Ov
                     if c not in country_sets[group.pk]
                 ],
                 workplan_overdue_days=overdue,
+                plan_status=plan_status,
+                plan_id=plan_id,
+                plan_state=plan_state,
             )
         )
     rows.sort(key=OVERVIEW_SORTS.get(sort, OVERVIEW_SORTS["name"]))
     return rows
+
+
+def _overdue_days(group: Group, plan_id: int | None, plan_status: str, today: date) -> int | None:
+    """Days past the work plan's due date of an open group with no plan submitted or approved (one
+    received outside Convene counts when Convene holds none), else None."""
+    delivered = plan_status in PLAN_DELIVERED or (not plan_id and group.workplan_received_on)
+    if (
+        group.status in OPEN_STATUSES
+        and group.workplan_due_on
+        and not delivered
+        and group.workplan_due_on < today
+    ):
+        return (today - group.workplan_due_on).days
+    return None
+
+
+@dataclass
+class PlanDue:
+    group: Group
+    plan_id: int | None
+    plan_status: str
+    overdue_days: int | None
+
+    @property
+    def plan_label(self) -> str:
+        from convene.plans.models import PlanStatus
+
+        return str(PlanStatus(self.plan_status).label) if self.plan_status else ""
+
+
+def workplans_due(*, group_ids=None, overdue_only: bool = False, today: date | None = None) -> list[PlanDue]:
+    """Open groups (all, or those of ``group_ids``) with a work-plan due date and their current plan's
+    state, soonest due first. Two queries, without the overview's composition figures."""
+    today = today or timezone.localdate()
+    groups = Group.objects.filter(status__in=OPEN_STATUSES, workplan_due_on__isnull=False)
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+    if overdue_only:
+        groups = groups.filter(workplan_due_on__lt=today)
+    groups = list(groups.order_by("workplan_due_on", "name"))
+    plans = _current_plans([g.pk for g in groups]) if groups else {}
+    rows = []
+    for group in groups:
+        plan_id, plan_status = plans.get(group.pk, (None, ""))
+        overdue = _overdue_days(group, plan_id, plan_status, today)
+        if overdue_only and not overdue:
+            continue
+        rows.append(PlanDue(group=group, plan_id=plan_id, plan_status=plan_status, overdue_days=overdue))
+    return rows
+
+
+def led_group_ids(person: Person) -> list[int]:
+    """The groups the person co-chairs (from the roles read once per request)."""
+    from .rules import _current_roles
+
+    return sorted(group_id for group_id, role in _current_roles(person).items() if role == Role.COCHAIR)
+
+
+def unread_by_group(*, person: Person) -> list[dict]:
+    """The person's groups with posts they have not read: name, slug and how many, most first."""
+    return list(
+        PostDelivery.objects.filter(person=person, read_at__isnull=True, post__deleted_at__isnull=True)
+        .values(slug=F("post__thread__group__slug"), name=F("post__thread__group__name"))
+        .annotate(unread=Count("pk"))
+        .order_by("-unread", "name")[:20]
+    )
+
+
+def join_requests(*, group_ids, limit: int = 20) -> list[GroupMembership]:
+    """People asking to join the given groups, oldest request first (bounded)."""
+    if not group_ids:
+        return []
+    return list(
+        GroupMembership.objects.filter(group_id__in=group_ids, status=MembershipStatus.REQUESTED)
+        .select_related("group", "person__profile")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def proposals_to_decide(*, limit: int = 20) -> list[Group]:
+    return list(Group.objects.filter(status__in=PROPOSAL_STATUSES).order_by("created_at", "pk")[:limit])
 
 
 def overdue_groups(*, today: date | None = None) -> list[OverviewRow]:

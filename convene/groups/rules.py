@@ -71,3 +71,43 @@ rules.add_perm("groups.post", group_is_open & (is_group_member | is_secretariat)
 rules.add_perm("groups.announce", group_is_open & (is_cochair | is_secretariat))
 rules.add_perm("groups.record_activity", group_is_open & is_group_member)
 rules.add_perm("groups.read_threads", is_group_member | is_committee_or_secretariat)
+
+
+# --- Posts: the author edits or deletes their own; moderators read every version ---------------
+
+
+def _post_group(post):
+    # The views hand over posts whose thread and group are already loaded (no query per post).
+    return post.thread.group
+
+
+@rules.predicate
+def is_post_author(person, post) -> bool:
+    return (
+        post is not None
+        and person is not None
+        and person.is_authenticated
+        and post.author_id is not None
+        and post.author_id == person.pk
+    )
+
+
+@rules.predicate
+def post_is_live(person, post) -> bool:
+    return post is not None and post.deleted_at is None
+
+
+@rules.predicate
+def may_post_in_posts_group(person, post) -> bool:
+    # An author who left the group, or a closed group's archive, is no longer edited.
+    return post is not None and rules.has_perm("groups.post", person, _post_group(post))
+
+
+@rules.predicate
+def moderates_posts_group(person, post) -> bool:
+    return post is not None and (is_cochair(person, _post_group(post)) or is_secretariat(person))
+
+
+rules.add_perm("groups.edit_post", post_is_live & is_post_author & may_post_in_posts_group)
+rules.add_perm("groups.delete_post", post_is_live & is_post_author & may_post_in_posts_group)
+rules.add_perm("groups.read_post_history", moderates_posts_group)

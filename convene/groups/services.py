@@ -609,7 +609,7 @@ def thread_start(
         last_post_at=now,
         post_count=1,
     )
-    post = Post.objects.create(thread=thread, author=acting, body=body)
+    post = _post_create(thread=thread, author=acting, body=body)
     _fan_out(post, group)
     return thread
 
@@ -621,9 +621,16 @@ def post_reply(*, thread: Thread, acting: Person, body: str) -> Post:
     body = body.strip()
     if not body:
         raise ValidationError(_("Write a message first."))
-    post = Post.objects.create(thread=thread, author=acting, body=body)
+    post = _post_create(thread=thread, author=acting, body=body)
     Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at, post_count=F("post_count") + 1)
     _fan_out(post, group)
+    return post
+
+
+def _post_create(*, thread: Thread, author: Person, body: str) -> Post:
+    post = Post(thread=thread, author=author, body=body)
+    post._history_user = author  # the first version names its author, in a script as on a page
+    post.save()
     return post
 
 

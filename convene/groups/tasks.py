@@ -267,7 +267,7 @@ def _send_each(delivery_ids: list[int]) -> int:
 def _send_one(delivery: PostDelivery, memberships: dict) -> None:
     group = delivery.post.thread.group
     membership_id = memberships.get((group.pk, delivery.person_id))
-    if membership_id is None:  # left the group since the post was written
+    if membership_id is None or delivery.post.deleted_at:  # left the group, or the author deleted it
         PostDelivery.objects.filter(pk=delivery.pk).update(status=DS.SKIPPED)
         return
     url = unsubscribe_url(membership_id)

@@ -5,6 +5,7 @@ from django.urls import path
 from convene.core.caching import no_store_paths
 
 from . import membership_views as views
+from . import post_views
 
 urlpatterns = [
     path("groups/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
@@ -30,6 +31,21 @@ urlpatterns = [
     path("groups/<slug:slug>/threads/", views.threads, name="threads"),
     path("groups/<slug:slug>/threads/new/", views.thread_create, name="thread_create"),
     path("groups/<slug:slug>/threads/<int:thread_id>/", views.thread, name="thread"),
+    path(
+        "groups/<slug:slug>/threads/<int:thread_id>/posts/<int:post_id>/edit/",
+        post_views.post_edit,
+        name="post_edit",
+    ),
+    path(
+        "groups/<slug:slug>/threads/<int:thread_id>/posts/<int:post_id>/delete/",
+        post_views.post_delete,
+        name="post_delete",
+    ),
+    path(
+        "groups/<slug:slug>/threads/<int:thread_id>/posts/<int:post_id>/history/",
+        post_views.post_history,
+        name="post_history",
+    ),
 ]
 
 # One person's messages, and a file of who does what where: no browser or proxy keeps a copy.

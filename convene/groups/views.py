@@ -454,6 +454,7 @@ OVERVIEW_HEADERS = (
     gettext_lazy("Missing countries"),
     gettext_lazy("Work plan due"),
     gettext_lazy("Work plan overdue (days)"),
+    gettext_lazy("Work plan state"),
 )
 
 
@@ -511,6 +512,7 @@ def overview_export(request, fmt: str):
             "; ".join(row.missing_countries),
             row.group.workplan_due_on.isoformat() if row.group.workplan_due_on else "",
             row.workplan_overdue_days,
+            row.plan_state_label,
         )
         for row in queries.groups_overview(sort=_sort(request))
     ]

@@ -551,6 +551,8 @@ REGISTRY: tuple[Declaration, ...] = (
     Declaration("groups.Activity", fields={"person": Erase.KEEP}),
     Declaration("groups.Thread", fields={"author": Erase.KEEP}),
     Declaration("groups.Post", fields={"author": Erase.KEEP}),
+    # Earlier wordings of a post (its author's edits and deletion), read by the group's moderators.
+    historical("groups.HistoricalPost", {"author": Erase.KEEP}),
     Declaration(
         "groups.PostDelivery",
         fields={"person": Erase.DELETE},

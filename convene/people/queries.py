@@ -228,3 +228,14 @@ def organisations_with_counts(*, q: str = "") -> QuerySet[Organisation]:
     if q:
         qs = qs.filter(name__icontains=q)
     return qs.order_by("name")
+
+
+def imports_waiting(*, limit: int = 10):
+    """Member lists uploaded and not imported yet (being read, unreadable, or waiting to be confirmed)."""
+    from .models import MemberImport, MemberImportStatus
+
+    return list(
+        MemberImport.objects.exclude(status=MemberImportStatus.COMMITTED)
+        .only("pk", "filename", "status", "created_at")
+        .order_by("-created_at", "-pk")[:limit]
+    )

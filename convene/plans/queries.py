@@ -407,3 +407,12 @@ def is_late(due_on: date | None, status: str, today: date | None = None) -> bool
 def late_deliverables(plan: WorkPlan):
     today = timezone.localdate()
     return plan.deliverables.filter(Q(due_on__lt=today) & ~Q(status__in=["done", "cancelled"]))
+
+
+def plans_to_review(*, limit: int = 20) -> list[WorkPlan]:
+    """Work plans submitted and waiting for the steering committee, longest waiting first."""
+    return list(
+        WorkPlan.objects.filter(status=PlanStatus.SUBMITTED)
+        .select_related("group")
+        .order_by(F("submitted_on").asc(nulls_last=True), "pk")[:limit]
+    )

@@ -221,3 +221,66 @@ def shared_indicator(pk: int) -> SharedIndicator:
 
 def indicators_adopting(shared: SharedIndicator):
     return Indicator.objects.filter(shared=shared).select_related("plan__group").order_by("plan__group__name")
+
+
+# --- What waits for a person (the personal home page) ---------------------------------------------
+
+HOME_LIMIT = 20
+
+
+@dataclass
+class ValueDue:
+    indicator: Indicator
+    periods: list[str]  # the ended periods with no value reported, oldest first ("Q1 2025")
+
+
+def values_to_report(*, person, today=None) -> list[ValueDue]:
+    """The indicators a person is responsible for, in plans in force of open groups, with periods that
+    have ended and no value reported (a value not approved must be reported again). Two queries."""
+    from convene.groups.models import OPEN_STATUSES
+    from convene.plans.models import PlanStatus
+
+    from .periods import period_label, periods_for
+
+    today = today or timezone.localdate()
+    indicators = list(
+        Indicator.objects.filter(
+            responsible=person,
+            plan__status__in=[PlanStatus.APPROVED, PlanStatus.REVISING],
+            plan__group__status__in=OPEN_STATUSES,
+        )
+        .select_related("plan__group")
+        .order_by("plan__group__name", "position", "pk")[:HOME_LIMIT]
+    )
+    if not indicators:
+        return []
+    reported = set(
+        Measurement.objects.filter(indicator__in=indicators)
+        .exclude(status=MeasurementStatus.REJECTED)
+        .values_list("indicator_id", "starts_on", "ends_on")
+    )
+    due = []
+    for indicator in indicators:
+        periods = [
+            period_label(start, end)
+            for start, end in periods_for(
+                indicator.frequency, indicator.plan.starts_on, indicator.plan.ends_on
+            )
+            if end < today and (indicator.pk, start, end) not in reported
+        ]
+        if periods:
+            due.append(ValueDue(indicator=indicator, periods=periods))
+    return due
+
+
+def values_to_review(*, group_ids, limit: int = HOME_LIMIT) -> list[Measurement]:
+    """Values reported in the given groups and waiting for a co-chair's approval, oldest first."""
+    if not group_ids:
+        return []
+    return list(
+        Measurement.objects.filter(
+            indicator__plan__group_id__in=group_ids, status=MeasurementStatus.SUBMITTED
+        )
+        .select_related("indicator__plan__group", "recorded_by__profile")
+        .order_by("recorded_at", "pk")[:limit]
+    )

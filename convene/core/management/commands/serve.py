@@ -15,6 +15,19 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from convene.settings import serve_base_url
+
+
+def serve_environment(environ, *, host: str, port: int) -> dict[str, str]:
+    """The web and worker processes' environment: they learn where the site is served, so that the
+    links in their e-mails point there (``CONVENE_BASE_URL``, when set, still wins in settings)."""
+    return {
+        **environ,
+        "DJANGO_SETTINGS_MODULE": "convene.settings",
+        "CONVENE_SERVE_HOST": host,
+        "CONVENE_SERVE_PORT": str(port),
+    }
+
 
 class Command(BaseCommand):
     help = "Serve Convene with granian and run the Huey worker beside it."
@@ -37,7 +50,7 @@ class Command(BaseCommand):
         if huey_processes > 1 and "Redis" not in settings.HUEY.get("huey_class", ""):
             raise CommandError("Several Huey processes share one queue only on Redis: set HUEY_REDIS_URL.")
         bin_dir = os.path.dirname(sys.executable)
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "convene.settings"}
+        env = serve_environment(os.environ, host=host, port=port)
         web = [
             os.path.join(bin_dir, "granian"),
             "--interface",
@@ -66,6 +79,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Convene is serving at http://{host}:{port}/ (Ctrl-C stops it)")
             + f"\n  database: {settings.DATABASES['default']['NAME']}\n  e-mail: {settings.EMAIL_BACKEND}"
+            + f"\n  e-mail links: {serve_base_url(env)}/"
         )
 
         def stop(*_):
