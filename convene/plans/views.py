@@ -458,7 +458,7 @@ def task_delete(request, slug: str, plan: int, pk: int):
 def submit(request, slug: str, plan: int):
     plan = _plan(request, slug, plan, "plans.submit")
     try:
-        services.plan_submit(plan=plan, acting=request.user)
+        services.plan_submit(plan=plan, acting=request.user, comment=request.POST.get("comment", "")[:10_000])
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:

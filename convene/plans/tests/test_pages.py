@@ -623,6 +623,27 @@ def test_submit_return_fix_submit_approve_through_the_pages(plan_world, committe
     )
 
 
+def test_a_returned_plan_sent_back_unchanged_needs_an_answer_on_the_page(plan_world, committee_member):
+    plan = plan_world.plan
+    chair = client_for(plan_world.cochair)
+    chair.post(_url("submit", plan))
+    services.plan_review(plan=plan, acting=committee_member, approve=False, comment="Add travel.")
+    page = _html(chair.get(_url("detail", plan)))
+    assert 'name="comment" id="id_submit_comment"' in page
+    assert "Your answer to the committee's comments" in page
+
+    response = chair.post(_url("submit", plan), {"comment": ""})
+
+    assert _messages(chair.get(response["Location"])) == [
+        "The plan has not changed since the steering committee returned it. Change it as the committee "
+        "asked, or say in a comment why it should be approved as it is."
+    ]
+    assert WorkPlan.objects.get(pk=plan.pk).status == PlanStatus.RETURNED
+    chair.post(_url("submit", plan), {"comment": "Travel is paid by a partner."})
+    assert WorkPlan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
+    assert "Travel is paid by a partner." in Decision.objects.filter(group=plan.group).latest("pk").text
+
+
 def test_submitting_a_plan_without_deliverables_is_refused(plan_world):
     plan = plan_world.plan
     client = client_for(plan_world.cochair)
