@@ -13,6 +13,14 @@ from convene.plans.tests.factories import PLAN_END, PLAN_START, QUARTERS, approv
 from convene.results import iati
 from convene.results import services as results_services
 
+
+@pytest.fixture(autouse=True)
+def _one_lead_records_and_approves(settings):
+    """Values here are recorded and approved by the same co-chair: these tests are about what an
+    approved value does, not about who approves it (separation of duties: results/tests/test_separation.py)."""
+    settings.CONVENE_SEPARATE_RECORD_AND_APPROVE = False
+
+
 # The schema lives beside the repository (…/shared/iati-2.03), never copied into it.
 SCHEMA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "iati-2.03"
 SCHEMA_FILE = SCHEMA_DIR / "iati-activities-schema.xsd"
