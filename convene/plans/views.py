@@ -101,7 +101,7 @@ def _form_page(request, form, save, *, template: str, context: dict, success: st
 def plan_list(request, slug: str):
     group = _group(request, slug)
     ensure(request.user, "plans.view_plan", group)
-    page = Paginator(queries.plans_of_group(group), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.plans_with_overdue_tasks(group), PAGE_SIZE).get_page(request.GET.get("page"))
     busy = queries.plans_of_group(group).filter(status__in=BUSY).first()
     return render(
         request,
