@@ -521,6 +521,14 @@ PEOPLE_ROWS = [
     ),
     Row("people:pending_members", SECRETARIAT_ONLY),
     Row(
+        "people:pending_members_approve",
+        roles(secretariat=(302, "/manage/members/pending/")),
+        method="POST",
+        data=lambda world, role: {"person": [str(world.applicant.pk)]},
+        state=lambda world, role: Profile.objects.get(person=world.applicant).membership_status,
+    ),
+    Row("people:pending_members_approve", roles(member=405, secretariat=405)),
+    Row(
         "people:membership_decide",
         roles(secretariat=(302, "/manage/members/pending/")),
         method="POST",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/data/download/", views.privacy_download, name="privacy_download"),
     path("account/erase/", views.account_erase, name="account_erase"),
     path("manage/members/pending/", views.pending_members, name="pending_members"),
+    path("manage/members/pending/approve/", views.pending_members_approve, name="pending_members_approve"),
     path("manage/members/<int:person_id>/erase/", views.member_erase, name="member_erase"),
     path("manage/members/<int:person_id>/decide/", views.membership_decide, name="membership_decide"),
     path("manage/organisations/", views.organisation_list, name="organisation_list"),
