@@ -21,6 +21,7 @@ from django_countries import countries
 from convene.core.concurrency import EditConflict
 from convene.core.concurrency_views import conflict_response
 from convene.core.rules import can, ensure
+from convene.groups.leads import lead_title
 from convene.groups.queries import group_for_viewer
 from convene.plans.models import WorkPlan
 from convene.plans.queries import plan_for_viewer
@@ -608,7 +609,11 @@ def measurement_create(request, slug: str, plan: int, pk: int):
         except ValidationError as error:
             apply_errors(form, error, form.aliases())
         else:
-            messages.success(request, _("The value is recorded. It counts once a co-chair approves it."))
+            messages.success(
+                request,
+                _("The value is recorded. It counts once a %(lead)s approves it.")
+                % {"lead": lead_title(plan.group)},
+            )
             return redirect(_indicator_url(plan, indicator))
     periods = [{"label": period_label(t.starts_on, t.ends_on), "target": t} for t in targets]
     return render(
