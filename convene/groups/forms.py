@@ -184,7 +184,8 @@ class CochairForm(forms.Form):
         taken = [(pk, person.display_name) for pk, person in self._current.items()]
         if seats and len(self._current) >= seats:
             # Every seat is taken: the new lead can only come in place of a current one.
-            self.fields["replaces"].choices = taken
+            # An empty first choice, so that nobody is replaced by default.
+            self.fields["replaces"].choices = [("", _("Choose whom the new one replaces")), *taken]
             self.fields["replaces"].required = True
             self.fields["replaces"].error_messages["required"] = _(
                 "Every seat is taken: choose whom the new %(title)s replaces."
