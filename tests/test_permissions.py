@@ -2586,7 +2586,7 @@ RESULTS_ROWS = [
         RES_RECORDED,
         method="POST",
         args=res_part("indicator", "approved"),
-        data=lambda world, role: {"starts_on": "2025-01-01", "ends_on": "2025-03-31", "value": "4"},
+        data=lambda world, role: {"period": "2025-01-01/2025-03-31", "value": "4"},
         state=res_measurements,
     ),
     Row(
