@@ -263,6 +263,9 @@ CONVENE_REQUIRE_MFA_FOR_SECRETARIAT = env_bool(
 CONVENE_API_RATE_PER_MINUTE = int(os.environ.get("CONVENE_API_RATE_PER_MINUTE", "120"))
 CONVENE_API_RATE_PER_ADDRESS = int(os.environ.get("CONVENE_API_RATE_PER_ADDRESS", "600"))
 
+# Separation of duties: whoever recorded a value (a measurement) may not approve it themselves;
+# another co-chair (or the secretariat) does. Set to false for a group run by one person.
+CONVENE_SEPARATE_RECORD_AND_APPROVE = env_bool("CONVENE_SEPARATE_RECORD_AND_APPROVE", True)
 # Whether a confirmed sign-up becomes a member at once or waits for the secretariat.
 CONVENE_MEMBERSHIP_APPROVAL = env_bool("CONVENE_MEMBERSHIP_APPROVAL", False)
 CONVENE_NETWORK_NAME = os.environ.get("CONVENE_NETWORK_NAME", "Convene demo network")

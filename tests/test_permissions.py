@@ -530,6 +530,14 @@ PEOPLE_ROWS = [
     ),
     Row("people:pending_members", SECRETARIAT_ONLY),
     Row(
+        "people:pending_members_approve",
+        roles(secretariat=(302, "/manage/members/pending/")),
+        method="POST",
+        data=lambda world, role: {"person": [str(world.applicant.pk)]},
+        state=lambda world, role: Profile.objects.get(person=world.applicant).membership_status,
+    ),
+    Row("people:pending_members_approve", roles(member=405, secretariat=405)),
+    Row(
         "people:membership_decide",
         roles(secretariat=(302, "/manage/members/pending/")),
         method="POST",
@@ -2635,7 +2643,7 @@ RESULTS_ROWS = [
         RES_RECORDED,
         method="POST",
         args=res_part("indicator", "approved"),
-        data=lambda world, role: {"starts_on": "2025-01-01", "ends_on": "2025-03-31", "value": "4"},
+        data=lambda world, role: {"period": "2025-01-01/2025-03-31", "value": "4"},
         state=res_measurements,
     ),
     Row(

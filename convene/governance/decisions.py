@@ -6,7 +6,7 @@ sentence is translated when it is shown, so a French reader reads it in French. 
 the back office, or one recorded before titles were structured, keeps its ``title`` as written.
 """
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from convene.people.models import FORMER_MEMBER
 
@@ -16,6 +16,9 @@ TITLES: dict[str, str] = {
     "group_declined": gettext_noop("%(group)s not launched"),
     "cochair_appointed": gettext_noop("%(name)s appointed co-chair of %(group)s"),
     "cochair_replaced": gettext_noop("%(name)s appointed co-chair of %(group)s in place of %(old)s"),
+    # The kind's own title for its leads (``title``: "co-chair", "coordinator" or as configured).
+    "lead_appointed": gettext_noop("%(name)s appointed %(title)s of %(group)s"),
+    "lead_replaced": gettext_noop("%(name)s appointed %(title)s of %(group)s in place of %(old)s"),
     "group_closed": gettext_noop("Closing of %(group)s"),
     "workplan_submitted": gettext_noop("Work plan of %(group)s submitted (version %(version)s)"),
     "workplan_approved": gettext_noop("Work plan of %(group)s approved (version %(version)s)"),
@@ -24,6 +27,16 @@ TITLES: dict[str, str] = {
 
 # Parameters that hold a person's name: account erasure (people/privacy.py) replaces them.
 PERSON_PARAMS = ("name", "old")
+
+
+# The lead titles Convene translates (their msgids come from groups/leads.py, singular and plural);
+# any other title is shown as the secretariat typed it.
+LEAD_TITLES = {"co-chair": ("co-chair", "co-chairs"), "coordinator": ("coordinator", "coordinators")}
+
+
+def lead_title_in_language(title: str) -> str:
+    known = LEAD_TITLES.get((title or "").strip().lower())
+    return ngettext(known[0], known[1], 1) if known else title
 
 
 def title_fields(kind: str, **params) -> dict:
@@ -42,6 +55,8 @@ def decision_title(decision) -> str:
     for key in PERSON_PARAMS:
         if params.get(key) == FORMER_MEMBER:
             params[key] = gettext(FORMER_MEMBER)
+    if "title" in params:
+        params["title"] = lead_title_in_language(params["title"])
     try:
         return gettext(template) % params
     except (KeyError, TypeError, ValueError):

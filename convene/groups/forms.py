@@ -150,22 +150,58 @@ class DecideForm(forms.Form):
 
 
 class CochairForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of the new co-chair"))
+    """Whom the committee appoints: one of the people the proposal suggested (pre-chosen), or anyone
+    else in the network by e-mail address; in place of whom when every seat is taken."""
+
+    suggested = forms.ChoiceField(
+        label=_("Suggested in the group's proposal"), required=False, widget=forms.RadioSelect
+    )
+    email = forms.EmailField(label=_("E-mail address of the new lead"), required=False)
     replaces = forms.ChoiceField(label=_("In place of"), required=False)
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE_WIDGET, validators=[_not_in_future])
     text = forms.CharField(
         label=_("Text of the decision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, current_cochairs=(), **kwargs):
+    def __init__(self, *args, current_cochairs=(), seats: int = 0, suggested=(), title: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self._current = {str(m.person_id): m.person for m in current_cochairs}
-        self.fields["replaces"].choices = [("", _("Nobody (a seat is free)"))] + [
-            (pk, person.display_name) for pk, person in self._current.items()
-        ]
+        self._suggested = {str(p.pk): p for p in suggested if str(p.pk) not in self._current}
+        self.person = None
+        if title:
+            self.fields["email"].label = _("E-mail address of the new %(title)s") % {"title": title}
+        if self._suggested:
+            self.fields["suggested"].choices = [
+                *((pk, person.display_name) for pk, person in self._suggested.items()),
+                ("", _("Someone else: give the e-mail address below")),
+            ]
+            self.fields["email"].help_text = _(
+                "An address given here is appointed instead of the suggestion."
+            )
+            if not self.is_bound:
+                self.initial.setdefault("suggested", next(iter(self._suggested)))
+        else:
+            del self.fields["suggested"]
+        taken = [(pk, person.display_name) for pk, person in self._current.items()]
+        if seats and len(self._current) >= seats:
+            # Every seat is taken: the new lead can only come in place of a current one.
+            # An empty first choice, so that nobody is replaced by default.
+            self.fields["replaces"].choices = [("", _("Choose whom the new one replaces")), *taken]
+            self.fields["replaces"].required = True
+            self.fields["replaces"].error_messages["required"] = _(
+                "Every seat is taken: choose whom the new %(title)s replaces."
+            ) % {"title": title or _("lead")}
+        else:
+            self.fields["replaces"].choices = [("", _("Nobody (a seat is free)")), *taken]
+
+    def clean_suggested(self):
+        value = self.cleaned_data.get("suggested")
+        return self._suggested.get(value) if value else None
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
+        email = (self.cleaned_data.get("email") or "").lower()
+        if not email:
+            return email
         person = _members_by_email([email]).get(email)
         if person is None:
             raise forms.ValidationError(_("No member of the network has this e-mail address."))
@@ -175,6 +211,14 @@ class CochairForm(forms.Form):
     def clean_replaces(self):
         value = self.cleaned_data.get("replaces")
         return self._current.get(value) if value else None
+
+    def clean(self):
+        data = super().clean()
+        if self.person is None and not self.errors.get("email"):
+            self.person = data.get("suggested")
+            if self.person is None:
+                self.add_error("email", _("Give the e-mail address of the member to appoint."))
+        return data
 
 
 def _country_choices():

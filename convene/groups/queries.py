@@ -193,6 +193,11 @@ def cochair_terms(*, group: Group) -> QuerySet[CochairTerm]:
     )
 
 
+def suggested_cochairs(*, group: Group) -> list[Person]:
+    """The people the group's proposal suggested as its leads (bounded by the proposal form)."""
+    return list(group.suggested_cochairs.select_related("profile").order_by("pk"))
+
+
 @dataclass
 class Composition:
     by_sector: list[tuple[str, str, int]]  # (code, label, count)

@@ -18,6 +18,7 @@ from convene.governance.decisions import title_fields
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
 from convene.people.models import Person, Topic, is_member
 
+from .leads import lead_title
 from .models import (
     CURRENT_MEMBERSHIP,
     CochairTerm,
@@ -222,32 +223,44 @@ def cochair_appoint(
     if not group.is_open:
         raise ValidationError(_("Co-chairs are appointed to a launched group that is not closed."))
     if not is_member(person):
-        raise ValidationError(_("A co-chair must be a member of the network."))
+        raise ValidationError(
+            _("A %(title)s must be a member of the network.") % {"title": lead_title(group)}
+        )
     decided_on = decided_on or _today()
     current = list(CochairTerm.objects.filter(group=group, ends_on__isnull=True).select_related("person"))
     if any(term.person_id == person.pk for term in current):
-        raise ValidationError(_("%(name)s is already a co-chair.") % {"name": person.display_name})
+        raise ValidationError(
+            _("%(name)s is already a %(title)s.") % {"name": person.display_name, "title": lead_title(group)}
+        )
     ending = None
     if replaces is not None:
         ending = next((term for term in current if term.person_id == replaces.pk), None)
         if ending is None:
             raise ValidationError(
-                _("%(name)s is not a co-chair of this group.") % {"name": replaces.display_name}
+                _("%(name)s is not a %(title)s of this group.")
+                % {"name": replaces.display_name, "title": lead_title(group)}
             )
     elif len(current) >= group.kind.cochairs_required:
         raise ValidationError(
             _(
-                "The number of co-chairs for “%(kind)s” is %(n)s, and this group has them all: choose "
+                "The number of %(titles)s for “%(kind)s” is %(n)s, and this group has them all: choose "
                 "whom the new one replaces."
             )
-            % {"kind": group.kind.localized_name, "n": group.kind.cochairs_required}
+            % {
+                "titles": lead_title(group, plural=True),
+                "kind": group.kind.localized_name,
+                "n": group.kind.cochairs_required,
+            }
         )
-    title = ("cochair_appointed", {"name": person.display_name, "group": group.name})
+    # The kind's title as configured ("co-chair", "coordinator"): translated when the log is read.
+    lead = (group.kind.lead_title or "co-chair").strip()
+    names = {"name": person.display_name, "group": group.name}
     if replaces is not None:
-        title = (
-            "cochair_replaced",
-            {"name": person.display_name, "group": group.name, "old": replaces.display_name},
-        )
+        names["old"] = replaces.display_name
+    if lead.lower() == "co-chair":
+        title = ("cochair_replaced" if replaces is not None else "cochair_appointed", names)
+    else:
+        title = ("lead_replaced" if replaces is not None else "lead_appointed", {**names, "title": lead})
     decision = _decision(
         acting=acting,
         group=group,

@@ -30,6 +30,7 @@ from .forms import (
     ProposalForm,
     WorkplanReceivedForm,
 )
+from .leads import lead_title
 from .models import OPEN_STATUSES, Group, GroupStatus, MembershipStatus, Notify
 
 PAGE_SIZE = 20
@@ -200,7 +201,7 @@ def decide(request, slug: str):
             "group": group,
             "form": form,
             "topics": list(group.topics.all()),
-            "suggested": list(group.suggested_cochairs.select_related("profile")),
+            "suggested": queries.suggested_cochairs(group=group),
             "decisions": list(group.decisions.select_related("recorded_by__profile")),
         },
     )
@@ -227,6 +228,7 @@ def detail(request, slug: str):
             "can_decide": can(request.user, "groups.decide", group) and group.is_proposal,
             "can_edit_proposal": can(request.user, "groups.edit_proposal", group) and group.is_proposal,
             "can_close": can(request.user, "groups.close", group) and group.is_open,
+            "can_appoint": can(request.user, "groups.appoint_cochairs", group) and group.is_open,
             "can_mark_workplan": can(request.user, "groups.decide", group)
             and group.is_open
             and not group.workplan_received_on,
@@ -259,6 +261,9 @@ def cochairs(request, slug: str):
             request.POST or None,
             initial={"decided_on": timezone.localdate()},
             current_cochairs=current,
+            seats=group.kind.cochairs_required,
+            suggested=queries.suggested_cochairs(group=group),
+            title=lead_title(group),
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -277,7 +282,7 @@ def cochairs(request, slug: str):
             messages.success(
                 request,
                 _("%(name)s is appointed %(title)s.")
-                % {"name": form.person.display_name, "title": group.kind.localized_lead_title},
+                % {"name": form.person.display_name, "title": lead_title(group)},
             )
             return redirect("groups:cochairs", group.slug)
     return render(

@@ -127,7 +127,7 @@ def pending_members() -> QuerySet[Profile]:
     return (
         Profile.objects.filter(membership_status=MembershipStatus.PENDING)
         .select_related("person", "organisation")
-        .order_by("updated_at")
+        .order_by("person__date_joined", "person_id")
     )
 
 

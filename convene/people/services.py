@@ -4,9 +4,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from convene.core.rules import ensure
 
@@ -132,6 +134,45 @@ def membership_approve(*, person: Person, acting: Person) -> Profile:
 
     transaction.on_commit(lambda: send_membership_decision(person.pk, "approved"))
     return profile
+
+
+MAX_BULK_APPROVALS = 200
+
+
+@transaction.atomic
+def memberships_approve(*, person_ids: list[int], acting: Person) -> list[Profile]:
+    """The secretariat approves several applicants at once, all or none (one transaction).
+
+    Only people still waiting are approved (someone approved or declined meanwhile is left as they
+    are); each gets the same welcome e-mail as one approved alone, after the commit."""
+    ensure(acting, "people.approve_members")
+    ids = sorted({int(pk) for pk in person_ids})
+    if not ids:
+        raise ValidationError(_("Choose at least one person to approve."))
+    if len(ids) > MAX_BULK_APPROVALS:
+        raise ValidationError(_("Approve at most %(n)s people at a time.") % {"n": MAX_BULK_APPROVALS})
+    profiles = list(
+        Profile.objects.select_for_update()
+        .filter(person_id__in=ids, membership_status=MembershipStatus.PENDING)
+        .order_by("person_id")
+    )
+    today = timezone.localdate()
+    for profile in profiles:
+        profile.membership_status = MembershipStatus.ACTIVE
+        profile.joined_on = today
+        profile.left_on = None
+        # One save per person (bounded above) so that each change is in the profile's history.
+        profile.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
+    from .tasks import send_membership_decision
+
+    approved = [profile.person_id for profile in profiles]
+
+    def notify():
+        for person_id in approved:
+            send_membership_decision(person_id, "approved")
+
+    transaction.on_commit(notify)
+    return profiles
 
 
 @transaction.atomic

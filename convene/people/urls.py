@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/", views.directory, name="directory"),
     path("members/<int:person_id>/", views.profile_detail, name="profile_detail"),
     path("manage/members/pending/", views.pending_members, name="pending_members"),
+    path("manage/members/pending/approve/", views.pending_members_approve, name="pending_members_approve"),
     path("manage/members/<int:person_id>/erase/", views.member_erase, name="member_erase"),
     path("manage/members/<int:person_id>/decide/", views.membership_decide, name="membership_decide"),
     path("manage/organisations/", views.organisation_list, name="organisation_list"),

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convene.core.exports import csv_response, xlsx_response
@@ -212,6 +213,25 @@ def _erase_page(request, person: Person):
 def pending_members(request):
     ensure(request.user, "people.approve_members")
     return render(request, "people/pending_members.html", {"pending": queries.pending_members()[:200]})
+
+
+@login_required
+@require_POST
+def pending_members_approve(request):
+    """Approve every applicant ticked on the list, in one go (works without JavaScript)."""
+    ensure(request.user, "people.approve_members")
+    ids = [value for value in request.POST.getlist("person") if value.isdigit() and len(value) < 12]
+    try:
+        approved = services.memberships_approve(person_ids=[int(v) for v in ids], acting=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)s person is now a member.", "%(n)s people are now members.", len(approved))
+            % {"n": len(approved)},
+        )
+    return redirect("people:pending_members")
 
 
 @login_required

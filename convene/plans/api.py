@@ -745,10 +745,21 @@ def update_plan(request, slug: str, plan_id: int, payload: PlanPatch):
     return _plan_detail(request, plan)
 
 
+class SubmitIn(Body):
+    comment: str = Field(
+        "",
+        max_length=10_000,
+        description="For the committee. Required when a returned plan is sent back unchanged.",
+    )
+
+
 @router.post(f"{PLAN}/submit", response={200: DecisionOut, **ERRORS}, summary="Submit a work plan")
-def submit_plan(request, slug: str, plan_id: int):
-    """The co-chairs send the plan to the steering committee; the version is kept and the step logged."""
-    return services.plan_submit(plan=plan_of(request, slug, plan_id), acting=request.user)
+def submit_plan(request, slug: str, plan_id: int, payload: SubmitIn | None = None):
+    """The co-chairs send the plan to the steering committee; the version is kept and the step logged.
+    A returned plan sent back unchanged needs a comment (422 otherwise)."""
+    return services.plan_submit(
+        plan=plan_of(request, slug, plan_id), acting=request.user, comment=payload.comment if payload else ""
+    )
 
 
 @router.post(f"{PLAN}/review", response={200: DecisionOut, **ERRORS}, summary="Approve or return a work plan")

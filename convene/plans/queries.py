@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,6 +42,16 @@ def plan_for_viewer(*, viewer, group: Group, plan_id: int) -> WorkPlan:
 
 def plans_of_group(group: Group):
     return WorkPlan.objects.filter(group=group).order_by("-starts_on", "-pk")
+
+
+def plans_with_overdue_tasks(group: Group):
+    """The group's plans, each with ``overdue_tasks``: tasks past their due date and neither done nor
+    cancelled (as ``is_late`` reads one task), counted in the same query."""
+    today = timezone.localdate()
+    overdue = Q(deliverables__tasks__due_on__lt=today) & ~Q(
+        deliverables__tasks__status__in=["done", "cancelled"]
+    )
+    return plans_of_group(group).annotate(overdue_tasks=Count("deliverables__tasks", filter=overdue))
 
 
 def current_plan(group: Group) -> WorkPlan | None:

@@ -345,13 +345,36 @@ def _version(plan: WorkPlan, *, acting: Person, decision: Decision) -> PlanVersi
     )
 
 
+def _unchanged_since_submitted(plan: WorkPlan) -> bool:
+    """Whether the plan reads exactly as the version last submitted (the one the committee returned)."""
+    from .queries import plan_snapshot, snapshot_compare
+
+    last = (
+        PlanVersion.objects.filter(plan=plan, status=PlanStatus.SUBMITTED).order_by("-number", "-pk").first()
+    )
+    return last is not None and not snapshot_compare(last.snapshot, plan_snapshot(plan))
+
+
 @transaction.atomic
-def plan_submit(*, plan: WorkPlan, acting: Person) -> Decision:
-    """The co-chairs send the plan to the steering committee; the submitted version is kept."""
+def plan_submit(*, plan: WorkPlan, acting: Person, comment: str = "") -> Decision:
+    """The co-chairs send the plan to the steering committee; the submitted version is kept.
+
+    A plan the committee returned goes back changed, or with the co-chairs' comment on why it should
+    stand as it is: sending the very plan the committee just returned, silently, answers nothing."""
     plan = _locked_plan(plan)
     ensure(acting, "plans.submit", plan)
+    comment = comment.strip()
     if not plan.deliverables.exists():
         raise ValidationError(_("Add at least one deliverable before submitting the work plan."))
+    if plan.status == PlanStatus.RETURNED and not comment and _unchanged_since_submitted(plan):
+        raise ValidationError(
+            {
+                "comment": _(
+                    "The plan has not changed since the steering committee returned it. Change it as "
+                    "the committee asked, or say in a comment why it should be approved as it is."
+                )
+            }
+        )
     today = _today()
     plan.status = PlanStatus.SUBMITTED
     plan.version += 1
@@ -362,7 +385,7 @@ def plan_submit(*, plan: WorkPlan, acting: Person) -> Decision:
         plan=plan,
         acting=acting,
         title_kind="workplan_submitted",
-        text=plan.title,
+        text=f"{plan.title}\n\n{comment}" if comment else plan.title,
         outcome=DecisionOutcome.NOTED,
         effect=DecisionEffect.WORKPLAN_SUBMITTED,
         decided_on=today,

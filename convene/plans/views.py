@@ -101,7 +101,7 @@ def _form_page(request, form, save, *, template: str, context: dict, success: st
 def plan_list(request, slug: str):
     group = _group(request, slug)
     ensure(request.user, "plans.view_plan", group)
-    page = Paginator(queries.plans_of_group(group), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.plans_with_overdue_tasks(group), PAGE_SIZE).get_page(request.GET.get("page"))
     busy = queries.plans_of_group(group).filter(status__in=BUSY).first()
     return render(
         request,
@@ -458,7 +458,7 @@ def task_delete(request, slug: str, plan: int, pk: int):
 def submit(request, slug: str, plan: int):
     plan = _plan(request, slug, plan, "plans.submit")
     try:
-        services.plan_submit(plan=plan, acting=request.user)
+        services.plan_submit(plan=plan, acting=request.user, comment=request.POST.get("comment", "")[:10_000])
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:

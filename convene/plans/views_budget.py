@@ -389,10 +389,12 @@ def help_wanted(request):
     page = CappedPaginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     my_offers = queries.offers_of(request.user)
     offered = {offer.task_id: offer for offer in my_offers if offer.status == VolunteerStatus.OFFERED}
+    today = timezone.localdate()
     for task in page.object_list:
         task.my_offer = offered.get(task.pk)
         task.can_volunteer = task.my_offer is None and can(request.user, "plans.volunteer", task)
         task.skill_list = [(skill, skill.pk in expertise) for skill in task.skills.all()]
+        task.late = queries.is_late(task.due_on, task.status, today)
     to_answer: dict[int, dict] = {}
     for offer in queries.offers_to_answer(request.user):
         to_answer.setdefault(offer.task_id, {"task": offer.task, "offers": []})["offers"].append(offer)

@@ -1,5 +1,7 @@
 """Forms of the results pages: they read and check input, the services decide (STYLE §1)."""
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from convene.people.models import Person
 
 from . import services
 from .models import Direction, Frequency, Result, ResultLevel, SharedIndicator, Unit
+from .periods import period_label
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = {"max_digits": 20, "decimal_places": 4}
@@ -335,12 +338,18 @@ TargetFormSet = forms.formset_factory(
 # --- Measurements -------------------------------------------------------------------------------------
 
 
+def period_key(start: date, end: date) -> str:
+    """How a reporting period travels in a form: ``2025-01-01/2025-03-31``."""
+    return f"{start.isoformat()}/{end.isoformat()}"
+
+
 class MeasurementForm(forms.Form):
     """The fields follow the indicator: a value, a numerator and a denominator, yes or no, or words; a
     select per disaggregation category."""
 
-    starts_on = forms.DateField(label=_("Period starts"), widget=DATE_WIDGET)
-    ends_on = forms.DateField(label=_("Period ends"), widget=DATE_WIDGET)
+    period = forms.ChoiceField(
+        label=_("Period"), help_text=_("The indicator's reporting periods within the plan.")
+    )
     evidence_url = forms.URLField(
         label=_("Evidence link"), required=False, max_length=200, assume_scheme="https"
     )
@@ -351,9 +360,13 @@ class MeasurementForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, indicator, **kwargs):
+    def __init__(self, *args, indicator, periods: list[tuple[date, date]], **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self._periods = {period_key(start, end): (start, end) for start, end in periods}
+        self.fields["period"].choices = [
+            (key, period_label(start, end)) for key, (start, end) in self._periods.items()
+        ]
         unit = indicator.unit
         fields = {}
         if unit == Unit.NUMBER:
@@ -394,7 +407,7 @@ class MeasurementForm(forms.Form):
             fields[key] = field
             self.categories.append((key, name))
         # The value fields first, after the period; then the categories; evidence and note last.
-        ordered = {k: self.fields[k] for k in ("starts_on", "ends_on")}
+        ordered = {"period": self.fields["period"]}
         ordered.update(fields)
         ordered.update({k: self.fields[k] for k in ("evidence_url", "evidence_file", "note")})
         self.fields = ordered
@@ -408,19 +421,17 @@ class MeasurementForm(forms.Form):
                 raise ValidationError(error.message_dict.get("evidence_file", error.messages)) from error
         return upload
 
-    def clean(self):
-        data = super().clean()
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", _("The period cannot end before it starts."))
-        return data
+    def clean_period(self):
+        # ChoiceField has already refused any value not offered.
+        return self._periods[self.cleaned_data["period"]]
 
     def measurement(self) -> dict:
         """The arguments of ``services.measurement_record``."""
         data = self.cleaned_data
+        starts_on, ends_on = data["period"]
         values = {
-            "starts_on": data["starts_on"],
-            "ends_on": data["ends_on"],
+            "starts_on": starts_on,
+            "ends_on": ends_on,
             "value": data.get("value"),
             "numerator": data.get("numerator"),
             "denominator": data.get("denominator"),
@@ -436,7 +447,10 @@ class MeasurementForm(forms.Form):
 
     def aliases(self) -> dict:
         """Where a service's error on a field belongs in this form."""
-        return {"value": "answer"} if self.indicator.unit == Unit.YES_NO else {}
+        aliases = {"starts_on": "period", "ends_on": "period"}
+        if self.indicator.unit == Unit.YES_NO:
+            aliases["value"] = "answer"
+        return aliases
 
 
 class ReviewForm(forms.Form):

@@ -37,6 +37,18 @@ def periods_for(frequency: str, start: date, end: date) -> list[tuple[date, date
     return periods
 
 
+MAX_REPORTING_PERIODS = 120
+
+
+def reporting_periods(
+    frequency: str, start: date, end: date, target_periods: list[tuple[date, date]] = ()
+) -> list[tuple[date, date]]:
+    """The periods a value of an indicator may be reported for, in order: those its frequency cuts
+    the plan into and those it has a target for; the whole plan when neither gives one (life of plan)."""
+    periods = set(periods_for(frequency, start, end)[:MAX_REPORTING_PERIODS]) | set(target_periods)
+    return sorted(periods) or [(start, end)]
+
+
 def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 

@@ -6,13 +6,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convene.core.concurrency import revision_save
 from convene.core.rules import ensure
+from convene.groups.leads import lead_title
 from convene.people.models import Person
 from convene.plans.models import WorkPlan
 
@@ -32,6 +33,7 @@ from .models import (
     Target,
     Unit,
 )
+from .rules import approves_own_value
 
 RESULT_FIELDS = {"parent", "level", "code", "statement", "position"}
 INDICATOR_FIELDS = {
@@ -490,6 +492,11 @@ def measurement_review(
     ensure(acting, "results.review", measurement.indicator)
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise ValidationError(_("This value has already been reviewed."))
+    if approve and approves_own_value(acting, measurement):
+        raise PermissionDenied(
+            _("You recorded this value: another %(lead)s or the secretariat approves it.")
+            % {"lead": lead_title(measurement.indicator.plan.group)}
+        )
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the value is not approved.")})
     measurement.status = MeasurementStatus.APPROVED if approve else MeasurementStatus.REJECTED

@@ -21,6 +21,7 @@ from django_countries import countries
 from convene.core.concurrency import EditConflict
 from convene.core.concurrency_views import conflict_response
 from convene.core.rules import can, ensure
+from convene.groups.leads import lead_title
 from convene.groups.queries import group_for_viewer
 from convene.plans.models import WorkPlan
 from convene.plans.queries import plan_for_viewer
@@ -38,10 +39,12 @@ from .forms import (
     TargetFormSet,
     apply_errors,
     format_disaggregations,
+    period_key,
 )
 from .models import Frequency, Indicator, MeasurementStatus, Unit
-from .periods import period_label, periods_for
+from .periods import period_label, periods_for, reporting_periods
 from .progress import STATUS_LABELS, Status
+from .rules import approves_own_value
 
 MEASUREMENTS_PER_PAGE = 50
 ADOPTERS_PER_PAGE = 50
@@ -152,6 +155,8 @@ def framework(request, slug: str, plan: int):
         entries.append({"depth": depth, "result": result, "indicators": indicators})
     can_review = can(user, "results.review", plan)
     pending = list(queries.pending_measurements(plan)[: PENDING_SHOWN + 1]) if can_review else []
+    for m in pending:
+        m.own_value = approves_own_value(user, m)
     for m in pending:
         m.period_label = period_label(m.starts_on, m.ends_on)
     return render(
@@ -544,6 +549,7 @@ def indicator(request, slug: str, plan: int, pk: int):
                 "value": _value_text(unit, m.value, m.numerator, m.denominator, m.text),
                 "disaggregation": _disaggregation_text(m.disaggregation),
                 "can_review": can_review and m.status == MeasurementStatus.SUBMITTED,
+                "own_value": approves_own_value(user, m),
                 "can_withdraw": m.status == MeasurementStatus.SUBMITTED and can(user, "results.withdraw", m),
             }
         )
@@ -582,7 +588,7 @@ def _next_period(indicator: Indicator) -> dict:
         if target.life_of_plan or target.starts_on > today:
             continue
         if (target.starts_on, target.ends_on) not in reported:
-            return {"starts_on": target.starts_on, "ends_on": target.ends_on}
+            return {"period": period_key(target.starts_on, target.ends_on)}
     return {}
 
 
@@ -592,8 +598,15 @@ def measurement_create(request, slug: str, plan: int, pk: int):
     plan = _plan(request, slug, plan)
     indicator = queries.indicator_in_plan(plan, pk)
     ensure(request.user, "results.record", indicator)
+    targets = [t for t in indicator.targets.all() if not t.life_of_plan]
     form = MeasurementForm(
-        request.POST or None, request.FILES or None, indicator=indicator, initial=_next_period(indicator)
+        request.POST or None,
+        request.FILES or None,
+        indicator=indicator,
+        periods=reporting_periods(
+            indicator.frequency, plan.starts_on, plan.ends_on, [(t.starts_on, t.ends_on) for t in targets]
+        ),
+        initial=_next_period(indicator),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -601,13 +614,13 @@ def measurement_create(request, slug: str, plan: int, pk: int):
         except ValidationError as error:
             apply_errors(form, error, form.aliases())
         else:
-            messages.success(request, _("The value is recorded. It counts once a co-chair approves it."))
+            messages.success(
+                request,
+                _("The value is recorded. It counts once a %(lead)s approves it.")
+                % {"lead": lead_title(plan.group)},
+            )
             return redirect(_indicator_url(plan, indicator))
-    periods = [
-        {"label": period_label(t.starts_on, t.ends_on), "target": t}
-        for t in indicator.targets.all()
-        if not t.life_of_plan
-    ]
+    periods = [{"label": period_label(t.starts_on, t.ends_on), "target": t} for t in targets]
     return render(
         request,
         "results/measurement_form.html",

@@ -172,8 +172,11 @@ def test_a_group_from_proposal_to_closing(new_context, smtp, screenshots):
     expect(launch).to_contain_text("Sam Committee")
     expect(launch.get_by_role("link", name=GROUP_NAME)).to_be_visible()
 
-    # 3. The committee appoints two co-chairs; a third is refused while both seats are taken.
-    deciding.goto(f"{group_url}cochairs/")
+    # 3. The committee appoints two co-chairs, from the group's page; a third is refused while both
+    # seats are taken.
+    deciding.goto(group_url)
+    deciding.get_by_role("link", name="Appoint co-chairs").click()
+    expect(deciding).to_have_url(re.compile(r"/cochairs/#appoint$"))
     _appoint(deciding, chair.email, "Chipo leads the country work.")
     expect(_message(deciding)).to_contain_text("Chipo Chair is appointed co-chair.")
     _appoint(deciding, chair_two.email, "Lars leads the evidence reviews.")
@@ -184,8 +187,9 @@ def test_a_group_from_proposal_to_closing(new_context, smtp, screenshots):
 
     _appoint(deciding, proposer.email, "A third seat.")
     expect(deciding.locator(".errorlist")).to_contain_text(
-        "is 2, and this group has them all: choose whom the new one replaces."
+        "Every seat is taken: choose whom the new co-chair replaces."
     )
+    expect(deciding.get_by_label("In place of")).not_to_contain_text("Nobody")
     expect(_message(deciding)).to_have_count(0)
     expect(terms).to_have_count(2)
     deciding.goto(f"{group_url}cochairs/")  # read afresh: nothing changed

@@ -117,13 +117,19 @@ def test_plan_written_returned_fixed_approved_and_reported(new_context):
     chair.goto(indicator_url)
     expect(chair.locator("main")).to_contain_text("Not reporting")
     chair.get_by_role("link", name="Record a value").click()
-    chair.get_by_label("Period starts").fill(f"{YEAR}-01-01")
-    chair.get_by_label("Period ends").fill(f"{YEAR}-12-31")
+    # The period is one of the indicator's, chosen, not typed.
+    chair.get_by_label(re.compile(r"^Period")).select_option(value=f"{YEAR}-01-01/{YEAR}-12-31")
     chair.get_by_label("Value").fill("10")
     _save(chair, "Record")
     expect(chair).not_to_have_url(re.compile(r"/measurements/new/"))
+    # Whoever recorded the value does not approve it: the secretariat (or another co-chair) does.
     chair.goto(indicator_url)
-    chair.locator("main form").get_by_role("button", name="Approve").first.click()
+    expect(chair.locator("main")).to_contain_text("You recorded this value")
+    expect(chair.locator("main form").get_by_role("button", name="Approve")).to_have_count(0)
+    staff = new_context().new_page()
+    log_in(staff, "sec@example.org")
+    staff.goto(indicator_url)
+    staff.locator("main form").get_by_role("button", name="Approve").first.click()
     chair.goto(indicator_url)
     expect(chair.locator("main")).to_contain_text("On track")
     chart = chair.locator("main svg").first

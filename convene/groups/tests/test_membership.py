@@ -492,7 +492,7 @@ def test_the_inbox_lists_my_groups_and_notification_choices(open_group, approval
     html = client_for(member).get(reverse("groups:inbox")).content.decode()
 
     assert "Case Management Interest Group" in html
-    assert "Waiting for the co-chairs" in html
+    assert "Waiting for an answer" in html
     assert "Advocacy Group" in html
     assert reverse("groups:notify", args=[open_group.slug]) in html
 

@@ -287,9 +287,107 @@ def test_a_third_cochair_of_an_interest_group_is_refused_with_the_reason(
     )
 
     html = _html(response)
-    assert "The number of co-chairs for “Interest group” is 2, and this group has them all" in html
+    assert "Every seat is taken: choose whom the new co-chair replaces." in html
     assert CochairTerm.objects.filter(group=launched_group).count() == 2
     assert not GroupMembership.objects.filter(group=launched_group, person=member).exists()
+
+
+def test_nobody_is_not_offered_in_place_of_when_every_seat_is_taken(
+    launched_group, committee_member, cochairs
+):
+    client = client_for(committee_member)
+    html = _html(client.get(_url("cochairs", launched_group)))
+    assert "Nobody (a seat is free)" not in html
+
+    # A seat falls free when a co-chair ends their term: now "nobody" is the natural choice.
+    CochairTerm.objects.filter(group=launched_group, person=cochairs[1]).update(ends_on=LAUNCHED_ON)
+    assert "Nobody (a seat is free)" in _html(client.get(_url("cochairs", launched_group)))
+
+
+def test_the_group_page_offers_the_appointment_to_those_who_may(launched_group, committee_member, member):
+    link = _url("cochairs", launched_group) + "#appoint"
+
+    assert f'href="{link}">Appoint co-chairs</a>' in _html(
+        client_for(committee_member).get(_url("detail", launched_group))
+    )
+    assert link not in _html(client_for(member).get(_url("detail", launched_group)))
+    assert link not in _html(client_for(None).get(_url("detail", launched_group)))
+
+
+def _launched_with_suggestions(committee_member, member, suggested, kind_slug="interest-group"):
+    group = services.group_propose(
+        acting=member,
+        kind=GroupKind.objects.get(slug=kind_slug),
+        name="Data Group",
+        purpose="Data.",
+        suggested_cochairs=suggested,
+    )
+    services.group_decide(group=group, outcome=DecisionOutcome.APPROVED, acting=committee_member)
+    return group
+
+
+def test_the_cochairs_suggested_in_the_proposal_are_prefilled(committee_member, member, cochairs):
+    group = _launched_with_suggestions(committee_member, member, cochairs)
+    client = client_for(committee_member)
+
+    html = _html(client.get(_url("cochairs", group)))
+    assert "Suggested in the group" in html
+    assert f'value="{cochairs[0].pk}" id="id_suggested_0" checked' in html.replace('name="suggested" ', "")
+    assert "Lars Lead" in html
+
+    # Appointing the pre-chosen suggestion needs no e-mail address.
+    response = client.post(
+        _url("cochairs", group),
+        {"suggested": str(cochairs[0].pk), "replaces": "", "decided_on": "2025-02-01"},
+    )
+    assert response.status_code == 302
+    assert list(CochairTerm.objects.filter(group=group).values_list("person", flat=True)) == [cochairs[0].pk]
+    # The one appointed is no longer offered; the other suggestion is now the pre-chosen one.
+    html = _html(client.get(_url("cochairs", group)))
+    assert f'name="suggested" value="{cochairs[0].pk}"' not in html
+    assert f'value="{cochairs[1].pk}" id="id_suggested_0" checked' in html.replace('name="suggested" ', "")
+
+
+def test_an_appointment_without_anyone_chosen_is_refused(committee_member, member, cochairs):
+    group = _launched_with_suggestions(committee_member, member, [])
+
+    html = _html(
+        client_for(committee_member).post(
+            _url("cochairs", group), {"replaces": "", "decided_on": "2025-02-01"}
+        )
+    )
+    assert "Give the e-mail address of the member to appoint." in html
+    assert not CochairTerm.objects.filter(group=group).exists()
+
+
+def test_a_working_group_names_its_lead_a_coordinator_everywhere(
+    committee_member, member, cochairs, mailoutbox, django_capture_on_commit_callbacks
+):
+    group = _launched_with_suggestions(committee_member, member, [cochairs[0]], kind_slug="working-group")
+    client = client_for(committee_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _url("cochairs", group),
+            {"suggested": str(cochairs[0].pk), "replaces": "", "decided_on": "2025-02-01"},
+        )
+    assert response.status_code == 302
+
+    cochairs_page = _html(client.get(_url("cochairs", group)))
+    detail = _html(client.get(_url("detail", group)))
+    members = _html(client_for(cochairs[0]).get(_url("members", group)))
+    for html in (cochairs_page, detail, members):
+        assert "Co-chair" not in html
+        assert "co-chair" not in html
+    assert "Coordinator: who held the role when" in cochairs_page
+    assert "Appoint a coordinator" in cochairs_page
+    assert "<dt>Coordinators</dt>" in detail
+    assert "<td>Coordinator</td>" in members
+    decision = Decision.objects.get(group=group, effect="cochairs_appointed")
+    assert decision.title == "Lindiwe Lead appointed coordinator of Data Group"
+    appointed = [m for m in mailoutbox if cochairs[0].email in m.to]
+    assert appointed[0].subject.endswith("You are a coordinator of Data Group")
+    assert "appointed you coordinator of Data Group" in appointed[0].body
+    assert "co-chair" not in appointed[0].body
 
 
 def test_the_committee_appoints_a_cochair_in_place_of_another(

@@ -206,13 +206,17 @@ def test_a_working_group_has_one_coordinator(member, committee_member, candidate
         group=group, outcome=DecisionOutcome.APPROVED, acting=committee_member, decided_on=LAUNCH
     )
 
-    services.cochair_appoint(group=group, person=coordinator, acting=committee_member, decided_on=LAUNCH)
+    term = services.cochair_appoint(
+        group=group, person=coordinator, acting=committee_member, decided_on=LAUNCH
+    )
 
     group.refresh_from_db()
+    # The kind calls its lead a coordinator: so does the decision that appoints one.
+    assert term.appointed_by.title == "Cora Coordinator appointed coordinator of Data Working Group"
     assert group.status == GroupStatus.ACTIVE  # one lead is all a working group needs
     assert group.workplan_due_on == LAUNCH + datetime.timedelta(days=90)
     before = snapshot()
-    with pytest.raises(ValidationError, match="The number of co-chairs for “Working group” is 1"):
+    with pytest.raises(ValidationError, match="The number of coordinators for “Working group” is 1"):
         services.cochair_appoint(group=group, person=candidate, acting=committee_member)
     assert snapshot() == before
 

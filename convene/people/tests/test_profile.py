@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from conftest import client_for, make_person
 from convene.people import services
@@ -365,3 +366,73 @@ def test_deciding_twice_sends_one_email(applicant, secretariat, django_capture_o
         client.post(url, {"decision": "decline"})  # an active member is not declined after the fact
     assert profile_of(applicant).membership_status == MembershipStatus.ACTIVE
     assert len(mail.outbox) == 1
+
+
+def test_pending_page_shows_sign_up_date_bio_and_profile_link(applicant, secretariat):
+    services.profile_update(
+        person=applicant, acting=applicant, bio="Social worker in Lima, ten years in family care."
+    )
+    html = client_for(secretariat).get(reverse("people:pending_members")).content.decode()
+
+    profile_url = reverse("people:profile_detail", args=[applicant.pk])
+    assert f'<a href="{profile_url}">Al Applicant</a>' in html
+    assert "Social worker in Lima, ten years in family care." in html
+    assert f"<td>{date_format(applicant.date_joined, 'DATE_FORMAT')}</td>" in html
+    assert 'form="bulk-approve"' in html
+    # The link leads somewhere for the secretariat.
+    assert client_for(secretariat).get(profile_url).status_code == 200
+
+
+def test_secretariat_approves_several_applicants_in_one_post(
+    applicant, secretariat, settings, django_capture_on_commit_callbacks
+):
+    settings.CONVENE_MEMBERSHIP_APPROVAL = True
+    second = make_person("apply.two@example.org", name="Bea Applicant", country="PE")
+    third = make_person("apply.three@example.org", name="Cy Applicant", country="PE")
+    settings.CONVENE_MEMBERSHIP_APPROVAL = False
+
+    client = client_for(secretariat)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("people:pending_members_approve"), {"person": [str(applicant.pk), str(second.pk)]}
+        )
+
+    assert response["Location"] == reverse("people:pending_members")
+    statuses = {
+        p.person_id: p.membership_status
+        for p in Profile.objects.filter(person__in=[applicant, second, third])
+    }
+    assert statuses == {
+        applicant.pk: MembershipStatus.ACTIVE,
+        second.pk: MembershipStatus.ACTIVE,
+        third.pk: MembershipStatus.PENDING,
+    }
+    assert sorted(m.to[0] for m in mail.outbox) == ["apply.two@example.org", "apply@example.org"]
+    page = client.get(response["Location"]).content.decode()
+    assert "2 people are now members." in page
+
+
+def test_bulk_approval_with_nobody_ticked_says_so_and_changes_nothing(applicant, secretariat):
+    client = client_for(secretariat)
+    response = client.post(reverse("people:pending_members_approve"), {"person": ["x", ""]})
+
+    assert "Choose at least one person to approve." in client.get(response["Location"]).content.decode()
+    assert profile_of(applicant).membership_status == MembershipStatus.PENDING
+
+
+def test_bulk_approval_is_for_the_secretariat_only(applicant, member):
+    response = client_for(member).post(
+        reverse("people:pending_members_approve"), {"person": [str(applicant.pk)]}
+    )
+
+    assert response.status_code == 403
+    assert profile_of(applicant).membership_status == MembershipStatus.PENDING
+
+
+def test_bulk_approval_leaves_someone_declined_meanwhile_as_they_are(applicant, secretariat):
+    services.membership_decline(person=applicant, acting=secretariat)
+
+    approved = services.memberships_approve(person_ids=[applicant.pk], acting=secretariat)
+
+    assert approved == []
+    assert profile_of(applicant).membership_status == MembershipStatus.DECLINED

@@ -13,6 +13,13 @@ from convene.plans.tests.factories import QUARTERS, approve
 from convene.results import services as results_services
 
 
+@pytest.fixture(autouse=True)
+def _one_lead_records_and_approves(settings):
+    """Values here are recorded and approved by the same co-chair: these tests are about what an
+    approved value does, not about who approves it (separation of duties: results/tests/test_separation.py)."""
+    settings.CONVENE_SEPARATE_RECORD_AND_APPROVE = False
+
+
 def pdf_text(plan) -> str:
     """The PDF's text: pdftotext if installed, else pypdf, else WeasyPrint's own laid-out document."""
     data = documents.plan_pdf(plan)

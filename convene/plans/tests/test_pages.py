@@ -623,6 +623,27 @@ def test_submit_return_fix_submit_approve_through_the_pages(plan_world, committe
     )
 
 
+def test_a_returned_plan_sent_back_unchanged_needs_an_answer_on_the_page(plan_world, committee_member):
+    plan = plan_world.plan
+    chair = client_for(plan_world.cochair)
+    chair.post(_url("submit", plan))
+    services.plan_review(plan=plan, acting=committee_member, approve=False, comment="Add travel.")
+    page = _html(chair.get(_url("detail", plan)))
+    assert 'name="comment" id="id_submit_comment"' in page
+    assert "Your answer to the committee's comments" in page
+
+    response = chair.post(_url("submit", plan), {"comment": ""})
+
+    assert _messages(chair.get(response["Location"])) == [
+        "The plan has not changed since the steering committee returned it. Change it as the committee "
+        "asked, or say in a comment why it should be approved as it is."
+    ]
+    assert WorkPlan.objects.get(pk=plan.pk).status == PlanStatus.RETURNED
+    chair.post(_url("submit", plan), {"comment": "Travel is paid by a partner."})
+    assert WorkPlan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
+    assert "Travel is paid by a partner." in Decision.objects.filter(group=plan.group).latest("pk").text
+
+
 def test_submitting_a_plan_without_deliverables_is_refused(plan_world):
     plan = plan_world.plan
     client = client_for(plan_world.cochair)
@@ -929,3 +950,32 @@ def test_plans_list_queries_do_not_grow_with_plans(plans, committee_member, djan
         response = client.get(_url("list", group=group))
     assert response.status_code == 200
     assert response.content.decode().count("status-approved") == min(plans, 20)
+
+
+# --- Overdue tasks say so ---------------------------------------------------------------------------
+
+
+def test_overdue_tasks_are_marked_in_words_on_the_plan_and_the_list(plan_world, member):
+    plan, task = plan_world.plan, plan_world.task  # due 31 August 2025, to do
+    client = client_for(plan_world.cochair)
+
+    detail = _html(client.get(_url("detail", plan)))
+    assert re.search(
+        r"Translate the toolkit into French</th>.*?Aug. 31, 2025 <span class=\"badge overdue\">Overdue</span>",
+        detail,
+        re.S,
+    )
+    listing = _html(client.get(_url("list", group=plan.group)))
+    assert '<span class="badge overdue">Overdue: 1 task</span>' in listing
+    wanted = _html(client_for(member).get(reverse("plans:help_wanted")))
+    assert 'Due Aug. 31, 2025 <span class="badge overdue">Overdue</span>' in wanted
+
+    services.task_save(deliverable=task.deliverable, acting=plan_world.cochair, task=task, status="done")
+
+    detail = _html(client.get(_url("detail", plan)))
+    assert "Translate the toolkit into French" in detail
+    assert (
+        'class="badge overdue">Overdue</span>'
+        not in detail.split("Translate the toolkit")[1].split("</tr>")[0]
+    )
+    assert "Overdue: 1 task" not in _html(client.get(_url("list", group=plan.group)))

@@ -131,3 +131,36 @@ def test_dates_checked(plan_world):
             starts_on=datetime.date(2025, 5, 1),
             due_on=datetime.date(2025, 4, 1),
         )
+
+
+def test_a_returned_plan_goes_back_unchanged_only_with_a_comment(plan_world, committee_member):
+    plan, chair = plan_world.plan, plan_world.cochair
+    services.plan_submit(plan=plan, acting=chair)
+    services.plan_review(plan=plan, acting=committee_member, approve=False, comment="Add travel.")
+    plan.refresh_from_db()
+    decisions = Decision.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        services.plan_submit(plan=plan, acting=chair, comment="  ")
+    assert "has not changed since the steering committee returned it" in refused.value.messages[0]
+    plan.refresh_from_db()
+    assert (plan.status, plan.version, Decision.objects.count()) == (PlanStatus.RETURNED, 1, decisions)
+
+    decision = services.plan_submit(plan=plan, acting=chair, comment="Travel is paid by a partner.")
+    plan.refresh_from_db()
+    assert (plan.status, plan.version) == (PlanStatus.SUBMITTED, 2)
+    assert decision.text == f"{plan.title}\n\nTravel is paid by a partner."
+
+
+def test_a_returned_plan_that_changed_goes_back_without_a_comment(plan_world, committee_member):
+    plan, chair = plan_world.plan, plan_world.cochair
+    services.plan_submit(plan=plan, acting=chair)
+    services.plan_review(plan=plan, acting=committee_member, approve=False, comment="Add travel.")
+    plan.refresh_from_db()
+    services.budget_line_save(
+        plan=plan, acting=chair, category="travel", description="Flights", planned=Decimal("900")
+    )
+
+    services.plan_submit(plan=plan, acting=chair)
+
+    assert WorkPlan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED

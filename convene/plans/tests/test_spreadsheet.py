@@ -22,6 +22,14 @@ from convene.plans.tests.factories import QUARTERS, approve, build_plan, launch_
 from convene.results import services as results_services
 from convene.results.models import Measurement, MeasurementStatus, Target
 
+
+@pytest.fixture(autouse=True)
+def _one_lead_records_and_approves(settings):
+    """Values here are recorded and approved by the same co-chair: these tests are about what an
+    approved value does, not about who approves it (separation of duties: results/tests/test_separation.py)."""
+    settings.CONVENE_SEPARATE_RECORD_AND_APPROVE = False
+
+
 SHEET_NAMES = [
     "Readme",
     "Plan",

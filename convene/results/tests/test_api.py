@@ -27,6 +27,13 @@ from convene.results import services
 from convene.results.models import Indicator, Measurement, Result, ResultLevel, SharedIndicator, Target
 
 
+@pytest.fixture(autouse=True)
+def _one_lead_records_and_approves(settings):
+    """Values here are recorded and approved by the same co-chair: these tests are about what an
+    approved value does, not about who approves it (separation of duties: results/tests/test_separation.py)."""
+    settings.CONVENE_SEPARATE_RECORD_AND_APPROVE = False
+
+
 @pytest.fixture
 def world(db, member, committee_member, secretariat, outsider) -> World:
     return make_world(member, committee_member, secretariat, outsider)

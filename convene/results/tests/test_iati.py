@@ -14,6 +14,13 @@ from convene.results import iati
 from convene.results import services as results_services
 
 
+@pytest.fixture(autouse=True)
+def _one_lead_records_and_approves(settings):
+    """Values here are recorded and approved by the same co-chair: these tests are about what an
+    approved value does, not about who approves it (separation of duties: results/tests/test_separation.py)."""
+    settings.CONVENE_SEPARATE_RECORD_AND_APPROVE = False
+
+
 def _schema_file() -> Path:
     """The schema lives beside the repository (…/shared/iati-2.03), never copied into it: the nearest
     such folder above the checkout (a git worktree may sit a level deeper than the main checkout)."""

@@ -16,6 +16,14 @@ from convene.plans.tests.factories import PLAN_END, PLAN_START, QUARTERS, approv
 from convene.results import queries, services
 from convene.results.models import Indicator, PeriodActual, Result, ResultLevel, SharedIndicator
 
+
+@pytest.fixture(autouse=True)
+def _one_lead_records_and_approves(settings):
+    """Values here are recorded and approved by the same co-chair: these tests are about what an
+    approved value does, not about who approves it (separation of duties: results/tests/test_separation.py)."""
+    settings.CONVENE_SEPARATE_RECORD_AND_APPROVE = False
+
+
 Q1, Q2, Q3 = QUARTERS[:3]
 d = datetime.date
 

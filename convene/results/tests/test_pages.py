@@ -30,6 +30,14 @@ from convene.results.models import (
 from convene.results.periods import period_label, periods_for
 from convene.results.views import targets_fingerprint
 
+
+@pytest.fixture(autouse=True)
+def _one_lead_records_and_approves(settings):
+    """Values here are recorded and approved by the same co-chair: these tests are about what an
+    approved value does, not about who approves it (separation of duties: results/tests/test_separation.py)."""
+    settings.CONVENE_SEPARATE_RECORD_AND_APPROVE = False
+
+
 Q1, Q4 = QUARTERS[0], QUARTERS[3]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 
@@ -639,8 +647,11 @@ def test_the_form_offers_the_next_period_without_a_value(approved):
     html = html_of(
         client_for(approved.cochair).get(url("measurement_create", approved, approved.indicator.pk))
     )
-    assert 'name="starts_on" value="2025-04-01"' in html
-    assert 'name="ends_on" value="2025-06-30"' in html
+    # The period is chosen among the indicator's periods, not typed; the next one without a value first.
+    assert '<select name="period"' in html
+    assert '<option value="2025-04-01/2025-06-30" selected>Q2 2025</option>' in html
+    assert '<option value="2025-01-01/2025-03-31">Q1 2025</option>' in html
+    assert 'type="date"' not in html
     assert 'enctype="multipart/form-data"' in html
     assert '<select name="dis_0"' in html
     assert '<option value="female">female</option>' in html
@@ -648,7 +659,7 @@ def test_the_form_offers_the_next_period_without_a_value(approved):
 
 
 def measurement_form(**overrides) -> dict:
-    data = {"starts_on": "2025-01-01", "ends_on": "2025-03-31", "value": "7", "note": "From the registers."}
+    data = {"period": "2025-01-01/2025-03-31", "value": "7", "note": "From the registers."}
     data.update(overrides)
     return data
 
@@ -698,10 +709,14 @@ def _big_pdf() -> SimpleUploadedFile:
         ({"value": ""}, "This field is required."),
         ({"dis_0": "other"}, "Select a valid choice. other is not one of the available choices."),
         ({"dis_1": "XX"}, "Select a valid choice. XX is not one of the available choices."),
-        ({"ends_on": "2024-12-31"}, "The period cannot end before it starts."),
+        # Only the indicator's own periods are offered: a typed one, or one outside the plan, is refused.
         (
-            {"starts_on": "2099-01-01", "ends_on": "2099-03-31"},
-            "Results are reported for a period that has begun.",
+            {"period": "2025-01-01/2025-02-15"},
+            "Select a valid choice. 2025-01-01/2025-02-15 is not one of the available choices.",
+        ),
+        (
+            {"period": "2099-01-01/2099-03-31"},
+            "Select a valid choice. 2099-01-01/2099-03-31 is not one of the available choices.",
         ),
         (
             {"evidence_file": lambda: SimpleUploadedFile("report.pdf", b"<html>hi</html>")},
@@ -751,16 +766,12 @@ def test_percentage_is_recorded_as_numerator_and_denominator(plan_world, committ
     assert 'name="denominator"' in html
     assert 'name="value"' not in html
 
-    response = client.post(
-        path, {"starts_on": "2025-01-01", "ends_on": "2025-03-31", "numerator": "3", "denominator": "0"}
-    )
+    response = client.post(path, {"period": "2025-01-01/2025-03-31", "numerator": "3", "denominator": "0"})
 
     assert response.status_code == 200
     assert "The denominator must be more than zero, the numerator zero or more." in response.content.decode()
     assert not Measurement.objects.exists()
-    response = client.post(
-        path, {"starts_on": "2025-01-01", "ends_on": "2025-03-31", "numerator": "3", "denominator": "4"}
-    )
+    response = client.post(path, {"period": "2025-01-01/2025-03-31", "numerator": "3", "denominator": "4"})
     assert response.status_code == 302
     assert Measurement.objects.values_list("numerator", "denominator", "value").get() == (
         Decimal(3),
@@ -786,7 +797,7 @@ def test_yes_no_and_qualitative_forms(plan_world, committee_member):
     )
     approve(plan_world, committee_member)
     client = client_for(plan_world.cochair)
-    period = {"starts_on": "2025-01-01", "ends_on": "2025-03-31"}
+    period = {"period": "2025-01-01/2025-03-31"}
 
     refused = client.post(url("measurement_create", plan_world, yes_no.pk), {**period, "answer": "maybe"})
     assert "Select a valid choice." in refused.content.decode()

@@ -10,6 +10,13 @@ from convene.results.models import PeriodActual, SharedIndicator
 from convene.results.progress import Status
 
 
+@pytest.fixture(autouse=True)
+def _one_lead_records_and_approves(settings):
+    """Values here are recorded and approved by the same co-chair: these tests are about what an
+    approved value does, not about who approves it (separation of duties: results/tests/test_separation.py)."""
+    settings.CONVENE_SEPARATE_RECORD_AND_APPROVE = False
+
+
 def test_measurement_counts_once_approved(plan_world, committee_member):
     approve(plan_world, committee_member)
     q1 = QUARTERS[0]
