@@ -146,7 +146,11 @@ def test_the_migration_structures_the_titles_it_recognises_in_any_language(launc
     )
 
 
-@pytest.mark.parametrize("kind", sorted(TITLES))
+# Titles added after the migration: no decision recorded before it can have them.
+SINCE_THE_MIGRATION = {"lead_appointed", "lead_replaced"}
+
+
+@pytest.mark.parametrize("kind", sorted(set(TITLES) - SINCE_THE_MIGRATION))
 def test_every_title_of_the_registry_is_known_to_the_migration(kind):
     assert (kind, TITLES[kind]) in {(k, msgid) for k, _e, msgid in migration.TITLES}
 

@@ -380,10 +380,10 @@ def test_a_working_group_names_its_lead_a_coordinator_everywhere(
         assert "co-chair" not in html
     assert "Coordinator: who held the role when" in cochairs_page
     assert "Appoint a coordinator" in cochairs_page
-    assert "<dt>Coordinators</dt>" in detail
+    assert "<dt>Coordinator</dt>" in detail  # one appointed so far
     assert "<td>Coordinator</td>" in members
     decision = Decision.objects.get(group=group, effect="cochairs_appointed")
-    assert decision.title == "Lindiwe Lead appointed coordinator of Data Group"
+    assert decision.localized_title == "Lindiwe Lead appointed coordinator of Data Group"
     appointed = [m for m in mailoutbox if cochairs[0].email in m.to]
     assert appointed[0].subject.endswith("You are a coordinator of Data Group")
     assert "appointed you coordinator of Data Group" in appointed[0].body

@@ -212,7 +212,7 @@ def test_a_working_group_has_one_coordinator(member, committee_member, candidate
 
     group.refresh_from_db()
     # The kind calls its lead a coordinator: so does the decision that appoints one.
-    assert term.appointed_by.title == "Cora Coordinator appointed coordinator of Data Working Group"
+    assert term.appointed_by.localized_title == "Cora Coordinator appointed coordinator of Data Working Group"
     assert group.status == GroupStatus.ACTIVE  # one lead is all a working group needs
     assert group.workplan_due_on == LAUNCH + datetime.timedelta(days=90)
     before = snapshot()

@@ -961,14 +961,14 @@ def test_overdue_tasks_are_marked_in_words_on_the_plan_and_the_list(plan_world, 
 
     detail = _html(client.get(_url("detail", plan)))
     assert re.search(
-        r"Translate the toolkit into French</th>.*?Aug. 31, 2025 <span class=\"badge overdue\">Overdue</span>",
+        r"Translate the toolkit into French</th>.*?31 Aug 2025 <span class=\"badge overdue\">Overdue</span>",
         detail,
         re.S,
     )
     listing = _html(client.get(_url("list", group=plan.group)))
     assert '<span class="badge overdue">Overdue: 1 task</span>' in listing
     wanted = _html(client_for(member).get(reverse("plans:help_wanted")))
-    assert 'Due Aug. 31, 2025 <span class="badge overdue">Overdue</span>' in wanted
+    assert 'Due 31 Aug 2025 <span class="badge overdue">Overdue</span>' in wanted
 
     services.task_save(deliverable=task.deliverable, acting=plan_world.cochair, task=task, status="done")
 
