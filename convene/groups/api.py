@@ -5,8 +5,7 @@ bad input (django.core.exceptions.ValidationError) 422 with the messages, a grou
 see 404 (handlers on the NinjaAPI in convene.core.api).
 """
 
-from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
+from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, IsoDate, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import ensure
 from convene.governance.models import DecisionEffect, DecisionOutcome
@@ -57,9 +57,9 @@ class GroupOut(Schema):
     status: GroupStatusValue
     purpose: str
     topics: list[str] = Field(..., description="Topic slugs.")
-    launched_on: date | None
-    closed_on: date | None
-    workplan_due_on: date | None
+    launched_on: IsoDate | None
+    closed_on: IsoDate | None
+    workplan_due_on: IsoDate | None
     working_language: str | None = Field(..., description="Language code of the working language.")
     meeting_frequency: Literal["", *MeetingFrequency.values]  # type: ignore[valid-type]
     meeting_form: Literal["", *MeetingForm.values]  # type: ignore[valid-type]
@@ -96,7 +96,7 @@ class DecisionOut(Schema):
     text: str
     outcome: Literal[tuple(DecisionOutcome.values)]  # type: ignore[valid-type]
     effect: Literal[tuple(DecisionEffect.values)]  # type: ignore[valid-type]
-    decided_on: date
+    decided_on: IsoDate
     on_behalf: bool = Field(..., description="Recorded by the secretariat on the committee's behalf.")
     group: str | None = Field(None, description="Slug of the group the decision is about.")
     recorded_by: PersonRef
@@ -116,7 +116,7 @@ class MembershipOut(Schema):
     name: str
     role: RoleValue
     status: MembershipStatusValue
-    joined_on: date | None
+    joined_on: IsoDate | None
 
     @staticmethod
     def resolve_name(obj) -> str:
@@ -128,7 +128,7 @@ class GroupMemberOut(Schema):
     person_id: int
     name: str
     role: RoleValue
-    joined_on: date | None
+    joined_on: IsoDate | None
 
     @staticmethod
     def resolve_name(obj) -> str:
@@ -147,8 +147,8 @@ class GroupDetailOut(GroupOut):
 class CochairTermOut(Schema):
     id: int
     person: PersonRef
-    starts_on: date
-    ends_on: date | None
+    starts_on: IsoDate
+    ends_on: IsoDate | None
     appointed_by: int = Field(..., description="Id of the decision that appointed the co-chair.")
 
     @staticmethod
@@ -190,19 +190,19 @@ class ProposalPatch(Schema):
 class DecisionIn(Schema):
     outcome: Literal["approved", "changes_requested", "declined"]
     text: str = Field("", max_length=10_000)
-    decided_on: date | None = Field(None, description="Today when left out.")
+    decided_on: IsoDate | None = Field(None, description="Today when left out.")
 
 
 class CochairIn(Schema):
-    person_id: int
-    replaces_id: int | None = Field(None, description="The co-chair the new one replaces.")
-    decided_on: date | None = Field(None, description="Today when left out.")
+    person_id: int = Field(..., **BODY_ID)
+    replaces_id: int | None = Field(None, **BODY_ID, description="The co-chair the new one replaces.")
+    decided_on: IsoDate | None = Field(None, description="Today when left out.")
     text: str = Field("", max_length=10_000)
 
 
 class CloseIn(Schema):
     text: str = Field("", max_length=10_000)
-    decided_on: date | None = Field(None, description="Today when left out.")
+    decided_on: IsoDate | None = Field(None, description="Today when left out.")
 
 
 class JoinIn(Schema):
@@ -214,16 +214,7 @@ class RequestAnswerIn(Schema):
 
 
 class InvitationIn(Schema):
-    person_id: int
-
-
-class ErrorOut(Schema):
-    # A string (403, 404), a service's messages, or ninja's own request-validation errors (objects).
-    detail: str | list[str] | list[dict[str, Any]]
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+    person_id: int = Field(..., **BODY_ID)
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -344,7 +335,7 @@ def leave_group(request, slug: str):
     response={200: MembershipOut, **ERRORS},
     summary="Approve or decline a request to join",
 )
-def answer_request(request, slug: str, membership_id: int, payload: RequestAnswerIn):
+def answer_request(request, slug: str, membership_id: PathId, payload: RequestAnswerIn):
     group = _group(request, slug)
     membership = (
         GroupMembership.objects.filter(group=group, pk=membership_id)

@@ -12,7 +12,7 @@ urlpatterns = [
     path("groups/<slug:slug>/notify/", views.notify, name="notify"),
     path("groups/<slug:slug>/members/", views.members, name="members"),
     path(
-        "groups/<slug:slug>/members/<int:membership_id>/<str:action>/",
+        "groups/<slug:slug>/members/<id:membership_id>/<str:action>/",
         views.membership_action,
         name="membership_action",
     ),
@@ -21,13 +21,13 @@ urlpatterns = [
     path("groups/<slug:slug>/activities/", views.activities, name="activities"),
     path("groups/<slug:slug>/activities.<str:fmt>", views.activities_export, name="activities_export"),
     path("groups/<slug:slug>/activities/new/", views.activity_edit, name="activity_create"),
-    path("groups/<slug:slug>/activities/<int:activity_id>/", views.activity_edit, name="activity_edit"),
+    path("groups/<slug:slug>/activities/<id:activity_id>/", views.activity_edit, name="activity_edit"),
     path(
-        "groups/<slug:slug>/activities/<int:activity_id>/delete/",
+        "groups/<slug:slug>/activities/<id:activity_id>/delete/",
         views.activity_delete,
         name="activity_delete",
     ),
     path("groups/<slug:slug>/threads/", views.threads, name="threads"),
     path("groups/<slug:slug>/threads/new/", views.thread_create, name="thread_create"),
-    path("groups/<slug:slug>/threads/<int:thread_id>/", views.thread, name="thread"),
+    path("groups/<slug:slug>/threads/<id:thread_id>/", views.thread, name="thread"),
 ]

@@ -1,10 +1,9 @@
-from datetime import date
-
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
+from convene.core.api_schemas import READ_ERRORS, IsoDate, PathId
 from convene.core.pagination import ApiPagination
 
 from . import queries
@@ -36,7 +35,7 @@ class MemberOut(Schema):
     languages: list[str]
     topics: list[str]
     bio: str
-    joined_on: date | None
+    joined_on: IsoDate | None
 
     @staticmethod
     def resolve_country(obj) -> str:
@@ -68,7 +67,7 @@ class MemberFilters(FilterSchema):
     topic: str = Field("", max_length=120, description="Topic slug.")
 
 
-@router.get("members", response=list[MemberOut], summary="Search the member directory")
+@router.get("members", response={200: list[MemberOut], **READ_ERRORS}, summary="Search the member directory")
 @paginate(ApiPagination, page_size=50)
 def list_members(request, filters: Query[MemberFilters]):
     """Active members the caller may see, under each profile's privacy choices."""
@@ -76,8 +75,8 @@ def list_members(request, filters: Query[MemberFilters]):
     return queries.directory_search(viewer=request.user, filters=queries.DirectoryFilters(**data))
 
 
-@router.get("members/{person_id}", response=MemberOut, summary="One member")
-def get_member(request, person_id: int):
+@router.get("members/{person_id}", response={200: MemberOut, **READ_ERRORS}, summary="One member")
+def get_member(request, person_id: PathId):
     return queries.profile_for_viewer(viewer=request.user, person_id=person_id)
 
 
@@ -101,7 +100,9 @@ def my_data(request):
     return zip_response(privacy_export(request.user), person=request.user)
 
 
-@router.get("organisations", response=list[OrganisationOut], summary="List organisations")
+@router.get(
+    "organisations", response={200: list[OrganisationOut], **READ_ERRORS}, summary="List organisations"
+)
 @paginate(ApiPagination, page_size=100)
 def list_organisations(request, q: str = Query("", max_length=100, description="Words in the name.")):
     if not request.user.is_authenticated:
@@ -109,6 +110,10 @@ def list_organisations(request, q: str = Query("", max_length=100, description="
     return queries.organisations_with_counts(q=q)
 
 
-@router.get("organisations/{organisation_id}", response=OrganisationOut, summary="One organisation")
-def get_organisation(request, organisation_id: int):
+@router.get(
+    "organisations/{organisation_id}",
+    response={200: OrganisationOut, **READ_ERRORS},
+    summary="One organisation",
+)
+def get_organisation(request, organisation_id: PathId):
     return get_object_or_404(Organisation, pk=organisation_id)

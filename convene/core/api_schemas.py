@@ -1,0 +1,89 @@
+"""What every API endpoint shares: the error shape, bounded ids, strict dates (issue 9).
+
+One error shape for every refusal (400, 401, 403, 404, 409, 422, 429), the shape ninja already gives
+its own request-validation errors::
+
+    {"detail": [{"loc": ["body", "decided_on"], "msg": "…", "type": "date_type"}]}
+
+``loc`` says where the problem is (``[]`` for the request as a whole), ``msg`` is for people (in the
+caller's language), ``type`` for programs. The handlers in ``convene.core.api`` and the rate limit in
+``convene.core.security`` build it with ``error_body``.
+"""
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from convene.core.converters import MAX_ID
+from convene.core.errors import error_body  # noqa: F401 (the shape's one builder, also used here)
+
+# --- Errors -----------------------------------------------------------------------------------------
+
+
+class ErrorItem(Schema):
+    loc: list[str | int] = Field(
+        ..., description="Where: [] for the whole request, else e.g. ['body', 'name']."
+    )
+    msg: str = Field(..., description="What is wrong, for people.")
+    type: str = Field(..., description="What is wrong, for programs: not_authenticated, not_found, …")
+
+
+class ErrorOut(Schema):
+    detail: list[ErrorItem]
+
+
+class ConflictOut(ErrorOut):
+    """409: the request conflicts with the record's state. After an edit made from an outdated
+    ``revision`` (type ``edit_conflict``) the other fields say what changed since; nothing was written."""
+
+    revision: int | None = Field(
+        None, description="The record's revision now: send the change again with it."
+    )
+    theirs_changed: list[str] | None = Field(
+        None, description="Fields others changed since the caller's revision."
+    )
+    mine_changed: list[str] | None = Field(None, description="Fields the caller changed.")
+    conflicts: list[str] | None = Field(None, description="Fields both changed, to different values.")
+    theirs: dict[str, Any] | None = Field(None, description="The saved values of the fields sent.")
+
+
+# What may answer, declared in the OpenAPI document of every operation (``response={200: …, **ERRORS}``).
+# 422: a path or query parameter out of its bounds; 429: the rate limit (convene.core.security).
+READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+# Writes: 400 a body that is not a JSON object, 409 a state conflict (already answered, closed…).
+ERRORS = {400: ErrorOut, **READ_ERRORS, 409: ConflictOut}
+EDIT_ERRORS = ERRORS  # an edit's 409 also carries what changed since the caller's revision
+
+# --- Ids ---------------------------------------------------------------------------------------------
+
+# An id in a path or a query: within a BigAutoField's range, so that a huge number is 422, never an
+# overflow in the database driver (a 500).
+PathId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
+BODY_ID = {"ge": 1, "le": MAX_ID}
+
+
+def query_id(default=None, **kwargs):
+    return Query(default, ge=1, le=MAX_ID, **kwargs)
+
+
+# --- Dates -------------------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value):
+    """Pydantic takes a number as a Unix time (``0`` is 1970-01-01) and ``2024-01-01T00:00`` as a date:
+    an API date is an ISO string (YYYY-MM-DD) and nothing else."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise PydanticCustomError("date_format", _("Give the date as text in the form YYYY-MM-DD."))
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_only)]
