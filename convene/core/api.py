@@ -1,5 +1,8 @@
 """The REST API under /api/v1/: one NinjaAPI, token authentication, routers from each app."""
 
+import math
+from decimal import Decimal
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.http.request import RawPostDataException
@@ -10,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
@@ -17,6 +21,38 @@ from convene.core.concurrency import EditConflict
 from convene.core.errors import StateConflict, error_body
 from convene.core.security import MfaRequired, ensure_api_mfa
 from convene.people.models import ApiToken
+
+
+def _decimal_pattern(self, schema):
+    """A decimal sent or answered as text carries its pattern in the OpenAPI document: its digits and
+    decimal places (``max_digits``/``decimal_places``), next to the number's bounds. Pydantic builds the
+    pattern; ninja's generator leaves it out by default."""
+    return self.build_decimal_pattern(schema)
+
+
+_plain_decimal_schema = NinjaGenerateJsonSchema.decimal_schema
+
+
+def _decimal_schema(self, schema):
+    """The number a decimal may also be sent as gets the bounds its digits imply (14 digits with 2
+    decimal places: at most 999999999999.99), unless tighter ones are declared."""
+    json_schema = _plain_decimal_schema(self, schema)
+    digits, places = schema.get("max_digits"), schema.get("decimal_places") or 0
+    if digits is not None and "anyOf" in json_schema:
+        exact = 10 ** (digits - places) - Decimal(10) ** -places
+        biggest = float(exact)
+        if Decimal(biggest) > exact:  # rounded up past the limit: the float just below it
+            biggest = math.nextafter(biggest, 0)
+        number = json_schema["anyOf"][0]
+        if "maximum" not in number and "exclusiveMaximum" not in number:
+            number["maximum"] = biggest
+        if "minimum" not in number and "exclusiveMinimum" not in number:
+            number["minimum"] = -biggest
+    return json_schema
+
+
+NinjaGenerateJsonSchema.get_decimal_pattern = _decimal_pattern
+NinjaGenerateJsonSchema.decimal_schema = _decimal_schema
 
 
 class PersonalToken(HttpBearer):
@@ -57,7 +93,7 @@ class BodyNotAnObject(ValueError):
     pass
 
 
-class SessionOrNothing(SessionAuth):
+class SessionAuthWhenLoggedIn(SessionAuth):
     """The browser's session, for calls made from Convene's own pages. Its CSRF check applies only when
     there is a session to protect: a call with no session cookie (a script with a missing or revoked
     token) is simply not authenticated, 401, not "CSRF check Failed"."""
@@ -78,7 +114,7 @@ api = NinjaAPI(
     description="The REST API of Convene. Authenticate with a personal token: `Authorization: Bearer <token>`. "
     'Every refusal has the same shape: `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`.',
     urls_namespace="api",
-    auth=[PersonalToken(), SessionOrNothing()],
+    auth=[PersonalToken(), SessionAuthWhenLoggedIn()],
     docs_url="/docs",
     parser=JsonObjectParser(),
 )

@@ -55,8 +55,9 @@ class ConflictOut(ErrorOut):
 # What may answer, declared in the OpenAPI document of every operation (``response={200: …, **ERRORS}``).
 # 422: a path or query parameter out of its bounds; 429: the rate limit (convene.core.security).
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-# Writes: 400 a body that is not a JSON object, 409 a state conflict (already answered, closed…).
-ERRORS = {400: ErrorOut, **READ_ERRORS, 409: ConflictOut}
+# Writes: 400 a body that is not a JSON object, 409 a state conflict (already answered, closed…),
+# 415 a body sent as a form to an endpoint that reads JSON.
+ERRORS = {400: ErrorOut, **READ_ERRORS, 409: ConflictOut, 415: ErrorOut}
 EDIT_ERRORS = ERRORS  # an edit's 409 also carries what changed since the caller's revision
 
 # --- Ids ---------------------------------------------------------------------------------------------

@@ -1,22 +1,28 @@
+from typing import Literal
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from convene.core.api_schemas import READ_ERRORS, IsoDate, PathId
+from convene.core.api_schemas import READ_ERRORS, ErrorOut, IsoDate, PathId
 from convene.core.pagination import ApiPagination
 
 from . import queries
-from .models import Organisation
+from .models import Organisation, Sector
 
 router = Router(tags=["people"])
+
+
+SectorValue = Literal["", *Sector.values]  # type: ignore[valid-type]
+COUNTRY = {"pattern": "^([A-Z]{2})?$", "description": "ISO 3166 alpha-2 country code; empty when not given."}
 
 
 class OrganisationOut(Schema):
     id: int
     name: str
-    sector: str
-    country: str
+    sector: SectorValue
+    country: str = Field(..., **COUNTRY)
     website: str
 
     @staticmethod
@@ -28,10 +34,10 @@ class MemberOut(Schema):
     id: int = Field(..., alias="person_id")
     name: str
     email: str | None = Field(None, description="Only when the member lets the caller see it.")
-    country: str
+    country: str = Field(..., **COUNTRY)
     organisation: str | None
     job_title: str
-    sector: str
+    sector: SectorValue
     languages: list[str]
     topics: list[str]
     bio: str
@@ -61,8 +67,8 @@ class MemberOut(Schema):
 
 class MemberFilters(FilterSchema):
     q: str = Field("", max_length=100, description="Words in the name, organisation, position or topics.")
-    country: str = Field("", max_length=2, description="ISO 3166 alpha-2 country code.")
-    sector: str = Field("", max_length=32)
+    country: str = Field("", pattern="^([A-Za-z]{2})?$", description="ISO 3166 alpha-2 country code.")
+    sector: SectorValue = ""
     language: str = Field("", max_length=10, description="Language code, e.g. fr.")
     topic: str = Field("", max_length=120, description="Topic slug.")
 
@@ -80,14 +86,20 @@ def get_member(request, person_id: PathId):
     return queries.profile_for_viewer(viewer=request.user, person_id=person_id)
 
 
+ZIP = {"schema": {"type": "string", "format": "binary"}}
+
+
 @router.get(
     "me/data",
+    response={401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
     summary="Download all the data Convene holds about you",
     openapi_extra={
         "responses": {
             "200": {
-                "description": "A ZIP archive: one JSON file per kind of record, manifest.json and README.txt.",
-                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+                "description": "A ZIP archive: one JSON file per kind of record, manifest.json and README.txt. "
+                "Sent as application/zip, or as application/octet-stream to a client that asks only for that.",
+                # Both: generated clients that know no application/zip read the archive as bytes.
+                "content": {"application/zip": ZIP, "application/octet-stream": ZIP},
             }
         }
     },
@@ -97,7 +109,11 @@ def my_data(request):
     from .privacy import privacy_export
     from .views import zip_response
 
-    return zip_response(privacy_export(request.user), person=request.user)
+    response = zip_response(privacy_export(request.user), person=request.user)
+    accept = request.headers.get("Accept", "")
+    if "application/octet-stream" in accept and "application/zip" not in accept:
+        response["Content-Type"] = "application/octet-stream"
+    return response
 
 
 @router.get(
