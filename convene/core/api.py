@@ -78,13 +78,14 @@ class PersonalToken(HttpBearer):
 
 
 class JsonObjectParser(Parser):
-    """A request body is a JSON object: ``[null, null]`` or ``0`` is refused (400), not read as empty."""
+    """A request body is a JSON object (or ``null``, no body): ``[null, null]`` or ``0`` is refused (400)."""
 
     def parse_body(self, request):
         data = super().parse_body(request)
         # ninja also parses each part of a multipart form with this parser, through a bare HttpRequest
         # (method None): only a real request's body must be an object.
-        if request.method is not None and not isinstance(data, dict):
+        # ``null`` is what the document declares for an optional body left out: the same as no body.
+        if request.method is not None and data is not None and not isinstance(data, dict):
             raise BodyNotAnObject
         return data
 

@@ -171,8 +171,16 @@ class GroupFilters(FilterSchema):
     )
 
 
+SLUG = "^[-a-zA-Z0-9_]+$"
+
+
 class ProposalIn(Schema):
-    kind: str = Field(..., max_length=80, description="Kind slug, e.g. interest-group.")
+    kind: str = Field(
+        ...,
+        max_length=80,
+        pattern=SLUG,
+        description="Kind slug, e.g. interest-group: one of the kinds the network configured (GET a group's kind).",
+    )
     name: str = Field(..., min_length=1, max_length=160)
     purpose: str = Field(..., min_length=1, max_length=10_000)
     why_now: str = Field("", max_length=10_000)
@@ -180,7 +188,7 @@ class ProposalIn(Schema):
 
 
 class ProposalPatch(Schema):
-    kind: str | None = Field(None, max_length=80)
+    kind: str | None = Field(None, max_length=80, pattern=SLUG)
     name: str | None = Field(None, min_length=1, max_length=160)
     purpose: str | None = Field(None, min_length=1, max_length=10_000)
     why_now: str | None = Field(None, max_length=10_000)

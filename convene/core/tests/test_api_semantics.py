@@ -254,7 +254,7 @@ def test_an_iso_date_is_taken(group, committee_member):
     assert response.json()["decided_on"] == "2024-05-01"
 
 
-@pytest.mark.parametrize("body", ["[null, null]", "[]", "0", '"join"', "null", "true"])
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "0", '"join"', "true", "[{}]"])
 def test_a_body_that_is_not_a_json_object_is_400(group, member, body):
     response = bearer(member).post(join_url(group), body, content_type="application/json")
     assert response.status_code == 400, response.content
