@@ -184,14 +184,18 @@ def check_api_rate(request) -> JsonResponse | None:
     return response
 
 
-def api_method_not_allowed(response):
-    """ninja answers a method a path does not take with Django's plain-text 405: the API answers JSON,
-    in its one error shape, keeping the ``Allow`` header."""
-    if response.status_code != 405 or response.get("Content-Type", "").startswith("application/json"):
+def api_json_answer(response):
+    """Django's own answers under /api/ are HTML or plain text: ninja's 405 for a method a path does not
+    take, the 404 of the API's root. The API answers JSON, in its one error shape (keeping ``Allow``)."""
+    if response.status_code not in (404, 405) or response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
         return response
-    json_response = JsonResponse(
-        error_body(_("This method is not allowed here."), "method_not_allowed"), status=405
-    )
-    if "Allow" in response:
-        json_response["Allow"] = response["Allow"]
-    return json_response
+    if response.status_code == 405:
+        json_response = JsonResponse(
+            error_body(_("This method is not allowed here."), "method_not_allowed"), status=405
+        )
+        if "Allow" in response:
+            json_response["Allow"] = response["Allow"]
+        return json_response
+    return JsonResponse(error_body(_("No such API endpoint."), "not_found"), status=404)

@@ -149,7 +149,7 @@ def test_a_method_the_path_does_not_take_is_405_in_json(member):
     assert response.json()["detail"][0]["type"] == "method_not_allowed"
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v1/members/1/more", "/api/v1/groups/"])
+@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v1/members/1/more", "/api/v1/groups/", "/api/v1/"])
 def test_an_unknown_api_path_is_404_in_json(member, path):
     for client in (Client(), bearer(member)):
         for response in (client.get(path), client.post(path, "{}", content_type="application/json")):
