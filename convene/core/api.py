@@ -78,14 +78,13 @@ class PersonalToken(HttpBearer):
 
 
 class JsonObjectParser(Parser):
-    """A request body is a JSON object (or ``null``, no body): ``[null, null]`` or ``0`` is refused (400)."""
+    """A request body is a JSON object: ``[null, null]``, ``null`` or ``0`` is refused (400)."""
 
     def parse_body(self, request):
         data = super().parse_body(request)
         # ninja also parses each part of a multipart form with this parser, through a bare HttpRequest
         # (method None): only a real request's body must be an object.
-        # ``null`` is what the document declares for an optional body left out: the same as no body.
-        if request.method is not None and data is not None and not isinstance(data, dict):
+        if request.method is not None and not isinstance(data, dict):
             raise BodyNotAnObject
         return data
 
@@ -109,7 +108,22 @@ class SessionAuthWhenLoggedIn(SessionAuth):
         return super().authenticate(request, key) if key else None
 
 
-api = NinjaAPI(
+class ConveneAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """An optional body (``payload: JoinIn | None = None``) is left out, never sent as ``null`` (a body
+        must be an object): the document says so, rather than ninja's ``anyOf [JoinIn, null]``."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                for media in operation.get("requestBody", {}).get("content", {}).values():
+                    any_of = media.get("schema", {}).get("anyOf")
+                    if any_of and {"type": "null"} in any_of:
+                        rest = [option for option in any_of if option != {"type": "null"}]
+                        media["schema"] = rest[0] if len(rest) == 1 else {"anyOf": rest}
+        return schema
+
+
+api = ConveneAPI(
     title="Convene API",
     version="1",
     description="The REST API of Convene. Authenticate with a personal token: `Authorization: Bearer <token>`. "

@@ -12,11 +12,13 @@ caller's language), ``type`` for programs. The handlers in ``convene.core.api`` 
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any
+from decimal import Decimal
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Schema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, field_validator
 from pydantic_core import PydanticCustomError
 
 from convene.core.converters import MAX_ID
@@ -59,6 +61,36 @@ READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: 
 # 415 a body sent as a form to an endpoint that reads JSON.
 ERRORS = {400: ErrorOut, **READ_ERRORS, 409: ConflictOut, 415: ErrorOut}
 EDIT_ERRORS = ERRORS  # an edit's 409 also carries what changed since the caller's revision
+
+# --- Bodies ------------------------------------------------------------------------------------------
+
+
+def _types(annotation) -> set:
+    """The plain types an annotation allows: ``int | None`` -> {int, NoneType}."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _types(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return set().union(*(_types(arg) for arg in get_args(annotation)))
+    return {origin or annotation}
+
+
+class JsonBody(Schema):
+    """A JSON request body: a yes/no field takes ``true``/``false`` and a whole number an integer, as the
+    document says. Pydantic would also take ``0``, ``"yes"`` or ``"12"`` (its lax mode) and act on them."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_types(cls, value, info):
+        types = _types(cls.model_fields[info.field_name].annotation)
+        if value is None or types & {str, Decimal}:
+            return value
+        if bool in types and not isinstance(value, bool):
+            raise PydanticCustomError("bool_type", _("Give true or false."))
+        if int in types and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise PydanticCustomError("int_type", _("Give a whole number."))
+        return value
+
 
 # --- Ids ---------------------------------------------------------------------------------------------
 

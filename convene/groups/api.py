@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, IsoDate, PathId
+from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import ensure
 from convene.governance.models import DecisionEffect, DecisionOutcome
@@ -174,7 +174,7 @@ class GroupFilters(FilterSchema):
 SLUG = "^[-a-zA-Z0-9_]+$"
 
 
-class ProposalIn(Schema):
+class ProposalIn(JsonBody):
     kind: str = Field(
         ...,
         max_length=80,
@@ -187,7 +187,7 @@ class ProposalIn(Schema):
     topics: list[str] = Field([], max_length=20, description="Topic slugs.")
 
 
-class ProposalPatch(Schema):
+class ProposalPatch(JsonBody):
     kind: str | None = Field(None, max_length=80, pattern=SLUG)
     name: str | None = Field(None, min_length=1, max_length=160)
     purpose: str | None = Field(None, min_length=1, max_length=10_000)
@@ -195,33 +195,33 @@ class ProposalPatch(Schema):
     topics: list[str] | None = Field(None, max_length=20)
 
 
-class DecisionIn(Schema):
+class DecisionIn(JsonBody):
     outcome: Literal["approved", "changes_requested", "declined"]
     text: str = Field("", max_length=10_000)
     decided_on: IsoDate | None = Field(None, description="Today when left out.")
 
 
-class CochairIn(Schema):
+class CochairIn(JsonBody):
     person_id: int = Field(..., **BODY_ID)
     replaces_id: int | None = Field(None, **BODY_ID, description="The co-chair the new one replaces.")
     decided_on: IsoDate | None = Field(None, description="Today when left out.")
     text: str = Field("", max_length=10_000)
 
 
-class CloseIn(Schema):
+class CloseIn(JsonBody):
     text: str = Field("", max_length=10_000)
     decided_on: IsoDate | None = Field(None, description="Today when left out.")
 
 
-class JoinIn(Schema):
+class JoinIn(JsonBody):
     note: str = Field("", max_length=500, description="Why you want to join (for an approval group).")
 
 
-class RequestAnswerIn(Schema):
+class RequestAnswerIn(JsonBody):
     approve: bool
 
 
-class InvitationIn(Schema):
+class InvitationIn(JsonBody):
     person_id: int = Field(..., **BODY_ID)
 
 

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, IsoDate, PathId
+from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can, ensure
 from convene.groups import queries as group_queries
@@ -398,7 +398,7 @@ def _no_nul(value):
     return value
 
 
-class Body(Schema):
+class Body(JsonBody):
     """A request body: a NUL character in a text is refused (422), as PostgreSQL cannot store one.
 
     Shared with convene.results.api."""

@@ -16,8 +16,9 @@ from conftest import client_for, make_person
 from convene.core.errors import StateConflict
 from convene.governance.models import Decision, DecisionOutcome
 from convene.groups import services as group_services
-from convene.groups.models import GroupKind, GroupMembership
+from convene.groups.models import CochairTerm, GroupKind, GroupMembership
 from convene.people import services as people_services
+from convene.people.models import Person
 
 HUGE = "99999999999999999999"  # more than a 64-bit integer
 BIGGEST = str(2**63 - 1)
@@ -254,7 +255,7 @@ def test_an_iso_date_is_taken(group, committee_member):
     assert response.json()["decided_on"] == "2024-05-01"
 
 
-@pytest.mark.parametrize("body", ["[null, null]", "[]", "0", '"join"', "true", "[{}]"])
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "0", '"join"', "null", "true", "[{}]"])
 def test_a_body_that_is_not_a_json_object_is_400(group, member, body):
     response = bearer(member).post(join_url(group), body, content_type="application/json")
     assert response.status_code == 400, response.content
@@ -350,3 +351,32 @@ def test_a_generated_client_builds_without_a_warning(document, tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Warning" not in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("approve", [0, 1, "true", "yes", None])
+def test_a_yes_or_no_is_true_or_false_only(group, committee_member, approve):
+    """Pydantic's lax mode would take 1 or "yes" for true; the document says boolean."""
+    chair = Person.objects.get(email="sem.chair@example.org")
+    group_services.cochair_appoint(group=group, person=chair, acting=committee_member)
+    group_services.charter_update(group=group, acting=chair, join_policy="approval")
+    asker = make_person("sem.asker@example.org", name="Ama Asker", country="GH")
+    request = group_services.membership_join(group=group, acting=asker, note="Please.")
+    response = bearer(chair).post(
+        f"/api/v1/groups/{group.slug}/requests/{request.pk}",
+        {"approve": approve},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    request.refresh_from_db()
+    assert request.status == "requested"
+
+
+@pytest.mark.parametrize("person_id", ["1", True, "one"])
+def test_a_whole_number_is_an_integer_only(group, committee_member, person_id):
+    before = list(CochairTerm.objects.values_list("pk", flat=True))
+    response = bearer(committee_member).post(
+        f"/api/v1/groups/{group.slug}/cochairs", {"person_id": person_id}, content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "person_id"]
+    assert list(CochairTerm.objects.values_list("pk", flat=True)) == before
