@@ -1,9 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from convene.core.api import api
+from convene.core.api import api, not_found
 
 admin.site.site_header = _("Convene back office")
 admin.site.site_title = "Convene"
@@ -23,4 +23,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # After the API's own paths: anything else under /api/v1/ is a 404 in JSON, not the HTML page.
+    re_path(r"^api/v1/(?P<rest>.+)$", not_found, name="api_not_found"),
 ]

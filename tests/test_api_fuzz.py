@@ -3,13 +3,12 @@
 Schemathesis reads /api/v1/openapi.json from the Django WSGI application in-process and, for every
 operation, generates requests (valid and deliberately invalid) that are sent through the same
 application, authenticated with a personal token, once as a plain member of the network and once as
-the secretariat. Each answer must:
+the secretariat. Every answer passes all of schemathesis's checks (issue 9): no server error, a status
+code, content type, headers and body the document declares for that operation, invalid data refused,
+valid data not refused for its shape, and so on.
 
-- not be a server error (``not_a_server_error``: no 5xx), and
-- match the schema documented for its status code (``response_schema_conformance``).
-
-``status_code_conformance`` is left out on purpose: the people endpoints do not document their
-401/403/404/422 answers, so a refusal there would count as a failure although it is the right answer.
+Examples per operation: ``CONVENE_FUZZ_EXAMPLES`` (20 in the suite; the issue's run is 50:
+``CONVENE_FUZZ_EXAMPLES=50 .venv/bin/pytest -p no:xdist -q tests/test_api_fuzz.py``).
 
 Random path parameters almost never name a real object, so ``_aim`` maps each generated slug or id,
 deterministically (hypothesis can still shrink), onto one of the objects built in ``world`` or leaves
@@ -26,6 +25,7 @@ body, half of the time, at the record's current revision, so that edits are also
 refused with 409.
 """
 
+import os
 import zlib
 
 import pytest
@@ -34,6 +34,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
 
 from conftest import make_person
 from convene.governance.models import DecisionOutcome
@@ -53,12 +54,22 @@ def _one_lead_records_and_approves(settings):
 
 
 APP = get_wsgi_application()
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
+# All checks, as schemathesis ships them, with one tuning its own documentation gives for this case
+# (``schemathesis explain ST202``): a request that is valid for the schema may still be refused with 422
+# for a rule the schema cannot express (a kind or topic that does not exist, a target period that
+# already has one, a rate of "0" as text). The refusal is declared, in the one error shape.
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "422", "429"],
+            }
+        }
+    }
+)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP, config=CONFIG)
 
-CHECKS = [
-    schemathesis.checks.not_a_server_error,
-    schemathesis.checks.response_schema_conformance,
-]
+EXAMPLES = int(os.environ.get("CONVENE_FUZZ_EXAMPLES", "20"))
 
 
 def _group(*, committee, cochairs, name, join_policy="open", visibility="public", kind="interest-group"):
@@ -269,7 +280,12 @@ def _pick(value, choices: list):
 
 
 def _aim(case, world: dict[str, list]) -> None:
-    """Point generated path parameters, body ids, kinds and topics at real objects, most of the time."""
+    """Point generated path parameters, body ids, kinds and topics at real objects, most of the time.
+
+    Only positive examples: aiming a deliberately invalid one (a kind that is not a string) could make
+    it valid, and ``negative_data_rejection`` would then count its success as a failure."""
+    if case.meta is not None and case.meta.generation.mode.is_negative:
+        return
     plans = any(part in case.path for part in PLAN_OPERATIONS)
     if plans:
         _aim_at_plans(case, world)  # the slug goes with the plan
@@ -308,7 +324,7 @@ def caller(request, world, _keep_connection) -> dict[str, str]:
 
 @schema.parametrize()
 @settings(
-    max_examples=20,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
@@ -319,4 +335,4 @@ def caller(request, world, _keep_connection) -> dict[str, str]:
 )
 def test_api_fuzz(case, caller, world):
     _aim(case, world)
-    case.call_and_validate(headers=caller, checks=CHECKS)
+    case.call_and_validate(headers=caller)

@@ -637,6 +637,20 @@ GOVERNANCE_ROWS = [
 
 API_ROWS = [
     Row("api:api-root", roles(anonymous=404, member=404, secretariat=404), api=True),
+    # Any other path under /api/v1/: 404 in JSON for everyone (convene.core.api.not_found).
+    Row(
+        "api_not_found",
+        roles(anonymous=404, member=404, secretariat=404),
+        args=lambda w, r: ["nothing/here"],
+        api=True,
+    ),
+    Row(
+        "api_not_found",
+        roles(anonymous=404, member=404, secretariat=404),
+        method="POST",
+        args=lambda w, r: ["members/1/nothing"],
+        api=True,
+    ),
     Row("api:openapi-json", EVERYONE_200, api=True),
     Row("api:openapi-view", EVERYONE_200, api=True),
     Row("api:list_members", API_EVERYONE, api=True),
@@ -1222,7 +1236,7 @@ API_GROUP_ROWS = [
     ),
     Row(
         "api:join_group",
-        roles(anonymous=401, member=200, group_member=422),
+        roles(anonymous=401, member=200, group_member=409),
         method="POST",
         args=slug_of("group"),
         json=lambda world, role: {},
@@ -1231,7 +1245,7 @@ API_GROUP_ROWS = [
     ),
     Row(
         "api:leave_group",
-        roles(anonymous=401, member=422, secretariat=422, group_member=200),
+        roles(anonymous=401, member=409, secretariat=409, group_member=200),
         method="POST",
         args=slug_of("group"),
         json=lambda world, role: {},

@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Convene"
 
     def ready(self):
+        from convene.core import converters  # noqa: F401 (registers <id:…> before any urls.py loads)
+
         _grant_back_office_to_secretariat()
 
 

@@ -54,7 +54,7 @@ class AccountSafeguardsMiddleware:
             # Token calls are checked by PersonalToken; this covers calls made with the session.
             if security.lacks_required_mfa(request, getattr(request, "user", None)):
                 return security.mfa_api_response()
-            return self.get_response(request)
+            return security.api_json_answer(self.get_response(request))
 
         if security.mfa_required_enabled() and not security.mfa_exempt_path(request.path):
             person = getattr(request, "user", None)

@@ -23,6 +23,8 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from convene.core.errors import error_body
+
 API_PREFIX = "/api/"
 WINDOW_SECONDS = 60
 MFA_REQUIRED_MESSAGE = _(
@@ -96,7 +98,7 @@ def ensure_api_mfa(request, person) -> None:
 
 
 def mfa_api_response() -> JsonResponse:
-    return JsonResponse({"detail": MFA_REQUIRED_API_MESSAGE}, status=403)
+    return JsonResponse(error_body(MFA_REQUIRED_API_MESSAGE, "mfa_required"), status=403)
 
 
 def mfa_message() -> str:
@@ -172,8 +174,28 @@ def check_api_rate(request) -> JsonResponse | None:
     if not over:
         return None
     response = JsonResponse(
-        {"detail": f"Too many requests: try again in {retry_after} seconds."},
+        error_body(
+            _("Too many requests: try again in %(seconds)s seconds.") % {"seconds": retry_after},
+            "too_many_requests",
+        ),
         status=429,
     )
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def api_json_answer(response):
+    """Django's own answers under /api/ are HTML or plain text: ninja's 405 for a method a path does not
+    take, the 404 of the API's root. The API answers JSON, in its one error shape (keeping ``Allow``)."""
+    if response.status_code not in (404, 405) or response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        return response
+    if response.status_code == 405:
+        json_response = JsonResponse(
+            error_body(_("This method is not allowed here."), "method_not_allowed"), status=405
+        )
+        if "Allow" in response:
+            json_response["Allow"] = response["Allow"]
+        return json_response
+    return JsonResponse(error_body(_("No such API endpoint."), "not_found"), status=404)

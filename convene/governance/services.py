@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from convene.core.errors import StateConflict
 from convene.core.rules import ensure
 from convene.people.models import Person
 
@@ -35,7 +36,7 @@ def term_assign(
     overlapping = overlapping.filter(starts_on__lte=ends_on) if ends_on else overlapping
     overlapping = overlapping.exclude(ends_on__lt=starts_on)
     if overlapping.exists():
-        raise ValidationError(_("This person already holds this role in that period."))
+        raise StateConflict(_("This person already holds this role in that period."))
     term = Term(
         person=person,
         body=body,
@@ -59,7 +60,7 @@ def term_end(*, term: Term, acting: Person, ends_on: date | None = None) -> Term
         raise ValidationError(_("A term cannot end before it starts."))
     if term.ends_on is not None and term.ends_on < ends_on:
         # Ending a past term "today" would lengthen it and hand the role back for the time in between.
-        raise ValidationError(_("This term has already ended."))
+        raise StateConflict(_("This term has already ended."))
     term.ends_on = ends_on
     term.save(update_fields=["ends_on"])
     return term

@@ -7,6 +7,6 @@ app_name = "governance"
 urlpatterns = [
     path("governance/roles/", views.roles, name="roles"),
     path("governance/roles/new/", views.term_create, name="term_create"),
-    path("governance/roles/<int:term_id>/end/", views.term_end, name="term_end"),
+    path("governance/roles/<id:term_id>/end/", views.term_end, name="term_end"),
     path("governance/decisions/", views.decisions, name="decisions"),
 ]

@@ -5,8 +5,7 @@ bad input (django.core.exceptions.ValidationError) 422 with the messages, a grou
 see 404 (handlers on the NinjaAPI in convene.core.api).
 """
 
-from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
+from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import ensure
 from convene.governance.models import DecisionEffect, DecisionOutcome
@@ -57,9 +57,9 @@ class GroupOut(Schema):
     status: GroupStatusValue
     purpose: str
     topics: list[str] = Field(..., description="Topic slugs.")
-    launched_on: date | None
-    closed_on: date | None
-    workplan_due_on: date | None
+    launched_on: IsoDate | None
+    closed_on: IsoDate | None
+    workplan_due_on: IsoDate | None
     working_language: str | None = Field(..., description="Language code of the working language.")
     meeting_frequency: Literal["", *MeetingFrequency.values]  # type: ignore[valid-type]
     meeting_form: Literal["", *MeetingForm.values]  # type: ignore[valid-type]
@@ -101,7 +101,7 @@ class DecisionOut(Schema):
     text: str
     outcome: Literal[tuple(DecisionOutcome.values)]  # type: ignore[valid-type]
     effect: Literal[tuple(DecisionEffect.values)]  # type: ignore[valid-type]
-    decided_on: date
+    decided_on: IsoDate
     on_behalf: bool = Field(..., description="Recorded by the secretariat on the committee's behalf.")
     group: str | None = Field(None, description="Slug of the group the decision is about.")
     recorded_by: PersonRef
@@ -125,7 +125,7 @@ class MembershipOut(Schema):
     name: str
     role: RoleValue
     status: MembershipStatusValue
-    joined_on: date | None
+    joined_on: IsoDate | None
 
     @staticmethod
     def resolve_name(obj) -> str:
@@ -137,7 +137,7 @@ class GroupMemberOut(Schema):
     person_id: int
     name: str
     role: RoleValue
-    joined_on: date | None
+    joined_on: IsoDate | None
 
     @staticmethod
     def resolve_name(obj) -> str:
@@ -156,8 +156,8 @@ class GroupDetailOut(GroupOut):
 class CochairTermOut(Schema):
     id: int
     person: PersonRef
-    starts_on: date
-    ends_on: date | None
+    starts_on: IsoDate
+    ends_on: IsoDate | None
     appointed_by: int = Field(..., description="Id of the decision that appointed the co-chair.")
 
     @staticmethod
@@ -180,59 +180,58 @@ class GroupFilters(FilterSchema):
     )
 
 
-class ProposalIn(Schema):
-    kind: str = Field(..., max_length=80, description="Kind slug, e.g. interest-group.")
+SLUG = "^[-a-zA-Z0-9_]+$"
+
+
+class ProposalIn(JsonBody):
+    kind: str = Field(
+        ...,
+        max_length=80,
+        pattern=SLUG,
+        description="Kind slug, e.g. interest-group: one of the kinds the network configured (GET a group's kind).",
+    )
     name: str = Field(..., min_length=1, max_length=160)
     purpose: str = Field(..., min_length=1, max_length=10_000)
     why_now: str = Field("", max_length=10_000)
     topics: list[str] = Field([], max_length=20, description="Topic slugs.")
 
 
-class ProposalPatch(Schema):
-    kind: str | None = Field(None, max_length=80)
+class ProposalPatch(JsonBody):
+    kind: str | None = Field(None, max_length=80, pattern=SLUG)
     name: str | None = Field(None, min_length=1, max_length=160)
     purpose: str | None = Field(None, min_length=1, max_length=10_000)
     why_now: str | None = Field(None, max_length=10_000)
     topics: list[str] | None = Field(None, max_length=20)
 
 
-class DecisionIn(Schema):
+class DecisionIn(JsonBody):
     outcome: Literal["approved", "changes_requested", "declined"]
     text: str = Field("", max_length=10_000)
-    decided_on: date | None = Field(None, description="Today when left out.")
+    decided_on: IsoDate | None = Field(None, description="Today when left out.")
 
 
-class CochairIn(Schema):
-    person_id: int
-    replaces_id: int | None = Field(None, description="The co-chair the new one replaces.")
-    decided_on: date | None = Field(None, description="Today when left out.")
+class CochairIn(JsonBody):
+    person_id: int = Field(..., **BODY_ID)
+    replaces_id: int | None = Field(None, **BODY_ID, description="The co-chair the new one replaces.")
+    decided_on: IsoDate | None = Field(None, description="Today when left out.")
     text: str = Field("", max_length=10_000)
 
 
-class CloseIn(Schema):
+class CloseIn(JsonBody):
     text: str = Field("", max_length=10_000)
-    decided_on: date | None = Field(None, description="Today when left out.")
+    decided_on: IsoDate | None = Field(None, description="Today when left out.")
 
 
-class JoinIn(Schema):
+class JoinIn(JsonBody):
     note: str = Field("", max_length=500, description="Why you want to join (for an approval group).")
 
 
-class RequestAnswerIn(Schema):
+class RequestAnswerIn(JsonBody):
     approve: bool
 
 
-class InvitationIn(Schema):
-    person_id: int
-
-
-class ErrorOut(Schema):
-    # A string (403, 404), a service's messages, or ninja's own request-validation errors (objects).
-    detail: str | list[str] | list[dict[str, Any]]
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+class InvitationIn(JsonBody):
+    person_id: int = Field(..., **BODY_ID)
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -353,7 +352,7 @@ def leave_group(request, slug: str):
     response={200: MembershipOut, **ERRORS},
     summary="Approve or decline a request to join",
 )
-def answer_request(request, slug: str, membership_id: int, payload: RequestAnswerIn):
+def answer_request(request, slug: str, membership_id: PathId, payload: RequestAnswerIn):
     group = _group(request, slug)
     membership = (
         GroupMembership.objects.filter(group=group, pk=membership_id)

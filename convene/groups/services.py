@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from convene.core.concurrency import revision_save
+from convene.core.errors import StateConflict
 from convene.core.rules import ensure, is_steering_committee
 from convene.governance.decisions import title_fields
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
@@ -125,7 +126,7 @@ def group_proposal_update(
     group = _locked(group)
     ensure(acting, "groups.edit_proposal", group)
     if not group.is_proposal:
-        raise ValidationError(_("Only a proposal can be changed this way."))
+        raise StateConflict(_("Only a proposal can be changed this way."))
     unknown = set(fields) - PROPOSAL_FIELDS
     if unknown:
         raise TypeError(f"unknown proposal fields: {sorted(unknown)}")
@@ -174,7 +175,7 @@ def group_decide(
     ensure(acting, "groups.decide")
     group = _locked(group)
     if not group.is_proposal:
-        raise ValidationError(_("This group is not a proposal waiting for a decision."))
+        raise StateConflict(_("This group is not a proposal waiting for a decision."))
     decided_on = decided_on or _today()
     if outcome == DecisionOutcome.APPROVED:
         group.status = GroupStatus.LAUNCHED
@@ -221,7 +222,7 @@ def cochair_appoint(
     ensure(acting, "groups.appoint_cochairs")
     group = _locked(group)
     if not group.is_open:
-        raise ValidationError(_("Co-chairs are appointed to a launched group that is not closed."))
+        raise StateConflict(_("Co-chairs are appointed to a launched group that is not closed."))
     if not is_member(person):
         raise ValidationError(
             _("A %(title)s must be a member of the network.") % {"title": lead_title(group)}
@@ -229,7 +230,7 @@ def cochair_appoint(
     decided_on = decided_on or _today()
     current = list(CochairTerm.objects.filter(group=group, ends_on__isnull=True).select_related("person"))
     if any(term.person_id == person.pk for term in current):
-        raise ValidationError(
+        raise StateConflict(
             _("%(name)s is already a %(title)s.") % {"name": person.display_name, "title": lead_title(group)}
         )
     ending = None
@@ -314,9 +315,9 @@ def group_close(*, group: Group, acting: Person, text: str = "", decided_on: dat
     ensure(acting, "groups.close")
     group = _locked(group)
     if group.status == GroupStatus.CLOSED:
-        raise ValidationError(_("This group is already closed."))
+        raise StateConflict(_("This group is already closed."))
     if group.is_proposal or group.status == GroupStatus.DECLINED:
-        raise ValidationError(_("Only a launched group can be closed."))
+        raise StateConflict(_("Only a launched group can be closed."))
     decided_on = decided_on or _today()
     decision = _decision(
         acting=acting,
@@ -384,7 +385,7 @@ def _save_new_membership(**fields) -> GroupMembership:
         with transaction.atomic():
             return GroupMembership.objects.create(**fields)
     except IntegrityError as error:  # a double click: the other request made the row
-        raise ValidationError(_("You are already in this group or have asked to join.")) from error
+        raise StateConflict(_("You are already in this group or have asked to join.")) from error
 
 
 @transaction.atomic
@@ -396,7 +397,7 @@ def membership_join(*, group: Group, acting: Person, note: str = "") -> GroupMem
     if membership is not None:
         if membership.status == MembershipStatus.INVITED:
             return invitation_answer(membership=membership, acting=acting, accept=True)
-        raise ValidationError(_("You are already in this group or have asked to join."))
+        raise StateConflict(_("You are already in this group or have asked to join."))
     if group.join_policy == JoinPolicy.INVITATION:
         raise ValidationError(_("This group takes new members by invitation only."))
     today = _today()
@@ -433,7 +434,7 @@ def membership_request_decide(
     ensure(acting, "groups.manage_members", group)
     membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != MembershipStatus.REQUESTED:
-        raise ValidationError(_("This request has already been answered."))
+        raise StateConflict(_("This request has already been answered."))
     if approve:
         membership.status = MembershipStatus.ACTIVE
         membership.joined_on = membership.role_since = _today()
@@ -458,7 +459,7 @@ def membership_invite(*, group: Group, person: Person, acting: Person) -> GroupM
     if existing is not None:
         if existing.status == MembershipStatus.REQUESTED:
             return membership_request_decide(membership=existing, acting=acting, approve=True)
-        raise ValidationError(
+        raise StateConflict(
             _("%(name)s is already in this group or invited.") % {"name": person.display_name}
         )
     membership = _save_new_membership(
@@ -478,9 +479,9 @@ def invitation_answer(*, membership: GroupMembership, acting: Person, accept: bo
     if membership.person_id != acting.pk:
         raise PermissionDenied("groups.answer_invitation")
     if membership.status != MembershipStatus.INVITED:
-        raise ValidationError(_("This invitation has already been answered."))
+        raise StateConflict(_("This invitation has already been answered."))
     if accept and not membership.group.is_open:
-        raise ValidationError(_("This group is closed."))
+        raise StateConflict(_("This group is closed."))
     if accept:
         membership.status = MembershipStatus.ACTIVE
         membership.joined_on = membership.role_since = _today()
@@ -496,10 +497,10 @@ def membership_leave(*, group: Group, acting: Person) -> GroupMembership:
     """Leave a group (or withdraw a request). A co-chair who leaves ends their term too."""
     group = _locked(group)
     if group.is_closed:
-        raise ValidationError(_("This group is closed."))
+        raise StateConflict(_("This group is closed."))
     membership = _current_membership(group, acting)
     if membership is None:
-        raise ValidationError(_("You are not in this group."))
+        raise StateConflict(_("You are not in this group."))
     _end_membership(membership, MembershipStatus.LEFT)
     forget_roles(acting)
     return membership
@@ -511,7 +512,7 @@ def membership_remove(*, membership: GroupMembership, acting: Person) -> GroupMe
     ensure(acting, "groups.manage_members", group)
     membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status not in CURRENT_MEMBERSHIP:
-        raise ValidationError(_("This person is no longer in the group."))
+        raise StateConflict(_("This person is no longer in the group."))
     if membership.role == Role.COCHAIR:
         raise ValidationError(_("Co-chairs are replaced by the steering committee, not removed here."))
     _end_membership(membership, MembershipStatus.REMOVED)
@@ -540,7 +541,7 @@ def membership_set_role(*, membership: GroupMembership, role: str, acting: Perso
         raise ValidationError(_("Co-chairs are appointed by the steering committee."))
     membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != MembershipStatus.ACTIVE:
-        raise ValidationError(_("Only a current member's role can change."))
+        raise StateConflict(_("Only a current member's role can change."))
     if membership.role == Role.COCHAIR:
         raise ValidationError(_("Co-chairs are replaced by the steering committee."))
     if membership.role != role:
@@ -596,7 +597,7 @@ def activity_delete(*, activity, acting: Person) -> None:
     if activity.person_id != acting.pk:
         raise PermissionDenied("groups.record_activity")
     if activity.group.is_closed:
-        raise ValidationError(_("This group is closed."))
+        raise StateConflict(_("This group is closed."))
     activity.delete()
 
 

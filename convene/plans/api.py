@@ -6,7 +6,7 @@ through ``convene.plans.services``: a refused rule answers 403, bad input 422 wi
 an edit made from an outdated ``revision`` 409 with what changed since (handlers in convene.core.api).
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -18,10 +18,11 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
+from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can, ensure
 from convene.groups import queries as group_queries
-from convene.groups.api import DecisionOut, ErrorOut, PersonRef
+from convene.groups.api import DecisionOut, PersonRef
 from convene.groups.models import Group
 from convene.people.models import Organisation, Person, Topic
 
@@ -62,26 +63,7 @@ REVISION = Field(
     le=2_147_483_647,
     description="The revision the change was made from (as read). A stale one answers 409 with what changed.",
 )
-ID = {"ge": 1, "le": 2_147_483_647}
-
-
-# --- Schemas: errors -------------------------------------------------------------------------------
-
-
-class ConflictOut(Schema):
-    """Someone saved the record since the caller read it: nothing was written."""
-
-    detail: str
-    revision: int = Field(..., description="The record's revision now: send the change again with it.")
-    theirs_changed: list[str] = Field(..., description="Fields others changed since the caller's revision.")
-    mine_changed: list[str] = Field(..., description="Fields the caller changed.")
-    conflicts: list[str] = Field(..., description="Fields both changed, to different values.")
-    theirs: dict[str, Any] = Field(..., description="The saved values of the fields sent.")
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-EDIT_ERRORS = {**ERRORS, 409: ConflictOut}
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ID = BODY_ID
 
 
 # --- Schemas: answers -------------------------------------------------------------------------------
@@ -115,16 +97,16 @@ def _person_ref(person) -> dict | None:
 class PlanOut(Schema):
     id: int
     title: str
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     status: PlanStatusValue
     version: int = Field(..., description="The last version submitted or approved; 0 before the first.")
     revision: int
     currency: str = Field(..., description="The reporting currency: every amount is also given in it.")
     top_issues: str
     summary: str
-    submitted_on: date | None
-    approved_on: date | None
+    submitted_on: IsoDate | None
+    approved_on: IsoDate | None
     review_comment: str = Field(..., description="The steering committee's comments at the last review.")
     updated_at: datetime
 
@@ -157,8 +139,8 @@ class TaskOut(Schema):
     title: str
     description: str
     assignee: PersonRef | None
-    starts_on: date | None
-    due_on: date | None
+    starts_on: IsoDate | None
+    due_on: IsoDate | None
     status: TaskStatusValue
     late: bool = Field(..., description="Past its due date and neither done nor cancelled.")
     help_wanted: bool
@@ -192,8 +174,8 @@ class DeliverableOut(Schema):
     title: str
     description: str
     owner: PersonRef | None
-    starts_on: date | None
-    due_on: date | None
+    starts_on: IsoDate | None
+    due_on: IsoDate | None
     cost: Decimal | None
     status: DeliverableStatusValue
     late: bool = Field(..., description="Past its due date and neither done nor cancelled.")
@@ -311,7 +293,7 @@ class RateOut(Schema):
     id: int
     currency: str
     rate: Decimal = Field(..., description="Worth of one unit of the currency in the reporting currency.")
-    as_of: date | None
+    as_of: IsoDate | None
 
 
 class BudgetLineOut(Schema):
@@ -344,8 +326,8 @@ class HRNeedOut(Schema):
     id: int
     role: str
     hours_per_month: Decimal
-    starts_on: date | None
-    ends_on: date | None
+    starts_on: IsoDate | None
+    ends_on: IsoDate | None
     filled_by: PersonRef | None
     filled_by_organisation: OrganisationRef | None
     is_open: bool
@@ -366,7 +348,7 @@ class HelpWantedOut(Schema):
     id: int = Field(..., description="The task's id: volunteer with POST tasks/{id}/volunteer.")
     title: str
     description: str
-    due_on: date | None
+    due_on: IsoDate | None
     skills: list[str]
     matches_my_expertise: bool
     group: GroupRef
@@ -416,7 +398,7 @@ def _no_nul(value):
     return value
 
 
-class Body(Schema):
+class Body(JsonBody):
     """A request body: a NUL character in a text is refused (422), as PostgreSQL cannot store one.
 
     Shared with convene.results.api."""
@@ -429,8 +411,8 @@ class Body(Schema):
 
 class PlanIn(Body):
     title: str = Field(..., min_length=1, max_length=200)
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     top_issues: str = Field("", max_length=10_000)
     summary: str = Field("", max_length=10_000)
 
@@ -438,8 +420,8 @@ class PlanIn(Body):
 class PlanPatch(Body):
     revision: int = REVISION
     title: str = Field(None, min_length=1, max_length=200)
-    starts_on: date = None
-    ends_on: date = None
+    starts_on: IsoDate = None
+    ends_on: IsoDate = None
     top_issues: str = Field(None, max_length=10_000)
     summary: str = Field(None, max_length=10_000)
 
@@ -447,7 +429,7 @@ class PlanPatch(Body):
 class ReviewIn(Body):
     approve: bool
     comment: str = Field("", max_length=10_000, description="Required when returning the plan.")
-    decided_on: date | None = Field(None, description="Today when left out.")
+    decided_on: IsoDate | None = Field(None, description="Today when left out.")
 
 
 class ObjectiveIn(Body):
@@ -468,8 +450,8 @@ class DeliverableIn(Body):
     description: str = Field("", max_length=10_000)
     objective_id: int | None = Field(None, **ID)
     owner_id: int | None = Field(None, **ID, description="A person of the network.")
-    starts_on: date | None = None
-    due_on: date | None = None
+    starts_on: IsoDate | None = None
+    due_on: IsoDate | None = None
     cost: Decimal | None = Field(None, **MONEY)
     status: DeliverableStatusValue = "planned"
     position: int = Field(0, **POSITION)
@@ -481,8 +463,8 @@ class DeliverablePatch(Body):
     description: str = Field(None, max_length=10_000)
     objective_id: int | None = Field(None, **ID)
     owner_id: int | None = Field(None, **ID)
-    starts_on: date | None = None
-    due_on: date | None = None
+    starts_on: IsoDate | None = None
+    due_on: IsoDate | None = None
     cost: Decimal | None = Field(None, **MONEY)
     status: DeliverableStatusValue = None
     position: int = Field(None, **POSITION)
@@ -492,8 +474,8 @@ class TaskIn(Body):
     title: str = Field(..., min_length=1, max_length=300)
     description: str = Field("", max_length=10_000)
     assignee_id: int | None = Field(None, **ID)
-    starts_on: date | None = None
-    due_on: date | None = None
+    starts_on: IsoDate | None = None
+    due_on: IsoDate | None = None
     status: TaskStatusValue = "todo"
     help_wanted: bool = False
     skills: list[str] = Field([], max_length=20, description="Topic slugs.")
@@ -505,8 +487,8 @@ class TaskPatch(Body):
     title: str = Field(None, min_length=1, max_length=300)
     description: str = Field(None, max_length=10_000)
     assignee_id: int | None = Field(None, **ID)
-    starts_on: date | None = None
-    due_on: date | None = None
+    starts_on: IsoDate | None = None
+    due_on: IsoDate | None = None
     status: TaskStatusValue = None
     help_wanted: bool = None
     skills: list[str] = Field(None, max_length=20, description="Topic slugs: replaces the list.")
@@ -520,12 +502,12 @@ class CommentIn(Body):
 class RateIn(Body):
     currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217 code, such as KES.")
     rate: Decimal = Field(..., gt=0, max_digits=18, decimal_places=8)
-    as_of: date | None = None
+    as_of: IsoDate | None = None
 
 
 class RatePatch(Body):
     rate: Decimal = Field(None, gt=0, max_digits=18, decimal_places=8)
-    as_of: date | None = None
+    as_of: IsoDate | None = None
 
 
 class BudgetLineIn(Body):
@@ -563,8 +545,8 @@ HOURS = {"ge": 0, "max_digits": 7, "decimal_places": 1}
 class HRNeedIn(Body):
     role: str = Field(..., min_length=1, max_length=200)
     hours_per_month: Decimal = Field(..., **HOURS)
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     filled_by_id: int | None = Field(None, **ID, description="A person of the network.")
     filled_by_organisation_id: int | None = Field(None, **ID)
     note: str = Field("", max_length=10_000)
@@ -574,8 +556,8 @@ class HRNeedPatch(Body):
     revision: int = REVISION
     role: str = Field(None, min_length=1, max_length=200)
     hours_per_month: Decimal = Field(None, **HOURS)
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     filled_by_id: int | None = Field(None, **ID)
     filled_by_organisation_id: int | None = Field(None, **ID)
     note: str = Field(None, max_length=10_000)
@@ -729,14 +711,14 @@ def create_plan(request, slug: str, payload: PlanIn):
 
 
 @router.get(PLAN, response={200: PlanDetailOut, **READ_ERRORS}, summary="One work plan with its parts")
-def get_plan(request, slug: str, plan_id: int):
+def get_plan(request, slug: str, plan_id: PathId):
     """Objectives, deliverables with their tasks, the budget summary in the reporting currency, and
     what the caller may do with the plan."""
     return _plan_detail(request, plan_of(request, slug, plan_id))
 
 
 @router.patch(PLAN, response={200: PlanDetailOut, **EDIT_ERRORS}, summary="Change a work plan")
-def update_plan(request, slug: str, plan_id: int, payload: PlanPatch):
+def update_plan(request, slug: str, plan_id: PathId, payload: PlanPatch):
     """While the plan is a draft, returned or being revised; send the ``revision`` you read."""
     plan = plan_of(request, slug, plan_id)
     plan = services.plan_update(
@@ -754,7 +736,7 @@ class SubmitIn(Body):
 
 
 @router.post(f"{PLAN}/submit", response={200: DecisionOut, **ERRORS}, summary="Submit a work plan")
-def submit_plan(request, slug: str, plan_id: int, payload: SubmitIn | None = None):
+def submit_plan(request, slug: str, plan_id: PathId, payload: SubmitIn | None = None):
     """The co-chairs send the plan to the steering committee; the version is kept and the step logged.
     A returned plan sent back unchanged needs a comment (422 otherwise)."""
     return services.plan_submit(
@@ -763,7 +745,7 @@ def submit_plan(request, slug: str, plan_id: int, payload: SubmitIn | None = Non
 
 
 @router.post(f"{PLAN}/review", response={200: DecisionOut, **ERRORS}, summary="Approve or return a work plan")
-def review_plan(request, slug: str, plan_id: int, payload: ReviewIn):
+def review_plan(request, slug: str, plan_id: PathId, payload: ReviewIn):
     """The steering committee (or the secretariat on its behalf) approves a submitted plan or returns
     it with comments; the decision is in the log."""
     return services.plan_review(
@@ -776,7 +758,7 @@ def review_plan(request, slug: str, plan_id: int, payload: ReviewIn):
 
 
 @router.post(f"{PLAN}/revise", response={200: PlanDetailOut, **ERRORS}, summary="Revise an approved plan")
-def revise_plan(request, slug: str, plan_id: int):
+def revise_plan(request, slug: str, plan_id: PathId):
     """The co-chairs open an approved plan for a revision; the approved version stays in the versions."""
     plan = services.plan_revise(plan=plan_of(request, slug, plan_id), acting=request.user)
     return _plan_detail(request, plan)
@@ -786,7 +768,7 @@ def revise_plan(request, slug: str, plan_id: int):
     f"{PLAN}/versions", response={200: list[VersionOut], **READ_ERRORS}, summary="Versions of a work plan"
 )
 @paginate(ApiPagination, page_size=50)
-def list_plan_versions(request, slug: str, plan_id: int):
+def list_plan_versions(request, slug: str, plan_id: PathId):
     """Each submission and each review keeps a copy of the whole plan, newest first."""
     return queries.versions_of(plan_of(request, slug, plan_id))
 
@@ -822,7 +804,7 @@ def compare_plan_versions(
 
 
 @router.post(f"{PLAN}/objectives", response={201: ObjectiveOut, **ERRORS}, summary="Add an objective")
-def create_objective(request, slug: str, plan_id: int, payload: ObjectiveIn):
+def create_objective(request, slug: str, plan_id: PathId, payload: ObjectiveIn):
     plan = plan_of(request, slug, plan_id)
     return Status(201, services.objective_save(plan=plan, acting=request.user, **payload.model_dump()))
 
@@ -832,7 +814,7 @@ def create_objective(request, slug: str, plan_id: int, payload: ObjectiveIn):
     response={200: ObjectiveOut, **EDIT_ERRORS},
     summary="Change an objective",
 )
-def update_objective(request, slug: str, plan_id: int, objective_id: int, payload: ObjectivePatch):
+def update_objective(request, slug: str, plan_id: PathId, objective_id: PathId, payload: ObjectivePatch):
     plan = plan_of(request, slug, plan_id)
     return services.objective_save(
         plan=plan,
@@ -846,7 +828,7 @@ def update_objective(request, slug: str, plan_id: int, objective_id: int, payloa
 @router.delete(
     f"{PLAN}/objectives/{{objective_id}}", response={204: None, **ERRORS}, summary="Remove an objective"
 )
-def delete_objective(request, slug: str, plan_id: int, objective_id: int):
+def delete_objective(request, slug: str, plan_id: PathId, objective_id: PathId):
     """Its deliverables stay, without an objective."""
     plan = plan_of(request, slug, plan_id)
     services.objective_delete(objective=_objective(plan, objective_id), acting=request.user)
@@ -868,7 +850,7 @@ def _deliverable_fields(plan: WorkPlan, fields: dict, deliverable: Deliverable |
 
 
 @router.post(f"{PLAN}/deliverables", response={201: DeliverableOut, **ERRORS}, summary="Add a deliverable")
-def create_deliverable(request, slug: str, plan_id: int, payload: DeliverableIn):
+def create_deliverable(request, slug: str, plan_id: PathId, payload: DeliverableIn):
     plan = plan_of(request, slug, plan_id)
     fields = _deliverable_fields(plan, payload.model_dump())
     return Status(201, saved(services.deliverable_save(plan=plan, acting=request.user, **fields)))
@@ -879,7 +861,9 @@ def create_deliverable(request, slug: str, plan_id: int, payload: DeliverableIn)
     response={200: DeliverableOut, **EDIT_ERRORS},
     summary="Change a deliverable",
 )
-def update_deliverable(request, slug: str, plan_id: int, deliverable_id: int, payload: DeliverablePatch):
+def update_deliverable(
+    request, slug: str, plan_id: PathId, deliverable_id: PathId, payload: DeliverablePatch
+):
     """Anything while the plan is editable; only its status once the plan is approved."""
     plan = plan_of(request, slug, plan_id)
     deliverable = _deliverable(plan, deliverable_id)
@@ -897,7 +881,7 @@ def update_deliverable(request, slug: str, plan_id: int, deliverable_id: int, pa
 @router.delete(
     f"{PLAN}/deliverables/{{deliverable_id}}", response={204: None, **ERRORS}, summary="Remove a deliverable"
 )
-def delete_deliverable(request, slug: str, plan_id: int, deliverable_id: int):
+def delete_deliverable(request, slug: str, plan_id: PathId, deliverable_id: PathId):
     """With its tasks."""
     plan = plan_of(request, slug, plan_id)
     services.deliverable_delete(deliverable=_deliverable(plan, deliverable_id), acting=request.user)
@@ -920,7 +904,7 @@ def _task_fields(plan: WorkPlan, fields: dict, task: Task | None = None) -> dict
 @router.post(
     f"{PLAN}/deliverables/{{deliverable_id}}/tasks", response={201: TaskOut, **ERRORS}, summary="Add a task"
 )
-def create_task(request, slug: str, plan_id: int, deliverable_id: int, payload: TaskIn):
+def create_task(request, slug: str, plan_id: PathId, deliverable_id: PathId, payload: TaskIn):
     plan = plan_of(request, slug, plan_id)
     deliverable = _deliverable(plan, deliverable_id)
     deliverable.plan = plan
@@ -933,7 +917,7 @@ def create_task(request, slug: str, plan_id: int, deliverable_id: int, payload: 
 
 
 @router.patch(f"{PLAN}/tasks/{{task_id}}", response={200: TaskOut, **EDIT_ERRORS}, summary="Change a task")
-def update_task(request, slug: str, plan_id: int, task_id: int, payload: TaskPatch):
+def update_task(request, slug: str, plan_id: PathId, task_id: PathId, payload: TaskPatch):
     """Anything while the plan is editable; its status and assignee once the plan is approved."""
     plan = plan_of(request, slug, plan_id)
     task = _task(plan, task_id)
@@ -952,7 +936,7 @@ def update_task(request, slug: str, plan_id: int, task_id: int, payload: TaskPat
 
 
 @router.delete(f"{PLAN}/tasks/{{task_id}}", response={204: None, **ERRORS}, summary="Remove a task")
-def delete_task(request, slug: str, plan_id: int, task_id: int):
+def delete_task(request, slug: str, plan_id: PathId, task_id: PathId):
     plan = plan_of(request, slug, plan_id)
     task = _task(plan, task_id)
     task.deliverable.plan = plan
@@ -967,14 +951,14 @@ def delete_task(request, slug: str, plan_id: int, task_id: int):
     f"{PLAN}/comments", response={200: list[CommentOut], **READ_ERRORS}, summary="Comments on a work plan"
 )
 @paginate(ApiPagination, page_size=100)
-def list_plan_comments(request, slug: str, plan_id: int):
+def list_plan_comments(request, slug: str, plan_id: PathId):
     """Oldest first; the committee's review comments are among them."""
     plan = plan_of(request, slug, plan_id)
     return plan.comments.select_related("author__profile").order_by("created_at", "pk")
 
 
 @router.post(f"{PLAN}/comments", response={201: CommentOut, **ERRORS}, summary="Comment on a work plan")
-def add_plan_comment(request, slug: str, plan_id: int, payload: CommentIn):
+def add_plan_comment(request, slug: str, plan_id: PathId, payload: CommentIn):
     """Members of the group, the committee and the secretariat."""
     plan = plan_of(request, slug, plan_id)
     return Status(201, services.comment_add(plan=plan, acting=request.user, body=payload.body))
@@ -984,7 +968,7 @@ def add_plan_comment(request, slug: str, plan_id: int, payload: CommentIn):
 
 
 @router.get(f"{PLAN}/budget", response={200: BudgetOut, **READ_ERRORS}, summary="A work plan's budget")
-def list_budget_lines(request, slug: str, plan_id: int):
+def list_budget_lines(request, slug: str, plan_id: PathId):
     """Every line, the rates stored with the plan, and the totals in the reporting currency: funded
     (network funds, partner contributions in cash or in kind) against the gap still to raise."""
     plan = plan_of(request, slug, plan_id)
@@ -1010,7 +994,7 @@ def _line_fields(plan: WorkPlan, fields: dict) -> dict:
 
 
 @router.post(f"{PLAN}/budget", response={201: BudgetLineOut, **ERRORS}, summary="Add a budget line")
-def create_budget_line(request, slug: str, plan_id: int, payload: BudgetLineIn):
+def create_budget_line(request, slug: str, plan_id: PathId, payload: BudgetLineIn):
     """An amount in another currency needs that currency's rate stored with the plan first."""
     plan = plan_of(request, slug, plan_id)
     fields = payload.model_dump()
@@ -1024,7 +1008,7 @@ def create_budget_line(request, slug: str, plan_id: int, payload: BudgetLineIn):
 @router.patch(
     f"{PLAN}/budget/{{line_id}}", response={200: BudgetLineOut, **EDIT_ERRORS}, summary="Change a budget line"
 )
-def update_budget_line(request, slug: str, plan_id: int, line_id: int, payload: BudgetLinePatch):
+def update_budget_line(request, slug: str, plan_id: PathId, line_id: PathId, payload: BudgetLinePatch):
     """Anything while the plan is editable; the actual amount once the plan is approved."""
     plan = plan_of(request, slug, plan_id)
     return saved(
@@ -1039,14 +1023,14 @@ def update_budget_line(request, slug: str, plan_id: int, line_id: int, payload: 
 
 
 @router.delete(f"{PLAN}/budget/{{line_id}}", response={204: None, **ERRORS}, summary="Remove a budget line")
-def delete_budget_line(request, slug: str, plan_id: int, line_id: int):
+def delete_budget_line(request, slug: str, plan_id: PathId, line_id: PathId):
     plan = plan_of(request, slug, plan_id)
     services.budget_line_delete(line=_line(plan, line_id), acting=request.user)
     return Status(204, None)
 
 
 @router.get(f"{PLAN}/rates", response={200: list[RateOut], **READ_ERRORS}, summary="Exchange rates of a plan")
-def list_rates(request, slug: str, plan_id: int):
+def list_rates(request, slug: str, plan_id: PathId):
     """How much one unit of each currency is worth in the plan's reporting currency."""
     return list(plan_of(request, slug, plan_id).rates.all())
 
@@ -1054,7 +1038,7 @@ def list_rates(request, slug: str, plan_id: int):
 @router.post(
     f"{PLAN}/rates", response={200: RateOut, 201: RateOut, **ERRORS}, summary="Store an exchange rate"
 )
-def set_rate(request, slug: str, plan_id: int, payload: RateIn):
+def set_rate(request, slug: str, plan_id: PathId, payload: RateIn):
     """Stores the rate of a currency (201), or replaces the one stored for it (200)."""
     plan = plan_of(request, slug, plan_id)
     existed = plan.rates.filter(currency=payload.currency.strip().upper()).exists()
@@ -1071,7 +1055,7 @@ def _rate(plan: WorkPlan, pk: int) -> ExchangeRate:
 @router.patch(
     f"{PLAN}/rates/{{rate_id}}", response={200: RateOut, **ERRORS}, summary="Change an exchange rate"
 )
-def update_rate(request, slug: str, plan_id: int, rate_id: int, payload: RatePatch):
+def update_rate(request, slug: str, plan_id: PathId, rate_id: PathId, payload: RatePatch):
     plan = plan_of(request, slug, plan_id)
     rate = _rate(plan, rate_id)
     fields = payload.model_dump(exclude_unset=True)
@@ -1087,7 +1071,7 @@ def update_rate(request, slug: str, plan_id: int, rate_id: int, payload: RatePat
 
 
 @router.delete(f"{PLAN}/rates/{{rate_id}}", response={204: None, **ERRORS}, summary="Remove an exchange rate")
-def delete_rate(request, slug: str, plan_id: int, rate_id: int):
+def delete_rate(request, slug: str, plan_id: PathId, rate_id: PathId):
     """Refused while budget lines use the currency."""
     plan = plan_of(request, slug, plan_id)
     services.rate_delete(rate=_rate(plan, rate_id), acting=request.user)
@@ -1125,14 +1109,14 @@ def _need_fields(plan: WorkPlan, fields: dict, need: HRNeed | None = None) -> di
     response={200: list[HRNeedOut], **READ_ERRORS},
     summary="Human-resource needs of a plan",
 )
-def list_hr_needs(request, slug: str, plan_id: int):
+def list_hr_needs(request, slug: str, plan_id: PathId):
     """Roles, effort and period, filled by a person or an organisation, or still open."""
     plan = plan_of(request, slug, plan_id)
     return queries.hr_needs_of(plan)
 
 
 @router.post(f"{PLAN}/hr-needs", response={201: HRNeedOut, **ERRORS}, summary="Add a human-resource need")
-def create_hr_need(request, slug: str, plan_id: int, payload: HRNeedIn):
+def create_hr_need(request, slug: str, plan_id: PathId, payload: HRNeedIn):
     plan = plan_of(request, slug, plan_id)
     need = services.hr_need_save(plan=plan, acting=request.user, **_need_fields(plan, payload.model_dump()))
     return Status(201, saved(need))
@@ -1143,7 +1127,7 @@ def create_hr_need(request, slug: str, plan_id: int, payload: HRNeedIn):
     response={200: HRNeedOut, **EDIT_ERRORS},
     summary="Change a human-resource need",
 )
-def update_hr_need(request, slug: str, plan_id: int, need_id: int, payload: HRNeedPatch):
+def update_hr_need(request, slug: str, plan_id: PathId, need_id: PathId, payload: HRNeedPatch):
     """Anything while the plan is editable; who fills it (and the note) once the plan is approved."""
     plan = plan_of(request, slug, plan_id)
     need = _need(plan, need_id)
@@ -1161,7 +1145,7 @@ def update_hr_need(request, slug: str, plan_id: int, need_id: int, payload: HRNe
 @router.delete(
     f"{PLAN}/hr-needs/{{need_id}}", response={204: None, **ERRORS}, summary="Remove a human-resource need"
 )
-def delete_hr_need(request, slug: str, plan_id: int, need_id: int):
+def delete_hr_need(request, slug: str, plan_id: PathId, need_id: PathId):
     plan = plan_of(request, slug, plan_id)
     services.hr_need_delete(need=_need(plan, need_id), acting=request.user)
     return Status(204, None)
@@ -1217,7 +1201,7 @@ def _visible_volunteer(request, volunteer_id: int) -> Volunteer:
 
 
 @router.post("tasks/{task_id}/volunteer", response={201: VolunteerOut, **ERRORS}, summary="Offer to help")
-def volunteer_for_task(request, task_id: int, payload: VolunteerIn | None = None):
+def volunteer_for_task(request, task_id: PathId, payload: VolunteerIn | None = None):
     """A member of the network offers to take an open "help wanted" task; its co-chairs decide."""
     task = _visible_task(request, task_id)
     volunteer = services.volunteer_offer(task=task, acting=request.user, note=payload.note if payload else "")
@@ -1228,7 +1212,7 @@ def volunteer_for_task(request, task_id: int, payload: VolunteerIn | None = None
 @router.post(
     "volunteers/{volunteer_id}/withdraw", response={200: VolunteerOut, **ERRORS}, summary="Withdraw an offer"
 )
-def withdraw_volunteer(request, volunteer_id: int):
+def withdraw_volunteer(request, volunteer_id: PathId):
     """The volunteer withdraws an offer not yet answered."""
     volunteer = _visible_volunteer(request, volunteer_id)
     answered = services.volunteer_withdraw(volunteer=volunteer, acting=request.user)
@@ -1241,7 +1225,7 @@ def withdraw_volunteer(request, volunteer_id: int):
     response={200: VolunteerOut, **ERRORS},
     summary="Accept or decline an offer",
 )
-def decide_volunteer(request, volunteer_id: int, payload: VolunteerAnswerIn):
+def decide_volunteer(request, volunteer_id: PathId, payload: VolunteerAnswerIn):
     """A co-chair accepts a volunteer, who becomes the task's assignee (other offers are declined), or
     declines the offer."""
     volunteer = _visible_volunteer(request, volunteer_id)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convene.core.concurrency import revision_save
+from convene.core.errors import StateConflict
 from convene.core.rules import can, ensure, is_steering_committee
 from convene.governance.decisions import title_fields
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
@@ -124,7 +125,7 @@ def plan_create(
         status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.REVISING],
     )
     if busy.exists():
-        raise ValidationError(
+        raise StateConflict(
             _("This group already has a work plan being written or reviewed: finish it first.")
         )
     plan = WorkPlan(
@@ -468,7 +469,7 @@ def volunteer_offer(*, task: Task, acting: Person, note: str = "") -> Volunteer:
     if Volunteer.objects.filter(
         task=task, person=acting, status__in=[VolunteerStatus.OFFERED, VolunteerStatus.ACCEPTED]
     ).exists():
-        raise ValidationError(_("You have already offered to help with this task."))
+        raise StateConflict(_("You have already offered to help with this task."))
     volunteer = Volunteer.objects.create(task=task, person=acting, note=note.strip())
     from .tasks import notify_volunteer_offer
 
@@ -482,7 +483,7 @@ def volunteer_withdraw(*, volunteer: Volunteer, acting: Person) -> Volunteer:
     if volunteer.person_id != acting.pk:
         raise PermissionDenied("plans.volunteer")
     if volunteer.status != VolunteerStatus.OFFERED:
-        raise ValidationError(_("Only an offer still open can be withdrawn."))
+        raise StateConflict(_("Only an offer still open can be withdrawn."))
     volunteer.status, volunteer.decided_at = VolunteerStatus.WITHDRAWN, timezone.now()
     volunteer.save(update_fields=["status", "decided_at"])
     return volunteer
@@ -499,11 +500,11 @@ def volunteer_decide(*, volunteer: Volunteer, acting: Person, accept: bool) -> V
     )
     ensure(acting, "plans.manage_volunteers", task)
     if volunteer.status != VolunteerStatus.OFFERED:
-        raise ValidationError(_("This offer has already been answered."))
+        raise StateConflict(_("This offer has already been answered."))
     now = timezone.now()
     if accept:
         if task.assignee_id is not None:
-            raise ValidationError(_("This task already has someone assigned."))
+            raise StateConflict(_("This task already has someone assigned."))
         volunteer.status = VolunteerStatus.ACCEPTED
         task.assignee_id, task.help_wanted = volunteer.person_id, False
         task.revision += 1

@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import views_exports as views
 
-PLAN = "groups/<slug:slug>/plans/<int:plan>/"
+PLAN = "groups/<slug:slug>/plans/<id:plan>/"
 
 urlpatterns = [
     path(f"{PLAN}export.xlsx", views.export_xlsx, name="export_xlsx"),

@@ -18,10 +18,11 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, IsoDate, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can, ensure
 from convene.groups.api import PersonRef
-from convene.plans.api import EDIT_ERRORS, ERRORS, READ_ERRORS, REVISION, Body, person_of, plan_of, saved
+from convene.plans.api import REVISION, Body, person_of, plan_of, saved
 from convene.plans.models import PlanStatus, WorkPlan
 
 from . import progress, queries, services
@@ -47,7 +48,7 @@ ProgressStatus = Literal[tuple(s.value for s in progress.Status)]  # type: ignor
 MeasurementStatusValue = Literal[tuple(MeasurementStatus.values)]  # type: ignore[valid-type]
 
 POSITION = {"ge": 0, "le": 1_000_000}
-ID = {"ge": 1, "le": 2_147_483_647}
+ID = BODY_ID
 VALUE = {"max_digits": 20, "decimal_places": 4, "ge": -(10**15) + 1, "le": 10**15 - 1}
 PLAN = "groups/{slug}/plans/{plan_id}"
 
@@ -75,8 +76,8 @@ class DisaggregationOut(Schema):
 
 
 class PeriodProgressOut(Schema):
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     life_of_plan: bool
     target: Decimal | None
     actual: Decimal | None = Field(
@@ -119,7 +120,7 @@ class IndicatorOut(Schema):
     cumulative: bool
     frequency: FrequencyValue
     baseline_value: Decimal | None
-    baseline_on: date | None
+    baseline_on: IsoDate | None
     data_source: str
     verification: str = Field(..., description="Means of verification.")
     responsible: PersonRef | None
@@ -173,8 +174,8 @@ class FrameworkOut(Schema):
 
 
 class TargetOut(Schema):
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     value: Decimal
     life_of_plan: bool
 
@@ -193,8 +194,8 @@ class IndicatorDetailOut(IndicatorProgressOut):
 class MeasurementOut(Schema):
     id: int
     indicator_id: int
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     value: Decimal | None
     numerator: Decimal | None
     denominator: Decimal | None
@@ -308,7 +309,7 @@ class IndicatorIn(Body):
     cumulative: bool = False
     frequency: FrequencyValue = "quarterly"
     baseline_value: Decimal | None = Field(None, **VALUE)
-    baseline_on: date | None = None
+    baseline_on: IsoDate | None = None
     data_source: str = Field("", max_length=300)
     verification: str = Field("", max_length=300)
     responsible_id: int | None = Field(None, **ID, description="Who reports the measurements.")
@@ -327,7 +328,7 @@ class IndicatorPatch(Body):
     cumulative: bool = None
     frequency: FrequencyValue = None
     baseline_value: Decimal | None = Field(None, **VALUE)
-    baseline_on: date | None = None
+    baseline_on: IsoDate | None = None
     data_source: str = Field(None, max_length=300)
     verification: str = Field(None, max_length=300)
     responsible_id: int | None = Field(None, **ID)
@@ -340,7 +341,7 @@ class AdoptIn(Body):
     result_id: int = Field(..., **ID)
     frequency: FrequencyValue = "quarterly"
     baseline_value: Decimal | None = Field(None, **VALUE)
-    baseline_on: date | None = None
+    baseline_on: IsoDate | None = None
     data_source: str = Field("", max_length=300)
     verification: str = Field("", max_length=300)
     responsible_id: int | None = Field(None, **ID)
@@ -351,8 +352,8 @@ class AdoptIn(Body):
 
 
 class TargetIn(Body):
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     value: Decimal = Field(..., **VALUE)
     life_of_plan: bool = False
 
@@ -364,8 +365,8 @@ class TargetsIn(Body):
 
 
 class MeasurementIn(Body):
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     value: Decimal | None = Field(None, **VALUE, description="Numbers; 1 or 0 for yes/no.")
     numerator: Decimal | None = Field(None, **VALUE, description="Percentages.")
     denominator: Decimal | None = Field(None, **VALUE, description="Percentages.")
@@ -378,8 +379,8 @@ class MeasurementIn(Body):
 
 
 class MeasurementFormIn(Body):
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     value: Decimal | None = Field(None, **VALUE)
     numerator: Decimal | None = Field(None, **VALUE)
     denominator: Decimal | None = Field(None, **VALUE)
@@ -498,7 +499,7 @@ def _refetch_shared(shared: SharedIndicator) -> SharedIndicator:
 @router.get(
     f"{PLAN}/results", response={200: FrameworkOut, **READ_ERRORS}, summary="A plan's results framework"
 )
-def get_framework(request, slug: str, plan_id: int):
+def get_framework(request, slug: str, plan_id: PathId):
     """The results tree (goal → outcomes → outputs …) with each indicator's progress computed from the
     approved measurements: per target period and for the life of the plan, with its on-track status."""
     plan = plan_of(request, slug, plan_id)
@@ -519,7 +520,7 @@ def get_framework(request, slug: str, plan_id: int):
 
 
 @router.post(f"{PLAN}/results", response={201: ResultOut, **ERRORS}, summary="Add a result")
-def create_result(request, slug: str, plan_id: int, payload: ResultIn):
+def create_result(request, slug: str, plan_id: PathId, payload: ResultIn):
     """A result at a level below the one it contributes to (none for a top result)."""
     plan = plan_of(request, slug, plan_id)
     ensure(request.user, "results.edit_framework", plan)
@@ -532,7 +533,7 @@ def create_result(request, slug: str, plan_id: int, payload: ResultIn):
 @router.patch(
     f"{PLAN}/results/{{result_id}}", response={200: ResultOut, **EDIT_ERRORS}, summary="Change a result"
 )
-def update_result(request, slug: str, plan_id: int, result_id: int, payload: ResultPatch):
+def update_result(request, slug: str, plan_id: PathId, result_id: PathId, payload: ResultPatch):
     plan = plan_of(request, slug, plan_id)
     ensure(request.user, "results.edit_framework", plan)
     result = queries.result_in_plan(plan, result_id)
@@ -548,7 +549,7 @@ def update_result(request, slug: str, plan_id: int, result_id: int, payload: Res
 
 
 @router.delete(f"{PLAN}/results/{{result_id}}", response={204: None, **ERRORS}, summary="Remove a result")
-def delete_result(request, slug: str, plan_id: int, result_id: int):
+def delete_result(request, slug: str, plan_id: PathId, result_id: PathId):
     """With the results under it and their indicators; refused once results are reported under it."""
     plan = plan_of(request, slug, plan_id)
     result = queries.result_in_plan(plan, result_id)
@@ -560,7 +561,7 @@ def delete_result(request, slug: str, plan_id: int, result_id: int):
 
 
 @router.post(f"{PLAN}/indicators", response={201: IndicatorDetailOut, **ERRORS}, summary="Add an indicator")
-def create_indicator(request, slug: str, plan_id: int, payload: IndicatorIn):
+def create_indicator(request, slug: str, plan_id: PathId, payload: IndicatorIn):
     plan = plan_of(request, slug, plan_id)
     ensure(request.user, "results.edit_framework", plan)
     indicator = services.indicator_save(
@@ -574,7 +575,7 @@ def create_indicator(request, slug: str, plan_id: int, payload: IndicatorIn):
     response={201: IndicatorDetailOut, **ERRORS},
     summary="Adopt a shared indicator",
 )
-def adopt_shared_indicator(request, slug: str, plan_id: int, payload: AdoptIn):
+def adopt_shared_indicator(request, slug: str, plan_id: PathId, payload: AdoptIn):
     """Take an indicator of the network's catalogue into the framework, with the group's own
     baseline, targets and responsible person; its definition and unit stay the catalogue's."""
     plan = plan_of(request, slug, plan_id)
@@ -594,7 +595,7 @@ def adopt_shared_indicator(request, slug: str, plan_id: int, payload: AdoptIn):
     response={200: IndicatorDetailOut, **READ_ERRORS},
     summary="One indicator with its targets and progress",
 )
-def get_indicator(request, slug: str, plan_id: int, indicator_id: int):
+def get_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId):
     plan = plan_of(request, slug, plan_id)
     return _with_progress(request, plan, _indicator(plan, indicator_id))
 
@@ -604,7 +605,7 @@ def get_indicator(request, slug: str, plan_id: int, indicator_id: int):
     response={200: IndicatorDetailOut, **EDIT_ERRORS},
     summary="Change an indicator",
 )
-def update_indicator(request, slug: str, plan_id: int, indicator_id: int, payload: IndicatorPatch):
+def update_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId, payload: IndicatorPatch):
     """While the plan is editable; the unit cannot change once values are reported, nor the
     definition of an adopted shared indicator."""
     plan = plan_of(request, slug, plan_id)
@@ -623,7 +624,7 @@ def update_indicator(request, slug: str, plan_id: int, indicator_id: int, payloa
 @router.delete(
     f"{PLAN}/indicators/{{indicator_id}}", response={204: None, **ERRORS}, summary="Remove an indicator"
 )
-def delete_indicator(request, slug: str, plan_id: int, indicator_id: int):
+def delete_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId):
     """Refused once values are reported for it."""
     plan = plan_of(request, slug, plan_id)
     services.indicator_delete(indicator=_indicator(plan, indicator_id), acting=request.user)
@@ -635,7 +636,7 @@ def delete_indicator(request, slug: str, plan_id: int, indicator_id: int):
     response={200: list[TargetOut], **READ_ERRORS},
     summary="An indicator's targets",
 )
-def get_targets(request, slug: str, plan_id: int, indicator_id: int):
+def get_targets(request, slug: str, plan_id: PathId, indicator_id: PathId):
     """Per period, in order, the life-of-plan target last."""
     plan = plan_of(request, slug, plan_id)
     return list(_indicator(plan, indicator_id).targets.all())
@@ -646,7 +647,7 @@ def get_targets(request, slug: str, plan_id: int, indicator_id: int):
     response={200: list[TargetOut], **ERRORS},
     summary="Set an indicator's targets",
 )
-def set_targets(request, slug: str, plan_id: int, indicator_id: int, payload: TargetsIn):
+def set_targets(request, slug: str, plan_id: PathId, indicator_id: PathId, payload: TargetsIn):
     """Replaces them all: one target per period, at most one for the life of the plan."""
     plan = plan_of(request, slug, plan_id)
     indicator = _indicator(plan, indicator_id)
@@ -680,7 +681,7 @@ def list_measurements(
     return measurements.filter(status=status) if status else measurements
 
 
-def _record(request, slug: str, plan_id: int, indicator_id: int, fields: dict, evidence_file=None):
+def _record(request, slug: str, plan_id: PathId, indicator_id: PathId, fields: dict, evidence_file=None):
     plan = plan_of(request, slug, plan_id)
     indicator = _indicator(plan, indicator_id)
     measurement = services.measurement_record(
@@ -694,7 +695,7 @@ def _record(request, slug: str, plan_id: int, indicator_id: int, fields: dict, e
     response={201: MeasurementOut, **ERRORS},
     summary="Report a measurement",
 )
-def record_measurement(request, slug: str, plan_id: int, indicator_id: int, payload: MeasurementIn):
+def record_measurement(request, slug: str, plan_id: PathId, indicator_id: PathId, payload: MeasurementIn):
     """The person responsible for the indicator (or a co-chair) reports a value for a period, with an
     evidence link; it counts once a co-chair approves it. To attach a file, use …/measurements/upload."""
     return _record(request, slug, plan_id, indicator_id, payload.model_dump())
@@ -737,7 +738,9 @@ def record_measurement_with_file(
     response={200: MeasurementOut, **ERRORS},
     summary="Approve or send back a measurement",
 )
-def review_measurement(request, slug: str, plan_id: int, measurement_id: int, payload: MeasurementReviewIn):
+def review_measurement(
+    request, slug: str, plan_id: PathId, measurement_id: PathId, payload: MeasurementReviewIn
+):
     """A co-chair approves a reported value (it then counts) or sends it back with a note."""
     plan = plan_of(request, slug, plan_id)
     measurement = _measurement(plan, measurement_id)
@@ -753,7 +756,7 @@ def review_measurement(request, slug: str, plan_id: int, measurement_id: int, pa
     response={204: None, **ERRORS},
     summary="Withdraw a measurement",
 )
-def withdraw_measurement(request, slug: str, plan_id: int, measurement_id: int):
+def withdraw_measurement(request, slug: str, plan_id: PathId, measurement_id: PathId):
     """Whoever reported a value may withdraw it while it waits for approval."""
     plan = plan_of(request, slug, plan_id)
     services.measurement_withdraw(measurement=_measurement(plan, measurement_id), acting=request.user)
@@ -773,7 +776,7 @@ def withdraw_measurement(request, slug: str, plan_id: int, measurement_id: int):
         }
     },
 )
-def download_evidence(request, slug: str, plan_id: int, measurement_id: int):
+def download_evidence(request, slug: str, plan_id: PathId, measurement_id: PathId):
     """Only to those who may read the plan; never shown inline."""
     plan = plan_of(request, slug, plan_id)
     measurement = _measurement(plan, measurement_id)
@@ -819,7 +822,7 @@ def create_shared_indicator(request, payload: SharedIn):
     response={200: SharedIndicatorOut, **READ_ERRORS},
     summary="One shared indicator",
 )
-def get_shared_indicator(request, shared_id: int):
+def get_shared_indicator(request, shared_id: PathId):
     ensure(request.user, "results.view_catalogue")
     shared = _shared(shared_id)
     if not shared.is_active and not can(request.user, "results.manage_catalogue"):
@@ -832,7 +835,7 @@ def get_shared_indicator(request, shared_id: int):
     response={200: SharedIndicatorOut, **ERRORS},
     summary="Change a shared indicator",
 )
-def update_shared_indicator(request, shared_id: int, payload: SharedPatch):
+def update_shared_indicator(request, shared_id: PathId, payload: SharedPatch):
     """The secretariat; once groups adopted it, its unit, direction and cumulation stay."""
     ensure(request.user, "results.manage_catalogue")
     shared = _shared(shared_id)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convene.core.concurrency import revision_save
+from convene.core.errors import StateConflict
 from convene.core.rules import ensure
 from convene.groups.leads import lead_title
 from convene.people.models import Person
@@ -127,7 +128,7 @@ def result_delete(*, result: Result, acting: Person) -> None:
     plan = _locked_plan(result.plan)
     ensure(acting, "results.edit_framework", plan)
     if Measurement.objects.filter(indicator__result__in=_subtree(result)).exists():
-        raise ValidationError(_("Results have been reported under this result: it cannot be removed."))
+        raise StateConflict(_("Results have been reported under this result: it cannot be removed."))
     result._history_user = acting
     result.delete()
 
@@ -196,7 +197,7 @@ def indicator_save(
         setattr(probe, name, value)
     _clean(probe, ["plan", "shared"])
     if "unit" in fields and fields["unit"] != indicator.unit and indicator.measurements.exists():
-        raise ValidationError({"unit": _("Results have been reported in this unit: it cannot change.")})
+        raise StateConflict({"unit": _("Results have been reported in this unit: it cannot change.")})
     categories_before = indicator.disaggregations
     revision_save(indicator, revision=revision, changes=fields, acting=acting)
     if indicator.disaggregations != categories_before:
@@ -212,9 +213,9 @@ def indicator_adopt(
 ) -> Indicator:
     """A group takes an indicator of the network's catalogue into its framework."""
     if not shared.is_active:
-        raise ValidationError(_("This indicator is no longer in the catalogue."))
+        raise StateConflict(_("This indicator is no longer in the catalogue."))
     if Indicator.objects.filter(plan=plan, shared=shared).exists():
-        raise ValidationError(_("This plan has already adopted this shared indicator."))
+        raise StateConflict(_("This plan has already adopted this shared indicator."))
     fields = {k: v for k, v in fields.items() if k not in ADOPTED_FIXED}
     indicator = indicator_save(
         plan=plan,
@@ -242,7 +243,7 @@ def indicator_delete(*, indicator: Indicator, acting: Person) -> None:
     plan = _locked_plan(indicator.plan)
     ensure(acting, "results.edit_framework", plan)
     if indicator.measurements.exists():
-        raise ValidationError(_("Results have been reported for this indicator: it cannot be removed."))
+        raise StateConflict(_("Results have been reported for this indicator: it cannot be removed."))
     indicator._history_user = acting
     indicator.delete()
 
@@ -491,7 +492,7 @@ def measurement_review(
     )
     ensure(acting, "results.review", measurement.indicator)
     if measurement.status != MeasurementStatus.SUBMITTED:
-        raise ValidationError(_("This value has already been reviewed."))
+        raise StateConflict(_("This value has already been reviewed."))
     if approve and approves_own_value(acting, measurement):
         raise PermissionDenied(
             _("You recorded this value: another %(lead)s or the secretariat approves it.")
@@ -521,7 +522,7 @@ def measurement_withdraw(*, measurement: Measurement, acting: Person) -> None:
     )
     ensure(acting, "results.withdraw", measurement)
     if measurement.status != MeasurementStatus.SUBMITTED:
-        raise ValidationError(_("Only a value waiting for approval can be withdrawn."))
+        raise StateConflict(_("Only a value waiting for approval can be withdrawn."))
     measurement._history_user = acting
     measurement.delete()
     # Only approved values reach PeriodActual, so a waiting value leaves it as it is; refreshed all the
@@ -637,7 +638,7 @@ def shared_indicator_save(
         if shared is not None:
             clash = clash.exclude(pk=shared.pk)
         if clash.exists():
-            raise ValidationError({"code": _("Another shared indicator has this code.")})
+            raise StateConflict({"code": _("Another shared indicator has this code.")})
     if "disaggregations" in fields:
         fields["disaggregations"] = clean_disaggregations(fields["disaggregations"])
     if shared is not None and shared.adoptions.exists():

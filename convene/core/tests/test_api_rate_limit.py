@@ -46,7 +46,7 @@ def test_the_121st_call_in_a_minute_is_refused(clock, member):
     response = client.get(URL)
     assert response.status_code == 429
     assert response["Content-Type"].startswith("application/json")
-    assert "Too many requests" in response.json()["detail"]
+    assert "Too many requests" in response.json()["detail"][0]["msg"]
     assert response["Retry-After"] == "20"  # the window ends 20 s later
 
 

@@ -135,13 +135,13 @@ def test_api_token_call_is_refused_in_json(mfa_required, secretariat):
     response = client_for(None).get("/api/v1/organisations", headers=bearer_headers(secretariat))
     assert response.status_code == 403
     assert response["Content-Type"].startswith("application/json")
-    assert "Two-factor authentication" in response.json()["detail"]
+    assert "Two-factor authentication" in response.json()["detail"][0]["msg"]
 
 
 def test_api_session_call_is_refused_in_json(mfa_required, secretariat):
     response = client_for(secretariat).get("/api/v1/organisations")
     assert response.status_code == 403
-    assert "Two-factor authentication" in response.json()["detail"]
+    assert "Two-factor authentication" in response.json()["detail"][0]["msg"]
 
 
 def test_api_works_with_totp(mfa_required, secretariat):

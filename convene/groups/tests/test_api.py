@@ -223,7 +223,7 @@ ENDPOINTS = [
         "api:join_group",
         "POST",
         group_slug,
-        expect(member=200, group_member=422, cochair=422, other_cochair=200, committee=200, secretariat=200),
+        expect(member=200, group_member=409, cochair=409, other_cochair=200, committee=200, secretariat=200),
         state=memberships,
     ),
     Endpoint(
@@ -231,13 +231,13 @@ ENDPOINTS = [
         "POST",
         group_slug,
         expect(
-            outsider=422,
-            member=422,
+            outsider=409,
+            member=409,
             group_member=200,
             cochair=200,
-            other_cochair=422,
-            committee=422,
-            secretariat=422,
+            other_cochair=409,
+            committee=409,
+            secretariat=409,
         ),
         state=memberships,
     ),
@@ -270,7 +270,7 @@ ENDPOINTS = [
         "api:decide_on_group",
         "POST",
         group_slug,  # a launched group, visible to members: the rule refuses them before anything else
-        expect(committee=422, secretariat=422),
+        expect(committee=409, secretariat=409),
         body=lambda w: {"outcome": "declined"},
         state=governance_state,
     ),
@@ -492,7 +492,7 @@ def test_bad_proposal_is_422_with_the_message(world, body, message):
     response = world.client(MEMBER).post(reverse("api:propose_group"), body, content_type="application/json")
 
     assert response.status_code == 422
-    assert response.json() == {"detail": [message]}
+    assert response.json() == {"detail": [{"loc": [], "msg": message, "type": "invalid"}]}
     assert Group.objects.count() == before
 
 
@@ -517,7 +517,7 @@ def test_third_cochair_is_refused_with_a_message(world):
     )
 
     assert response.status_code == 422
-    assert "choose whom the new one replaces" in response.json()["detail"][0]
+    assert "choose whom the new one replaces" in response.json()["detail"][0]["msg"]
     assert governance_state(world) == before
 
 
@@ -527,7 +527,7 @@ def test_appointing_an_unknown_person_is_422_for_the_committee_and_403_for_other
     assert call(world.client(COCHAIR), "POST", url, body).status_code == 403
     response = call(world.client(COMMITTEE), "POST", url, body)
     assert response.status_code == 422
-    assert response.json() == {"detail": ["No such person."]}
+    assert response.json() == {"detail": [{"loc": [], "msg": "No such person.", "type": "invalid"}]}
 
 
 def test_join_and_leave_an_approval_group(world):
@@ -575,8 +575,10 @@ def test_decline_a_request(world):
         reverse("api:answer_request", args=[world.approval_group.slug, world.request.pk]),
         {"approve": True},
     )
-    assert again.status_code == 422
-    assert again.json() == {"detail": ["This request has already been answered."]}
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": [{"loc": [], "msg": "This request has already been answered.", "type": "state_conflict"}]
+    }
 
 
 def test_close_lapses_requests_and_refuses_joining(world):

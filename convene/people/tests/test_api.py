@@ -59,7 +59,8 @@ def test_requests_without_a_valid_token_are_401(people, header):
     client = Client(headers={"Authorization": header} if header else {})
     response = client.get(MEMBERS)
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unauthorized"}
+    assert response.json()["detail"][0]["type"] == "not_authenticated"
+    assert response.headers["WWW-Authenticate"].startswith('Bearer realm="Convene API"')
 
 
 def test_valid_token_authenticates_and_records_its_use(member):
@@ -125,7 +126,7 @@ def test_hidden_profile_is_404_for_a_member_by_id(people, member, secretariat):
     hidden = people[2]
     response = bearer(member).get(f"{MEMBERS}/{hidden.pk}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not Found"}
+    assert response.json() == {"detail": [{"loc": [], "msg": "Not found.", "type": "not_found"}]}
     assert bearer(secretariat).get(f"{MEMBERS}/{hidden.pk}").json()["name"] == "Hal Hidden"
 
 

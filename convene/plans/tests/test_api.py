@@ -41,6 +41,11 @@ MEMBER, GROUP_MEMBER, COCHAIR, COMMITTEE, SECRETARIAT, OUTSIDER = (
 )
 
 
+def messages(response) -> list[str]:
+    """The messages of an error answer (convene.core.api_schemas.ErrorOut)."""
+    return [error["msg"] for error in response.json()["detail"]]
+
+
 @dataclass
 class World:
     plans: PlanWorld
@@ -241,7 +246,15 @@ def test_write_submit_return_fix_approve_revise_and_compare(world):
     )
     response = send(committee, "POST", world.url("api:review_plan"), {"approve": False})
     assert response.status_code == 422
-    assert response.json() == {"detail": ["Say what should change when returning a work plan."]}
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["body", "comment"],
+                "msg": "Say what should change when returning a work plan.",
+                "type": "invalid",
+            }
+        ]
+    }
     assert world.plan.status == PlanStatus.SUBMITTED
     response = send(
         committee, "POST", world.url("api:review_plan"), {"approve": False, "comment": "Add travel."}
@@ -360,7 +373,13 @@ def test_stale_revision_is_409_with_what_changed_and_nothing_written(world, secr
 
     assert second.status_code == 409
     assert second.json() == {
-        "detail": "Someone else saved this record while you were editing it.",
+        "detail": [
+            {
+                "loc": ["body", "revision"],
+                "msg": "Someone else saved this record while you were editing it.",
+                "type": "edit_conflict",
+            }
+        ],
         "revision": start + 1,
         "theirs_changed": ["title"],
         "mine_changed": ["title", "summary"],
@@ -419,13 +438,6 @@ def state(world: World) -> tuple:
     ("name", "method", "args", "body", "detail"),
     [
         (
-            "api:create_plan",
-            "POST",
-            "group",
-            {"title": "Another", "starts_on": "2026-01-01", "ends_on": "2026-12-31"},
-            ["This group already has a work plan being written or reviewed: finish it first."],
-        ),
-        (
             "api:update_plan",
             "PATCH",
             "plan",
@@ -481,7 +493,19 @@ def test_bad_input_is_422_with_the_message(world, name, method, args, body, deta
     response = send(world.client(COCHAIR), method, reverse(name, args=path_args), body)
 
     assert response.status_code == 422, response.content
-    assert response.json() == {"detail": detail}
+    assert [error["msg"] for error in response.json()["detail"]] == detail
+    assert state(world) == before
+
+
+def test_a_second_plan_being_written_is_a_409_state_conflict(world):
+    before = state(world)
+    body = {"title": "Another", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}
+
+    response = send(world.client(COCHAIR), "POST", reverse("api:create_plan", args=["case-management"]), body)
+
+    assert response.status_code == 409, response.content
+    msg = "This group already has a work plan being written or reviewed: finish it first."
+    assert response.json() == {"detail": [{"loc": [], "msg": msg, "type": "state_conflict"}]}
     assert state(world) == before
 
 
@@ -672,7 +696,7 @@ def test_budget_lines_and_rates(world):
     )
     response = send(chair, "DELETE", world.url("api:delete_rate", eur.pk))
     assert response.status_code == 422
-    assert response.json() == {"detail": ["Budget lines still use this currency."]}
+    assert messages(response) == ["Budget lines still use this currency."]
     assert send(chair, "DELETE", world.url("api:delete_budget_line", line.json()["id"])).status_code == 204
     assert send(chair, "DELETE", world.url("api:delete_rate", eur.pk)).status_code == 204
     assert [r["currency"] for r in world.client(MEMBER).get(world.url("api:list_rates")).json()] == ["KES"]
@@ -701,7 +725,7 @@ def test_human_resource_needs(world):
         {"role": "Designer", "hours_per_month": "4.5", "starts_on": "2025-04-01", "ends_on": "2025-03-01"},
     )
     assert created.status_code == 422
-    assert created.json() == {"detail": ["The period cannot end before it starts."]}
+    assert messages(created) == ["The period cannot end before it starts."]
     created = send(
         chair, "POST", world.url("api:create_hr_need"), {"role": "Designer", "hours_per_month": "4.5"}
     )
@@ -747,7 +771,7 @@ def test_volunteer_then_accepted_by_the_cochair(world):
         "I translate.",
     )
     again = send(member, "POST", reverse("api:volunteer_for_task", args=[task.pk]))
-    assert again.json() == {"detail": ["You have already offered to help with this task."]}
+    assert messages(again) == ["You have already offered to help with this task."]
     assert (
         member.get(reverse("api:list_help_wanted")).json()["items"][0]["my_offer"]["id"] == offer.json()["id"]
     )
@@ -768,7 +792,7 @@ def test_volunteer_then_accepted_by_the_cochair(world):
     assert (task.assignee_id, task.help_wanted, task.revision) == (world.person(MEMBER).pk, False, 2)
     assert member.get(reverse("api:list_help_wanted")).json()["count"] == 0
     withdraw = send(member, "POST", reverse("api:withdraw_volunteer", args=[offer.json()["id"]]))
-    assert withdraw.json() == {"detail": ["Only an offer still open can be withdrawn."]}
+    assert messages(withdraw) == ["Only an offer still open can be withdrawn."]
 
 
 def test_withdraw_own_offer_only(world):
@@ -823,14 +847,15 @@ def test_every_plan_operation_is_documented_with_a_summary_and_its_errors(world)
     patches = [op for _path, method, op in operations if method == "patch" and "rates" not in _path]
     assert len(patches) == 6
     assert all("409" in op["responses"] for op in patches)
-    assert schema["components"]["schemas"]["ConflictOut"]["required"] == [
+    assert schema["components"]["schemas"]["ConflictOut"]["required"] == ["detail"]
+    assert set(schema["components"]["schemas"]["ConflictOut"]["properties"]) == {
         "detail",
         "revision",
         "theirs_changed",
         "mine_changed",
         "conflicts",
         "theirs",
-    ]
+    }
 
 
 def test_answers_raise_no_deprecation_warning(world):
