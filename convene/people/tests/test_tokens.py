@@ -128,7 +128,9 @@ def test_the_data_endpoint_asks_a_session_for_the_password_again(member):
     client = client_for(member)
     response = client.get("/api/v1/me/data")
     assert response.status_code == 403
-    detail = response.json()["detail"]
+    (error,) = response.json()["detail"]
+    assert error["type"] == "reauthentication_required"
+    detail = error["msg"]
     assert "Confirm your password first" in detail
     url = urlsplit(re.search(r"(/accounts/reauthenticate/\S+),", detail)[1])
     assert parse_qs(url.query)["next"] == ["/account/data/download/"]
