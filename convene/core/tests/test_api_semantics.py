@@ -326,8 +326,7 @@ def test_fixed_sets_are_enums(document):
 
 
 def test_a_generated_client_builds_without_a_warning(document, tmp_path):
-    """openapi-python-client, as an outside user would run it (installed only where it is checked)."""
-    pytest.importorskip("openapi_python_client")
+    """openapi-python-client, as an outside user would run it (a development requirement)."""
     spec = tmp_path / "openapi.json"
     spec.write_text(json.dumps(document))
     command = Path(sys.executable).with_name("openapi-python-client")
