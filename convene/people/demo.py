@@ -217,6 +217,28 @@ TOPICS = [
     ("Migration and displacement", 1),
 ]
 
+# OECD DAC 5-digit purpose codes for the IATI export's sector (only where one plainly fits).
+TOPIC_DAC_CODES = {
+    "Case management": "16010",
+    "Child protection": "16010",
+    "Workforce planning": "15110",
+    "Social work education": "11420",
+    "Para professionals": "11330",
+    "Supervision": "16010",
+    "Alternative care": "16010",
+    "Competency frameworks": "11330",
+    "Early intervention": "16010",
+    "Family strengthening": "16010",
+    "Gender-based violence": "15180",
+    "Social protection": "16010",
+    "Justice for children": "15130",
+    "Disability inclusion": "16010",
+    "Humanitarian response": "72010",
+    "Data and information systems": "16062",
+    "Community development": "16050",
+    "Migration and displacement": "15190",
+}
+
 # (sector, share of organisations)
 ORG_SECTORS = [
     (Sector.GOVERNMENT, 22),
@@ -617,7 +639,12 @@ def _insert_rows(model, field_names: list[str], rows) -> None:
 def ensure_topics() -> dict[str, Topic]:
     existing = {topic.name: topic for topic in Topic.objects.all()}
     missing = [
-        Topic(name=name, slug=slugify(name), name_translations=TOPIC_TRANSLATIONS.get(name, {}))
+        Topic(
+            name=name,
+            slug=slugify(name),
+            name_translations=TOPIC_TRANSLATIONS.get(name, {}),
+            dac_code=TOPIC_DAC_CODES.get(name, ""),
+        )
         for name, _w in TOPICS
         if name not in existing
     ]
