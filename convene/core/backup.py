@@ -290,6 +290,11 @@ def verify_backup(path: str | os.PathLike) -> dict:
                     digest.update(block)
                     size += len(block)
                 digests[name] = (digest.hexdigest(), size)
+            # tarfile stops at the end-of-archive blocks, before gzip's trailer: read on to the end
+            # so that the trailer's CRC is checked too (a byte flipped inside the manifest would
+            # otherwise go unnoticed, the manifest holding no checksum of itself).
+            while tar.fileobj.read(1 << 20):
+                pass
     except BackupError:
         raise
     except _READ_ERRORS as error:

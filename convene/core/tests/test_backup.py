@@ -184,6 +184,9 @@ def test_damaged_file_and_wrong_migration_state_change_nothing(settings, tmp_pat
     flipped.write_bytes(
         data[: len(data) // 2] + bytes([data[len(data) // 2] ^ 0xFF]) + data[len(data) // 2 + 1 :]
     )
+    # Only gzip's trailer (the CRC of everything) is wrong: what tarfile reads is intact.
+    bad_crc = tmp_path / "bad-crc.tar.gz"
+    bad_crc.write_bytes(data[:-8] + bytes([data[-8] ^ 0xFF]) + data[-7:])
     not_a_backup = tmp_path / "notes.tar.gz"
     not_a_backup.write_bytes(b"just some text")
     other_state = tmp_path / "other-state.tar.gz"
@@ -195,7 +198,7 @@ def test_damaged_file_and_wrong_migration_state_change_nothing(settings, tmp_pat
     (Path(settings.MEDIA_ROOT) / MEDIA_FILE).unlink()
     empty = row_counts()
 
-    for broken in (truncated, flipped, not_a_backup):
+    for broken in (truncated, flipped, bad_crc, not_a_backup):
         with pytest.raises(CommandError, match="not a readable Convene backup"):
             call_command("restore", str(broken), stdout=io.StringIO())
         assert row_counts() == empty
