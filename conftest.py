@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: people in each role, built through the services."""
 
 import datetime
+import os
 
 import pytest
 from django.test import Client
@@ -109,4 +110,23 @@ def client_for(person: Person | None) -> Client:
     client = Client()
     if person is not None:
         client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+TEST_REDIS_URL = os.environ.get("CONVENE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_or_skip():
+    """A client of the tests' Redis database; the test skips where there is none, or fails where
+    CI says Redis must be there (CONVENE_REQUIRE_REDIS)."""
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        client.close()
+        if os.environ.get("CONVENE_REQUIRE_REDIS"):
+            pytest.fail(f"no Redis at {TEST_REDIS_URL} (CONVENE_REQUIRE_REDIS is set)")
+        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
     return client

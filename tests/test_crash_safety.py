@@ -41,7 +41,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
 
-from conftest import make_person
+from conftest import TEST_REDIS_URL, make_person, redis_or_skip
 from convene.governance.models import DecisionOutcome
 from convene.groups import services, tasks
 from convene.groups.models import DeliveryStatus, GroupKind, Notify, PostDelivery
@@ -362,7 +362,6 @@ def test_a_worker_killed_mid_digest_skips_nobody_and_repeats_only_the_digest_in_
 
 # --- Several workers on one Redis queue (production with more than one process) -----------------
 
-REDIS_URL = os.environ.get("CONVENE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 POSTS = 3
 
 
@@ -371,17 +370,9 @@ def redis_queue(consumers):
     """A Huey queue on Redis, of this test's own name, emptied at the end."""
     import uuid
 
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CONVENE_REQUIRE_REDIS"):
-            pytest.fail(f"no Redis at {REDIS_URL} (CONVENE_REQUIRE_REDIS is set)")
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    client = redis_or_skip()
     name = f"convene_test_{uuid.uuid4().hex[:12]}"
-    consumers.env.update(HUEY_REDIS_URL=REDIS_URL, HUEY_NAME=name)
+    consumers.env.update(HUEY_REDIS_URL=TEST_REDIS_URL, HUEY_NAME=name)
     try:
         yield client
     finally:

@@ -1,12 +1,11 @@
 """API rate limits: a fixed one-minute window per token (or account) and per client address."""
 
-import os
 import uuid
 
 import pytest
 from django.test import Client
 
-from conftest import client_for
+from conftest import TEST_REDIS_URL, client_for, redis_or_skip
 from convene.core import security
 from convene.people import services as people_services
 
@@ -104,26 +103,15 @@ def test_pages_outside_the_api_are_not_counted(clock, settings, member):
     assert client.get(URL).status_code == 200
 
 
-REDIS_URL = os.environ.get("CONVENE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
 @pytest.fixture
 def redis_cache(settings):
     """Django's cache on Redis, as in production (REDIS_URL), under a key prefix of this test's own."""
-    import redis
-
-    raw = redis.Redis.from_url(REDIS_URL)
-    try:
-        raw.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CONVENE_REQUIRE_REDIS"):
-            pytest.fail(f"no Redis at {REDIS_URL} (CONVENE_REQUIRE_REDIS is set)")
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    raw = redis_or_skip()
     prefix = f"convene-test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": prefix,
         }
     }
