@@ -290,7 +290,7 @@ def countries_of(readings: Iterable[Reading]) -> list[str]:
     return sorted({option for r in readings for name, option in r.disaggregation if name == COUNTRY})
 
 
-def counts(actual: Actual) -> bool:
+def has_figure(actual: Actual) -> bool:
     """An actual with something in it (a qualitative reading has no number)."""
     return actual.value is not None or actual.numerator is not None
 
@@ -301,7 +301,7 @@ def period_actuals(spec: Spec, readings: Sequence[Reading]) -> dict[str, Actual]
     actuals = {"": combine_period(spec, readings)}
     for country in countries_of(readings):
         actuals[country] = combine_period(spec, in_country(readings, country))
-    return {key: actual for key, actual in actuals.items() if counts(actual)}
+    return {key: actual for key, actual in actuals.items() if has_figure(actual)}
 
 
 def actual_of(spec: Spec, readings: Iterable[Reading], *, country: str = "") -> Actual:
@@ -315,10 +315,10 @@ def actual_of(spec: Spec, readings: Iterable[Reading], *, country: str = "") -> 
     if not by_period:
         return Actual(None)
     reported = {key: combine_period(spec, group) for key, group in by_period.items()}
-    reported = {key: c for key, c in reported.items() if counts(c)}
+    reported = {key: c for key, c in reported.items() if has_figure(c)}
     if country:
         reported = {key: combine_period(spec, in_country(by_period[key], country)) for key in reported}
-    combined = [reported[key] for key in outermost(reported) if counts(reported[key])]
+    combined = [reported[key] for key in outermost(reported) if has_figure(reported[key])]
     if not combined:
         return Actual(None)
     if spec.counts:
