@@ -7,10 +7,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from convene.plans.tests.factories import QUARTERS, approve
 from convene.results import progress, queries, services
 from convene.results.models import Measurement, PeriodActual
+from convene.results.tests.test_progress_properties import any_readings
 
 Q1, Q2, Q3, Q4 = QUARTERS
 d = datetime.date
@@ -170,3 +174,33 @@ def test_a_country_reported_in_two_breakdowns_counts_one_of_them():
     assert {key: actual.value for key, actual in stored.items()} == {"": Decimal(5), "KE": Decimal(5)}
     page = progress.compute(spec, [progress.Period(*Q1, Decimal(10))], readings, country="KE")
     assert (page.periods[0].actual, page.life_of_plan.actual) == (Decimal(5), Decimal(5))
+
+
+@examples(max_examples=200, deadline=None)
+@given(
+    readings=any_readings(),
+    unit=st.sampled_from(["number", "percentage", "yes_no"]),
+    cumulative=st.booleans(),
+)
+def test_the_life_of_plan_is_what_the_stored_periods_give(readings, unit, cumulative):
+    """Over readings of any shape (nested periods, totals, breakdowns, two countries): the page's life
+    of plan, in total and per country, is the stored rows of the outermost reported periods added up
+    (a count) or the latest of them (a level)."""
+    spec = progress.Spec(unit=unit, cumulative=cumulative, disaggregations=("sex", "country"))
+    by_period = {}
+    for reading in readings:
+        by_period.setdefault((reading.starts_on, reading.ends_on), []).append(reading)
+    stored = {key: progress.period_actuals(spec, group) for key, group in by_period.items()}
+    kept = progress.outermost(key for key, rows in stored.items() if "" in rows)
+    for country in ["", "KE", "UG"]:
+        rows = [stored[key][country] for key in kept if country in stored[key]]
+        if not rows:
+            expected = None
+        elif spec.counts:
+            expected = (sum((r.value for r in rows), Decimal(0)), None, None)
+        else:
+            latest = max(rows, key=lambda r: (r.ends_on, r.value or 0))
+            expected = (latest.value, latest.numerator, latest.denominator)
+        lop = progress.compute(spec, [], readings, country=country).life_of_plan
+        seen = None if lop is None or lop.actual is None else (lop.actual, lop.numerator, lop.denominator)
+        assert seen == expected, country
