@@ -378,15 +378,8 @@ def _measurements(rng, plans, indicators, reported, rows_per_period):
                 readings.append(
                     progress.Reading(s, e, value, num, den, tuple(sorted(disaggregation.items())))
                 )
-            total_actual = progress.combine_period(spec, readings)
-            actuals.append(_actual(indicator, s, e, "", total_actual))
-            by_country: dict[str, list] = {}
-            for reading in readings:
-                country = dict(reading.disaggregation).get("country")
-                if country:
-                    by_country.setdefault(country, []).append(reading)
-            for country, country_readings in by_country.items():
-                actuals.append(_actual(indicator, s, e, country, progress._aggregate(spec, country_readings)))
+            for country, actual in progress.period_actuals(spec, readings).items():
+                actuals.append(_actual(indicator, s, e, country, actual))
     return measurements, actuals
 
 

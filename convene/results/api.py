@@ -508,7 +508,7 @@ def get_framework(request, slug: str, plan_id: PathId):
     for _depth, result in rows:
         for indicator in result.indicators.all():
             indicator.progress = progress_by_indicator[indicator.pk]
-    low, high = services.on_track_band()
+    low, high = progress.on_track_band()
     return {
         "plan_id": plan.pk,
         "plan_status": plan.status,
@@ -806,7 +806,7 @@ def list_shared_indicators(request):
     ensure(request.user, "results.view_catalogue")
     catalogue = queries.catalogue_with_adoption()
     if not can(request.user, "results.manage_catalogue"):
-        catalogue = catalogue.filter(is_active=True)
+        catalogue = catalogue.in_catalogue()
     return catalogue
 
 

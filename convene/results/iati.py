@@ -55,9 +55,8 @@ from convene.plans.models import FundingSource, PlanStatus, WorkPlan
 from convene.plans.queries import plan_parts, to_reporting
 
 from . import progress
-from .models import Measurement, MeasurementStatus, Unit
+from .models import Measurement, Unit
 from .queries import flatten, framework, progress_of
-from .services import reading_of, spec_of
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -267,9 +266,11 @@ def _results(activity, plan: WorkPlan) -> None:
     indicators = [i for _depth, result in rows for i in result.indicators.all()]
     approved: dict[int, list[Measurement]] = defaultdict(list)
     if indicators:
-        for m in Measurement.objects.filter(
-            indicator_id__in=[i.pk for i in indicators], status=MeasurementStatus.APPROVED
-        ).order_by("starts_on", "pk"):
+        for m in (
+            Measurement.objects.filter(indicator_id__in=[i.pk for i in indicators])
+            .approved()
+            .order_by("starts_on", "pk")
+        ):
             approved[m.indicator_id].append(m)
     for _depth, result in rows:
         result_indicators = list(result.indicators.all())
@@ -300,8 +301,8 @@ def _indicator(parent, indicator, measurements: list[Measurement], plan: WorkPla
             baseline["value"] = _number(indicator.baseline_value)
         etree.SubElement(element, "baseline", baseline)
 
-    spec = spec_of(indicator)
-    readings = [reading_of(m) for m in measurements]
+    spec = progress.spec_of(indicator)
+    readings = [progress.reading_of(m) for m in measurements]
     computed = progress_of(indicator, readings)
     periods = list(computed.periods)
     if not periods and computed.life_of_plan and computed.life_of_plan.target is not None:
