@@ -281,7 +281,7 @@ def account_erase(*, person: Person, acting: Person) -> Person:
     """Erase an account (issue 3, people/privacy.py): personal data goes, contributions stay, shown as
     "Former member". Refused (ValidationError, nothing changed) when it would leave the network without
     an administrator or a secretariat. Erasing an erased account changes nothing."""
-    from . import privacy
+    from convene.core import privacy
 
     ensure(acting, "people.erase_account", person)
     # One erasure at a time per account: a second request waits, then finds the tombstone.

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from convene.core import privacy
 from convene.core.exports import csv_response, xlsx_response
 from convene.core.pagination import CappedPaginator
 from convene.core.rules import can, ensure
 
-from . import privacy, queries, services
+from . import queries, services
 from .forms import AccountEraseForm, ApiTokenForm, DirectorySearchForm, OrganisationForm, ProfileForm
 from .models import ApiToken, Organisation, Person
 
