@@ -223,11 +223,11 @@ class ProfileQuerySet(models.QuerySet):
         follows the number of people found, not the size of the network."""
         qs = self
         for term in search_words(query)[:SEARCH_TERMS]:
-            words = SearchWord.objects.filter(word__startswith=term)
-            if term[-1] < chr(0x10FFFF):
-                # The same rows as a range, so the (word, profile) index answers it: PostgreSQL's LIKE
-                # uses a btree index only under the C collation.
-                words = words.filter(word__gte=term, word__lt=term[:-1] + chr(ord(term[-1]) + 1))
+            # A range of the (word, profile) index rather than LIKE 'term%', which PostgreSQL's index
+            # serves only under the C collation and whose row estimate misleads the planner. The words
+            # hold no upper case, accents or punctuation, and the column is in the C collation on
+            # PostgreSQL (migration 0007), so the range is exactly the words that start with the term.
+            words = SearchWord.objects.filter(word__gte=term, word__lt=term[:-1] + chr(ord(term[-1]) + 1))
             qs = qs.filter(person_id__in=words.values("profile_id"))
         return qs
 
@@ -302,11 +302,16 @@ class SearchWord(models.Model):
     the demo), never by hand.
     """
 
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="search_words")
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="search_words", db_index=False
+    )
     word = models.CharField(max_length=SEARCH_WORD_LENGTH)
 
     class Meta:
+        # (word, profile) answers a query word's range from the index alone; (profile, word) checks a
+        # further word of the same person and rewrites one person's words.
         constraints = [models.UniqueConstraint(fields=["word", "profile"], name="searchword_word_profile")]
+        indexes = [models.Index(fields=["profile", "word"], name="searchword_profile_word")]
 
     def __str__(self) -> str:
         return self.word

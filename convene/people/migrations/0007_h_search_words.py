@@ -35,6 +35,13 @@ def build_search_words(apps, schema_editor):
         schema_editor.execute("ANALYZE people_searchword")
 
 
+def words_in_c_collation(apps, schema_editor):
+    """Byte order on PostgreSQL, as SQLite has by default: a query word's range ('banda' <= word <
+    'bandb') is then exactly the words that start with it, whatever the database's own collation."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute('ALTER TABLE people_searchword ALTER COLUMN word TYPE varchar(64) COLLATE "C"')
+
+
 def drop_trigram_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS profile_search_text_trgm")
@@ -71,6 +78,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="search_words",
                         to="people.profile",
+                        db_index=False,
                     ),
                 ),
             ],
@@ -78,8 +86,10 @@ class Migration(migrations.Migration):
                 "constraints": [
                     models.UniqueConstraint(fields=("word", "profile"), name="searchword_word_profile")
                 ],
+                "indexes": [models.Index(fields=["profile", "word"], name="searchword_profile_word")],
             },
         ),
+        migrations.RunPython(words_in_c_collation, migrations.RunPython.noop),
         migrations.RunPython(build_search_words, migrations.RunPython.noop),
         migrations.RunPython(drop_trigram_index, create_trigram_index),
     ]
