@@ -30,8 +30,10 @@ from .models import (
     Person,
     Profile,
     ProfileVisibility,
+    SearchWord,
     Sector,
     Topic,
+    search_words,
 )
 from .services import search_text_for
 
@@ -826,6 +828,11 @@ def build_people(*, rng: random.Random, members: int) -> DemoPeople:
         if profile.organisation is not None:
             profile.organisation_id = profile.organisation.pk
     Profile.objects.bulk_create(profiles, batch_size=BATCH)
+    _insert_rows(
+        SearchWord,
+        ["profile", "word"],
+        ((p.person_id, word) for p in profiles for word in search_words(p.search_text)),
+    )
     _insert_rows(
         EmailAddress, ["user", "email", "verified", "primary"], ((p.pk, p.email, True, True) for p in people)
     )

@@ -273,6 +273,9 @@ def _write_rows(*, preview: Preview, acting: Person) -> None:
         default_user=acting,
         default_change_reason="member import",
     )
+    services.profile_search_words_write(
+        profiles=[(p.person_id, p.search_text) for p in (*new_profiles, *changed_profiles)]
+    )
 
     # Languages and topics are added to what a person already has, never taken away.
     Profile.languages.through.objects.bulk_create(

@@ -65,6 +65,7 @@ def _profile(erasure: Erasure) -> None:
     profile._change_reason = "account erased"
     # A plain save, so simple-history records the erasure (who, when) in the profile's history.
     profile.save()
+    profile.search_words.all().delete()  # the search index held the words of the scrubbed fields
 
 
 def _log_entries(erasure: Erasure) -> None:

@@ -19,8 +19,12 @@ from .models import (
     Organisation,
     Person,
     Profile,
+    SearchWord,
     Topic,
+    search_words,
 )
+
+SEARCH_WORD_BATCH = 1000
 
 PROFILE_FIELDS = {
     "name",
@@ -51,6 +55,19 @@ def profile_refresh_search_text(*, profile: Profile) -> None:
         topics=topics,
     )
     Profile.objects.filter(pk=profile.pk).update(search_text=profile.search_text)
+    profile_search_words_write(profiles=[(profile.pk, profile.search_text)])
+
+
+def profile_search_words_write(*, profiles: Iterable[tuple[int, str]]) -> None:
+    """Rewrite the search index (SearchWord) of these (profile id, search text) pairs, in batches."""
+    profiles = list(profiles)
+    for start in range(0, len(profiles), SEARCH_WORD_BATCH):
+        batch = profiles[start : start + SEARCH_WORD_BATCH]
+        SearchWord.objects.filter(profile_id__in=[pk for pk, _text in batch]).delete()
+        SearchWord.objects.bulk_create(
+            [SearchWord(profile_id=pk, word=word) for pk, text in batch for word in search_words(text)],
+            batch_size=SEARCH_WORD_BATCH,
+        )
 
 
 def profile_ensure(*, person: Person) -> Profile:
