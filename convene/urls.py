@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from convene.core.api import api, not_found
+from convene.api import api
+from convene.core.api import not_found
 
 admin.site.site_header = _("Convene back office")
 admin.site.site_title = "Convene"

@@ -9,7 +9,7 @@
   with Retry-After.
 
 Both are wired by ``convene.core.middleware.AccountSafeguardsMiddleware`` (and, for token calls,
-``convene.core.api.PersonalToken``).
+``convene.people.api_auth.PersonalToken``).
 """
 
 import hashlib
