@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from convene.core.api import api, not_found
+from convene.api import api
+from convene.core.api import not_found
+from convene.home import home
+from convene.people.views import set_language
 
 admin.site.site_header = _("Convene back office")
 admin.site.site_title = "Convene"
@@ -14,6 +17,10 @@ admin.site.login = secure_admin_login(admin.site.login)
 handler500 = "convene.core.views.server_error"
 
 urlpatterns = [
+    # The personal home reads every app; the language switcher keeps a person's choice on their
+    # account: both sit above core, under the names they always had.
+    path("", home, name="home"),
+    path("language/", set_language, name="set_language"),
     path("", include("convene.core.urls")),
     path("", include("convene.people.urls")),
     path("", include("convene.governance.urls")),

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
-from convene.core.rules import ensure, is_steering_committee
+from convene.core.rules import ensure, is_member, is_steering_committee
 from convene.governance.decisions import title_fields
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
-from convene.people.models import Person, Topic, is_member
+from convene.people.models import Person, Topic
 
 from .leads import lead_title
 from .models import (

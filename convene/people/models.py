@@ -15,6 +15,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from convene.core.i18n import LocalizedNameMixin, validate_name_translations
+from convene.core.rules import is_member
 
 
 class Sector(models.TextChoices):
@@ -315,20 +316,6 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
-
-
-def is_member(person) -> bool:
-    """Whether a logged-in person is an active member of the network (cached on the instance)."""
-    if not person or not person.is_authenticated:
-        return False
-    cached = getattr(person, "_convene_is_member", None)
-    if cached is None:
-        status = (
-            Profile.objects.filter(person_id=person.pk).values_list("membership_status", flat=True).first()
-        )
-        cached = status == MembershipStatus.ACTIVE and person.is_active
-        person._convene_is_member = cached
-    return cached
 
 
 class ApiToken(models.Model):

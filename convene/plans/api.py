@@ -18,11 +18,20 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
+from convene.core.api_schemas import (
+    BODY_ID,
+    EDIT_ERRORS,
+    ERRORS,
+    READ_ERRORS,
+    IsoDate,
+    JsonBody,
+    PathId,
+    PersonRef,
+)
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can, ensure
+from convene.governance.schemas import DecisionOut
 from convene.groups import queries as group_queries
-from convene.groups.api import DecisionOut, PersonRef
 from convene.groups.models import Group
 from convene.people.models import Organisation, Person, Topic
 

@@ -18,10 +18,9 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, IsoDate, PathId
+from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, IsoDate, PathId, PersonRef
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can, ensure
-from convene.groups.api import PersonRef
 from convene.plans.api import REVISION, Body, person_of, plan_of, saved
 from convene.plans.models import PlanStatus, WorkPlan
 
