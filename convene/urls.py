@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from convene.core.api import api, not_found
+from convene.plans.urls import urlpatterns as plans_urlpatterns
+from convene.reports.urls import urlpatterns as reports_urlpatterns
 
 admin.site.site_header = _("Convene back office")
 admin.site.site_title = "Convene"
@@ -18,7 +20,8 @@ urlpatterns = [
     path("", include("convene.people.urls")),
     path("", include("convene.governance.urls")),
     path("", include("convene.groups.urls")),
-    path("", include("convene.plans.urls")),
+    # A work plan's exports and import (reports, above plans and results) keep their "plans:" names.
+    path("", include((plans_urlpatterns + reports_urlpatterns, "plans"))),
     path("", include("convene.results.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

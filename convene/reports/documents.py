@@ -20,11 +20,10 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from convene.plans.models import BudgetCategory, FundingSource, WorkPlan
+from convene.plans.queries import budget_summary, is_late, plan_parts
 from convene.results.progress import STATUS_LABELS, Status
 from convene.results.queries import plan_progress
-
-from .models import BudgetCategory, FundingSource, WorkPlan
-from .queries import budget_summary, is_late, plan_parts
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

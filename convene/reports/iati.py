@@ -53,11 +53,10 @@ from lxml import etree
 from convene.groups.models import Activity
 from convene.plans.models import FundingSource, PlanStatus, WorkPlan
 from convene.plans.queries import plan_parts, to_reporting
-
-from . import progress
-from .models import Measurement, MeasurementStatus, Unit
-from .queries import flatten, framework, progress_of
-from .services import reading_of, spec_of
+from convene.results import progress
+from convene.results.models import Measurement, MeasurementStatus, Unit
+from convene.results.queries import flatten, framework, progress_of
+from convene.results.services import reading_of, spec_of
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
