@@ -46,6 +46,9 @@ from .columns import (
 from .current import Current, Record, read_current
 from .export import export_filename, workbook_bytes
 from .pending import (
+    PENDING_DIR,
+    PENDING_MAX_AGE,
+    PENDING_SALT,
     PendingGone,
     confirm_token,
     discard,
@@ -71,6 +74,9 @@ __all__ = [
     "KIND_LABELS",
     "MEASUREMENTS",
     "OBJECTIVES",
+    "PENDING_DIR",
+    "PENDING_MAX_AGE",
+    "PENDING_SALT",
     "PLAN",
     "RATES",
     "REMOVED",
