@@ -7,6 +7,8 @@ from convene.api import api
 from convene.core.api import not_found
 from convene.home import home
 from convene.people.views import set_language
+from convene.plans.urls import urlpatterns as plans_urlpatterns
+from convene.reports.urls import urlpatterns as reports_urlpatterns
 
 admin.site.site_header = _("Convene back office")
 admin.site.site_title = "Convene"
@@ -25,7 +27,8 @@ urlpatterns = [
     path("", include("convene.people.urls")),
     path("", include("convene.governance.urls")),
     path("", include("convene.groups.urls")),
-    path("", include("convene.plans.urls")),
+    # A work plan's exports and import (reports, above plans and results) keep their "plans:" names.
+    path("", include((plans_urlpatterns + reports_urlpatterns, "plans"))),
     path("", include("convene.results.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

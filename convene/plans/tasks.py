@@ -1,8 +1,7 @@
 """Background work for work plans: e-mails about submissions, reviews and volunteers (STYLE §6)."""
 
 from django.urls import reverse
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from convene.core.mail import absolute_url, send_templated
 from convene.governance.models import Decision
@@ -89,27 +88,3 @@ def notify_volunteer_answer(volunteer_id: int) -> None:
         "plans/email/volunteer_answer",
         {"volunteer": volunteer, "task": volunteer.task, "group": plan.group, "url": _plan_url(plan)},
     )
-
-
-@db_task()
-def check_plan_import(import_id: int) -> None:
-    """Check an uploaded workbook for its preview (the parsing no web request does)."""
-    from .spreadsheet import plan_import_check
-
-    plan_import_check(import_id=import_id)
-
-
-@db_periodic_task(crontab(minute="*/10"))
-def sweep_plan_imports() -> None:
-    """Check the uploads a lost task or a crashed worker left waiting."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from .models import PlanImport, PlanImportStatus
-
-    waiting = PlanImport.objects.filter(
-        status=PlanImportStatus.CHECKING, created_at__lt=timezone.now() - timedelta(minutes=5)
-    ).values_list("pk", flat=True)
-    for import_id in waiting[:100]:
-        check_plan_import(import_id)

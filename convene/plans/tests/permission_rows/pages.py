@@ -281,7 +281,7 @@ PLAN_ROWS = [
 ]
 
 
-# --- Work plans: exports and the spreadsheet import (convene/plans/views_exports.py) ---------------
+# --- Work plans: exports and the spreadsheet import (convene/reports/views.py) --------------------
 
 
 def export_workbook(world: World, title: str) -> bytes:
@@ -290,7 +290,7 @@ def export_workbook(world: World, title: str) -> bytes:
 
     from openpyxl import load_workbook
 
-    from convene.plans import spreadsheet
+    from convene.reports import spreadsheet
 
     data = spreadsheet.workbook_bytes(world.plans.plan, viewer=world.person(COCHAIR))
     book = load_workbook(io.BytesIO(data))
@@ -310,8 +310,8 @@ def export_confirm_form(world: World, role: str) -> dict:
     (a visitor's is the co-chair's: the login comes first)."""
     from django.core import signing
 
-    from convene.plans import spreadsheet
     from convene.plans.models import PlanImport, PlanImportStatus
+    from convene.reports import spreadsheet
 
     person = world.person(role) or world.person(COCHAIR)
     plan = world.plans.plan

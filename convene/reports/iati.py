@@ -53,10 +53,9 @@ from lxml import etree
 from convene.groups.models import Activity
 from convene.plans.models import FundingSource, PlanStatus, WorkPlan
 from convene.plans.queries import plan_parts, to_reporting
-
-from . import progress
-from .models import Measurement, Unit
-from .queries import flatten, framework, progress_of
+from convene.results import progress
+from convene.results.models import Measurement, Unit
+from convene.results.queries import flatten, framework, progress_of
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -293,13 +292,7 @@ def _indicator(parent, indicator, measurements: list[Measurement], plan: WorkPla
         _narrative(element, indicator.definition, "description")
     if indicator.shared_id:
         etree.SubElement(element, "reference", {"vocabulary": "99", "code": _text(indicator.shared.code)})
-    if indicator.baseline_value is not None or indicator.baseline_on is not None:
-        baseline = {"year": str((indicator.baseline_on or plan.starts_on).year)}
-        if indicator.baseline_on:
-            baseline["iso-date"] = indicator.baseline_on.isoformat()
-        if indicator.baseline_value is not None:
-            baseline["value"] = _number(indicator.baseline_value)
-        etree.SubElement(element, "baseline", baseline)
+    _baseline(element, indicator, plan)
 
     spec = progress.spec_of(indicator)
     readings = [progress.reading_of(m) for m in measurements]
@@ -316,30 +309,47 @@ def _indicator(parent, indicator, measurements: list[Measurement], plan: WorkPla
         ]
         if period.target is None and period.actual is None and not inside:
             continue
-        node = etree.SubElement(element, "period")
-        etree.SubElement(node, "period-start", {"iso-date": period.starts_on.isoformat()})
-        etree.SubElement(node, "period-end", {"iso-date": period.ends_on.isoformat()})
-        if period.target is not None and unit != Unit.QUALITATIVE:
-            etree.SubElement(node, "target", {"value": _number(period.target)})
-        if unit == Unit.QUALITATIVE:
-            texts = [m.text for m, _r in inside if m.text.strip()]
-            if texts:
-                actual = etree.SubElement(node, "actual")
-                _narrative(actual, "\n".join(texts), "comment")
+        _period(element, period, unit, spec, inside)
+
+
+def _baseline(element, indicator, plan: WorkPlan) -> None:
+    if indicator.baseline_value is None and indicator.baseline_on is None:
+        return
+    baseline = {"year": str((indicator.baseline_on or plan.starts_on).year)}
+    if indicator.baseline_on:
+        baseline["iso-date"] = indicator.baseline_on.isoformat()
+    if indicator.baseline_value is not None:
+        baseline["value"] = _number(indicator.baseline_value)
+    etree.SubElement(element, "baseline", baseline)
+
+
+def _period(element, period, unit: str, spec, inside: list[tuple]) -> None:
+    """One target period: its target, its actual, and an actual per disaggregation (``inside``: the
+    measurements and readings of the period)."""
+    node = etree.SubElement(element, "period")
+    etree.SubElement(node, "period-start", {"iso-date": period.starts_on.isoformat()})
+    etree.SubElement(node, "period-end", {"iso-date": period.ends_on.isoformat()})
+    if period.target is not None and unit != Unit.QUALITATIVE:
+        etree.SubElement(node, "target", {"value": _number(period.target)})
+    if unit == Unit.QUALITATIVE:
+        texts = [m.text for m, _r in inside if m.text.strip()]
+        if texts:
+            actual = etree.SubElement(node, "actual")
+            _narrative(actual, "\n".join(texts), "comment")
+        return
+    if period.actual is not None:
+        etree.SubElement(node, "actual", {"value": _number(period.actual)})
+    by_key: dict[tuple, list] = defaultdict(list)
+    for _m, reading in inside:
+        if reading.disaggregation:
+            by_key[reading.disaggregation].append(reading)
+    for key in sorted(by_key):
+        value = progress.actual_of(spec, by_key[key]).value
+        if value is None:
             continue
-        if period.actual is not None:
-            etree.SubElement(node, "actual", {"value": _number(period.actual)})
-        by_key: dict[tuple, list] = defaultdict(list)
-        for _m, reading in inside:
-            if reading.disaggregation:
-                by_key[reading.disaggregation].append(reading)
-        for key in sorted(by_key):
-            value = progress.actual_of(spec, by_key[key]).value
-            if value is None:
-                continue
-            actual = etree.SubElement(node, "actual", {"value": _number(value)})
-            for name, option in key:
-                etree.SubElement(actual, "dimension", {"name": _text(name), "value": _text(option)})
+        actual = etree.SubElement(node, "actual", {"value": _number(value)})
+        for name, option in key:
+            etree.SubElement(actual, "dimension", {"name": _text(name), "value": _text(option)})
 
 
 def activity_xml(plan: WorkPlan) -> bytes:
