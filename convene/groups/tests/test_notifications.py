@@ -219,9 +219,7 @@ def test_workplan_reminders_30_7_and_1_days_before_then_overdue(
     for days in (30, 7, 1):
         mailoutbox.clear()
         assert reminders.send_workplan_reminders(today=due - timedelta(days=days)) == 1
-        assert (
-            reminders.send_workplan_reminders(today=due - timedelta(days=days)) == 0
-        )  # run twice: sent once
+        assert reminders.send_workplan_reminders(today=due - timedelta(days=days)) == 0  # twice: sent once
         assert sorted(m.to[0] for m in mailoutbox) == cochair_emails
         assert f"due in {days} day" in mailoutbox[0].subject
     mailoutbox.clear()
