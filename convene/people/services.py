@@ -11,7 +11,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from convene.core.rules import ensure
+from convene.core.tasks import enqueue_on_commit
 
+from . import tasks
 from .models import (
     ApiToken,
     Language,
@@ -147,9 +149,7 @@ def membership_approve(*, person: Person, acting: Person) -> Profile:
     profile.joined_on = timezone.localdate()
     profile.left_on = None
     profile.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
-    from .tasks import send_membership_decision
-
-    transaction.on_commit(lambda: send_membership_decision(person.pk, "approved"))
+    enqueue_on_commit(tasks.send_membership_decision, person.pk, "approved")
     return profile
 
 
@@ -180,15 +180,8 @@ def memberships_approve(*, person_ids: list[int], acting: Person) -> list[Profil
         profile.left_on = None
         # One save per person (bounded above) so that each change is in the profile's history.
         profile.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
-    from .tasks import send_membership_decision
-
-    approved = [profile.person_id for profile in profiles]
-
-    def notify():
-        for person_id in approved:
-            send_membership_decision(person_id, "approved")
-
-    transaction.on_commit(notify)
+    for profile in profiles:
+        enqueue_on_commit(tasks.send_membership_decision, profile.person_id, "approved")
     return profiles
 
 
@@ -200,9 +193,7 @@ def membership_decline(*, person: Person, acting: Person) -> Profile:
         return profile
     profile.membership_status = MembershipStatus.DECLINED
     profile.save(update_fields=["membership_status", "updated_at"])
-    from .tasks import send_membership_decision
-
-    transaction.on_commit(lambda: send_membership_decision(person.pk, "declined"))
+    enqueue_on_commit(tasks.send_membership_decision, person.pk, "declined")
     return profile
 
 
@@ -280,9 +271,7 @@ def api_tokens_revoke_all(*, person: Person) -> int:
         revoked_at=timezone.now()
     )
     if revoked:
-        from .tasks import send_tokens_revoked
-
-        transaction.on_commit(lambda: send_tokens_revoked(person.pk, revoked))
+        enqueue_on_commit(tasks.send_tokens_revoked, person.pk, revoked)
     return revoked
 
 

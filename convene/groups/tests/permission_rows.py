@@ -3,7 +3,7 @@ governance, joining, members, activities and threads, and the groups API."""
 
 from collections.abc import Callable
 
-from convene.groups import tasks as group_tasks
+from convene.groups import tokens as group_tokens
 from convene.groups.models import Activity, CochairTerm, Group, GroupKind, GroupMembership, Post, Thread
 from tests.permissions.harness import (
     ADMIN,
@@ -247,7 +247,7 @@ POST_AUTHOR = roles(member=403, secretariat=403, group_member=200, cochair=403)
 
 
 def unsubscribe_token(world: World, role: str) -> list:
-    return [group_tasks.unsubscribe_token(world.group_membership.pk)]
+    return [group_tokens.unsubscribe_token(world.group_membership.pk)]
 
 
 MEMBERSHIP_ROWS = [

@@ -20,11 +20,11 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from convene.core.rules import ensure
+from convene.core.tasks import enqueue_on_commit
 from convene.people.models import Person
 from convene.plans.models import PlanImport, PlanImportStatus, WorkPlan
 
@@ -91,7 +91,7 @@ def plan_import_start(*, plan: WorkPlan, acting: Person, data: bytes, language: 
     token = stash(plan=plan, acting=acting, data=data)
     name = signing.loads(token, salt=PENDING_SALT)["n"]
     pending = PlanImport.objects.create(plan=plan, created_by=acting, stored_as=name, language=language)
-    transaction.on_commit(lambda: check_plan_import(pending.pk))
+    enqueue_on_commit(check_plan_import, pending.pk)
     return token
 
 
@@ -134,7 +134,7 @@ def plan_import_recheck(name: str) -> None:
     if pending is None:
         return
     PlanImport.objects.filter(pk=pending.pk).update(status=PlanImportStatus.CHECKING, preview={})
-    transaction.on_commit(lambda: check_plan_import(pending.pk))
+    enqueue_on_commit(check_plan_import, pending.pk)
 
 
 def pending_import(name: str) -> PlanImport | None:
