@@ -215,74 +215,19 @@ def build_groups(
     )
     if not member_rows:
         return []
-    committee = list(
-        Term.objects.filter(body=Body.STEERING_COMMITTEE)
-        .order_by("person_id")
-        .values_list("person_id", flat=True)
-    )
-    secretariat = list(
-        Term.objects.filter(body=Body.SECRETARIAT).order_by("person_id").values_list("person_id", flat=True)
-    )
-    recorder = (committee or secretariat or [member_rows[0][0]])[0]
+    recorder = _recorder(member_rows)
     today = timezone.localdate()
 
     specs = list(SEED_GROUPS) if include_seeds else []
-    first_extra = Group.objects.count() + 1
-    statuses = [GroupStatus.ACTIVE] * 6 + [GroupStatus.LAUNCHED, GroupStatus.PROPOSED, GroupStatus.CLOSED]
-    topic_names = list(topics) or ["Case management"]
-    for i in range(extra):
-        status = rng.choice(statuses)
-        launched = None if status == GroupStatus.PROPOSED else today - timedelta(days=rng.randint(30, 3000))
-        if status == GroupStatus.LAUNCHED:  # just launched: co-chairs not all appointed yet
-            launched = today - timedelta(days=rng.randint(10, 120))
-        topic = rng.choice(topic_names)
-        specs.append(
-            (
-                f"{topic} group {first_extra + i}",
-                rng.choice(["interest-group", "working-group", "task-force"]),
-                status,
-                launched,
-                [topic],
-                rng.choice(["en", "en", "en", "fr", "es", "pt"]),
-                rng.choice([JoinPolicy.OPEN, JoinPolicy.OPEN, JoinPolicy.APPROVAL]),
-                MeetingFrequency.MONTHLY,
-                MeetingForm.VIRTUAL,
-                f"A group of members working on {topic.lower()}.",
-            )
+    specs += _generated_group_specs(
+        rng=rng, extra=extra, today=today, topic_names=list(topics) or ["Case management"]
+    )
+    groups = [  # (group, the names of its topics)
+        _group_from_spec(
+            rng=rng, spec=spec, kinds=kinds, languages=languages, member_rows=member_rows, today=today
         )
-
-    groups, decisions, memberships, terms, activities = [], [], [], [], []
-    for name, kind_slug, status, launched, group_topics, language, policy, frequency, form, purpose in specs:
-        kind = kinds[kind_slug]
-        group = Group(
-            kind=kind,
-            name=name,
-            slug=slugify(name)[:150],
-            purpose=purpose,
-            why_now="",
-            status=status,
-            proposed_by_id=rng.choice(member_rows)[0],
-            launched_on=launched,
-            workplan_due_on=launched + timedelta(days=kind.workplan_due_days) if launched else None,
-            working_language=languages.get(language),
-            meeting_frequency=frequency,
-            meeting_form=form,
-            join_policy=policy,
-            visibility=Visibility.PUBLIC if rng.random() < 0.8 else Visibility.MEMBERS,
-            max_size=kind.default_max_size,
-            required_sectors=[Sector.GOVERNMENT, Sector.NGO, Sector.ACADEMIC]
-            if kind_slug == "working-group"
-            else [],
-            strategic_objectives="",
-        )
-        if launched and status in (GroupStatus.ACTIVE, GroupStatus.CLOSING, GroupStatus.CLOSED):
-            # Older groups sent their work plan; some recent ones are late.
-            due = group.workplan_due_on
-            if due < today and rng.random() < 0.85:
-                group.workplan_received_on = due - timedelta(days=rng.randint(0, 20))
-        if status == GroupStatus.CLOSED:
-            group.closed_on = min(today, launched + timedelta(days=rng.randint(400, 1500)))
-        groups.append((group, group_topics))
+        for spec in specs
+    ]
     Group.objects.bulk_create([g for g, _t in groups], batch_size=500)
     Group.topics.through.objects.bulk_create(
         [
@@ -294,99 +239,27 @@ def build_groups(
         batch_size=2000,
         ignore_conflicts=True,
     )
+    Decision.objects.bulk_create(
+        _proposal_decisions([g for g, _n in groups], recorder=recorder, today=today), batch_size=500
+    )
 
-    for group, _names in groups:
-        if group.status in (GroupStatus.PROPOSED,):
-            continue
-        decided_on = group.launched_on or today - timedelta(days=20)
-        if group.status == GroupStatus.CHANGES_REQUESTED:
-            outcome, effect = DecisionOutcome.CHANGES_REQUESTED, DecisionEffect.GROUP_CHANGES_REQUESTED
-        elif group.status == GroupStatus.DECLINED:
-            outcome, effect = DecisionOutcome.DECLINED, DecisionEffect.GROUP_DECLINED
-        else:
-            outcome, effect = DecisionOutcome.APPROVED, DecisionEffect.GROUP_LAUNCHED
-        decisions.append(
-            Decision(
-                title=f"{effect.label}: {group.name}",
-                text="Decided at the steering committee meeting.",
-                outcome=outcome,
-                effect=effect,
-                decided_on=decided_on,
-                recorded_by_id=recorder,
-                group=group,
-            )
-        )
-    Decision.objects.bulk_create(decisions, batch_size=500)
-
-    appointments = []
+    appointments, memberships, activities = [], [], []
     for group, _names in groups:
         if not group.launched_on or group.status in (GroupStatus.DECLINED, GroupStatus.CHANGES_REQUESTED):
             continue
-        size = rng.randint(*members_per_group)
-        chosen = rng.sample(member_rows, min(size, len(member_rows)))
-        leads = chosen[: group.kind.cochairs_required] if group.status != GroupStatus.LAUNCHED else chosen[:1]
-        appointed_on = group.launched_on + timedelta(days=rng.randint(7, 40))
-        decision = Decision(
-            title=f"Co-chairs appointed: {group.name}",
-            text="",
-            outcome=DecisionOutcome.APPROVED,
-            effect=DecisionEffect.COCHAIRS_APPOINTED,
-            decided_on=appointed_on,
-            recorded_by_id=recorder,
+        appointment, group_memberships, group_activities = _group_members(
+            rng=rng,
             group=group,
+            member_rows=member_rows,
+            size=members_per_group,
+            recorder=recorder,
+            today=today,
         )
-        appointments.append((group, decision, leads))
-        for index, (person_id, country, organisation_id) in enumerate(chosen):
-            joined = group.launched_on + timedelta(
-                days=rng.randint(0, max(1, (today - group.launched_on).days))
-            )
-            joined = min(joined, today)
-            is_lead = index < len(leads)
-            left = None
-            status = MembershipStatus.ACTIVE
-            if not is_lead and rng.random() < 0.08 and joined < today:
-                status, left = (
-                    MembershipStatus.LEFT,
-                    joined + timedelta(days=rng.randint(1, max(1, (today - joined).days))),
-                )
-            memberships.append(
-                GroupMembership(
-                    group=group,
-                    person_id=person_id,
-                    role=Role.COCHAIR if is_lead else (Role.OBSERVER if rng.random() < 0.05 else Role.MEMBER),
-                    status=status,
-                    joined_on=appointed_on if is_lead else joined,
-                    left_on=min(left, today) if left else None,
-                    role_since=appointed_on if is_lead else joined,
-                    notify=rng.choice(
-                        [Notify.EACH_POST, Notify.DAILY, Notify.WEEKLY, Notify.NONE, Notify.EACH_POST]
-                    ),
-                )
-            )
-            if status == MembershipStatus.ACTIVE and rng.random() < 0.35:
-                activities.append(
-                    Activity(
-                        group=group,
-                        person_id=person_id,
-                        what=rng.choice(ACTIVITIES).format(country=country or "the region"),
-                        country=country or "",
-                        organisation_id=organisation_id,
-                        since=joined - timedelta(days=rng.randint(0, 900)),
-                    )
-                )
+        appointments.append(appointment)
+        memberships += group_memberships
+        activities += group_activities
     Decision.objects.bulk_create([d for _g, d, _l in appointments], batch_size=500)
-    for group, decision, leads in appointments:
-        ends = group.closed_on if group.status == GroupStatus.CLOSED else None
-        for person_id, _country, _org in leads:
-            terms.append(
-                CochairTerm(
-                    group=group,
-                    person_id=person_id,
-                    starts_on=decision.decided_on,
-                    ends_on=ends,
-                    appointed_by=decision,
-                )
-            )
+    terms = _cochair_terms(appointments)
     # A group that is closing asked for requests; keep one pending request in an approval group.
     GroupMembership.objects.bulk_create(memberships, batch_size=2000)
     CochairTerm.objects.bulk_create(terms, batch_size=2000)
@@ -407,6 +280,203 @@ def build_groups(
     Decision.objects.bulk_create(closures, batch_size=500)
     _build_threads(rng=rng, groups=[g for g, _n in groups[: len(SEED_GROUPS) if include_seeds else 0]])
     return [g for g, _n in groups]
+
+
+def _recorder(member_rows: list[tuple]) -> int:
+    """Who recorded the demo's decisions: a committee member, else the secretariat, else a member."""
+    committee = list(
+        Term.objects.filter(body=Body.STEERING_COMMITTEE)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+    secretariat = list(
+        Term.objects.filter(body=Body.SECRETARIAT).order_by("person_id").values_list("person_id", flat=True)
+    )
+    return (committee or secretariat or [member_rows[0][0]])[0]
+
+
+def _generated_group_specs(
+    *, rng: random.Random, extra: int, today: date, topic_names: list[str]
+) -> list[tuple]:
+    """``extra`` groups beside the seed ones, in the shape of ``SEED_GROUPS`` (for benchmarks)."""
+    first_extra = Group.objects.count() + 1
+    statuses = [GroupStatus.ACTIVE] * 6 + [GroupStatus.LAUNCHED, GroupStatus.PROPOSED, GroupStatus.CLOSED]
+    specs = []
+    for i in range(extra):
+        status = rng.choice(statuses)
+        launched = None if status == GroupStatus.PROPOSED else today - timedelta(days=rng.randint(30, 3000))
+        if status == GroupStatus.LAUNCHED:  # just launched: co-chairs not all appointed yet
+            launched = today - timedelta(days=rng.randint(10, 120))
+        topic = rng.choice(topic_names)
+        specs.append(
+            (
+                f"{topic} group {first_extra + i}",
+                rng.choice(["interest-group", "working-group", "task-force"]),
+                status,
+                launched,
+                [topic],
+                rng.choice(["en", "en", "en", "fr", "es", "pt"]),
+                rng.choice([JoinPolicy.OPEN, JoinPolicy.OPEN, JoinPolicy.APPROVAL]),
+                MeetingFrequency.MONTHLY,
+                MeetingForm.VIRTUAL,
+                f"A group of members working on {topic.lower()}.",
+            )
+        )
+    return specs
+
+
+def _group_from_spec(
+    *, rng: random.Random, spec: tuple, kinds: dict, languages: dict, member_rows: list, today: date
+) -> tuple[Group, list[str]]:
+    """The (unsaved) group a spec describes, its work plan received and its closing as history has
+    them, and the names of its topics."""
+    name, kind_slug, status, launched, topic_names, language, policy, frequency, form, purpose = spec
+    kind = kinds[kind_slug]
+    group = Group(
+        kind=kind,
+        name=name,
+        slug=slugify(name)[:150],
+        purpose=purpose,
+        why_now="",
+        status=status,
+        proposed_by_id=rng.choice(member_rows)[0],
+        launched_on=launched,
+        workplan_due_on=launched + timedelta(days=kind.workplan_due_days) if launched else None,
+        working_language=languages.get(language),
+        meeting_frequency=frequency,
+        meeting_form=form,
+        join_policy=policy,
+        visibility=Visibility.PUBLIC if rng.random() < 0.8 else Visibility.MEMBERS,
+        max_size=kind.default_max_size,
+        required_sectors=[Sector.GOVERNMENT, Sector.NGO, Sector.ACADEMIC]
+        if kind_slug == "working-group"
+        else [],
+        strategic_objectives="",
+    )
+    if launched and status in (GroupStatus.ACTIVE, GroupStatus.CLOSING, GroupStatus.CLOSED):
+        # Older groups sent their work plan; some recent ones are late.
+        due = group.workplan_due_on
+        if due < today and rng.random() < 0.85:
+            group.workplan_received_on = due - timedelta(days=rng.randint(0, 20))
+    if status == GroupStatus.CLOSED:
+        group.closed_on = min(today, launched + timedelta(days=rng.randint(400, 1500)))
+    return group, topic_names
+
+
+def _proposal_decisions(groups: list[Group], *, recorder: int, today: date) -> list[Decision]:
+    """The committee's decision on every proposal it has decided: launched, declined or changes requested."""
+    decisions = []
+    for group in groups:
+        if group.status in (GroupStatus.PROPOSED,):
+            continue
+        decided_on = group.launched_on or today - timedelta(days=20)
+        if group.status == GroupStatus.CHANGES_REQUESTED:
+            outcome, effect = DecisionOutcome.CHANGES_REQUESTED, DecisionEffect.GROUP_CHANGES_REQUESTED
+        elif group.status == GroupStatus.DECLINED:
+            outcome, effect = DecisionOutcome.DECLINED, DecisionEffect.GROUP_DECLINED
+        else:
+            outcome, effect = DecisionOutcome.APPROVED, DecisionEffect.GROUP_LAUNCHED
+        decisions.append(
+            Decision(
+                title=f"{effect.label}: {group.name}",
+                text="Decided at the steering committee meeting.",
+                outcome=outcome,
+                effect=effect,
+                decided_on=decided_on,
+                recorded_by_id=recorder,
+                group=group,
+            )
+        )
+    return decisions
+
+
+def _group_members(
+    *, rng: random.Random, group: Group, member_rows: list, size: tuple[int, int], recorder: int, today: date
+) -> tuple[tuple[Group, Decision, list], list[GroupMembership], list[Activity]]:
+    """A launched group's members, its co-chairs' appointment (group, decision, leads) and what its
+    members do in the field."""
+    chosen = rng.sample(member_rows, min(rng.randint(*size), len(member_rows)))
+    leads = chosen[: group.kind.cochairs_required] if group.status != GroupStatus.LAUNCHED else chosen[:1]
+    appointed_on = group.launched_on + timedelta(days=rng.randint(7, 40))
+    decision = Decision(
+        title=f"Co-chairs appointed: {group.name}",
+        text="",
+        outcome=DecisionOutcome.APPROVED,
+        effect=DecisionEffect.COCHAIRS_APPOINTED,
+        decided_on=appointed_on,
+        recorded_by_id=recorder,
+        group=group,
+    )
+    memberships, activities = [], []
+    for index, member_row in enumerate(chosen):
+        membership, activity = _member(
+            rng=rng,
+            group=group,
+            member_row=member_row,
+            is_lead=index < len(leads),
+            appointed_on=appointed_on,
+            today=today,
+        )
+        memberships.append(membership)
+        if activity is not None:
+            activities.append(activity)
+    return (group, decision, leads), memberships, activities
+
+
+def _member(
+    *, rng: random.Random, group: Group, member_row: tuple, is_lead: bool, appointed_on: date, today: date
+) -> tuple[GroupMembership, Activity | None]:
+    """One person's membership of a group (a co-chair since the appointment; some members left) and,
+    for some current members, an activity of theirs."""
+    person_id, country, organisation_id = member_row
+    joined = group.launched_on + timedelta(days=rng.randint(0, max(1, (today - group.launched_on).days)))
+    joined = min(joined, today)
+    left = None
+    status = MembershipStatus.ACTIVE
+    if not is_lead and rng.random() < 0.08 and joined < today:
+        status, left = (
+            MembershipStatus.LEFT,
+            joined + timedelta(days=rng.randint(1, max(1, (today - joined).days))),
+        )
+    membership = GroupMembership(
+        group=group,
+        person_id=person_id,
+        role=Role.COCHAIR if is_lead else (Role.OBSERVER if rng.random() < 0.05 else Role.MEMBER),
+        status=status,
+        joined_on=appointed_on if is_lead else joined,
+        left_on=min(left, today) if left else None,
+        role_since=appointed_on if is_lead else joined,
+        notify=rng.choice([Notify.EACH_POST, Notify.DAILY, Notify.WEEKLY, Notify.NONE, Notify.EACH_POST]),
+    )
+    activity = None
+    if status == MembershipStatus.ACTIVE and rng.random() < 0.35:
+        activity = Activity(
+            group=group,
+            person_id=person_id,
+            what=rng.choice(ACTIVITIES).format(country=country or "the region"),
+            country=country or "",
+            organisation_id=organisation_id,
+            since=joined - timedelta(days=rng.randint(0, 900)),
+        )
+    return membership, activity
+
+
+def _cochair_terms(appointments: list[tuple[Group, Decision, list]]) -> list[CochairTerm]:
+    """A term for every appointed co-chair, from the appointment; a closed group's terms ended with it."""
+    terms = []
+    for group, decision, leads in appointments:
+        ends = group.closed_on if group.status == GroupStatus.CLOSED else None
+        for person_id, _country, _org in leads:
+            terms.append(
+                CochairTerm(
+                    group=group,
+                    person_id=person_id,
+                    starts_on=decision.decided_on,
+                    ends_on=ends,
+                    appointed_by=decision,
+                )
+            )
+    return terms
 
 
 def _build_threads(*, rng: random.Random, groups: list[Group]) -> None:

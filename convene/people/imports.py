@@ -699,148 +699,176 @@ def _load_lookups(emails: list[str]) -> _Lookups:
 def build_preview(*, headers: Sequence[str], rows: Sequence, mapping: dict[str, int]) -> Preview:
     """Every row's outcome and errors, against the database as it is now; writes nothing."""
     mapping = clean_mapping(headers, mapping)
-    mapping_errors = []
-    if "email" not in mapping:
-        mapping_errors.append(_("Choose the column that holds the e-mail addresses."))
     counts = dict.fromkeys((Outcome.NEW, Outcome.UPDATE, Outcome.UNCHANGED, Outcome.MERGED, Outcome.ERROR), 0)
-    if mapping_errors:
+    if "email" not in mapping:
+        mapping_errors = [_("Choose the column that holds the e-mail addresses.")]
         return Preview(rows=[], counts=counts, mapping_errors=mapping_errors)
-
-    def cell(cells: Sequence[str], name: str) -> str:
-        index = mapping.get(name)
-        if index is None or index >= len(cells):
-            return ""
-        return " ".join(str(cells[index]).split())
-
-    emails = [cell(cells, "email").lower() for _number, cells in rows]
-    lookups = _load_lookups([e for e in emails if e])
-    labels = {**dict(FIELDS), "membership": gettext_lazy("Membership")}
-    first_row_of: dict[str, int] = {}
-    by_row: dict[int, RowResult] = {}
+    emails = [_cell(cells, mapping, "email").lower() for _number, cells in rows]
+    reader = _RowReader(
+        headers=headers,
+        mapping=mapping,
+        lookups=_load_lookups([e for e in emails if e]),
+        labels={**dict(FIELDS), "membership": gettext_lazy("Membership")},
+        today=timezone.localdate(),
+    )
     results = []
-    today = timezone.localdate()
     for (number, cells), email in zip(rows, emails, strict=True):
-        errors: list[RowError] = []
+        result = reader.read(number, cells, email)
+        counts[result.outcome] += 1
+        results.append(result)
+    return Preview(rows=results, counts=counts, mapping_errors=[])
 
-        def error(name: str, message: str, number=number, errors=errors) -> None:
-            errors.append(RowError(row=number, column=headers[mapping[name]], message=message))
 
-        values: dict = {}
-        if not email:
-            error("email", _("The e-mail address is missing."))
+def _cell(cells: Sequence[str], mapping: dict[str, int], name: str) -> str:
+    """The cell of a field's column, its spaces collapsed; blank when the row is short or unmapped."""
+    index = mapping.get(name)
+    if index is None or index >= len(cells):
+        return ""
+    return " ".join(str(cells[index]).split())
+
+
+@dataclass
+class _RowReader:
+    """Reads the file's rows in order, each against the mapping, the database and the rows before it."""
+
+    headers: Sequence[str]
+    mapping: dict[str, int]
+    lookups: _Lookups
+    labels: dict
+    today: datetime.date
+    first_row_of: dict[str, int] = field(default_factory=dict)  # a valid e-mail → its first row
+    by_row: dict[int, RowResult] = field(default_factory=dict)  # the rows not merged into an earlier one
+
+    def read(self, number: int, cells: Sequence[str], email: str) -> RowResult:
+        """One row's outcome: its errors, a new member, an update, unchanged, or an earlier row again."""
+        problems = []  # (field, message), in the order of the fields
+        email_problem = _email_problem(email)
+        if email_problem:
+            problems.append(("email", email_problem))
         else:
-            try:
-                if len(email) > EMAIL_MAX_LENGTH:
-                    raise ValidationError("too long")
-                validate_email(email)
-            except ValidationError:
-                error("email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
-            else:
-                first_row_of.setdefault(email, number)
-        values["email"] = email
-        for name, limit in (("name", 150), ("job_title", 150), ("organisation", 200)):
-            text = cell(cells, name)
-            if len(text) > limit:
-                error(name, _("This is longer than %(max)s characters.") % {"max": limit})
-            values[name] = text
-        raw = cell(cells, "country")
-        values["country"] = ""
-        if raw:
-            code = parse_country(raw)
-            if code:
-                values["country"] = code
-            else:
-                error("country", _("“%(value)s” is not a country we know.") % {"value": raw})
-        raw = cell(cells, "sector")
-        values["sector"] = ""
-        if raw:
-            sector = parse_sector(raw)
-            if sector:
-                values["sector"] = sector
-            else:
-                error(
-                    "sector",
-                    _("“%(value)s” is not a sector we know; use one of: %(sectors)s.")
-                    % {"value": raw, "sectors": ", ".join(str(label) for _v, label in Sector.choices)},
-                )
-        codes = []
-        for item in split_list(cell(cells, "languages")):
-            code = lookups.languages.get(_normalise(item))
-            if code:
-                codes.append(code)
-            else:
-                error("languages", _("“%(value)s” is not a language we know.") % {"value": item})
-        values["languages"] = sorted(set(codes))
-        topics = split_list(cell(cells, "topics"))
-        for item in topics:
-            if len(item) > 120:
-                error("topics", _("A topic is longer than %(max)s characters.") % {"max": 120})
-        values["topics"] = [lookups.topics.get(t.casefold(), t) for t in topics if len(t) <= 120]
-        raw = cell(cells, "joined_on")
-        values["joined_on"] = None
-        if raw:
-            joined = parse_date(raw)
-            if joined is None:
-                error(
-                    "joined_on",
-                    _("“%(value)s” is not a date we can read; write it as 2024-03-31 or 31/03/2024.")
-                    % {"value": raw},
-                )
-            elif joined > today or joined.year < 1900:
-                error("joined_on", _("%(value)s is not a possible date to have joined.") % {"value": raw})
-            else:
-                values["joined_on"] = joined
-
-        person = lookups.people.get(email)
-        first = first_row_of.get(email)
-        if not errors and first is not None and first != number:
+            self.first_row_of.setdefault(email, number)
+        values, cell_problems = self._values(cells, email)
+        problems += cell_problems
+        person = self.lookups.people.get(email)
+        result = RowResult(row=number, email=email, name=values["name"], outcome=Outcome.ERROR, values=values)
+        first = self.first_row_of.get(email)
+        if not problems and first is not None and first != number:
             # The same address again (perhaps in other capitals): one person. The same details
             # merge into the first row; different ones cannot be told apart, so the row is refused.
-            earlier = by_row[first]
+            earlier = self.by_row[first]
             differing = [
-                str(labels[name])
+                str(self.labels[name])
                 for name in FIELD_NAMES
                 if name != "email" and earlier.values.get(name) != values[name]
             ]
-            if earlier.outcome == Outcome.ERROR or differing:
-                error(
-                    "email",
-                    _(
-                        "%(value)s is also in row %(row)s of this file, with other details (%(fields)s): "
-                        "keep one row for this person."
-                    )
-                    % {"value": email, "row": first, "fields": ", ".join(differing) or _("errors")},
-                )
+            if earlier.outcome != Outcome.ERROR and not differing:
+                result.outcome, result.merged_into = Outcome.MERGED, first
+                return result
+            message = _(
+                "%(value)s is also in row %(row)s of this file, with other details (%(fields)s): "
+                "keep one row for this person."
+            ) % {"value": email, "row": first, "fields": ", ".join(differing) or _("errors")}
+            problems.append(("email", message))
+        if not problems and person is None and not values["name"]:
+            if "name" in self.mapping:
+                problems.append(("name", _("The name is missing: a new member needs one.")))
             else:
-                result = RowResult(
-                    row=number,
-                    email=email,
-                    name=values["name"],
-                    outcome=Outcome.MERGED,
-                    values=values,
-                    merged_into=first,
-                )
-                counts[result.outcome] += 1
-                results.append(result)
-                continue
-        if not errors and person is None and not values["name"]:
-            if "name" in mapping:
-                error("name", _("The name is missing: a new member needs one."))
-            else:
-                error("email", _("The file has no name column: a new member needs a name."))
-        result = RowResult(row=number, email=email, name=values["name"], outcome=Outcome.ERROR, values=values)
-        by_row[number] = result
-        if errors:
-            result.errors = errors
+                problems.append(("email", _("The file has no name column: a new member needs a name.")))
+        self.by_row[number] = result
+        if problems:
+            result.errors = [
+                RowError(row=number, column=self.headers[self.mapping[name]], message=message)
+                for name, message in problems
+            ]
         elif person is None:
             result.outcome = Outcome.NEW
         else:
             result.person_id = person.pk
-            result.changes = [str(labels[name]) for name in _changes(person, values, lookups)]
+            result.changes = [str(self.labels[name]) for name in _changes(person, values, self.lookups)]
             result.outcome = Outcome.UPDATE if result.changes else Outcome.UNCHANGED
-        counts[result.outcome] += 1
-        results.append(result)
-    return Preview(rows=results, counts=counts, mapping_errors=[])
+        return result
+
+    def _values(self, cells: Sequence[str], email: str) -> tuple[dict, list[tuple[str, str]]]:
+        """What the row's cells mean, and a (field, message) for each cell that cannot be taken."""
+        values: dict = {"email": email}
+        problems = []
+        for name, limit in (("name", 150), ("job_title", 150), ("organisation", 200)):
+            text = _cell(cells, self.mapping, name)
+            if len(text) > limit:
+                problems.append((name, _("This is longer than %(max)s characters.") % {"max": limit}))
+            values[name] = text
+        for name, read in (  # each reads a cell into (its value for the commit, messages about it)
+            ("country", _read_country),
+            ("sector", _read_sector),
+            ("languages", _read_languages),
+            ("topics", _read_topics),
+            ("joined_on", _read_joined_on),
+        ):
+            values[name], messages = read(_cell(cells, self.mapping, name), self)
+            problems += [(name, message) for message in messages]
+        return values, problems
+
+
+def _email_problem(email: str) -> str | None:
+    if not email:
+        return _("The e-mail address is missing.")
+    try:
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError("too long")
+        validate_email(email)
+    except ValidationError:
+        return _("“%(value)s” is not a valid e-mail address.") % {"value": email}
+    return None
+
+
+def _read_country(raw: str, reader: _RowReader) -> tuple[str, list[str]]:
+    code = parse_country(raw) if raw else ""
+    if raw and not code:
+        return "", [_("“%(value)s” is not a country we know.") % {"value": raw}]
+    return code, []
+
+
+def _read_sector(raw: str, reader: _RowReader) -> tuple[str, list[str]]:
+    sector = parse_sector(raw) if raw else ""
+    if raw and not sector:
+        sectors = ", ".join(str(label) for _v, label in Sector.choices)
+        return "", [
+            _("“%(value)s” is not a sector we know; use one of: %(sectors)s.")
+            % {"value": raw, "sectors": sectors}
+        ]
+    return sector, []
+
+
+def _read_languages(raw: str, reader: _RowReader) -> tuple[list[str], list[str]]:
+    codes, messages = [], []
+    for item in split_list(raw):
+        code = reader.lookups.languages.get(_normalise(item))
+        if code:
+            codes.append(code)
+        else:
+            messages.append(_("“%(value)s” is not a language we know.") % {"value": item})
+    return sorted(set(codes)), messages
+
+
+def _read_topics(raw: str, reader: _RowReader) -> tuple[list[str], list[str]]:
+    topics = split_list(raw)
+    messages = [
+        _("A topic is longer than %(max)s characters.") % {"max": 120} for t in topics if len(t) > 120
+    ]
+    return [reader.lookups.topics.get(t.casefold(), t) for t in topics if len(t) <= 120], messages
+
+
+def _read_joined_on(raw: str, reader: _RowReader) -> tuple[datetime.date | None, list[str]]:
+    if not raw:
+        return None, []
+    joined = parse_date(raw)
+    if joined is None:
+        return None, [
+            _("“%(value)s” is not a date we can read; write it as 2024-03-31 or 31/03/2024.") % {"value": raw}
+        ]
+    if joined > reader.today or joined.year < 1900:
+        return None, [_("%(value)s is not a possible date to have joined.") % {"value": raw}]
+    return joined, []
 
 
 def _changes(person: Person, values: dict, lookups: _Lookups) -> list[str]:

@@ -113,13 +113,44 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
     groups = list(
         groups if groups is not None else Group.objects.filter(status__in=OPEN_STATUSES).order_by("pk")
     )
+    chairs = _cochairs_of(groups)
+    groups = [g for g in groups if g.pk in chairs]
+
+    plans = _work_plans(groups, chairs=chairs, start=start, end=end)
+    objectives_of = _objectives(plans)
+    deliverables = _deliverables(
+        rng, plans, objectives_of=objectives_of, chairs=chairs, start=start, today=today
+    )
+    _tasks(rng, deliverables, topics=topics)
+    outcomes_of = _results_framework(plans, levels=levels)
+    indicators = _indicators(
+        rng, plans, catalogue=catalogue, outcomes_of=outcomes_of, chairs=chairs, start=start
+    )
+    _targets(indicators, periods=periods, start=start, end=end)
+    measurements, actuals = _measurements(rng, plans, indicators, reported, rows_per_period)
+    Measurement.objects.bulk_create(measurements, batch_size=5000)
+    PeriodActual.objects.bulk_create(actuals, batch_size=5000)
+    _budgets_and_hr_needs(
+        rng, plans, deliverables=deliverables, partners=partners, chairs=chairs, start=start, end=end
+    )
+    _approval_history([p for p in plans if p.status == PlanStatus.APPROVED])
+    return {"plans": len(plans), "indicators": len(indicators), "measurements": len(measurements)}
+
+
+def _cochairs_of(groups: list[Group]) -> dict[int, list[int]]:
+    """Group id → the person ids of its current co-chairs (groups without one are left out)."""
     chairs: dict[int, list[int]] = {}
     for group_id, person_id in GroupMembership.objects.filter(
         group__in=groups, role=Role.COCHAIR, status=MembershipStatus.ACTIVE
     ).values_list("group_id", "person_id"):
         chairs.setdefault(group_id, []).append(person_id)
-    groups = [g for g in groups if g.pk in chairs]
+    return chairs
 
+
+def _work_plans(
+    groups: list[Group], *, chairs: dict[int, list[int]], start: date, end: date
+) -> list[WorkPlan]:
+    """One plan per group, written by its first co-chair: approved for an active group, else a draft."""
     plans = []
     for group in groups:
         approved = group.status == GroupStatus.ACTIVE
@@ -140,8 +171,12 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
             )
         )
     WorkPlan.objects.bulk_create(plans)
+    return plans
 
-    objectives, deliverables = [], []
+
+def _objectives(plans: list[WorkPlan]) -> dict[int, list[Objective]]:
+    """Two objectives per plan, named after the group's topic; plan id → its objectives."""
+    objectives = []
     for plan in plans:
         topic = (plan.group.name.split(" group")[0].split(" Interest")[0].split(" Working")[0]).lower()
         for n in range(2):
@@ -150,6 +185,20 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
     objectives_of: dict[int, list[Objective]] = {}
     for objective in objectives:
         objectives_of.setdefault(objective.plan_id, []).append(objective)
+    return objectives_of
+
+
+def _deliverables(
+    rng: random.Random,
+    plans: list[WorkPlan],
+    *,
+    objectives_of: dict[int, list[Objective]],
+    chairs: dict[int, list[int]],
+    start: date,
+    today: date,
+) -> list[Deliverable]:
+    """Three deliverables per plan, owned by a co-chair: done, in progress or planned by their due date."""
+    deliverables = []
     for plan in plans:
         topic = plan.group.name.split(" group")[0].lower()
         for n, template in enumerate(rng.sample(DELIVERABLES, 3)):
@@ -171,6 +220,11 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
                 )
             )
     Deliverable.objects.bulk_create(deliverables)
+    return deliverables
+
+
+def _tasks(rng: random.Random, deliverables: list[Deliverable], *, topics: list[Topic]) -> None:
+    """Two tasks per deliverable; some open ones want help, with the skill they need."""
     tasks = []
     for deliverable in deliverables:
         for n, title in enumerate(rng.sample(TASKS, 2)):
@@ -193,6 +247,9 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
             through(task_id=t.pk, topic_id=rng.choice(topics).pk) for t in tasks if t.help_wanted
         )
 
+
+def _results_framework(plans: list[WorkPlan], *, levels: dict[int, ResultLevel]) -> dict[int, list[Result]]:
+    """A goal and two outcomes under it per plan; plan id → its outcomes."""
     goals, outcomes = [], []
     for plan in plans:
         goals.append(
@@ -215,8 +272,20 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
     outcomes_of: dict[int, list[Result]] = {}
     for outcome in outcomes:
         outcomes_of.setdefault(outcome.plan_id, []).append(outcome)
+    return outcomes_of
 
-    indicators, targets = [], []
+
+def _indicators(
+    rng: random.Random,
+    plans: list[WorkPlan],
+    *,
+    catalogue: list[SharedIndicator],
+    outcomes_of: dict[int, list[Result]],
+    chairs: dict[int, list[int]],
+    start: date,
+) -> list[Indicator]:
+    """Three shared indicators per plan, under its outcomes, each with a baseline and a co-chair responsible."""
+    indicators = []
     for plan in plans:
         for n, shared in enumerate(rng.sample(catalogue, 3)):
             baseline = (
@@ -247,6 +316,14 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
                 )
             )
     Indicator.objects.bulk_create(indicators)
+    return indicators
+
+
+def _targets(
+    indicators: list[Indicator], *, periods: list[tuple[date, date]], start: date, end: date
+) -> None:
+    """A target for every quarter of every indicator, and one for the life of the plan."""
+    targets = []
     for indicator in indicators:
         step = {"number": 25, "percentage": 60, "yes_no": 1}.get(indicator.unit, 10)
         for i, (s, e) in enumerate(periods):
@@ -262,32 +339,23 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
         )
     Target.objects.bulk_create(targets)
 
-    measurements, actuals = _measurements(rng, plans, indicators, reported, rows_per_period)
-    Measurement.objects.bulk_create(measurements, batch_size=5000)
-    PeriodActual.objects.bulk_create(actuals, batch_size=5000)
 
+def _budgets_and_hr_needs(
+    rng: random.Random,
+    plans: list[WorkPlan],
+    *,
+    deliverables: list[Deliverable],
+    partners: list[Organisation],
+    chairs: dict[int, list[int]],
+    start: date,
+    end: date,
+) -> None:
+    """A budget line per deliverable (some paid by a partner, in cash or in kind) and a technical
+    writer wanted by every plan, sometimes found among the co-chairs."""
     lines, needs = [], []
     for plan in plans:
         for deliverable in [d for d in deliverables if d.plan_id == plan.pk]:
-            partner = rng.choice(partners) if partners and rng.random() < 0.5 else None
-            kind = rng.choice(["cash", "in_kind"]) if partner else "cash"
-            lines.append(
-                BudgetLine(
-                    plan=plan,
-                    category=rng.choice(["meetings", "publications", "staff", "travel", "communications"]),
-                    deliverable=deliverable,
-                    description=f"Costs of {deliverable.title[:80].lower()}",
-                    currency="USD",
-                    planned=Decimal(rng.choice([800, 1500, 2500, 4000])),
-                    actual=Decimal(rng.choice([0, 500, 1200]))
-                    if plan.status == PlanStatus.APPROVED
-                    else None,
-                    source="partner" if partner else rng.choice(["network", "needed"]),
-                    partner=partner,
-                    kind=kind,
-                    valuation="Staff time at the partner's salary scale" if kind == "in_kind" else "",
-                )
-            )
+            lines.append(_budget_line(rng, plan, deliverable, partners=partners))
         needs.append(
             HRNeed(
                 plan=plan,
@@ -301,10 +369,32 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
     BudgetLine.objects.bulk_create(lines)
     HRNeed.objects.bulk_create(needs)
 
-    decisions, versions = [], []
+
+def _budget_line(
+    rng: random.Random, plan: WorkPlan, deliverable: Deliverable, *, partners: list[Organisation]
+) -> BudgetLine:
+    partner = rng.choice(partners) if partners and rng.random() < 0.5 else None
+    kind = rng.choice(["cash", "in_kind"]) if partner else "cash"
+    return BudgetLine(
+        plan=plan,
+        category=rng.choice(["meetings", "publications", "staff", "travel", "communications"]),
+        deliverable=deliverable,
+        description=f"Costs of {deliverable.title[:80].lower()}",
+        currency="USD",
+        planned=Decimal(rng.choice([800, 1500, 2500, 4000])),
+        actual=Decimal(rng.choice([0, 500, 1200])) if plan.status == PlanStatus.APPROVED else None,
+        source="partner" if partner else rng.choice(["network", "needed"]),
+        partner=partner,
+        kind=kind,
+        valuation="Staff time at the partner's salary scale" if kind == "in_kind" else "",
+    )
+
+
+def _approval_history(approved: list[WorkPlan]) -> None:
+    """What the services record when a plan is submitted and approved: two decisions and two versions."""
     from .queries import plan_snapshot
 
-    approved = [p for p in plans if p.status == PlanStatus.APPROVED]
+    decisions, versions = [], []
     for plan in approved:
         for effect, outcome, when, title in (
             (DecisionEffect.WORKPLAN_SUBMITTED, DecisionOutcome.NOTED, plan.submitted_on, "submitted"),
@@ -333,7 +423,6 @@ def build_plans(*, rng: random.Random, rows_per_period: int = 4, groups=None) ->
             ),
         ]
     PlanVersion.objects.bulk_create(versions)
-    return {"plans": len(plans), "indicators": len(indicators), "measurements": len(measurements)}
 
 
 def _measurements(rng, plans, indicators, reported, rows_per_period):
