@@ -1,0 +1,264 @@
+"""Meetings of groups and of the steering committee: single ones and series, time polls, answers.
+
+Times are stored in UTC with the organiser's named zone beside them: the zone decides the wall-clock
+time a series keeps (``times.py``) and the zone every invitation names. A series is a rule; its
+meetings are rows (each with the start its rule gave, ``original_starts``, the iCalendar RECURRENCE-ID),
+made for the months ahead, so that every meeting has its own answers, agenda and minutes and can be
+moved or cancelled alone. A meeting may belong to several groups at once (a joint meeting).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from convene.core.concurrency import Revisioned
+from convene.groups.models import Group, MeetingForm
+
+from .times import Answer, Frequency, Recurrence
+
+
+class Repeats(models.TextChoices):
+    # The values are times.Frequency's.
+    WEEKLY = Frequency.WEEKLY.value, _("Weekly")
+    MONTHLY = Frequency.MONTHLY.value, _("Monthly")
+
+
+class PollChoice(models.TextChoices):
+    # The values are times.Answer's.
+    YES = Answer.YES.value, _("Yes")
+    IF_NEED_BE = Answer.IF_NEED_BE.value, _("If need be")
+    NO = Answer.NO.value, _("No")
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@convene"
+
+
+class Series(Revisioned):
+    """A recurring meeting: "monthly on the second Tuesday at 15:00 in Copenhagen"."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    groups = models.ManyToManyField(
+        Group, related_name="meeting_series", verbose_name=_("groups"), blank=True
+    )
+    for_committee = models.BooleanField(_("a meeting of the steering committee"), default=False)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
+    )
+    zone_name = models.CharField(_("time zone"), max_length=64)
+    first_starts = models.DateTimeField(_("first meeting starts"))
+    minutes_long = models.PositiveSmallIntegerField(
+        _("length (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(24 * 60)]
+    )
+    frequency = models.CharField(_("repeats"), max_length=8, choices=Repeats.choices)
+    interval = models.PositiveSmallIntegerField(
+        _("every"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), null=True, blank=True)
+    position = models.SmallIntegerField(_("which in the month"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(_("number of meetings"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    form = models.CharField(
+        _("form"), max_length=16, choices=MeetingForm.choices, default=MeetingForm.VIRTUAL
+    )
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    uid = models.CharField(max_length=120, unique=True, default=new_uid, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def recurrence(self) -> Recurrence:
+        return Recurrence(
+            Frequency(self.frequency),
+            interval=self.interval,
+            weekday=self.weekday,
+            position=self.position,
+            count=self.count,
+            until=self.until,
+        )
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def scheduled(self):
+        return self.filter(status=MeetingStatus.SCHEDULED)
+
+    def of_group(self, group):
+        return self.filter(groups=group)
+
+
+class Meeting(Revisioned):
+    """One meeting: alone, or one of a series (then ``original_starts`` is the start its rule gave)."""
+
+    series = models.ForeignKey(
+        Series,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("series"),
+    )
+    original_starts = models.DateTimeField(null=True, blank=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    groups = models.ManyToManyField(Group, related_name="meetings", verbose_name=_("groups"), blank=True)
+    for_committee = models.BooleanField(_("a meeting of the steering committee"), default=False)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
+    )
+    zone_name = models.CharField(_("time zone"), max_length=64)
+    starts = models.DateTimeField(_("starts"))
+    ends = models.DateTimeField(_("ends"))
+    form = models.CharField(
+        _("form"), max_length=16, choices=MeetingForm.choices, default=MeetingForm.VIRTUAL
+    )
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    # iCalendar identity: a meeting alone has its own UID; one of a series shares the series' UID and
+    # is told apart by its RECURRENCE-ID (original_starts). SEQUENCE rises with every change sent.
+    uid = models.CharField(max_length=120, default=new_uid, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ("starts", "pk")
+        indexes = [models.Index(fields=["starts"], name="meeting_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="meeting_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["series", "original_starts"],
+                condition=models.Q(series__isnull=False),
+                name="meeting_once_per_series_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def moved(self) -> bool:
+        return self.original_starts is not None and self.original_starts != self.starts
+
+
+class Rsvp(models.TextChoices):
+    YES = "yes", _("Yes")
+    MAYBE = "maybe", _("Maybe")
+    NO = "no", _("No")
+
+
+class Invitation(models.Model):
+    """A person asked to a meeting, and their answer (none yet: blank)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_invitations"
+    )
+    answer = models.CharField(_("answer"), max_length=8, choices=Rsvp.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    sent_sequence = models.IntegerField(default=-1, editable=False)  # the SEQUENCE last e-mailed
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="invitation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.person}"
+
+
+class PollStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class TimePoll(models.Model):
+    """A co-chair's proposed times for a meeting, answered by the group before one is chosen."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    groups = models.ManyToManyField(Group, related_name="time_polls", verbose_name=_("groups"))
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
+    )
+    zone_name = models.CharField(_("time zone"), max_length=64)
+    status = models.CharField(_("status"), max_length=8, choices=PollStatus.choices, default=PollStatus.OPEN)
+    meeting = models.OneToOneField(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="poll",
+        verbose_name=_("meeting"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("time poll")
+        verbose_name_plural = _("time polls")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PollSlot(models.Model):
+    poll = models.ForeignKey(TimePoll, on_delete=models.CASCADE, related_name="slots")
+    starts = models.DateTimeField(_("starts"))
+    ends = models.DateTimeField(_("ends"))
+
+    class Meta:
+        ordering = ("starts", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "starts"], name="poll_slot_once"),
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="poll_slot_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll}: {self.starts:%Y-%m-%d %H:%M}"
+
+
+class PollAnswer(models.Model):
+    slot = models.ForeignKey(PollSlot, on_delete=models.CASCADE, related_name="answers")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_answers"
+    )
+    answer = models.CharField(_("answer"), max_length=12, choices=PollChoice.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["slot", "person"], name="poll_answer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.slot} – {self.person}: {self.answer}"
