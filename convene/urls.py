@@ -30,6 +30,7 @@ urlpatterns = [
     # A work plan's exports and import (reports, above plans and results) keep their "plans:" names.
     path("", include((plans_urlpatterns + reports_urlpatterns, "plans"))),
     path("", include("convene.results.urls")),
+    path("", include("convene.meetings.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -39,6 +39,9 @@ class Entry:
     attendees: Sequence[tuple[str, str]] = ()
     cancelled: bool = False
     updated: datetime.datetime | None = None  # when this version was made (DTSTAMP), UTC
+    # One meeting of a series, sent or listed alone: the series' UID with this original start
+    # (local wall-clock time in zone_name) as its RECURRENCE-ID.
+    recurrence_id: datetime.datetime | None = None
 
 
 def _local(moment: datetime.datetime, zone_name: str) -> datetime.datetime:
@@ -73,6 +76,8 @@ def _event(entry: Entry, *, stamp: datetime.datetime) -> icalendar.Event:
             parameters={"CN": name, "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE"},
         )
     event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    if entry.recurrence_id is not None:
+        event.add("recurrence-id", entry.recurrence_id.replace(tzinfo=zone))
     if entry.recurrence is not None:
         rule = entry.recurrence.ical()
         if entry.recurrence.until is not None:

@@ -236,7 +236,7 @@ def series_schedule(
         video_url=video_url,
     )
     series.groups.set(groups)
-    _series_meetings(series, groups, until=(now or timezone.now()) + SERIES_HORIZON)
+    _series_meetings(series, groups, until=max(now or timezone.now(), starts_utc) + SERIES_HORIZON)
     return series
 
 

@@ -131,11 +131,11 @@ def test_a_monthly_series_has_its_meetings_made_for_the_months_ahead(group, chai
 
     meetings = list(series.meetings.order_by("starts"))
     expected = occurrences(wall(2027, 1, 12, 15), wall(2027, 1, 12, 16, 30), CPH, SECOND_TUESDAY)
-    # Made up to 400 days after 5 December 2026 (9 January 2028): the twelve of 2027.
-    assert [m.starts for m in meetings] == [o.starts for o in expected[:12]]
+    # Made up to 400 days after the first meeting (16 February 2028): the twelve of 2027 and two more.
+    assert [m.starts for m in meetings] == [o.starts for o in expected[:14]]
     assert {to_local(m.starts, CPH).time() for m in meetings} == {datetime.time(15)}
     assert all(m.original_starts == m.starts and m.uid == series.uid for m in meetings)
-    assert Invitation.objects.filter(meeting__series=series, person=group_member).count() == 12
+    assert Invitation.objects.filter(meeting__series=series, person=group_member).count() == 14
     assert all(list(m.groups.all()) == [group] for m in meetings)
 
 
@@ -143,10 +143,11 @@ def test_extending_a_series_is_idempotent_and_adds_what_came_inside_the_horizon(
     series = make_series(chair, group)
 
     assert services.series_extend(series=series, now=NOW) == []
-    added = services.series_extend(series=series, now=NOW + datetime.timedelta(days=62))
+    added = services.series_extend(series=series, now=datetime.datetime(2027, 3, 15, tzinfo=UTC))
 
-    assert [m.starts.date() for m in added] == [datetime.date(2028, 1, 11), datetime.date(2028, 2, 8)]
-    assert series.meetings.count() == 14
+    # The horizon moved to 400 days after 15 March 2027 (18 April 2028).
+    assert [m.starts.date() for m in added] == [datetime.date(2028, 3, 14), datetime.date(2028, 4, 11)]
+    assert series.meetings.count() == 16
 
 
 def test_a_series_with_a_count_stops_there(group, chair):
@@ -174,7 +175,7 @@ def test_moving_one_meeting_of_a_series_keeps_its_identity_and_raises_its_sequen
     assert moved.original_starts == datetime.datetime(2027, 3, 9, 14, tzinfo=UTC)
     assert moved.moved
     assert moved.sequence == 1
-    assert series.meetings.exclude(pk=march.pk).filter(sequence=0).count() == 11
+    assert series.meetings.exclude(pk=march.pk).filter(sequence=0).count() == 13
 
 
 def test_a_cancelled_meeting_stays_listed_as_cancelled_and_cannot_be_moved(group, chair):
@@ -198,11 +199,13 @@ def test_cancelling_a_series_cancels_what_is_ahead_and_keeps_the_past(group, cha
         series=series, acting=chair, now=datetime.datetime(2027, 6, 1, tzinfo=UTC)
     )
 
-    assert cancelled == 7  # June to December
+    assert cancelled == 9  # June 2027 to February 2028
     assert series.meetings.filter(status=MeetingStatus.SCHEDULED).count() == 5
     assert Series.objects.get(pk=series.pk).cancelled
     assert (
-        services.series_extend(series=Series.objects.get(pk=series.pk), now=NOW + datetime.timedelta(days=90))
+        services.series_extend(
+            series=Series.objects.get(pk=series.pk), now=datetime.datetime(2027, 9, 1, tzinfo=UTC)
+        )
         == []
     )
 

@@ -1,0 +1,159 @@
+"""Reads about meetings, shaped once for the pages, the feeds and the API (STYLE §2)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from convene.core.rules import can, is_secretariat, is_steering_committee
+from convene.groups.models import Group
+
+from .models import Invitation, Meeting, MeetingStatus, PollAnswer, PollSlot, Rsvp, TimePoll
+from .times import Answer, SlotTally, tally
+
+
+def meetings_visible_to(viewer) -> QuerySet[Meeting]:
+    """Meetings of groups the viewer may see; the committee's own to the committee and secretariat."""
+    qs = Meeting.objects.all()
+    if is_secretariat(viewer) or is_steering_committee(viewer):
+        return qs
+    return qs.filter(for_committee=False, groups__in=Group.objects.visible_to(viewer)).distinct()
+
+
+def meeting_for_viewer(*, viewer, meeting_id: int) -> Meeting:
+    """One meeting the viewer may see, with its groups, or 404."""
+    meeting = (
+        meetings_visible_to(viewer)
+        .filter(pk=meeting_id)
+        .select_related("organiser__profile", "series")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.only("id", "name", "slug", "status")))
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+@dataclass(frozen=True)
+class GroupMeetings:
+    upcoming: list[Meeting]
+    past: list[Meeting]
+
+
+def group_meetings(*, group: Group, now: datetime.datetime | None = None, limit: int = 50) -> GroupMeetings:
+    """A group's next meetings (cancelled ones shown as such) and its most recent ones."""
+    now = now or timezone.now()
+    base = (
+        Meeting.objects.of_group(group)
+        .select_related("series")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.only("id", "name", "slug")))
+    )
+    upcoming = list(base.filter(ends__gte=now).order_by("starts", "pk")[:limit])
+    past = list(base.filter(ends__lt=now, status=MeetingStatus.SCHEDULED).order_by("-starts", "-pk")[:limit])
+    return GroupMeetings(upcoming, past)
+
+
+def viewer_invitation(*, viewer, meeting: Meeting) -> Invitation | None:
+    if viewer is None or not viewer.is_authenticated:
+        return None
+    return Invitation.objects.filter(meeting=meeting, person=viewer).first()
+
+
+def answer_counts(*, meeting: Meeting) -> dict[str, int]:
+    """How many said yes, maybe, no, and have not answered."""
+    rows = dict(
+        Invitation.objects.filter(meeting=meeting)
+        .values_list("answer")
+        .annotate(n=Count("pk"))
+        .values_list("answer", "n")
+    )
+    counts = {choice: rows.get(choice, 0) for choice in Rsvp.values}
+    counts["none"] = rows.get("", 0)
+    return counts
+
+
+def invitations_for_organiser(*, meeting: Meeting) -> list[Invitation]:
+    return list(
+        Invitation.objects.filter(meeting=meeting)
+        .select_related("person__profile")
+        .order_by("person__profile__name", "person_id")
+    )
+
+
+def may_see_details(viewer, meeting: Meeting) -> bool:
+    return can(viewer, "meetings.see_details", meeting)
+
+
+def poll_for_viewer(*, viewer, poll_id: int) -> TimePoll:
+    """A time poll of a group the viewer may see, or 404."""
+    poll = (
+        TimePoll.objects.filter(pk=poll_id, groups__in=Group.objects.visible_to(viewer))
+        .distinct()
+        .select_related("organiser__profile", "meeting")
+        .prefetch_related(
+            Prefetch("groups", queryset=Group.objects.only("id", "name", "slug", "status")),
+            Prefetch("slots", queryset=PollSlot.objects.order_by("starts", "pk")),
+        )
+        .first()
+    )
+    if poll is None:
+        raise Http404
+    return poll
+
+
+@dataclass(frozen=True)
+class PollView:
+    slots: list[PollSlot]
+    tallies: list[SlotTally]
+    mine: dict[int, str]  # slot id → the viewer's answer
+    invited: int
+
+
+def poll_results(*, poll: TimePoll, viewer) -> PollView:
+    """Each slot's answers and who would meet outside 08:00–20:00 where they live (the group's members
+    with a time zone on their account)."""
+    from convene.groups.models import GroupMembership, MembershipStatus
+
+    slots = list(poll.slots.all())
+    answers: dict[int, dict[int, Answer]] = {}
+    index = {slot.pk: i for i, slot in enumerate(slots)}
+    for person_id, slot_id, answer in PollAnswer.objects.filter(slot__poll=poll).values_list(
+        "person_id", "slot_id", "answer"
+    ):
+        answers.setdefault(person_id, {})[index[slot_id]] = Answer(answer)
+    zones = dict(
+        GroupMembership.objects.filter(group__in=poll.groups.all(), status=MembershipStatus.ACTIVE)
+        .exclude(person__time_zone="")
+        .values_list("person_id", "person__time_zone")
+        .distinct()
+    )
+    mine = {}
+    if viewer is not None and viewer.is_authenticated:
+        mine = {slots[i].pk: answer.value for i, answer in answers.get(viewer.pk, {}).items()}
+    spans = [(slot.starts, slot.ends) for slot in slots]
+    return PollView(slots, tally(spans, answers, _known_zones(zones)), mine, len(zones))
+
+
+def _known_zones(zones: dict) -> dict:
+    from zoneinfo import available_timezones
+
+    known = available_timezones()
+    return {person: name for person, name in zones.items() if name in known}
+
+
+def upcoming_for_person(
+    *, person, now: datetime.datetime | None = None, limit: int = 200
+) -> QuerySet[Meeting]:
+    """The meetings a person is asked to, from a month ago on (their calendar feed)."""
+    now = now or timezone.now()
+    return (
+        Meeting.objects.filter(invitations__person=person, starts__gte=now - datetime.timedelta(days=31))
+        .select_related("organiser__profile", "series")
+        .order_by("starts", "pk")[:limit]
+    )
+
+
+def open_polls(*, group: Group) -> QuerySet[TimePoll]:
+    return TimePoll.objects.filter(groups=group).filter(~Q(status="closed")).order_by("-created_at")

@@ -1,0 +1,20 @@
+"""Meetings' URLs (namespace "meetings"): a group's meetings and time polls, one meeting, its calendar file."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("groups/<slug:slug>/meetings/", views.group_meetings, name="group"),
+    path("groups/<slug:slug>/meetings/new/", views.meeting_new, name="new"),
+    path("groups/<slug:slug>/meetings/poll/", views.poll_new, name="poll_new"),
+    path("meetings/<id:meeting>/", views.meeting_detail, name="detail"),
+    path("meetings/<id:meeting>/meeting.ics", views.meeting_ics, name="ics"),
+    path("meetings/<id:meeting>/answer/", views.meeting_answer, name="answer"),
+    path("meetings/<id:meeting>/move/", views.meeting_move, name="move"),
+    path("meetings/<id:meeting>/cancel/", views.meeting_cancel, name="cancel"),
+    path("meetings/polls/<id:poll>/", views.poll_detail, name="poll"),
+    path("meetings/polls/<id:poll>/choose/", views.poll_choose, name="poll_choose"),
+]

@@ -1,0 +1,299 @@
+"""Pages of meetings and time polls. Thin (STYLE §1, §2): rules decide, services write, queries read.
+Times show in the viewer's zone (the middleware activates it) with the organiser's alongside."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from convene.core.concurrency_views import add_service_error
+from convene.core.errors import StateConflict
+from convene.core.rules import can
+from convene.groups import queries as group_queries
+from convene.groups.models import Group
+
+from . import queries, services
+from .feeds import entry_for
+from .forms import AnswerForm, MeetingMoveForm, MeetingScheduleForm, PollCreateForm, poll_answer_form
+from .ical import invitation
+from .models import Invitation, PollStatus
+from .rules import may_schedule_for
+from .times import to_local
+
+
+def _default_zone(request) -> str:
+    return getattr(request.user, "time_zone", "") or timezone.get_current_timezone_name()
+
+
+@require_GET
+def group_meetings(request, slug: str):
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
+    found = queries.group_meetings(group=group)
+    return render(
+        request,
+        "meetings/group_meetings.html",
+        {
+            "group": group,
+            "upcoming": found.upcoming,
+            "past": found.past,
+            "polls": list(queries.open_polls(group=group)) if request.user.is_authenticated else [],
+            "can_schedule": may_schedule_for(request.user, [group]),
+        },
+    )
+
+
+def _joint_choices(person, group: Group) -> list[tuple[str, str]]:
+    """The other open groups the person may schedule for (a joint meeting)."""
+    others = Group.objects.visible_to(person).exclude(pk=group.pk).only("id", "name", "slug", "status")
+    return [(str(g.pk), g.name) for g in others if may_schedule_for(person, [g])]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, slug: str):
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
+    if not may_schedule_for(request.user, [group]):
+        raise PermissionDenied("meetings.schedule")
+    joint = _joint_choices(request.user, group)
+    form = MeetingScheduleForm(
+        request.POST or None, joint_choices=joint, initial={"zone_name": _default_zone(request)}
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = {int(pk) for pk in form.cleaned_data.get("also_groups", [])}
+        groups = [group, *Group.objects.filter(pk__in=chosen)]
+        starts, ends = form.span()
+        common = {
+            "acting": request.user,
+            "title": form.cleaned_data["title"],
+            "starts": starts,
+            "ends": ends,
+            "zone_name": form.cleaned_data["zone_name"],
+            "groups": groups,
+            "form": form.cleaned_data["form"],
+            "place": form.cleaned_data["place"],
+            "video_url": form.cleaned_data["video_url"],
+            "description": form.cleaned_data["description"],
+        }
+        try:
+            recurrence = form.recurrence()
+            if recurrence is None:
+                meeting = services.meeting_schedule(**common)
+            else:
+                series = services.series_schedule(recurrence=recurrence, **common)
+                meeting = series.meetings.order_by("starts").first()
+        except ValidationError as error:
+            add_service_error(form, error)
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The meeting is scheduled and the members are invited."))
+            return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
+    return render(request, "meetings/meeting_form.html", {"group": group, "form": form})
+
+
+@require_GET
+def meeting_detail(request, meeting: int):
+    meeting = queries.meeting_for_viewer(viewer=request.user, meeting_id=meeting)
+    details = queries.may_see_details(request.user, meeting)
+    manages = can(request.user, "meetings.manage_meeting", meeting)
+    invited = queries.viewer_invitation(viewer=request.user, meeting=meeting)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "groups": list(meeting.groups.all()),
+            "details": details,
+            "manages": manages,
+            "invitation": invited,
+            "answer_form": AnswerForm(initial={"answer": invited.answer}) if invited else None,
+            "counts": queries.answer_counts(meeting=meeting) if details else None,
+            "invitations": queries.invitations_for_organiser(meeting=meeting) if manages else None,
+        },
+    )
+
+
+@require_GET
+def meeting_ics(request, meeting: int):
+    meeting = queries.meeting_for_viewer(viewer=request.user, meeting_id=meeting)
+    entry = entry_for(meeting, with_video=queries.may_see_details(request.user, meeting), request=request)
+    response = HttpResponse(invitation(entry), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def meeting_answer(request, meeting: int):
+    meeting = queries.meeting_for_viewer(viewer=request.user, meeting_id=meeting)
+    invited = Invitation.objects.filter(meeting=meeting, person=request.user).first()
+    if invited is None:
+        raise PermissionDenied("meetings.answer")
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Answer yes, maybe or no."))
+    else:
+        try:
+            services.invitation_answer(invitation=invited, answer=form.cleaned_data["answer"])
+        except StateConflict as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your answer is saved."))
+    return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_move(request, meeting: int):
+    meeting = queries.meeting_for_viewer(viewer=request.user, meeting_id=meeting)
+    if not can(request.user, "meetings.manage_meeting", meeting):
+        raise PermissionDenied("meetings.manage_meeting")
+    local_starts = to_local(meeting.starts, meeting.zone_name)
+    form = MeetingMoveForm(
+        request.POST or None,
+        initial={
+            "day": local_starts.date(),
+            "starts": local_starts.time(),
+            "ends": to_local(meeting.ends, meeting.zone_name).time(),
+            "zone_name": meeting.zone_name,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        starts, ends = form.span()
+        try:
+            services.meeting_move(
+                meeting=meeting,
+                acting=request.user,
+                starts=starts,
+                ends=ends,
+                zone_name=form.cleaned_data["zone_name"],
+            )
+        except (ValidationError, StateConflict) as error:
+            if isinstance(error, ValidationError):
+                add_service_error(form, error)
+            else:
+                form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The meeting is moved; the invited are told."))
+            return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
+    return render(request, "meetings/meeting_move.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, meeting: int):
+    """GET asks to confirm (no JavaScript needed), POST cancels."""
+    meeting = queries.meeting_for_viewer(viewer=request.user, meeting_id=meeting)
+    if not can(request.user, "meetings.manage_meeting", meeting):
+        raise PermissionDenied("meetings.manage_meeting")
+    if request.method == "POST":
+        services.meeting_cancel(meeting=meeting, acting=request.user)
+        messages.success(request, _("The meeting is cancelled; the invited are told."))
+        return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
+    return render(request, "meetings/meeting_cancel.html", {"meeting": meeting})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def poll_new(request, slug: str):
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
+    if not may_schedule_for(request.user, [group]):
+        raise PermissionDenied("meetings.schedule")
+    form = PollCreateForm(request.POST or None, initial={"zone_name": _default_zone(request)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            poll = services.poll_create(
+                acting=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                zone_name=form.cleaned_data["zone_name"],
+                slots=form.slots(),
+                groups=[group],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The proposed times are open for the members' answers."))
+            return HttpResponseRedirect(reverse("meetings:poll", args=[poll.pk]))
+    return render(request, "meetings/poll_form.html", {"group": group, "form": form})
+
+
+def _poll_page(request, poll, form=None, status=200):
+    results = queries.poll_results(poll=poll, viewer=request.user)
+    may_answer = poll.status == PollStatus.OPEN and can(request.user, "meetings.answer_poll", poll)
+    form = form or (poll_answer_form(results.slots, results.mine) if may_answer else None)
+    rows = [
+        {
+            "slot": slot,
+            "tally": results.tallies[i],
+            "field": form[f"slot_{slot.pk}"] if form else None,
+        }
+        for i, slot in enumerate(results.slots)
+    ]
+    return render(
+        request,
+        "meetings/poll_detail.html",
+        {
+            "poll": poll,
+            "groups": list(poll.groups.all()),
+            "rows": rows,
+            "form": form,
+            "invited": results.invited,
+            "manages": poll.status == PollStatus.OPEN and can(request.user, "meetings.manage_poll", poll),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def poll_detail(request, poll: int):
+    poll = queries.poll_for_viewer(viewer=request.user, poll_id=poll)
+    if request.method == "POST":
+        if not request.user.is_authenticated or not can(request.user, "meetings.answer_poll", poll):
+            raise PermissionDenied("meetings.answer_poll")
+        results = queries.poll_results(poll=poll, viewer=request.user)
+        form = poll_answer_form(results.slots, results.mine, request.POST)
+        if not form.is_valid():
+            return _poll_page(request, poll, form, status=400)
+        answers = {int(name.removeprefix("slot_")): value for name, value in form.cleaned_data.items()}
+        try:
+            services.poll_answer(poll=poll, acting=request.user, answers=answers)
+        except StateConflict as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your answers are saved."))
+        return HttpResponseRedirect(reverse("meetings:poll", args=[poll.pk]))
+    return _poll_page(request, poll)
+
+
+@login_required
+@require_POST
+def poll_choose(request, poll: int):
+    poll = queries.poll_for_viewer(viewer=request.user, poll_id=poll)
+    if not can(request.user, "meetings.manage_poll", poll):
+        raise PermissionDenied("meetings.manage_poll")
+    chosen = request.POST.get("slot", "").strip()
+    slot = poll.slots.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if slot is None:
+        raise Http404
+    try:
+        meeting = services.poll_close(
+            poll=poll,
+            acting=request.user,
+            slot=slot,
+            form=request.POST.get("form", "virtual"),
+            place=request.POST.get("place", ""),
+            video_url=request.POST.get("video_url", ""),
+        )
+    except (ValidationError, StateConflict) as error:
+        messages.error(
+            request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        )
+        return HttpResponseRedirect(reverse("meetings:poll", args=[poll.pk]))
+    messages.success(request, _("The meeting is scheduled at the chosen time and the members are invited."))
+    return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
