@@ -1,0 +1,27 @@
+"""Meetings' part of "download your data" and erasure (the engine is convene/core/privacy.py).
+
+The meetings a person organised stay, under "Former member": the group's record of when it met does
+not depend on who sent the invitations. Their answers to invitations and time polls are theirs alone
+and go."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from convene.core.privacy import Declaration, Erase
+
+DECLARATIONS: tuple[Declaration, ...] = (
+    Declaration("meetings.Series", fields={"organiser": Erase.KEEP}),
+    Declaration("meetings.Meeting", fields={"organiser": Erase.KEEP}),
+    Declaration("meetings.TimePoll", fields={"organiser": Erase.KEEP}),
+    Declaration(
+        "meetings.Invitation",
+        fields={"person": Erase.DELETE},
+        title=_("Meetings you were invited to, and your answers"),
+    ),
+    Declaration(
+        "meetings.PollAnswer",
+        fields={"person": Erase.DELETE},
+        title=_("Your answers to proposed meeting times"),
+    ),
+)
