@@ -262,3 +262,27 @@ class PollAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot} – {self.person}: {self.answer}"
+
+
+def new_feed_key() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar address: the meetings they are asked to, for their calendar program.
+    Anyone with the address can read it, so the person can replace it by a new one at any time."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    key = models.CharField(max_length=64, unique=True, default=new_feed_key, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self) -> str:
+        return f"{self.person}"

@@ -24,4 +24,10 @@ DECLARATIONS: tuple[Declaration, ...] = (
         fields={"person": Erase.DELETE},
         title=_("Your answers to proposed meeting times"),
     ),
+    Declaration(
+        "meetings.CalendarFeed",
+        fields={"person": Erase.DELETE},
+        secret=frozenset({"key"}),
+        title=_("Your private calendar address"),
+    ),
 )

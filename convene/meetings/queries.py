@@ -157,3 +157,25 @@ def upcoming_for_person(
 
 def open_polls(*, group: Group) -> QuerySet[TimePoll]:
     return TimePoll.objects.filter(groups=group).filter(~Q(status="closed")).order_by("-created_at")
+
+
+def feed_meetings(
+    *, meetings: QuerySet[Meeting], now: datetime.datetime | None = None, limit: int = 500
+) -> list:
+    """Meetings for a calendar feed: from three months ago on, with what the entries need loaded."""
+    now = now or timezone.now()
+    return list(
+        meetings.filter(starts__gte=now - datetime.timedelta(days=92))
+        .select_related("organiser__profile", "series")
+        .order_by("starts", "pk")[:limit]
+    )
+
+
+def series_for_viewer(*, viewer, series_id: int):
+    """A series of which the viewer may see a meeting, with its meetings, or 404."""
+    from .models import Series
+
+    series = Series.objects.filter(pk=series_id, meetings__in=meetings_visible_to(viewer)).distinct().first()
+    if series is None:
+        raise Http404
+    return series

@@ -22,6 +22,7 @@ from convene.governance.models import Body, Term
 from convene.groups.models import Group, GroupMembership, MeetingForm, MembershipStatus
 
 from .models import (
+    CalendarFeed,
     Invitation,
     Meeting,
     MeetingStatus,
@@ -401,3 +402,19 @@ def poll_close(
     )
     TimePoll.objects.filter(pk=poll.pk).update(status=PollStatus.CLOSED, meeting=meeting)
     return meeting
+
+
+# --- Calendar addresses --------------------------------------------------------------------------
+
+
+def calendar_feed_for(*, person) -> CalendarFeed:
+    """The person's private calendar address, made the first time it is asked for."""
+    feed, _created = CalendarFeed.objects.get_or_create(person=person)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, person) -> CalendarFeed:
+    """A new private address; the old one stops working at once."""
+    CalendarFeed.objects.filter(person=person).delete()
+    return CalendarFeed.objects.create(person=person)

@@ -15,6 +15,10 @@ urlpatterns = [
     path("meetings/<id:meeting>/answer/", views.meeting_answer, name="answer"),
     path("meetings/<id:meeting>/move/", views.meeting_move, name="move"),
     path("meetings/<id:meeting>/cancel/", views.meeting_cancel, name="cancel"),
+    path("groups/<slug:slug>/meetings.ics", views.group_feed, name="group_feed"),
+    path("meetings/series/<id:series>/", views.series_detail, name="series"),
+    path("meetings/calendar/", views.calendar_address, name="calendar"),
+    path("meetings/calendar/<str:key>.ics", views.personal_feed, name="personal_feed"),
     path("meetings/polls/<id:poll>/", views.poll_detail, name="poll"),
     path("meetings/polls/<id:poll>/choose/", views.poll_choose, name="poll_choose"),
 ]

@@ -18,10 +18,10 @@ from convene.groups import queries as group_queries
 from convene.groups.models import Group
 
 from . import queries, services
-from .feeds import entry_for
+from .feeds import entries_for, entry_for
 from .forms import AnswerForm, MeetingMoveForm, MeetingScheduleForm, PollCreateForm, poll_answer_form
-from .ical import invitation
-from .models import Invitation, PollStatus
+from .ical import calendar, invitation
+from .models import CalendarFeed, Invitation, Meeting, PollStatus
 from .rules import may_schedule_for
 from .times import to_local
 
@@ -297,3 +297,54 @@ def poll_choose(request, poll: int):
         return HttpResponseRedirect(reverse("meetings:poll", args=[poll.pk]))
     messages.success(request, _("The meeting is scheduled at the chosen time and the members are invited."))
     return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
+
+
+@require_GET
+def series_detail(request, series: int):
+    series = queries.series_for_viewer(viewer=request.user, series_id=series)
+    meetings = list(
+        queries.meetings_visible_to(request.user).filter(series=series).order_by("starts", "pk")[:200]
+    )
+    return render(request, "meetings/series_detail.html", {"series": series, "meetings": meetings})
+
+
+def _ics_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@require_GET
+def group_feed(request, slug: str):
+    """A group's meetings as a calendar feed: public groups' to anyone (no video links)."""
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
+    meetings = queries.feed_meetings(meetings=Meeting.objects.of_group(group))
+    entries = entries_for(
+        meetings, with_video=lambda m: queries.may_see_details(request.user, m), request=request
+    )
+    return _ics_response(calendar(entries, name=group.name), f"{group.slug}.ics")
+
+
+@require_GET
+def personal_feed(request, key: str):
+    """The meetings a person is asked to, read by their calendar program with the private address."""
+    feed = CalendarFeed.objects.select_related("person").filter(key=key, person__is_active=True).first()
+    if feed is None:
+        raise Http404
+    meetings = queries.feed_meetings(meetings=Meeting.objects.filter(invitations__person=feed.person))
+    entries = entries_for(meetings, with_video=lambda m: True, request=request)
+    return _ics_response(calendar(entries, name=_("My meetings")), "meetings.ics")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_address(request):
+    """The person's private calendar address; POST replaces it by a new one (the old stops working)."""
+    if request.method == "POST":
+        services.calendar_feed_renew(person=request.user)
+        messages.success(request, _("Your calendar has a new address. The old one no longer works."))
+        return HttpResponseRedirect(reverse("meetings:calendar"))
+    feed = services.calendar_feed_for(person=request.user)
+    url = request.build_absolute_uri(reverse("meetings:personal_feed", args=[feed.key]))
+    return render(request, "meetings/calendar_address.html", {"url": url})
