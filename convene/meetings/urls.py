@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/<id:meeting>/", views.meeting_detail, name="detail"),
     path("meetings/<id:meeting>/meeting.ics", views.meeting_ics, name="ics"),
     path("meetings/<id:meeting>/answer/", views.meeting_answer, name="answer"),
+    path("meetings/answer/<str:token>/", views.answer_by_link, name="answer_by_link"),
     path("meetings/<id:meeting>/move/", views.meeting_move, name="move"),
     path("meetings/<id:meeting>/cancel/", views.meeting_cancel, name="cancel"),
     path("groups/<slug:slug>/meetings.ics", views.group_feed, name="group_feed"),

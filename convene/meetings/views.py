@@ -24,6 +24,7 @@ from .ical import calendar, invitation
 from .models import CalendarFeed, Invitation, Meeting, PollStatus
 from .rules import may_schedule_for
 from .times import to_local
+from .tokens import invitation_id_of
 
 
 def _default_zone(request) -> str:
@@ -348,3 +349,32 @@ def calendar_address(request):
     feed = services.calendar_feed_for(person=request.user)
     url = request.build_absolute_uri(reverse("meetings:personal_feed", args=[feed.key]))
     return render(request, "meetings/calendar_address.html", {"url": url})
+
+
+@require_http_methods(["GET", "POST"])
+def answer_by_link(request, token: str):
+    """The link in the invitation e-mail: no login. GET shows the answer the link chose, ready to
+    confirm with one button (so that a mail scanner following links answers nothing); POST saves it."""
+    invitation_id = invitation_id_of(token)
+    invited = (
+        Invitation.objects.select_related("meeting", "person").filter(pk=invitation_id).first()
+        if invitation_id
+        else None
+    )
+    if invited is None:
+        return render(request, "meetings/answer_invalid.html", status=404)
+    form = AnswerForm(request.POST or None, initial={"answer": request.GET.get("answer") or invited.answer})
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = services.invitation_answer(invitation=invited, answer=form.cleaned_data["answer"])
+        except StateConflict as error:
+            form.add_error(None, str(error))
+        else:
+            saved = True
+    return render(
+        request,
+        "meetings/answer_by_link.html",
+        {"invitation": invited, "meeting": invited.meeting, "form": form, "saved": saved},
+        status=400 if request.method == "POST" and not saved else 200,
+    )

@@ -185,3 +185,28 @@ def test_the_groups_meetings_page_costs_the_same_queries_with_5_and_50_meetings(
         page = client.get(url)
     assert len(re.findall(r'href="/meetings/\d+/"', page.content.decode())) == 50
     assert len(few) == len(many)
+
+
+def test_the_link_in_the_email_answers_without_a_login_after_one_click(meeting, group_member):
+    from convene.meetings.tokens import answer_url
+
+    invitation = Invitation.objects.get(meeting=meeting, person=group_member)
+    path = answer_url(invitation.pk, "yes").split("://", 1)[1].split("/", 1)[1]
+    client = client_for(None)
+
+    shown = client.get(f"/{path}")
+    assert shown.status_code == 200
+    assert Invitation.objects.get(pk=invitation.pk).answer == ""  # a mail scanner's GET answers nothing
+    assert client.post(f"/{path.split('?')[0]}", {"answer": "yes"}).status_code == 200
+    assert Invitation.objects.get(pk=invitation.pk).answer == "yes"
+
+
+def test_a_tampered_link_answers_nothing(meeting, group_member):
+    from convene.meetings.tokens import answer_token
+
+    token = answer_token(Invitation.objects.get(meeting=meeting, person=group_member).pk)
+    response = client_for(None).post(
+        reverse("meetings:answer_by_link", args=[token[:-2] + "xx"]), {"answer": "no"}
+    )
+    assert response.status_code == 404
+    assert not Invitation.objects.exclude(answer="").exists()
