@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from convene.core.concurrency import Revisioned
 from convene.groups.models import Group, MeetingForm
@@ -286,3 +287,134 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}"
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Minutes(Revisioned):
+    """What a meeting said and decided, in Markdown: saved as it is typed, every saved version kept,
+    locked once published."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    body = models.TextField(_("minutes"), blank=True)
+    taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("minute-taker"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == MinutesStatus.PUBLISHED
+
+
+class MinutesRescue(models.Model):
+    """Text sent after the sender's session ended (a time-out mid-edit): kept, signed for that person and
+    meeting, and offered back to them after they log in again. Never shown to anyone else."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    revision = models.PositiveIntegerField(null=True, blank=True)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="minutes_rescue_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.person}"
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("Present")
+    APOLOGIES = "apologies", _("Apologies")
+    ABSENT = "absent", _("Absent")
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_attendance"
+    )
+    presence = models.CharField(_("attendance"), max_length=12, choices=Presence.choices)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.person}: {self.presence}"
+
+
+class ActionItem(models.Model):
+    """Something a meeting asked someone to do by a date; on publishing the minutes it becomes a task
+    of the group's work plan (``task``), so that it is followed where the work is."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    what = models.CharField(_("what"), max_length=300)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_actions",
+        verbose_name=_("who"),
+    )
+    due_on = models.DateField(_("by"), null=True, blank=True)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+", verbose_name=_("group"))
+    deliverable = models.ForeignKey(
+        "plans.Deliverable",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("under which deliverable"),
+    )
+    task = models.OneToOneField(
+        "plans.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="action_item"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class MeetingDecision(models.Model):
+    """A decision the meeting took, recorded in the decision log as the group's."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decision_links")
+    decision = models.OneToOneField(
+        "governance.Decision", on_delete=models.CASCADE, related_name="meeting_link"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.decision}"

@@ -30,4 +30,16 @@ DECLARATIONS: tuple[Declaration, ...] = (
         secret=frozenset({"key"}),
         title=_("Your private calendar address"),
     ),
+    Declaration("meetings.Minutes", fields={"taker": Erase.KEEP, "updated_by": Erase.KEEP}),
+    Declaration(
+        "meetings.HistoricalMinutes",
+        fields={"taker": Erase.KEEP, "updated_by": Erase.KEEP, "history_user": Erase.KEEP},
+    ),
+    Declaration(
+        "meetings.MinutesRescue",
+        fields={"person": Erase.DELETE},
+        title=_("Minutes you were writing when your session ended"),
+    ),
+    Declaration("meetings.Attendance", fields={"person": Erase.KEEP}),
+    Declaration("meetings.ActionItem", fields={"assignee": Erase.KEEP}),
 )

@@ -45,7 +45,18 @@ def in_its_groups(person, meeting) -> bool:
     return any(is_group_member(person, group) for group in meeting.groups.all())
 
 
+@rules.predicate
+def takes_minutes(person, meeting) -> bool:
+    """The minute-taker the organisers named for this meeting."""
+    if meeting is None or person is None or not person.is_authenticated:
+        return False
+    from .models import Minutes
+
+    return Minutes.objects.filter(meeting=meeting, taker_id=person.pk).exists()
+
+
 rules.add_perm("meetings.manage_meeting", organises)
+rules.add_perm("meetings.write_minutes", organises | takes_minutes)
 rules.add_perm("meetings.see_details", organises | in_its_groups | is_committee_or_secretariat)
 rules.add_perm("meetings.answer_poll", in_its_groups)
 rules.add_perm("meetings.manage_poll", organises)

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
@@ -297,6 +298,43 @@ def task_save(
 @transaction.atomic
 def task_delete(*, task: Task, acting: Person) -> None:
     _delete_part(task, plan=task.deliverable.plan, acting=acting)
+
+
+# The deliverable a plan's tasks from meetings go under when the meeting chose none.
+MEETING_FOLLOW_UP = gettext_noop("Follow-up of meetings")
+
+
+@transaction.atomic
+def task_add_from_meeting(
+    *,
+    plan: WorkPlan,
+    acting: Person,
+    title: str,
+    assignee: Person | None = None,
+    due_on: date | None = None,
+    deliverable: Deliverable | None = None,
+) -> Task:
+    """An action item of a meeting becomes a task of the plan in force. Adding a task is progress
+    work, which the plan's leads may do on an approved plan (like reporting progress); it goes under
+    the deliverable the meeting chose, else under the plan's "Follow-up of meetings" deliverable."""
+    plan = _locked_plan(plan)
+    ensure(acting, "plans.update_progress", plan)
+    if deliverable is None:
+        deliverable = Deliverable.objects.filter(plan=plan, title=MEETING_FOLLOW_UP).first()
+        if deliverable is None:
+            last = plan.deliverables.order_by("-position").values_list("position", flat=True).first() or 0
+            deliverable = Deliverable(plan=plan, title=MEETING_FOLLOW_UP, position=last + 1)
+            deliverable._history_user = acting
+            deliverable.save()
+    elif deliverable.plan_id != plan.pk:
+        raise ValidationError({"deliverable": _("This belongs to another work plan.")})
+    task = Task(
+        deliverable=deliverable, title=" ".join(title.split())[:300], assignee=assignee, due_on=due_on
+    )
+    _full_clean(task, exclude=["deliverable"])
+    task._history_user = acting
+    task.save()
+    return task
 
 
 @transaction.atomic

@@ -1,0 +1,173 @@
+"""Minutes: attendance, text saved as typed and versioned, decisions into the decision log, action
+items that become tasks of the plan on publishing, and minutes that lock once published."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from convene.core.concurrency import EditConflict
+from convene.core.errors import StateConflict
+from convene.governance.models import Decision
+from convene.meetings import services
+from convene.meetings.models import ActionItem, Attendance, Minutes
+from convene.plans import services as plan_services
+from convene.plans.tests.factories import build_plan, launch_group, make_cochair
+
+
+def wall(*args) -> datetime.datetime:
+    return datetime.datetime(*args)  # noqa: DTZ001 (a wall-clock time; its zone is passed beside it)
+
+
+@pytest.fixture
+def meeting(group, chair, group_member):
+    return services.meeting_schedule(
+        acting=chair,
+        title="Monthly meeting",
+        starts=wall(2030, 1, 15, 23, 30),
+        ends=wall(2030, 1, 16, 0, 30),
+        zone_name="Asia/Manila",
+        groups=[group],
+        video_url="https://meet.example/m",
+    )
+
+
+def test_the_minute_taker_writes_saved_versions_and_a_stale_save_is_a_conflict(
+    meeting, chair, chair_two, group_member
+):
+    with pytest.raises(PermissionDenied):
+        services.minutes_save(meeting=meeting, acting=group_member, body="x", revision=None)
+    services.minutes_name_taker(meeting=meeting, acting=chair, person=group_member)
+
+    first = services.minutes_save(meeting=meeting, acting=group_member, body="Welcome.", revision=1)
+    second = services.minutes_save(meeting=meeting, acting=group_member, body="Welcome. Updates.", revision=2)
+    assert second.revision == 3
+    with pytest.raises(EditConflict):
+        services.minutes_save(
+            meeting=meeting, acting=chair_two, body="Welcome. Other text.", revision=first.revision - 1
+        )
+    minutes = Minutes.objects.get(meeting=meeting)
+    assert minutes.body == "Welcome. Updates."
+    assert [h.body for h in minutes.history.order_by("history_date")] == ["", "Welcome.", "Welcome. Updates."]
+
+
+def test_attendance_is_for_the_people_asked_only(meeting, chair, group_member, outsider):
+    with pytest.raises(ValidationError):
+        services.attendance_record(meeting=meeting, acting=chair, presence={outsider.pk: "present"})
+    with pytest.raises(ValidationError):
+        services.attendance_record(meeting=meeting, acting=chair, presence={group_member.pk: "late"})
+    assert not Attendance.objects.exists()
+    services.attendance_record(
+        meeting=meeting, acting=chair, presence={group_member.pk: "apologies", chair.pk: "present"}
+    )
+    services.attendance_record(meeting=meeting, acting=chair, presence={group_member.pk: "present"})
+    assert dict(Attendance.objects.values_list("person_id", "presence")) == {
+        group_member.pk: "present",
+        chair.pk: "present",
+    }
+
+
+def test_a_decision_goes_into_the_log_as_the_groups_dated_in_the_meetings_zone(meeting, chair, group):
+    decision = services.meeting_decision_record(
+        meeting=meeting, acting=chair, title="Adopt the toolkit outline"
+    )
+    assert decision.group == group
+    # 23:30 on 15 January in Manila is 15:30 UTC: the decision is of the 15th, where the meeting was.
+    assert decision.decided_on == datetime.date(2030, 1, 15)
+    assert Decision.objects.filter(meeting_link__meeting=meeting).count() == 1
+    with pytest.raises(ValidationError):
+        services.meeting_decision_record(meeting=meeting, acting=chair, title="   ")
+
+
+@pytest.fixture
+def planned(committee_member, secretariat):
+    """A group with an approved work plan, its co-chair, and a member of it."""
+    cochair = make_cochair()
+    group = launch_group(committee=committee_member, cochair=cochair, name="Planned Group")
+    world = build_plan(group=group, cochair=cochair, secretariat=secretariat)
+    plan_services.plan_submit(plan=world.plan, acting=cochair)
+    plan_services.plan_review(plan=world.plan, acting=committee_member, approve=True)
+    return world
+
+
+def test_publishing_locks_the_minutes_and_action_items_become_plan_tasks(planned):
+    meeting = services.meeting_schedule(
+        acting=planned.cochair,
+        title="Q1 meeting",
+        starts=wall(2030, 1, 15, 10),
+        ends=wall(2030, 1, 15, 11),
+        zone_name="UTC",
+        groups=[planned.group],
+        video_url="https://meet.example/q1",
+    )
+    chosen = services.action_item_add(
+        meeting=meeting,
+        acting=planned.cochair,
+        what="Send the toolkit draft to reviewers",
+        assignee=planned.cochair,
+        due_on=datetime.date(2030, 2, 1),
+        deliverable=planned.deliverable,
+    )
+    loose = services.action_item_add(meeting=meeting, acting=planned.cochair, what="Book the room")
+    with pytest.raises(ValidationError):
+        services.minutes_publish(meeting=meeting, acting=planned.cochair)  # nothing written yet
+    services.minutes_save(meeting=meeting, acting=planned.cochair, body="We met.", revision=None)
+
+    minutes = services.minutes_publish(meeting=meeting, acting=planned.cochair)
+
+    assert minutes.is_published
+    chosen, loose = ActionItem.objects.get(pk=chosen.pk), ActionItem.objects.get(pk=loose.pk)
+    assert chosen.task.deliverable == planned.deliverable
+    assert (chosen.task.title, chosen.task.assignee, chosen.task.due_on) == (
+        "Send the toolkit draft to reviewers",
+        planned.cochair,
+        datetime.date(2030, 2, 1),
+    )
+    assert loose.task.deliverable.title == "Follow-up of meetings"
+    assert loose.task.deliverable.plan == planned.plan
+    for change in (
+        lambda: services.minutes_save(
+            meeting=meeting, acting=planned.cochair, body="Changed.", revision=None
+        ),
+        lambda: services.action_item_add(meeting=meeting, acting=planned.cochair, what="Late"),
+        lambda: services.minutes_publish(meeting=meeting, acting=planned.cochair),
+    ):
+        with pytest.raises(StateConflict):
+            change()
+    assert Minutes.objects.get(pk=minutes.pk).body == "We met."
+
+
+def test_without_an_approved_plan_action_items_stay_action_items(meeting, chair):
+    item = services.action_item_add(meeting=meeting, acting=chair, what="Draft the charter")
+    services.minutes_save(meeting=meeting, acting=chair, body="Minutes.", revision=None)
+    services.minutes_publish(meeting=meeting, acting=chair)
+    assert ActionItem.objects.get(pk=item.pk).task is None
+
+
+def test_a_joint_meeting_says_whose_decision_and_whose_action_item(group, other_group, chair):
+    meeting = services.meeting_schedule(
+        acting=chair,
+        title="Joint",
+        starts=wall(2030, 1, 15, 10),
+        ends=wall(2030, 1, 15, 11),
+        zone_name="UTC",
+        groups=[group, other_group],
+        video_url="https://meet.example/j",
+    )
+    with pytest.raises(ValidationError):
+        services.meeting_decision_record(meeting=meeting, acting=chair, title="Shared survey")
+    with pytest.raises(ValidationError):
+        services.action_item_add(meeting=meeting, acting=chair, what="Send survey")
+    decision = services.meeting_decision_record(
+        meeting=meeting, acting=chair, title="Shared survey", group=other_group
+    )
+    assert decision.group == other_group
+
+
+def test_text_sent_after_the_session_ended_is_kept_for_its_writer(meeting, chair):
+    services.minutes_rescue_keep(meeting=meeting, person=chair, body="Typed before the time-out.", revision=1)
+    from convene.meetings.models import MinutesRescue
+
+    assert MinutesRescue.objects.get(meeting=meeting, person=chair).body == "Typed before the time-out."
+    services.minutes_save(meeting=meeting, acting=chair, body="Typed before the time-out.", revision=1)
+    assert not MinutesRescue.objects.exists()
