@@ -5,10 +5,11 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from convene.core.concurrency_views import RevisionFormMixin
 from convene.core.timezones import canonical_names
 from convene.groups.models import MeetingForm
 
-from .models import PollChoice, Repeats, Rsvp
+from .models import PollChoice, Presence, Repeats, Rsvp
 from .services import POLL_SLOTS
 from .times import Frequency, Recurrence
 
@@ -156,3 +157,78 @@ def poll_answer_form(slots, mine: dict[int, str], data=None) -> forms.Form:
         for slot in slots
     }
     return type("PollAnswerForm", (forms.Form,), fields)(data)
+
+
+class MinutesForm(RevisionFormMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Minutes (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "minutes"}),
+        max_length=200_000,
+    )
+    writer = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class AttendanceForm(forms.Form):
+    """One present / apologies / absent choice per person asked."""
+
+    def __init__(self, *args, invitations=(), recorded=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        recorded = recorded or {}
+        self.people = []
+        for invitation in invitations:
+            name = f"person_{invitation.person_id}"
+            label = (
+                invitation.person.profile.name
+                if hasattr(invitation.person, "profile")
+                else str(invitation.person)
+            )
+            self.fields[name] = forms.ChoiceField(
+                label=label or invitation.person.email,
+                choices=Presence.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=recorded.get(invitation.person_id),
+            )
+            self.people.append(name)
+
+    def presence(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("person_")): value for name, value in self.cleaned_data.items() if value
+        }
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(label=_("Decision"), max_length=200)
+    text = forms.CharField(
+        label=_("Details (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    group = forms.ChoiceField(label=_("Taken by"), required=False)
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [(str(g.pk), g.name) for g in groups]
+        if len(groups) < 2:
+            del self.fields["group"]
+
+
+class ActionItemForm(forms.Form):
+    what = forms.CharField(label=_("What is to be done"), max_length=300)
+    assignee = forms.ChoiceField(label=_("Who"), required=False)
+    due_on = forms.DateField(label=_("By"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ChoiceField(label=_("In which group's work plan"), required=False)
+
+    def __init__(self, *args, people=(), groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", "—"), *people]
+        self.fields["group"].choices = [(str(g.pk), g.name) for g in groups]
+        if len(groups) < 2:
+            del self.fields["group"]
+
+
+class TakerForm(forms.Form):
+    taker = forms.ChoiceField(label=_("Minute-taker"), required=False)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["taker"].choices = [("", _("The co-chairs")), *people]

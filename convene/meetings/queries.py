@@ -179,3 +179,34 @@ def series_for_viewer(*, viewer, series_id: int):
     if series is None:
         raise Http404
     return series
+
+
+def minutes_of(*, meeting: Meeting):
+    """The meeting's minutes, or an unsaved empty one (nothing is written by reading)."""
+    from .models import Minutes
+
+    return Minutes.objects.select_related("taker__profile").filter(meeting=meeting).first() or Minutes(
+        meeting=meeting
+    )
+
+
+def minutes_rescue(*, meeting: Meeting, person):
+    from .models import MinutesRescue
+
+    return MinutesRescue.objects.filter(meeting=meeting, person=person).first()
+
+
+def meeting_decisions(*, meeting: Meeting) -> list:
+    from convene.governance.models import Decision
+
+    return list(Decision.objects.filter(meeting_link__meeting=meeting).select_related("group").order_by("pk"))
+
+
+def action_items(*, meeting: Meeting) -> list:
+    from .models import ActionItem
+
+    return list(
+        ActionItem.objects.filter(meeting=meeting)
+        .select_related("assignee__profile", "group", "task")
+        .order_by("pk")
+    )

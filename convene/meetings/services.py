@@ -462,10 +462,12 @@ def minutes_save(*, meeting: Meeting, acting, body: str, revision: int | None) -
     return minutes
 
 
-def minutes_rescue_keep(*, meeting: Meeting, person, body: str, revision: int | None) -> None:
+def minutes_rescue_keep(*, meeting: Meeting, person_id: int, body: str, revision: int | None) -> None:
     """Text that arrived after its writer's session ended (see ``MinutesRescue``)."""
     MinutesRescue.objects.update_or_create(
-        meeting=meeting, person=person, defaults={"body": body.replace("\x00", ""), "revision": revision}
+        meeting=meeting,
+        person_id=person_id,
+        defaults={"body": body.replace("\x00", ""), "revision": revision},
     )
 
 
@@ -579,6 +581,7 @@ def minutes_publish(*, meeting: Meeting, acting, now: datetime.datetime | None =
     """Locks the minutes and turns each action item into a task of its group's plan in force (an item
     of a group without an approved plan stays an action item, followed on the meeting pages and the
     next agenda). The follow-up e-mail goes to the groups after the commit."""
+    ensure(acting, "meetings.manage_meeting", meeting)
     minutes = _ensure_minutes_open(acting, meeting)
     if not minutes.body.strip():
         raise ValidationError({"body": _("Write the minutes before publishing them.")})

@@ -3,6 +3,7 @@ Times show in the viewer's zone (the middleware activates it) with the organiser
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -11,15 +12,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from convene.core.concurrency_views import add_service_error
+from convene.core.concurrency import EditConflict
+from convene.core.concurrency_views import add_service_error, conflict_response
 from convene.core.errors import StateConflict
+from convene.core.markdown import render_markdown
 from convene.core.rules import can
 from convene.groups import queries as group_queries
 from convene.groups.models import Group
 
 from . import queries, services
 from .feeds import entries_for, entry_for
-from .forms import AnswerForm, MeetingMoveForm, MeetingScheduleForm, PollCreateForm, poll_answer_form
+from .forms import (
+    ActionItemForm,
+    AnswerForm,
+    AttendanceForm,
+    DecisionForm,
+    MeetingMoveForm,
+    MeetingScheduleForm,
+    MinutesForm,
+    PollCreateForm,
+    TakerForm,
+    poll_answer_form,
+)
 from .ical import calendar, invitation
 from .models import CalendarFeed, Invitation, Meeting, PollStatus
 from .rules import may_schedule_for
@@ -103,6 +117,7 @@ def meeting_detail(request, meeting: int):
     details = queries.may_see_details(request.user, meeting)
     manages = can(request.user, "meetings.manage_meeting", meeting)
     invited = queries.viewer_invitation(viewer=request.user, meeting=meeting)
+    minutes = queries.minutes_of(meeting=meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -114,6 +129,11 @@ def meeting_detail(request, meeting: int):
             "invitation": invited,
             "answer_form": AnswerForm(initial={"answer": invited.answer}) if invited else None,
             "counts": queries.answer_counts(meeting=meeting) if details else None,
+            "writes_minutes": can(request.user, "meetings.write_minutes", meeting),
+            "minutes": minutes if minutes.pk and (minutes.is_published or details) else None,
+            "minutes_html": render_markdown(minutes.body) if minutes.pk else "",
+            "decisions": queries.meeting_decisions(meeting=meeting) if minutes.is_published else [],
+            "action_items": queries.action_items(meeting=meeting) if minutes.is_published else [],
             "invitations": queries.invitations_for_organiser(meeting=meeting) if manages else None,
         },
     )
@@ -378,3 +398,247 @@ def answer_by_link(request, token: str):
         {"invitation": invited, "meeting": invited.meeting, "form": form, "saved": saved},
         status=400 if request.method == "POST" and not saved else 200,
     )
+
+
+# --- Minutes --------------------------------------------------------------------------------------
+
+WRITER_SALT = "convene.meetings.minutes-writer"
+
+
+def _writer_token(meeting, person) -> str:
+    return signing.dumps({"m": meeting.pk, "p": person.pk}, salt=WRITER_SALT, compress=True)
+
+
+def _writer_of(token: str, meeting) -> int | None:
+    """The person a minutes form was opened by, from its signed field (valid for 2 days)."""
+    try:
+        data = signing.loads(token, salt=WRITER_SALT, max_age=2 * 24 * 3600)
+    except (signing.BadSignature, TypeError):
+        return None
+    return data.get("p") if data.get("m") == meeting.pk else None
+
+
+def _minutes_context(request, meeting, form=None) -> dict:
+    minutes = queries.minutes_of(meeting=meeting)
+    invitations = queries.invitations_for_organiser(meeting=meeting)
+    people = [(str(i.person_id), i.person.profile.name or i.person.email) for i in invitations]
+    groups = list(meeting.groups.all())
+    recorded = dict(meeting.attendance.values_list("person_id", "presence"))
+    manages = can(request.user, "meetings.manage_meeting", meeting)
+    if form is None:
+        rescued = queries.minutes_rescue(meeting=meeting, person=request.user)
+        form = MinutesForm(
+            initial={
+                "body": rescued.body if rescued else minutes.body,
+                "writer": _writer_token(meeting, request.user),
+            },
+            revision=rescued.revision if rescued and rescued.revision else minutes.revision,
+        )
+        if rescued:
+            messages.info(
+                request, _("The text you typed before your session ended was kept: check it and save.")
+            )
+    return {
+        "meeting": meeting,
+        "minutes": minutes,
+        "form": form,
+        "manages": manages,
+        "attendance_form": AttendanceForm(invitations=invitations, recorded=recorded),
+        "decision_form": DecisionForm(groups=groups),
+        "action_form": ActionItemForm(people=people, groups=groups),
+        "taker_form": TakerForm(people=people, initial={"taker": minutes.taker_id or ""})
+        if manages
+        else None,
+        "decisions": queries.meeting_decisions(meeting=meeting),
+        "action_items": queries.action_items(meeting=meeting),
+    }
+
+
+def _minutes_meeting(request, meeting_id: int):
+    meeting = queries.meeting_for_viewer(viewer=request.user, meeting_id=meeting_id)
+    if not can(request.user, "meetings.write_minutes", meeting):
+        raise PermissionDenied("meetings.write_minutes")
+    return meeting
+
+
+def _back_to_minutes(meeting) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("meetings:minutes", args=[meeting.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, meeting: int):
+    """The minutes: typed here, saved by the button (and every few seconds with JavaScript).
+
+    A save that arrives after the writer's session ended is not lost: the form carries a signed
+    field naming its writer and meeting, the text is kept for them, and they find it here after
+    logging in again."""
+    if request.method == "POST" and not request.user.is_authenticated:
+        found = Meeting.objects.filter(pk=meeting).first()
+        writer = _writer_of(request.POST.get("writer", ""), found) if found else None
+        if writer is not None:
+            revision = request.POST.get("revision", "")
+            services.minutes_rescue_keep(
+                meeting=found,
+                person_id=writer,
+                body=request.POST.get("body", "")[:200_000],
+                revision=int(revision) if revision.isdigit() else None,
+            )
+        login = reverse("account_login")
+        return HttpResponseRedirect(f"{login}?next={reverse('meetings:minutes', args=[meeting])}")
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{reverse('account_login')}?next={request.path}")
+    meeting = _minutes_meeting(request, meeting)
+    if request.method == "POST":
+        form = MinutesForm(request.POST, revision=None)
+        if form.is_valid():
+            try:
+                services.minutes_save(
+                    meeting=meeting,
+                    acting=request.user,
+                    body=form.cleaned_data["body"],
+                    revision=form.cleaned_data["revision"],
+                )
+            except EditConflict as conflict:
+                context = _minutes_context(request, meeting, form)
+                return conflict_response(
+                    request, "meetings/minutes.html", context, form=form, conflict=conflict
+                )
+            except (ValidationError, StateConflict) as error:
+                if isinstance(error, ValidationError):
+                    add_service_error(form, error)
+                else:
+                    form.add_error(None, str(error))
+            else:
+                if request.htmx:
+                    return render(
+                        request,
+                        "meetings/_minutes_saved.html",
+                        {"minutes": queries.minutes_of(meeting=meeting)},
+                    )
+                messages.success(request, _("The minutes are saved."))
+                return _back_to_minutes(meeting)
+        if request.htmx:
+            return render(request, "meetings/_minutes_saved.html", {"error": True}, status=409)
+        return render(request, "meetings/minutes.html", _minutes_context(request, meeting, form), status=400)
+    return render(request, "meetings/minutes.html", _minutes_context(request, meeting))
+
+
+def _minutes_post(request, meeting: int, action):
+    """A part of the minutes page (attendance, a decision, an action item, the taker): saved, then the
+    page again; a refusal is told at the top."""
+    meeting = _minutes_meeting(request, meeting)
+    try:
+        action(meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except StateConflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Saved."))
+    return _back_to_minutes(meeting)
+
+
+def _group_of(meeting, value: str):
+    return next((g for g in meeting.groups.all() if str(g.pk) == value), None)
+
+
+@login_required
+@require_POST
+def minutes_attendance(request, meeting: int):
+    def record(meeting):
+        form = AttendanceForm(request.POST, invitations=queries.invitations_for_organiser(meeting=meeting))
+        if not form.is_valid():
+            raise ValidationError(_("Choose present, apologies or absent."))
+        services.attendance_record(meeting=meeting, acting=request.user, presence=form.presence())
+
+    return _minutes_post(request, meeting, record)
+
+
+@login_required
+@require_POST
+def minutes_decision(request, meeting: int):
+    def record(meeting):
+        form = DecisionForm(request.POST, groups=list(meeting.groups.all()))
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.meeting_decision_record(
+            meeting=meeting,
+            acting=request.user,
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+            group=_group_of(meeting, form.cleaned_data.get("group", "")),
+        )
+
+    return _minutes_post(request, meeting, record)
+
+
+@login_required
+@require_POST
+def minutes_action(request, meeting: int):
+    def record(meeting):
+        invitations = queries.invitations_for_organiser(meeting=meeting)
+        people = [(str(i.person_id), i.person.email) for i in invitations]
+        form = ActionItemForm(request.POST, people=people, groups=list(meeting.groups.all()))
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        chosen = form.cleaned_data["assignee"]
+        assignee = next((i.person for i in invitations if str(i.person_id) == chosen), None)
+        services.action_item_add(
+            meeting=meeting,
+            acting=request.user,
+            what=form.cleaned_data["what"],
+            assignee=assignee,
+            due_on=form.cleaned_data["due_on"],
+            group=_group_of(meeting, form.cleaned_data.get("group", "")),
+        )
+
+    return _minutes_post(request, meeting, record)
+
+
+@login_required
+@require_POST
+def minutes_action_delete(request, meeting: int, item: int):
+    def delete(meeting):
+        found = meeting.action_items.filter(pk=item).first()
+        if found is None:
+            raise Http404
+        services.action_item_delete(item=found, acting=request.user)
+
+    return _minutes_post(request, meeting, delete)
+
+
+@login_required
+@require_POST
+def minutes_taker(request, meeting: int):
+    def name(meeting):
+        chosen = request.POST.get("taker", "")
+        person = next(
+            (
+                i.person
+                for i in queries.invitations_for_organiser(meeting=meeting)
+                if str(i.person_id) == chosen
+            ),
+            None,
+        )
+        if chosen and person is None:
+            raise ValidationError(_("Choose someone asked to the meeting."))
+        services.minutes_name_taker(meeting=meeting, acting=request.user, person=person)
+
+    return _minutes_post(request, meeting, name)
+
+
+@login_required
+@require_POST
+def minutes_publish(request, meeting: int):
+    meeting = _minutes_meeting(request, meeting)
+    if not can(request.user, "meetings.manage_meeting", meeting):
+        raise PermissionDenied("meetings.manage_meeting")
+    try:
+        services.minutes_publish(meeting=meeting, acting=request.user)
+    except (ValidationError, StateConflict) as error:
+        messages.error(
+            request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        )
+        return _back_to_minutes(meeting)
+    messages.success(request, _("The minutes are published; the action items are tasks of the work plan."))
+    return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))

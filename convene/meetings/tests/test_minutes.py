@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
+from conftest import client_for
 from convene.core.concurrency import EditConflict
 from convene.core.errors import StateConflict
 from convene.governance.models import Decision
@@ -165,9 +167,110 @@ def test_a_joint_meeting_says_whose_decision_and_whose_action_item(group, other_
 
 
 def test_text_sent_after_the_session_ended_is_kept_for_its_writer(meeting, chair):
-    services.minutes_rescue_keep(meeting=meeting, person=chair, body="Typed before the time-out.", revision=1)
+    services.minutes_rescue_keep(
+        meeting=meeting, person_id=chair.pk, body="Typed before the time-out.", revision=1
+    )
     from convene.meetings.models import MinutesRescue
 
     assert MinutesRescue.objects.get(meeting=meeting, person=chair).body == "Typed before the time-out."
     services.minutes_save(meeting=meeting, acting=chair, body="Typed before the time-out.", revision=1)
     assert not MinutesRescue.objects.exists()
+
+
+# --- Through the pages -----------------------------------------------------------------------------
+
+
+def minutes_form(client, meeting) -> dict:
+    page = client.get(reverse("meetings:minutes", args=[meeting.pk]))
+    assert page.status_code == 200
+    form = page.context["form"]
+    return {
+        "body": form["body"].value() or "",
+        "revision": form["revision"].value(),
+        "writer": form["writer"].value(),
+    }
+
+
+def test_the_button_saves_and_javascript_saves_as_one_types(meeting, chair):
+    client = client_for(chair)
+    data = minutes_form(client, meeting)
+
+    saved = client.post(
+        reverse("meetings:minutes", args=[meeting.pk]), {**data, "body": "Welcome."}, HTTP_HX_REQUEST="true"
+    )
+    assert saved.status_code == 200
+    assert 'name="revision" value="2"' in saved.content.decode()
+    assert (
+        client.post(
+            reverse("meetings:minutes", args=[meeting.pk]),
+            {**data, "revision": 2, "body": "Welcome. Updates."},
+        ).status_code
+        == 302
+    )
+    assert Minutes.objects.get(meeting=meeting).body == "Welcome. Updates."
+
+
+def test_two_cochairs_typing_at_once_lose_no_text(meeting, chair, chair_two):
+    first, second = client_for(chair), client_for(chair_two)
+    data_one, data_two = minutes_form(first, meeting), minutes_form(second, meeting)
+    first.post(reverse("meetings:minutes", args=[meeting.pk]), {**data_one, "body": "Chair one's notes."})
+
+    clash = second.post(
+        reverse("meetings:minutes", args=[meeting.pk]), {**data_two, "body": "Chair two's notes."}
+    )
+
+    assert clash.status_code == 409
+    page = clash.content.decode()
+    assert "Chair one&#x27;s notes." in page or "Chair one's notes." in page
+    assert "Chair two&#x27;s notes." in page or "Chair two's notes." in page
+    assert Minutes.objects.get(meeting=meeting).body == "Chair one's notes."
+
+
+def test_text_typed_before_a_session_time_out_is_there_after_logging_in_again(meeting, chair):
+    client = client_for(chair)
+    data = minutes_form(client, meeting)
+    client.logout()  # the session ends while the co-chair types
+
+    lost = client.post(
+        reverse("meetings:minutes", args=[meeting.pk]), {**data, "body": "Everything we said."}
+    )
+
+    assert lost.status_code == 302
+    assert lost["Location"].startswith(reverse("account_login"))
+    assert Minutes.objects.filter(meeting=meeting, body="Everything we said.").count() == 0
+    client.force_login(chair, backend="django.contrib.auth.backends.ModelBackend")
+    again = minutes_form(client, meeting)
+    assert again["body"] == "Everything we said."
+    client.post(reverse("meetings:minutes", args=[meeting.pk]), again)
+    assert Minutes.objects.get(meeting=meeting).body == "Everything we said."
+
+
+def test_a_forged_writer_field_keeps_nothing(meeting, chair):
+    client = client_for(None)
+    client.post(
+        reverse("meetings:minutes", args=[meeting.pk]), {"body": "Spam", "revision": "1", "writer": "forged"}
+    )
+    from convene.meetings.models import MinutesRescue
+
+    assert not MinutesRescue.objects.exists()
+
+
+def test_decisions_action_items_and_publishing_through_the_page(meeting, chair, group_member):
+    client = client_for(chair)
+    client.post(reverse("meetings:decision", args=[meeting.pk]), {"title": "Adopt the outline"})
+    client.post(
+        reverse("meetings:action", args=[meeting.pk]),
+        {"what": "Circulate the outline", "assignee": str(group_member.pk), "due_on": "2030-02-01"},
+    )
+    client.post(reverse("meetings:attendance", args=[meeting.pk]), {f"person_{group_member.pk}": "present"})
+    data = minutes_form(client, meeting)
+    client.post(reverse("meetings:minutes", args=[meeting.pk]), {**data, "body": "## Notes\n\nWe met."})
+    assert client_for(group_member).post(reverse("meetings:publish", args=[meeting.pk])).status_code == 403
+
+    assert client.post(reverse("meetings:publish", args=[meeting.pk])).status_code == 302
+
+    page = client_for(group_member).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "<h2>Notes</h2>" in page
+    assert "Adopt the outline" in page
+    assert "Circulate the outline" in page
+    assert Attendance.objects.get(meeting=meeting, person=group_member).presence == "present"
