@@ -232,3 +232,15 @@ class TakerForm(forms.Form):
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["taker"].choices = [("", _("The co-chairs")), *people]
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Item"), max_length=200)
+    presenter = forms.ChoiceField(label=_("Presenter"), required=False)
+    minutes_allotted = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=600, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    document = forms.FileField(label=_("Document (optional, at most 10 MB)"), required=False)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].choices = [("", "—"), *people]

@@ -418,3 +418,32 @@ class MeetingDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.decision}"
+
+
+class AgendaItem(models.Model):
+    """One point of a meeting's agenda: who presents it, how long it takes, a document to read first."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("item"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("presenter"),
+    )
+    minutes_allotted = models.PositiveSmallIntegerField(
+        _("minutes"), null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    document = models.FileField(_("document"), upload_to="meetings/agenda/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return self.title

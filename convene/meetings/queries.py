@@ -210,3 +210,13 @@ def action_items(*, meeting: Meeting) -> list:
         .select_related("assignee__profile", "group", "task")
         .order_by("pk")
     )
+
+
+def agenda(*, meeting: Meeting) -> list:
+    from .models import AgendaItem
+
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("presenter__profile")
+        .order_by("position", "pk")
+    )

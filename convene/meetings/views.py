@@ -20,10 +20,11 @@ from convene.core.rules import can
 from convene.groups import queries as group_queries
 from convene.groups.models import Group
 
-from . import queries, services
+from . import agenda_services, minutes_services, queries, services
 from .feeds import entries_for, entry_for
 from .forms import (
     ActionItemForm,
+    AgendaItemForm,
     AnswerForm,
     AttendanceForm,
     DecisionForm,
@@ -130,6 +131,7 @@ def meeting_detail(request, meeting: int):
             "answer_form": AnswerForm(initial={"answer": invited.answer}) if invited else None,
             "counts": queries.answer_counts(meeting=meeting) if details else None,
             "writes_minutes": can(request.user, "meetings.write_minutes", meeting),
+            "agenda": queries.agenda(meeting=meeting),
             "minutes": minutes if minutes.pk and (minutes.is_published or details) else None,
             "minutes_html": render_markdown(minutes.body) if minutes.pk else "",
             "decisions": queries.meeting_decisions(meeting=meeting) if minutes.is_published else [],
@@ -477,7 +479,7 @@ def minutes_edit(request, meeting: int):
         writer = _writer_of(request.POST.get("writer", ""), found) if found else None
         if writer is not None:
             revision = request.POST.get("revision", "")
-            services.minutes_rescue_keep(
+            minutes_services.minutes_rescue_keep(
                 meeting=found,
                 person_id=writer,
                 body=request.POST.get("body", "")[:200_000],
@@ -492,7 +494,7 @@ def minutes_edit(request, meeting: int):
         form = MinutesForm(request.POST, revision=None)
         if form.is_valid():
             try:
-                services.minutes_save(
+                minutes_services.minutes_save(
                     meeting=meeting,
                     acting=request.user,
                     body=form.cleaned_data["body"],
@@ -549,7 +551,7 @@ def minutes_attendance(request, meeting: int):
         form = AttendanceForm(request.POST, invitations=queries.invitations_for_organiser(meeting=meeting))
         if not form.is_valid():
             raise ValidationError(_("Choose present, apologies or absent."))
-        services.attendance_record(meeting=meeting, acting=request.user, presence=form.presence())
+        minutes_services.attendance_record(meeting=meeting, acting=request.user, presence=form.presence())
 
     return _minutes_post(request, meeting, record)
 
@@ -561,7 +563,7 @@ def minutes_decision(request, meeting: int):
         form = DecisionForm(request.POST, groups=list(meeting.groups.all()))
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.meeting_decision_record(
+        minutes_services.meeting_decision_record(
             meeting=meeting,
             acting=request.user,
             title=form.cleaned_data["title"],
@@ -583,7 +585,7 @@ def minutes_action(request, meeting: int):
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         chosen = form.cleaned_data["assignee"]
         assignee = next((i.person for i in invitations if str(i.person_id) == chosen), None)
-        services.action_item_add(
+        minutes_services.action_item_add(
             meeting=meeting,
             acting=request.user,
             what=form.cleaned_data["what"],
@@ -602,7 +604,7 @@ def minutes_action_delete(request, meeting: int, item: int):
         found = meeting.action_items.filter(pk=item).first()
         if found is None:
             raise Http404
-        services.action_item_delete(item=found, acting=request.user)
+        minutes_services.action_item_delete(item=found, acting=request.user)
 
     return _minutes_post(request, meeting, delete)
 
@@ -622,7 +624,7 @@ def minutes_taker(request, meeting: int):
         )
         if chosen and person is None:
             raise ValidationError(_("Choose someone asked to the meeting."))
-        services.minutes_name_taker(meeting=meeting, acting=request.user, person=person)
+        minutes_services.minutes_name_taker(meeting=meeting, acting=request.user, person=person)
 
     return _minutes_post(request, meeting, name)
 
@@ -634,7 +636,7 @@ def minutes_publish(request, meeting: int):
     if not can(request.user, "meetings.manage_meeting", meeting):
         raise PermissionDenied("meetings.manage_meeting")
     try:
-        services.minutes_publish(meeting=meeting, acting=request.user)
+        minutes_services.minutes_publish(meeting=meeting, acting=request.user)
     except (ValidationError, StateConflict) as error:
         messages.error(
             request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -642,3 +644,74 @@ def minutes_publish(request, meeting: int):
         return _back_to_minutes(meeting)
     messages.success(request, _("The minutes are published; the action items are tasks of the work plan."))
     return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
+
+
+# --- The agenda -----------------------------------------------------------------------------------
+
+
+def _agenda_meeting(request, meeting_id: int):
+    meeting = queries.meeting_for_viewer(viewer=request.user, meeting_id=meeting_id)
+    if not can(request.user, "meetings.manage_meeting", meeting):
+        raise PermissionDenied("meetings.manage_meeting")
+    return meeting
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_edit(request, meeting: int):
+    meeting = _agenda_meeting(request, meeting)
+    invitations = queries.invitations_for_organiser(meeting=meeting)
+    people = [(str(i.person_id), i.person.profile.name or i.person.email) for i in invitations]
+    form = AgendaItemForm(request.POST or None, request.FILES or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["presenter"]
+        try:
+            agenda_services.agenda_item_add(
+                meeting=meeting,
+                acting=request.user,
+                title=form.cleaned_data["title"],
+                presenter=next((i.person for i in invitations if str(i.person_id) == chosen), None),
+                minutes_allotted=form.cleaned_data["minutes_allotted"],
+                notes=form.cleaned_data["notes"],
+                document=form.cleaned_data["document"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The item is on the agenda."))
+            return HttpResponseRedirect(reverse("meetings:agenda", args=[meeting.pk]))
+    return render(
+        request,
+        "meetings/agenda.html",
+        {"meeting": meeting, "form": form, "items": queries.agenda(meeting=meeting)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def agenda_template(request, meeting: int):
+    meeting = _agenda_meeting(request, meeting)
+    try:
+        agenda_services.agenda_from_template(meeting=meeting, acting=request.user)
+    except StateConflict as error:
+        messages.error(request, str(error))
+    return HttpResponseRedirect(reverse("meetings:agenda", args=[meeting.pk]))
+
+
+@login_required
+@require_POST
+def agenda_item_change(request, meeting: int, item: int):
+    """Move an item up or down, or remove it (``action`` in the form)."""
+    meeting = _agenda_meeting(request, meeting)
+    found = meeting.agenda.filter(pk=item).first()
+    if found is None:
+        raise Http404
+    action = request.POST.get("action")
+    if action == "delete":
+        agenda_services.agenda_item_delete(item=found, acting=request.user)
+    elif action in ("up", "down"):
+        agenda_services.agenda_item_move(item=found, acting=request.user, up=action == "up")
+    else:
+        messages.error(request, _("Choose up, down or remove."))
+    return HttpResponseRedirect(reverse("meetings:agenda", args=[meeting.pk]))

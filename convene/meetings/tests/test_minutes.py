@@ -11,7 +11,7 @@ from conftest import client_for
 from convene.core.concurrency import EditConflict
 from convene.core.errors import StateConflict
 from convene.governance.models import Decision
-from convene.meetings import services
+from convene.meetings import minutes_services, services
 from convene.meetings.models import ActionItem, Attendance, Minutes
 from convene.plans import services as plan_services
 from convene.plans.tests.factories import build_plan, launch_group, make_cochair
@@ -38,14 +38,16 @@ def test_the_minute_taker_writes_saved_versions_and_a_stale_save_is_a_conflict(
     meeting, chair, chair_two, group_member
 ):
     with pytest.raises(PermissionDenied):
-        services.minutes_save(meeting=meeting, acting=group_member, body="x", revision=None)
-    services.minutes_name_taker(meeting=meeting, acting=chair, person=group_member)
+        minutes_services.minutes_save(meeting=meeting, acting=group_member, body="x", revision=None)
+    minutes_services.minutes_name_taker(meeting=meeting, acting=chair, person=group_member)
 
-    first = services.minutes_save(meeting=meeting, acting=group_member, body="Welcome.", revision=1)
-    second = services.minutes_save(meeting=meeting, acting=group_member, body="Welcome. Updates.", revision=2)
+    first = minutes_services.minutes_save(meeting=meeting, acting=group_member, body="Welcome.", revision=1)
+    second = minutes_services.minutes_save(
+        meeting=meeting, acting=group_member, body="Welcome. Updates.", revision=2
+    )
     assert second.revision == 3
     with pytest.raises(EditConflict):
-        services.minutes_save(
+        minutes_services.minutes_save(
             meeting=meeting, acting=chair_two, body="Welcome. Other text.", revision=first.revision - 1
         )
     minutes = Minutes.objects.get(meeting=meeting)
@@ -55,14 +57,14 @@ def test_the_minute_taker_writes_saved_versions_and_a_stale_save_is_a_conflict(
 
 def test_attendance_is_for_the_people_asked_only(meeting, chair, group_member, outsider):
     with pytest.raises(ValidationError):
-        services.attendance_record(meeting=meeting, acting=chair, presence={outsider.pk: "present"})
+        minutes_services.attendance_record(meeting=meeting, acting=chair, presence={outsider.pk: "present"})
     with pytest.raises(ValidationError):
-        services.attendance_record(meeting=meeting, acting=chair, presence={group_member.pk: "late"})
+        minutes_services.attendance_record(meeting=meeting, acting=chair, presence={group_member.pk: "late"})
     assert not Attendance.objects.exists()
-    services.attendance_record(
+    minutes_services.attendance_record(
         meeting=meeting, acting=chair, presence={group_member.pk: "apologies", chair.pk: "present"}
     )
-    services.attendance_record(meeting=meeting, acting=chair, presence={group_member.pk: "present"})
+    minutes_services.attendance_record(meeting=meeting, acting=chair, presence={group_member.pk: "present"})
     assert dict(Attendance.objects.values_list("person_id", "presence")) == {
         group_member.pk: "present",
         chair.pk: "present",
@@ -70,7 +72,7 @@ def test_attendance_is_for_the_people_asked_only(meeting, chair, group_member, o
 
 
 def test_a_decision_goes_into_the_log_as_the_groups_dated_in_the_meetings_zone(meeting, chair, group):
-    decision = services.meeting_decision_record(
+    decision = minutes_services.meeting_decision_record(
         meeting=meeting, acting=chair, title="Adopt the toolkit outline"
     )
     assert decision.group == group
@@ -78,7 +80,7 @@ def test_a_decision_goes_into_the_log_as_the_groups_dated_in_the_meetings_zone(m
     assert decision.decided_on == datetime.date(2030, 1, 15)
     assert Decision.objects.filter(meeting_link__meeting=meeting).count() == 1
     with pytest.raises(ValidationError):
-        services.meeting_decision_record(meeting=meeting, acting=chair, title="   ")
+        minutes_services.meeting_decision_record(meeting=meeting, acting=chair, title="   ")
 
 
 @pytest.fixture
@@ -102,7 +104,7 @@ def test_publishing_locks_the_minutes_and_action_items_become_plan_tasks(planned
         groups=[planned.group],
         video_url="https://meet.example/q1",
     )
-    chosen = services.action_item_add(
+    chosen = minutes_services.action_item_add(
         meeting=meeting,
         acting=planned.cochair,
         what="Send the toolkit draft to reviewers",
@@ -110,12 +112,12 @@ def test_publishing_locks_the_minutes_and_action_items_become_plan_tasks(planned
         due_on=datetime.date(2030, 2, 1),
         deliverable=planned.deliverable,
     )
-    loose = services.action_item_add(meeting=meeting, acting=planned.cochair, what="Book the room")
+    loose = minutes_services.action_item_add(meeting=meeting, acting=planned.cochair, what="Book the room")
     with pytest.raises(ValidationError):
-        services.minutes_publish(meeting=meeting, acting=planned.cochair)  # nothing written yet
-    services.minutes_save(meeting=meeting, acting=planned.cochair, body="We met.", revision=None)
+        minutes_services.minutes_publish(meeting=meeting, acting=planned.cochair)  # nothing written yet
+    minutes_services.minutes_save(meeting=meeting, acting=planned.cochair, body="We met.", revision=None)
 
-    minutes = services.minutes_publish(meeting=meeting, acting=planned.cochair)
+    minutes = minutes_services.minutes_publish(meeting=meeting, acting=planned.cochair)
 
     assert minutes.is_published
     chosen, loose = ActionItem.objects.get(pk=chosen.pk), ActionItem.objects.get(pk=loose.pk)
@@ -128,11 +130,11 @@ def test_publishing_locks_the_minutes_and_action_items_become_plan_tasks(planned
     assert loose.task.deliverable.title == "Follow-up of meetings"
     assert loose.task.deliverable.plan == planned.plan
     for change in (
-        lambda: services.minutes_save(
+        lambda: minutes_services.minutes_save(
             meeting=meeting, acting=planned.cochair, body="Changed.", revision=None
         ),
-        lambda: services.action_item_add(meeting=meeting, acting=planned.cochair, what="Late"),
-        lambda: services.minutes_publish(meeting=meeting, acting=planned.cochair),
+        lambda: minutes_services.action_item_add(meeting=meeting, acting=planned.cochair, what="Late"),
+        lambda: minutes_services.minutes_publish(meeting=meeting, acting=planned.cochair),
     ):
         with pytest.raises(StateConflict):
             change()
@@ -140,9 +142,9 @@ def test_publishing_locks_the_minutes_and_action_items_become_plan_tasks(planned
 
 
 def test_without_an_approved_plan_action_items_stay_action_items(meeting, chair):
-    item = services.action_item_add(meeting=meeting, acting=chair, what="Draft the charter")
-    services.minutes_save(meeting=meeting, acting=chair, body="Minutes.", revision=None)
-    services.minutes_publish(meeting=meeting, acting=chair)
+    item = minutes_services.action_item_add(meeting=meeting, acting=chair, what="Draft the charter")
+    minutes_services.minutes_save(meeting=meeting, acting=chair, body="Minutes.", revision=None)
+    minutes_services.minutes_publish(meeting=meeting, acting=chair)
     assert ActionItem.objects.get(pk=item.pk).task is None
 
 
@@ -157,23 +159,25 @@ def test_a_joint_meeting_says_whose_decision_and_whose_action_item(group, other_
         video_url="https://meet.example/j",
     )
     with pytest.raises(ValidationError):
-        services.meeting_decision_record(meeting=meeting, acting=chair, title="Shared survey")
+        minutes_services.meeting_decision_record(meeting=meeting, acting=chair, title="Shared survey")
     with pytest.raises(ValidationError):
-        services.action_item_add(meeting=meeting, acting=chair, what="Send survey")
-    decision = services.meeting_decision_record(
+        minutes_services.action_item_add(meeting=meeting, acting=chair, what="Send survey")
+    decision = minutes_services.meeting_decision_record(
         meeting=meeting, acting=chair, title="Shared survey", group=other_group
     )
     assert decision.group == other_group
 
 
 def test_text_sent_after_the_session_ended_is_kept_for_its_writer(meeting, chair):
-    services.minutes_rescue_keep(
+    minutes_services.minutes_rescue_keep(
         meeting=meeting, person_id=chair.pk, body="Typed before the time-out.", revision=1
     )
     from convene.meetings.models import MinutesRescue
 
     assert MinutesRescue.objects.get(meeting=meeting, person=chair).body == "Typed before the time-out."
-    services.minutes_save(meeting=meeting, acting=chair, body="Typed before the time-out.", revision=1)
+    minutes_services.minutes_save(
+        meeting=meeting, acting=chair, body="Typed before the time-out.", revision=1
+    )
     assert not MinutesRescue.objects.exists()
 
 
