@@ -9,6 +9,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.permissions.harness import (
+    API_EVERYONE,
     COCHAIR,
     EVERYONE_200,
     GROUP_MEMBER,
@@ -409,4 +410,150 @@ ROWS = [
         state=minutes_state,
     ),
     Row("meetings:publish", ORGANISERS_POST, method="POST", args=with_body, state=minutes_state),
+]
+
+# --- The API (convene/meetings/api.py) -------------------------------------------------------------
+API_WRITERS = roles(anonymous=401, member=403, cochair=200)
+
+
+def api_meeting_body(world: World, role: str) -> dict:
+    return {
+        "title": "By API",
+        "starts": "2030-05-05T10:00",
+        "ends": "2030-05-05T11:00",
+        "zone_name": "UTC",
+        "video_url": "https://meet.example/api",
+    }
+
+
+def of_poll(world: World, role: str) -> list:
+    return [poll(world).pk]
+
+
+ROWS += [
+    Row("api:list_group_meetings", API_EVERYONE, args=group_g, api=True),
+    Row(
+        "api:schedule_meeting",
+        roles(anonymous=401, member=403, secretariat=201, cochair=201),
+        method="POST",
+        args=group_g,
+        json=api_meeting_body,
+        state=meetings_of_g,
+        api=True,
+    ),
+    Row("api:get_meeting", API_EVERYONE, args=of_meeting, api=True),
+    Row(
+        "api:answer_meeting",
+        roles(anonymous=401, member=403, secretariat=403, group_member=200),
+        method="POST",
+        args=of_meeting,
+        json=lambda world, role: {"answer": "maybe"},
+        state=answers,
+        api=True,
+    ),
+    Row(
+        "api:move_meeting",
+        API_WRITERS,
+        method="POST",
+        args=of_meeting,
+        json=lambda world, role: {"starts": "2030-01-16T09:00", "ends": "2030-01-16T10:00"},
+        state=meetings_of_g,
+        api=True,
+    ),
+    Row("api:cancel_meeting", API_WRITERS, method="POST", args=of_meeting, state=meetings_of_g, api=True),
+    Row(
+        "api:cancel_meeting",
+        roles(anonymous=401, member=403, cochair=200, other_cochair=200),
+        method="POST",
+        variant="joint",
+        args=of_joint,
+        state=lambda world, role: list(
+            type(joint(world)).objects.filter(pk=joint(world).pk).values_list("status")
+        ),
+        api=True,
+    ),
+    Row(
+        "api:get_minutes",
+        roles(anonymous=401, member=404, committee=200, group_member=200),
+        args=with_body,
+        api=True,
+    ),
+    Row(
+        "api:save_minutes",
+        API_WRITERS,
+        method="PUT",
+        args=of_meeting,
+        json=lambda world, role: {"body": "By API."},
+        state=minutes_state,
+        api=True,
+    ),
+    Row(
+        "api:record_attendance",
+        roles(anonymous=401, member=403, secretariat=204, cochair=204),
+        method="POST",
+        args=of_meeting,
+        json=lambda world, role: {"presence": {str(world.person(GROUP_MEMBER).pk): "absent"}},
+        state=minutes_state,
+        api=True,
+    ),
+    Row(
+        "api:record_decision",
+        roles(anonymous=401, member=403, secretariat=201, cochair=201),
+        method="POST",
+        args=of_meeting,
+        json=lambda world, role: {"title": "By API"},
+        state=minutes_state,
+        api=True,
+    ),
+    Row(
+        "api:list_action_items",
+        roles(anonymous=401, member=403, committee=200, group_member=200),
+        args=of_meeting,
+        api=True,
+    ),
+    Row(
+        "api:add_action_item",
+        roles(anonymous=401, member=403, secretariat=201, cochair=201),
+        method="POST",
+        args=of_meeting,
+        json=lambda world, role: {"what": "By API"},
+        state=minutes_state,
+        api=True,
+    ),
+    Row("api:publish_minutes", API_WRITERS, method="POST", args=with_body, state=minutes_state, api=True),
+    Row(
+        "api:create_poll",
+        roles(anonymous=401, member=403, secretariat=201, cochair=201),
+        method="POST",
+        args=group_g,
+        json=lambda world, role: {
+            "title": "API poll",
+            "zone_name": "UTC",
+            "slots": ["2030-06-01T09:00", "2030-06-02T09:00", "2030-06-03T09:00"],
+        },
+        state=polls_state,
+        api=True,
+    ),
+    Row("api:get_poll", API_EVERYONE, args=of_poll, api=True),
+    Row(
+        "api:answer_poll",
+        roles(anonymous=401, member=403, secretariat=403, group_member=200),
+        method="POST",
+        args=of_poll,
+        json=lambda world, role: {"answers": {str(poll(world).slots.first().pk): "no"}},
+        state=polls_state,
+        api=True,
+    ),
+    Row(
+        "api:choose_poll_slot",
+        roles(anonymous=401, member=403, secretariat=201, cochair=201),
+        method="POST",
+        args=of_poll,
+        json=lambda world, role: {
+            "slot_id": poll(world).slots.first().pk,
+            "video_url": "https://meet.example/c",
+        },
+        state=polls_state,
+        api=True,
+    ),
 ]
