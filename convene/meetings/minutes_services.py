@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
 from convene.core.rules import ensure
+from convene.core.tasks import enqueue_on_commit
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
 from convene.groups.models import Group
 from convene.plans import services as plan_services
 from convene.plans.models import PlanStatus
 from convene.plans.queries import current_plan
 
+from . import tasks
 from .models import (
     ActionItem,
     Attendance,
@@ -204,4 +206,5 @@ def minutes_publish(*, meeting: Meeting, acting, now: datetime.datetime | None =
     minutes.revision += 1
     minutes._history_user = acting
     minutes.save(update_fields=["status", "published_at", "revision", "updated_at"])
+    enqueue_on_commit(tasks.send_minutes, meeting.pk)
     return minutes

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from convene.core.errors import StateConflict
 from convene.core.rules import ensure
+from convene.core.tasks import enqueue_on_commit
 from convene.governance.models import Body, Term
 from convene.groups.models import Group, GroupMembership, MeetingForm, MembershipStatus
 
+from . import tasks
 from .models import (
     CalendarFeed,
     Invitation,
@@ -148,6 +150,7 @@ def meeting_schedule(
     )
     meeting.groups.set(groups)
     _invite([meeting], invitees(groups=groups, for_committee=for_committee))
+    enqueue_on_commit(tasks.send_meeting_mail, meeting.pk)
     return meeting
 
 
@@ -238,6 +241,7 @@ def series_schedule(
     )
     series.groups.set(groups)
     _series_meetings(series, groups, until=max(now or timezone.now(), starts_utc) + SERIES_HORIZON)
+    enqueue_on_commit(tasks.send_series_mail, series.pk)
     return series
 
 
@@ -276,6 +280,7 @@ def meeting_move(
     meeting.revision = F("revision") + 1
     meeting.save(update_fields=["starts", "ends", "zone_name", "sequence", "revision", "updated_at"])
     meeting.refresh_from_db()
+    enqueue_on_commit(tasks.send_meeting_mail, meeting.pk)
     return meeting
 
 
@@ -290,6 +295,7 @@ def meeting_cancel(*, meeting: Meeting, acting) -> Meeting:
         status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, revision=F("revision") + 1
     )
     meeting.refresh_from_db()
+    enqueue_on_commit(tasks.send_meeting_mail, meeting.pk)
     return meeting
 
 
@@ -301,9 +307,11 @@ def series_cancel(*, series: Series, acting, now: datetime.datetime | None = Non
         raise PermissionDenied("meetings.manage_meeting")
     ensure(acting, "meetings.manage_meeting", first)
     Series.objects.filter(pk=series.pk).update(cancelled=True, sequence=F("sequence") + 1)
-    return series.meetings.filter(starts__gte=now or timezone.now(), status=MeetingStatus.SCHEDULED).update(
-        status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, revision=F("revision") + 1
-    )
+    cancelled = series.meetings.filter(
+        starts__gte=now or timezone.now(), status=MeetingStatus.SCHEDULED
+    ).update(status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, revision=F("revision") + 1)
+    enqueue_on_commit(tasks.send_series_cancel, series.pk)
+    return cancelled
 
 
 @transaction.atomic

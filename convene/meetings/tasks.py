@@ -1,0 +1,134 @@
+"""Background work for meetings (STYLE §6): invitations, updates and cancellations, the minutes'
+follow-up, and the series kept made ahead. Each task loads rows by id, sends what is still owed
+(an invitation remembers the SEQUENCE it was last sent at), and can run twice without harm."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from convene.core.tasks import mail_task
+
+from . import notifications
+from .models import Invitation, Meeting, MinutesStatus, Series
+
+
+def _owed(meeting_ids) -> list[Invitation]:
+    return list(
+        Invitation.objects.filter(meeting_id__in=list(meeting_ids), person__is_active=True)
+        .select_related("meeting__series", "meeting__organiser__profile", "person__profile")
+        .order_by("meeting__starts", "pk")
+    )
+
+
+def _still_owed(invitation: Invitation) -> bool:
+    return invitation.sent_sequence < invitation.meeting.sequence or invitation.sent_sequence < 0
+
+
+def _mark_sent(invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk).update(sent_sequence=invitation.meeting.sequence)
+
+
+@mail_task
+def send_meeting_mail(meeting_id: int) -> None:
+    """The invitation, update or cancellation of one meeting to everyone it is owed to."""
+    for invitation in _owed([meeting_id]):
+        if _still_owed(invitation):
+            notifications.invited(invitation)
+            _mark_sent(invitation)
+
+
+@mail_task
+def send_series_mail(series_id: int) -> None:
+    """One invitation per person for a whole series (its rule, one calendar entry)."""
+    series = Series.objects.filter(pk=series_id).first()
+    if series is None:
+        return
+    meetings = list(series.meetings.select_related("organiser__profile", "series").order_by("starts"))
+    first = meetings[0] if meetings else None
+    if first is None:
+        return
+    by_person: dict[int, list[Invitation]] = {}
+    for invitation in Invitation.objects.filter(
+        meeting__series=series, person__is_active=True
+    ).select_related("meeting", "person__profile"):
+        by_person.setdefault(invitation.person_id, []).append(invitation)
+    for invitations in by_person.values():
+        owed = [i for i in invitations if i.sent_sequence < 0]
+        if not owed:
+            continue
+        head = next((i for i in invitations if i.meeting_id == first.pk), owed[0])
+        head.meeting = first
+        notifications.invited(head, series_meetings=meetings)
+        Invitation.objects.filter(pk__in=[i.pk for i in owed]).update(sent_sequence=0)
+
+
+@mail_task
+def send_minutes(meeting_id: int) -> None:
+    """The published minutes to the people asked to the meeting."""
+    from . import queries
+
+    meeting = Meeting.objects.select_related("minutes").filter(pk=meeting_id).first()
+    if meeting is None or getattr(meeting, "minutes", None) is None:
+        return
+    if meeting.minutes.status != MinutesStatus.PUBLISHED:
+        return
+    people = [
+        i.person
+        for i in Invitation.objects.filter(meeting=meeting, person__is_active=True).select_related("person")
+    ]
+    notifications.minutes_published(
+        meeting,
+        people,
+        decisions=queries.meeting_decisions(meeting=meeting),
+        action_items=queries.action_items(meeting=meeting),
+        minutes=meeting.minutes,
+    )
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def extend_series() -> None:
+    """Make the meetings of every running series that came inside the horizon, and invite to them."""
+    from . import services
+
+    for series in Series.objects.filter(cancelled=False):
+        made = services.series_extend(series=series)
+        for meeting in made:
+            send_meeting_mail(meeting.pk)
+
+
+@mail_task
+def send_series_cancel(series_id: int) -> None:
+    """One cancellation per person for the rest of a cancelled series (the series' UID)."""
+    series = Series.objects.filter(pk=series_id, cancelled=True).first()
+    if series is None:
+        return
+    meetings = list(series.meetings.select_related("organiser__profile", "series").order_by("starts"))
+    owed: dict[int, list[Invitation]] = {}
+    for invitation in Invitation.objects.filter(
+        meeting__series=series, person__is_active=True
+    ).select_related("meeting", "person__profile"):
+        if invitation.sent_sequence < invitation.meeting.sequence:
+            owed.setdefault(invitation.person_id, []).append(invitation)
+    for invitations in owed.values():
+        notifications.series_cancelled(invitations[0], series_meetings=meetings)
+        for invitation in invitations:
+            Invitation.objects.filter(pk=invitation.pk).update(sent_sequence=invitation.meeting.sequence)
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def sweep_meeting_mail() -> None:
+    """Send what a lost task or a crashed worker left owed: a series never sent, a meeting whose
+    invitations are behind its SEQUENCE."""
+    from django.db.models import F
+
+    behind = Invitation.objects.filter(person__is_active=True)
+    new_series = behind.filter(sent_sequence__lt=0, meeting__series__isnull=False)
+    for series_id in new_series.values_list("meeting__series_id", flat=True).distinct()[:100]:
+        send_series_mail(series_id)
+    owed = (
+        behind.filter(sent_sequence__lt=F("meeting__sequence"))
+        .exclude(sent_sequence__lt=0, meeting__series__isnull=False)
+        .values_list("meeting_id", flat=True)
+        .distinct()[:200]
+    )
+    for meeting_id in owed:
+        send_meeting_mail(meeting_id)
