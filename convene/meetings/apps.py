@@ -7,3 +7,6 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
     verbose_name = _("Meetings")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import schedules  # noqa: F401 (registers the periodic task with Huey)

@@ -42,4 +42,5 @@ DECLARATIONS: tuple[Declaration, ...] = (
     ),
     Declaration("meetings.Attendance", fields={"person": Erase.KEEP}),
     Declaration("meetings.ActionItem", fields={"assignee": Erase.KEEP}),
+    Declaration("meetings.AgendaItem", fields={"presenter": Erase.KEEP}),
 )

@@ -84,17 +84,6 @@ def send_minutes(meeting_id: int) -> None:
     )
 
 
-@db_periodic_task(crontab(minute="17", hour="3"))
-def extend_series() -> None:
-    """Make the meetings of every running series that came inside the horizon, and invite to them."""
-    from . import services
-
-    for series in Series.objects.filter(cancelled=False):
-        made = services.series_extend(series=series)
-        for meeting in made:
-            send_meeting_mail(meeting.pk)
-
-
 @mail_task
 def send_series_cancel(series_id: int) -> None:
     """One cancellation per person for the rest of a cancelled series (the series' UID)."""
