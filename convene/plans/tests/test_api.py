@@ -1,7 +1,7 @@
 """The work plans API (/api/v1/): what each answer says, the review through the API, no lost writes
 (409), bad input (422), objects the caller may not see (404), volunteers, and pinned query counts.
 
-Who may call what, for every role, is in tests/test_permissions.py (``API_PLAN_ROWS``)."""
+Who may call what, for every role, is in the permission matrix (``convene/plans/tests/permission_rows/api.py``)."""
 
 import datetime
 import json

@@ -2,7 +2,7 @@
 with the plan (409 on a stale revision), targets, measurements reported, reviewed and withdrawn (with
 an evidence file), the shared catalogue and its network-wide totals, and pinned query counts.
 
-Who may call what, for every role, is in tests/test_permissions.py (``API_PLAN_ROWS``)."""
+Who may call what, for every role, is in the permission matrix (``convene/results/tests/permission_rows.py``)."""
 
 import datetime
 from decimal import Decimal
