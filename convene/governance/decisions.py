@@ -25,7 +25,7 @@ TITLES: dict[str, str] = {
     "workplan_returned": gettext_noop("Work plan of %(group)s returned with comments (version %(version)s)"),
 }
 
-# Parameters that hold a person's name: account erasure (people/privacy.py) replaces them.
+# Parameters that hold a person's name: account erasure (governance/privacy.py) replaces them.
 PERSON_PARAMS = ("name", "old")
 
 
