@@ -113,6 +113,20 @@ def _invite(meetings: Sequence[Meeting], person_ids: Sequence[int]) -> None:
     )
 
 
+def _check_schedule(
+    acting, groups, for_committee, title, starts, ends, zone_name, form, place, video_url
+) -> tuple:
+    """What a meeting and a series both need before anything is written: the right to schedule for
+    these groups, a known zone, a place or link for the form, a title, and the times in UTC."""
+    _ensure_may_schedule(acting, groups, for_committee)
+    check_zone(zone_name)
+    _check_place(form, place, video_url)
+    span = _span(starts, ends, zone_name)
+    if not title.strip():
+        raise ValidationError({"title": _("Give the meeting a title.")})
+    return span
+
+
 @transaction.atomic
 def meeting_schedule(
     *,
@@ -130,12 +144,9 @@ def meeting_schedule(
 ) -> Meeting:
     """A single meeting of one or several groups (or of the committee), its members invited."""
     groups = list(groups)
-    _ensure_may_schedule(acting, groups, for_committee)
-    check_zone(zone_name)
-    _check_place(form, place, video_url)
-    starts_utc, ends_utc = _span(starts, ends, zone_name)
-    if not title.strip():
-        raise ValidationError({"title": _("Give the meeting a title.")})
+    starts_utc, ends_utc = _check_schedule(
+        acting, groups, for_committee, title, starts, ends, zone_name, form, place, video_url
+    )
     meeting = Meeting.objects.create(
         title=title.strip(),
         description=description,
@@ -215,12 +226,9 @@ def series_schedule(
 ) -> Series:
     """A recurring meeting and its meetings for the months ahead (``SERIES_HORIZON``)."""
     groups = list(groups)
-    _ensure_may_schedule(acting, groups, for_committee)
-    check_zone(zone_name)
-    _check_place(form, place, video_url)
-    starts_utc, ends_utc = _span(starts, ends, zone_name)
-    if not title.strip():
-        raise ValidationError({"title": _("Give the meeting a title.")})
+    starts_utc, ends_utc = _check_schedule(
+        acting, groups, for_committee, title, starts, ends, zone_name, form, place, video_url
+    )
     series = Series.objects.create(
         title=title.strip(),
         description=description,
