@@ -574,16 +574,6 @@ class VolunteerAnswerIn(Body):
 # --- Helpers -----------------------------------------------------------------------------------------
 
 
-def plan_of(request, slug: str, plan_id: int) -> WorkPlan:
-    """The plan, through its group: 404 when the caller may not see either, 403 when they may not read it.
-
-    Shared with convene.results.api."""
-    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
-    plan = queries.plan_for_viewer(viewer=request.user, group=group, plan_id=plan_id)
-    ensure(request.user, "plans.view_plan", plan)
-    return plan
-
-
 def _part(queryset, pk: int):
     obj = queryset.filter(pk=pk).first()
     if obj is None:
@@ -714,13 +704,13 @@ def create_plan(request, slug: str, payload: PlanIn):
 def get_plan(request, slug: str, plan_id: PathId):
     """Objectives, deliverables with their tasks, the budget summary in the reporting currency, and
     what the caller may do with the plan."""
-    return _plan_detail(request, plan_of(request, slug, plan_id))
+    return _plan_detail(request, queries.plan_for_viewer(request.user, plan_id, group_slug=slug))
 
 
 @router.patch(PLAN, response={200: PlanDetailOut, **EDIT_ERRORS}, summary="Change a work plan")
 def update_plan(request, slug: str, plan_id: PathId, payload: PlanPatch):
     """While the plan is a draft, returned or being revised; send the ``revision`` you read."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     plan = services.plan_update(
         plan=plan, acting=request.user, revision=payload.revision, **_changes(payload)
     )
@@ -740,7 +730,9 @@ def submit_plan(request, slug: str, plan_id: PathId, payload: SubmitIn | None = 
     """The co-chairs send the plan to the steering committee; the version is kept and the step logged.
     A returned plan sent back unchanged needs a comment (422 otherwise)."""
     return services.plan_submit(
-        plan=plan_of(request, slug, plan_id), acting=request.user, comment=payload.comment if payload else ""
+        plan=queries.plan_for_viewer(request.user, plan_id, group_slug=slug),
+        acting=request.user,
+        comment=payload.comment if payload else "",
     )
 
 
@@ -749,7 +741,7 @@ def review_plan(request, slug: str, plan_id: PathId, payload: ReviewIn):
     """The steering committee (or the secretariat on its behalf) approves a submitted plan or returns
     it with comments; the decision is in the log."""
     return services.plan_review(
-        plan=plan_of(request, slug, plan_id),
+        plan=queries.plan_for_viewer(request.user, plan_id, group_slug=slug),
         acting=request.user,
         approve=payload.approve,
         comment=payload.comment,
@@ -760,7 +752,9 @@ def review_plan(request, slug: str, plan_id: PathId, payload: ReviewIn):
 @router.post(f"{PLAN}/revise", response={200: PlanDetailOut, **ERRORS}, summary="Revise an approved plan")
 def revise_plan(request, slug: str, plan_id: PathId):
     """The co-chairs open an approved plan for a revision; the approved version stays in the versions."""
-    plan = services.plan_revise(plan=plan_of(request, slug, plan_id), acting=request.user)
+    plan = services.plan_revise(
+        plan=queries.plan_for_viewer(request.user, plan_id, group_slug=slug), acting=request.user
+    )
     return _plan_detail(request, plan)
 
 
@@ -770,7 +764,7 @@ def revise_plan(request, slug: str, plan_id: PathId):
 @paginate(ApiPagination, page_size=50)
 def list_plan_versions(request, slug: str, plan_id: PathId):
     """Each submission and each review keeps a copy of the whole plan, newest first."""
-    return queries.versions_of(plan_of(request, slug, plan_id))
+    return queries.versions_of(queries.plan_for_viewer(request.user, plan_id, group_slug=slug))
 
 
 @router.get(
@@ -788,7 +782,7 @@ def compare_plan_versions(
     ),
 ):
     """What changed from this version to another one (or to the plan as it is now), section by section."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     versions = queries.versions_of(plan)
     first = _part(versions, version_id)
     second = _part(versions, to) if to is not None else None
@@ -805,7 +799,7 @@ def compare_plan_versions(
 
 @router.post(f"{PLAN}/objectives", response={201: ObjectiveOut, **ERRORS}, summary="Add an objective")
 def create_objective(request, slug: str, plan_id: PathId, payload: ObjectiveIn):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return Status(201, services.objective_save(plan=plan, acting=request.user, **payload.model_dump()))
 
 
@@ -815,7 +809,7 @@ def create_objective(request, slug: str, plan_id: PathId, payload: ObjectiveIn):
     summary="Change an objective",
 )
 def update_objective(request, slug: str, plan_id: PathId, objective_id: PathId, payload: ObjectivePatch):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return services.objective_save(
         plan=plan,
         acting=request.user,
@@ -830,7 +824,7 @@ def update_objective(request, slug: str, plan_id: PathId, objective_id: PathId, 
 )
 def delete_objective(request, slug: str, plan_id: PathId, objective_id: PathId):
     """Its deliverables stay, without an objective."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.objective_delete(objective=_objective(plan, objective_id), acting=request.user)
     return Status(204, None)
 
@@ -851,7 +845,7 @@ def _deliverable_fields(plan: WorkPlan, fields: dict, deliverable: Deliverable |
 
 @router.post(f"{PLAN}/deliverables", response={201: DeliverableOut, **ERRORS}, summary="Add a deliverable")
 def create_deliverable(request, slug: str, plan_id: PathId, payload: DeliverableIn):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     fields = _deliverable_fields(plan, payload.model_dump())
     return Status(201, saved(services.deliverable_save(plan=plan, acting=request.user, **fields)))
 
@@ -865,7 +859,7 @@ def update_deliverable(
     request, slug: str, plan_id: PathId, deliverable_id: PathId, payload: DeliverablePatch
 ):
     """Anything while the plan is editable; only its status once the plan is approved."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     deliverable = _deliverable(plan, deliverable_id)
     return saved(
         services.deliverable_save(
@@ -883,7 +877,7 @@ def update_deliverable(
 )
 def delete_deliverable(request, slug: str, plan_id: PathId, deliverable_id: PathId):
     """With its tasks."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.deliverable_delete(deliverable=_deliverable(plan, deliverable_id), acting=request.user)
     return Status(204, None)
 
@@ -905,7 +899,7 @@ def _task_fields(plan: WorkPlan, fields: dict, task: Task | None = None) -> dict
     f"{PLAN}/deliverables/{{deliverable_id}}/tasks", response={201: TaskOut, **ERRORS}, summary="Add a task"
 )
 def create_task(request, slug: str, plan_id: PathId, deliverable_id: PathId, payload: TaskIn):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     deliverable = _deliverable(plan, deliverable_id)
     deliverable.plan = plan
     fields = payload.model_dump()
@@ -919,7 +913,7 @@ def create_task(request, slug: str, plan_id: PathId, deliverable_id: PathId, pay
 @router.patch(f"{PLAN}/tasks/{{task_id}}", response={200: TaskOut, **EDIT_ERRORS}, summary="Change a task")
 def update_task(request, slug: str, plan_id: PathId, task_id: PathId, payload: TaskPatch):
     """Anything while the plan is editable; its status and assignee once the plan is approved."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     task = _task(plan, task_id)
     task.deliverable.plan = plan
     fields = _changes(payload)
@@ -937,7 +931,7 @@ def update_task(request, slug: str, plan_id: PathId, task_id: PathId, payload: T
 
 @router.delete(f"{PLAN}/tasks/{{task_id}}", response={204: None, **ERRORS}, summary="Remove a task")
 def delete_task(request, slug: str, plan_id: PathId, task_id: PathId):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     task = _task(plan, task_id)
     task.deliverable.plan = plan
     services.task_delete(task=task, acting=request.user)
@@ -953,14 +947,14 @@ def delete_task(request, slug: str, plan_id: PathId, task_id: PathId):
 @paginate(ApiPagination, page_size=100)
 def list_plan_comments(request, slug: str, plan_id: PathId):
     """Oldest first; the committee's review comments are among them."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return plan.comments.select_related("author__profile").order_by("created_at", "pk")
 
 
 @router.post(f"{PLAN}/comments", response={201: CommentOut, **ERRORS}, summary="Comment on a work plan")
 def add_plan_comment(request, slug: str, plan_id: PathId, payload: CommentIn):
     """Members of the group, the committee and the secretariat."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return Status(201, services.comment_add(plan=plan, acting=request.user, body=payload.body))
 
 
@@ -971,7 +965,7 @@ def add_plan_comment(request, slug: str, plan_id: PathId, payload: CommentIn):
 def list_budget_lines(request, slug: str, plan_id: PathId):
     """Every line, the rates stored with the plan, and the totals in the reporting currency: funded
     (network funds, partner contributions in cash or in kind) against the gap still to raise."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     lines, rates = queries.budget_of(plan)
     return {"summary": queries.budget_summary(plan, lines=lines, rates=rates), "lines": lines, "rates": rates}
 
@@ -996,7 +990,7 @@ def _line_fields(plan: WorkPlan, fields: dict) -> dict:
 @router.post(f"{PLAN}/budget", response={201: BudgetLineOut, **ERRORS}, summary="Add a budget line")
 def create_budget_line(request, slug: str, plan_id: PathId, payload: BudgetLineIn):
     """An amount in another currency needs that currency's rate stored with the plan first."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     fields = payload.model_dump()
     if fields["currency"] is None:
         del fields["currency"]
@@ -1010,7 +1004,7 @@ def create_budget_line(request, slug: str, plan_id: PathId, payload: BudgetLineI
 )
 def update_budget_line(request, slug: str, plan_id: PathId, line_id: PathId, payload: BudgetLinePatch):
     """Anything while the plan is editable; the actual amount once the plan is approved."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return saved(
         services.budget_line_save(
             plan=plan,
@@ -1024,7 +1018,7 @@ def update_budget_line(request, slug: str, plan_id: PathId, line_id: PathId, pay
 
 @router.delete(f"{PLAN}/budget/{{line_id}}", response={204: None, **ERRORS}, summary="Remove a budget line")
 def delete_budget_line(request, slug: str, plan_id: PathId, line_id: PathId):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.budget_line_delete(line=_line(plan, line_id), acting=request.user)
     return Status(204, None)
 
@@ -1032,7 +1026,7 @@ def delete_budget_line(request, slug: str, plan_id: PathId, line_id: PathId):
 @router.get(f"{PLAN}/rates", response={200: list[RateOut], **READ_ERRORS}, summary="Exchange rates of a plan")
 def list_rates(request, slug: str, plan_id: PathId):
     """How much one unit of each currency is worth in the plan's reporting currency."""
-    return list(plan_of(request, slug, plan_id).rates.all())
+    return list(queries.plan_for_viewer(request.user, plan_id, group_slug=slug).rates.all())
 
 
 @router.post(
@@ -1040,7 +1034,7 @@ def list_rates(request, slug: str, plan_id: PathId):
 )
 def set_rate(request, slug: str, plan_id: PathId, payload: RateIn):
     """Stores the rate of a currency (201), or replaces the one stored for it (200)."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     existed = plan.rates.filter(currency=payload.currency.strip().upper()).exists()
     rate = services.rate_set(plan=plan, acting=request.user, **payload.model_dump())
     return Status(200 if existed else 201, saved(rate))
@@ -1056,7 +1050,7 @@ def _rate(plan: WorkPlan, pk: int) -> ExchangeRate:
     f"{PLAN}/rates/{{rate_id}}", response={200: RateOut, **ERRORS}, summary="Change an exchange rate"
 )
 def update_rate(request, slug: str, plan_id: PathId, rate_id: PathId, payload: RatePatch):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     rate = _rate(plan, rate_id)
     fields = payload.model_dump(exclude_unset=True)
     return saved(
@@ -1073,7 +1067,7 @@ def update_rate(request, slug: str, plan_id: PathId, rate_id: PathId, payload: R
 @router.delete(f"{PLAN}/rates/{{rate_id}}", response={204: None, **ERRORS}, summary="Remove an exchange rate")
 def delete_rate(request, slug: str, plan_id: PathId, rate_id: PathId):
     """Refused while budget lines use the currency."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.rate_delete(rate=_rate(plan, rate_id), acting=request.user)
     return Status(204, None)
 
@@ -1111,13 +1105,13 @@ def _need_fields(plan: WorkPlan, fields: dict, need: HRNeed | None = None) -> di
 )
 def list_hr_needs(request, slug: str, plan_id: PathId):
     """Roles, effort and period, filled by a person or an organisation, or still open."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return queries.hr_needs_of(plan)
 
 
 @router.post(f"{PLAN}/hr-needs", response={201: HRNeedOut, **ERRORS}, summary="Add a human-resource need")
 def create_hr_need(request, slug: str, plan_id: PathId, payload: HRNeedIn):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     need = services.hr_need_save(plan=plan, acting=request.user, **_need_fields(plan, payload.model_dump()))
     return Status(201, saved(need))
 
@@ -1129,7 +1123,7 @@ def create_hr_need(request, slug: str, plan_id: PathId, payload: HRNeedIn):
 )
 def update_hr_need(request, slug: str, plan_id: PathId, need_id: PathId, payload: HRNeedPatch):
     """Anything while the plan is editable; who fills it (and the note) once the plan is approved."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     need = _need(plan, need_id)
     return saved(
         services.hr_need_save(
@@ -1146,7 +1140,7 @@ def update_hr_need(request, slug: str, plan_id: PathId, need_id: PathId, payload
     f"{PLAN}/hr-needs/{{need_id}}", response={204: None, **ERRORS}, summary="Remove a human-resource need"
 )
 def delete_hr_need(request, slug: str, plan_id: PathId, need_id: PathId):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.hr_need_delete(need=_need(plan, need_id), acting=request.user)
     return Status(204, None)
 
@@ -1174,36 +1168,10 @@ def list_help_wanted(
     )
 
 
-def _visible_task(request, task_id: int) -> Task:
-    task = (
-        Task.objects.filter(deliverable__plan__group__in=Group.objects.visible_to(request.user).values("pk"))
-        .select_related("deliverable__plan__group")
-        .filter(pk=task_id)
-        .first()
-    )
-    if task is None:
-        raise Http404
-    return task
-
-
-def _visible_volunteer(request, volunteer_id: int) -> Volunteer:
-    volunteer = (
-        Volunteer.objects.filter(
-            task__deliverable__plan__group__in=Group.objects.visible_to(request.user).values("pk")
-        )
-        .select_related("person__profile")
-        .filter(pk=volunteer_id)
-        .first()
-    )
-    if volunteer is None:
-        raise Http404
-    return volunteer
-
-
 @router.post("tasks/{task_id}/volunteer", response={201: VolunteerOut, **ERRORS}, summary="Offer to help")
 def volunteer_for_task(request, task_id: PathId, payload: VolunteerIn | None = None):
     """A member of the network offers to take an open "help wanted" task; its co-chairs decide."""
-    task = _visible_task(request, task_id)
+    task = queries.task_for_viewer(request.user, task_id)
     volunteer = services.volunteer_offer(task=task, acting=request.user, note=payload.note if payload else "")
     volunteer.person = request.user
     return Status(201, volunteer)
@@ -1214,7 +1182,7 @@ def volunteer_for_task(request, task_id: PathId, payload: VolunteerIn | None = N
 )
 def withdraw_volunteer(request, volunteer_id: PathId):
     """The volunteer withdraws an offer not yet answered."""
-    volunteer = _visible_volunteer(request, volunteer_id)
+    volunteer = queries.volunteer_for_viewer(request.user, volunteer_id)
     answered = services.volunteer_withdraw(volunteer=volunteer, acting=request.user)
     answered.person = volunteer.person
     return answered
@@ -1228,7 +1196,7 @@ def withdraw_volunteer(request, volunteer_id: PathId):
 def decide_volunteer(request, volunteer_id: PathId, payload: VolunteerAnswerIn):
     """A co-chair accepts a volunteer, who becomes the task's assignee (other offers are declined), or
     declines the offer."""
-    volunteer = _visible_volunteer(request, volunteer_id)
+    volunteer = queries.volunteer_for_viewer(request.user, volunteer_id)
     answered = services.volunteer_decide(volunteer=volunteer, acting=request.user, accept=payload.accept)
     answered.person = volunteer.person
     return answered

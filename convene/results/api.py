@@ -22,8 +22,9 @@ from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, 
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can, ensure
 from convene.groups.api import PersonRef
-from convene.plans.api import REVISION, Body, person_of, plan_of, saved
+from convene.plans.api import REVISION, Body, person_of, saved
 from convene.plans.models import PlanStatus, WorkPlan
+from convene.plans.queries import plan_for_viewer
 
 from . import progress, queries, services
 from .models import (
@@ -502,7 +503,7 @@ def _refetch_shared(shared: SharedIndicator) -> SharedIndicator:
 def get_framework(request, slug: str, plan_id: PathId):
     """The results tree (goal → outcomes → outputs …) with each indicator's progress computed from the
     approved measurements: per target period and for the life of the plan, with its on-track status."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     rows, progress_by_indicator = queries.plan_progress(plan)
     top = [result for depth, result in rows if depth == 0]
     for _depth, result in rows:
@@ -522,8 +523,7 @@ def get_framework(request, slug: str, plan_id: PathId):
 @router.post(f"{PLAN}/results", response={201: ResultOut, **ERRORS}, summary="Add a result")
 def create_result(request, slug: str, plan_id: PathId, payload: ResultIn):
     """A result at a level below the one it contributes to (none for a top result)."""
-    plan = plan_of(request, slug, plan_id)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug, perm="results.edit_framework")
     fields = payload.model_dump()
     fields["level"] = _level(fields.pop("level_id"))
     fields["parent"] = _result_in(plan, fields.pop("parent_id"), "parent")
@@ -534,8 +534,7 @@ def create_result(request, slug: str, plan_id: PathId, payload: ResultIn):
     f"{PLAN}/results/{{result_id}}", response={200: ResultOut, **EDIT_ERRORS}, summary="Change a result"
 )
 def update_result(request, slug: str, plan_id: PathId, result_id: PathId, payload: ResultPatch):
-    plan = plan_of(request, slug, plan_id)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug, perm="results.edit_framework")
     result = queries.result_in_plan(plan, result_id)
     fields = _changes(payload)
     if "level_id" in fields:
@@ -551,7 +550,7 @@ def update_result(request, slug: str, plan_id: PathId, result_id: PathId, payloa
 @router.delete(f"{PLAN}/results/{{result_id}}", response={204: None, **ERRORS}, summary="Remove a result")
 def delete_result(request, slug: str, plan_id: PathId, result_id: PathId):
     """With the results under it and their indicators; refused once results are reported under it."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     result = queries.result_in_plan(plan, result_id)
     services.result_delete(result=result, acting=request.user)
     return Status(204, None)
@@ -562,8 +561,7 @@ def delete_result(request, slug: str, plan_id: PathId, result_id: PathId):
 
 @router.post(f"{PLAN}/indicators", response={201: IndicatorDetailOut, **ERRORS}, summary="Add an indicator")
 def create_indicator(request, slug: str, plan_id: PathId, payload: IndicatorIn):
-    plan = plan_of(request, slug, plan_id)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug, perm="results.edit_framework")
     indicator = services.indicator_save(
         plan=plan, acting=request.user, **_indicator_fields(plan, payload.model_dump())
     )
@@ -578,8 +576,7 @@ def create_indicator(request, slug: str, plan_id: PathId, payload: IndicatorIn):
 def adopt_shared_indicator(request, slug: str, plan_id: PathId, payload: AdoptIn):
     """Take an indicator of the network's catalogue into the framework, with the group's own
     baseline, targets and responsible person; its definition and unit stay the catalogue's."""
-    plan = plan_of(request, slug, plan_id)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug, perm="results.edit_framework")
     fields = _indicator_fields(plan, payload.model_dump())
     shared = SharedIndicator.objects.filter(pk=fields.pop("shared_id")).first()
     if shared is None:
@@ -596,7 +593,7 @@ def adopt_shared_indicator(request, slug: str, plan_id: PathId, payload: AdoptIn
     summary="One indicator with its targets and progress",
 )
 def get_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId):
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     return _with_progress(request, plan, _indicator(plan, indicator_id))
 
 
@@ -608,8 +605,7 @@ def get_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId):
 def update_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId, payload: IndicatorPatch):
     """While the plan is editable; the unit cannot change once values are reported, nor the
     definition of an adopted shared indicator."""
-    plan = plan_of(request, slug, plan_id)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug, perm="results.edit_framework")
     indicator = _indicator(plan, indicator_id)
     indicator = services.indicator_save(
         plan=plan,
@@ -626,7 +622,7 @@ def update_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId, 
 )
 def delete_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId):
     """Refused once values are reported for it."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.indicator_delete(indicator=_indicator(plan, indicator_id), acting=request.user)
     return Status(204, None)
 
@@ -638,7 +634,7 @@ def delete_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId):
 )
 def get_targets(request, slug: str, plan_id: PathId, indicator_id: PathId):
     """Per period, in order, the life-of-plan target last."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     return list(_indicator(plan, indicator_id).targets.all())
 
 
@@ -649,7 +645,7 @@ def get_targets(request, slug: str, plan_id: PathId, indicator_id: PathId):
 )
 def set_targets(request, slug: str, plan_id: PathId, indicator_id: PathId, payload: TargetsIn):
     """Replaces them all: one target per period, at most one for the life of the plan."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     indicator = _indicator(plan, indicator_id)
     services.targets_set(
         indicator=indicator, acting=request.user, targets=[t.model_dump() for t in payload.targets]
@@ -676,13 +672,13 @@ def list_measurements(
     ),
 ):
     """Every value reported, latest period first; only the approved ones count towards progress."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     measurements = queries.measurements_of(_indicator(plan, indicator_id))
     return measurements.filter(status=status) if status else measurements
 
 
 def _record(request, slug: str, plan_id: PathId, indicator_id: PathId, fields: dict, evidence_file=None):
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     indicator = _indicator(plan, indicator_id)
     measurement = services.measurement_record(
         indicator=indicator, acting=request.user, evidence_file=evidence_file, **fields
@@ -742,7 +738,7 @@ def review_measurement(
     request, slug: str, plan_id: PathId, measurement_id: PathId, payload: MeasurementReviewIn
 ):
     """A co-chair approves a reported value (it then counts) or sends it back with a note."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     measurement = _measurement(plan, measurement_id)
     reviewed = services.measurement_review(
         measurement=measurement, acting=request.user, approve=payload.approve, note=payload.note
@@ -758,7 +754,7 @@ def review_measurement(
 )
 def withdraw_measurement(request, slug: str, plan_id: PathId, measurement_id: PathId):
     """Whoever reported a value may withdraw it while it waits for approval."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.measurement_withdraw(measurement=_measurement(plan, measurement_id), acting=request.user)
     return Status(204, None)
 
@@ -778,7 +774,7 @@ def withdraw_measurement(request, slug: str, plan_id: PathId, measurement_id: Pa
 )
 def download_evidence(request, slug: str, plan_id: PathId, measurement_id: PathId):
     """Only to those who may read the plan; never shown inline."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     measurement = _measurement(plan, measurement_id)
     if not measurement.evidence_file:
         raise Http404
