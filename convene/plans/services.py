@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
-from convene.core.rules import can, ensure, is_steering_committee
-from convene.governance.decisions import title_fields
+from convene.core.rules import can, ensure
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
+from convene.governance.services import decision_record
 from convene.groups.models import Group
 from convene.people.models import Person
 
@@ -314,30 +314,6 @@ def comment_add(*, plan: WorkPlan, acting: Person, body: str) -> PlanComment:
 # --- Review: submit, approve or return, revise -----------------------------------------------------
 
 
-def _decision(
-    *,
-    plan: WorkPlan,
-    acting: Person,
-    title_kind: str,
-    text: str,
-    outcome: str,
-    effect: str,
-    decided_on: date,
-    on_behalf: bool,
-) -> Decision:
-    """The log shows the title in the reader's language (governance/decisions.py)."""
-    return Decision.objects.create(
-        **title_fields(title_kind, group=plan.group.name, version=plan.version),
-        text=text,
-        outcome=outcome,
-        effect=effect,
-        decided_on=decided_on,
-        recorded_by=acting,
-        on_behalf=on_behalf,
-        group=plan.group,
-    )
-
-
 def _version(plan: WorkPlan, *, acting: Person, decision: Decision) -> PlanVersion:
     from .queries import plan_snapshot
 
@@ -387,10 +363,10 @@ def plan_submit(*, plan: WorkPlan, acting: Person, comment: str = "") -> Decisio
     plan.submitted_on = today
     plan._history_user = acting
     plan.save(update_fields=["status", "version", "submitted_on", "updated_at"])
-    decision = _decision(
-        plan=plan,
+    decision = decision_record(
+        group=plan.group,
         acting=acting,
-        title_kind="workplan_submitted",
+        title=("workplan_submitted", {"group": plan.group.name, "version": plan.version}),
         text=f"{plan.title}\n\n{comment}" if comment else plan.title,
         outcome=DecisionOutcome.NOTED,
         effect=DecisionEffect.WORKPLAN_SUBMITTED,
@@ -430,15 +406,14 @@ def plan_review(
     plan.review_comment = comment
     plan._history_user = acting
     plan.save(update_fields=["status", "approved_on", "review_comment", "updated_at"])
-    decision = _decision(
-        plan=plan,
+    decision = decision_record(
+        group=plan.group,
         acting=acting,
-        title_kind=title_kind,
+        title=(title_kind, {"group": plan.group.name, "version": plan.version}),
         text=comment,
         outcome=outcome,
         effect=effect,
         decided_on=decided_on,
-        on_behalf=not is_steering_committee(acting),
     )
     _version(plan, acting=acting, decision=decision)
     if comment:
