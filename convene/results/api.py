@@ -22,9 +22,10 @@ from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, 
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can, ensure
 from convene.groups.api import PersonRef
-from convene.plans.api import REVISION, Body, person_of, saved
+from convene.plans.api import person_of, saved
 from convene.plans.models import PlanStatus, WorkPlan
 from convene.plans.queries import plan_for_viewer
+from convene.plans.schemas import REVISION, Body
 
 from . import progress, queries, services
 from .models import (

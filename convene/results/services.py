@@ -22,6 +22,7 @@ from convene.plans.models import WorkPlan
 from convene.plans.services import check_fields, lock_plan, validate_fields
 
 from . import progress
+from .fields import INDICATOR_FIELDS
 from .models import (
     Indicator,
     Measurement,
@@ -36,23 +37,6 @@ from .models import (
 from .rules import approves_own_value
 
 RESULT_FIELDS = {"parent", "level", "code", "statement", "position"}
-INDICATOR_FIELDS = {
-    "result",
-    "code",
-    "name",
-    "definition",
-    "unit",
-    "direction",
-    "cumulative",
-    "frequency",
-    "baseline_value",
-    "baseline_on",
-    "data_source",
-    "verification",
-    "responsible",
-    "disaggregations",
-    "position",
-}
 # An adopted shared indicator keeps the catalogue's definition: the group sets only its own part.
 ADOPTED_FIXED = {"name", "definition", "unit", "direction", "cumulative", "code"}
 SHARED_FIELDS = {
@@ -172,7 +156,7 @@ def indicator_save(
     revision: int | None = None,
     **fields,
 ) -> Indicator:
-    check_fields(fields, INDICATOR_FIELDS)
+    check_fields(fields, {*INDICATOR_FIELDS, "position"})
     plan = lock_plan(plan)
     ensure(acting, "results.edit_framework", plan)
     result = fields.get("result", indicator.result if indicator else None)
