@@ -55,10 +55,6 @@ COMMENTS_LIMIT = 200
 BUSY = (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.REVISING)
 
 
-def _group(request, slug: str):
-    return group_queries.group_for_viewer(viewer=request.user, slug=slug)
-
-
 def _detail_url(plan: WorkPlan, anchor: str = "") -> str:
     url = reverse("plans:detail", args=[plan.group.slug, plan.pk])
     return f"{url}#{anchor}" if anchor else url
@@ -90,7 +86,7 @@ def _form_page(request, form, save, *, template: str, context: dict, success: st
 @login_required
 @require_GET
 def plan_list(request, slug: str):
-    group = _group(request, slug)
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
     ensure(request.user, "plans.view_plan", group)
     page = Paginator(queries.plans_with_overdue_tasks(group), PAGE_SIZE).get_page(request.GET.get("page"))
     busy = queries.plans_of_group(group).filter(status__in=BUSY).first()
@@ -109,7 +105,7 @@ def plan_list(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, slug: str):
-    group = _group(request, slug)
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
     ensure(request.user, "plans.create_plan", group)
     today = timezone.localdate()
     form = PlanForm(
