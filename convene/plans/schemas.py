@@ -64,7 +64,8 @@ def _all(related) -> list:
     return list(related.all()) if hasattr(related, "all") else list(related)
 
 
-def _person_ref(person) -> dict | None:
+def person_ref(person) -> dict | None:
+    """A person as the API names them (``PersonRef``), or None; shared with the results API."""
     return {"id": person.pk, "name": person.display_name} if person is not None else None
 
 
@@ -104,7 +105,7 @@ class VolunteerOut(Schema):
 
     @staticmethod
     def resolve_person(obj) -> dict | None:
-        return _person_ref(obj.person)
+        return person_ref(obj.person)
 
 
 class TaskOut(Schema):
@@ -127,7 +128,7 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_assignee(obj) -> dict | None:
-        return _person_ref(obj.assignee)
+        return person_ref(obj.assignee)
 
     @staticmethod
     def resolve_late(obj) -> bool:
@@ -158,7 +159,7 @@ class DeliverableOut(Schema):
 
     @staticmethod
     def resolve_owner(obj) -> dict | None:
-        return _person_ref(obj.owner)
+        return person_ref(obj.owner)
 
     @staticmethod
     def resolve_late(obj) -> bool:
@@ -213,7 +214,7 @@ class PlanDetailOut(PlanOut):
 
     @staticmethod
     def resolve_created_by(obj) -> dict | None:
-        return _person_ref(obj.created_by)
+        return person_ref(obj.created_by)
 
 
 class VersionOut(Schema):
@@ -226,7 +227,7 @@ class VersionOut(Schema):
 
     @staticmethod
     def resolve_created_by(obj) -> dict | None:
-        return _person_ref(obj.created_by)
+        return person_ref(obj.created_by)
 
 
 class FieldChangeOut(Schema):
@@ -260,7 +261,7 @@ class CommentOut(Schema):
 
     @staticmethod
     def resolve_author(obj) -> dict | None:
-        return _person_ref(obj.author)
+        return person_ref(obj.author)
 
 
 class RateOut(Schema):
@@ -310,7 +311,7 @@ class HRNeedOut(Schema):
 
     @staticmethod
     def resolve_filled_by(obj) -> dict | None:
-        return _person_ref(obj.filled_by)
+        return person_ref(obj.filled_by)
 
     @staticmethod
     def resolve_filled_by_organisation(obj) -> dict | None:

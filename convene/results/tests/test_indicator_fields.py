@@ -1,8 +1,8 @@
 """The indicator's field list (results/fields.py) is the one the form, the services and the API use."""
 
-from convene.results.api import IndicatorIn, IndicatorOut, IndicatorPatch
 from convene.results.fields import INDICATOR_FIELDS
 from convene.results.forms import IndicatorForm
+from convene.results.schemas import IndicatorIn, IndicatorOut, IndicatorPatch
 
 # The API names related rows by id and carries the indicator's place under its result.
 API_NAMES = {"result": "result_id", "responsible": "responsible_id"}
