@@ -475,6 +475,7 @@ def main() -> None:
         explain(
             [
                 {"q": "banda"},
+                {"q": "sarah"},
                 {"q": "case management"},
                 {"q": "grace mwangi"},
                 {"country": "KE", "page": "3"},

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "convene.groups",
     "convene.plans",
     "convene.results",
+    "convene.reports",
 ]
 
 MIDDLEWARE = [

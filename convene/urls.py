@@ -3,7 +3,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from convene.core.api import api, not_found
+from convene.api import api
+from convene.core.api import not_found
+from convene.home import home
+from convene.people.views import set_language
+from convene.plans.urls import urlpatterns as plans_urlpatterns
+from convene.reports.urls import urlpatterns as reports_urlpatterns
 
 admin.site.site_header = _("Convene back office")
 admin.site.site_title = "Convene"
@@ -14,11 +19,16 @@ admin.site.login = secure_admin_login(admin.site.login)
 handler500 = "convene.core.views.server_error"
 
 urlpatterns = [
+    # The personal home reads every app; the language switcher keeps a person's choice on their
+    # account: both sit above core, under the names they always had.
+    path("", home, name="home"),
+    path("language/", set_language, name="set_language"),
     path("", include("convene.core.urls")),
     path("", include("convene.people.urls")),
     path("", include("convene.governance.urls")),
     path("", include("convene.groups.urls")),
-    path("", include("convene.plans.urls")),
+    # A work plan's exports and import (reports, above plans and results) keep their "plans:" names.
+    path("", include((plans_urlpatterns + reports_urlpatterns, "plans"))),
     path("", include("convene.results.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,12 +1,16 @@
-"""The REST API under /api/v1/: one NinjaAPI, token authentication, routers from each app."""
+"""What every API built on Convene shares: the NinjaAPI class with its error handlers, the JSON parser,
+the session authentication, the decimal patches of the OpenAPI document.
+
+Imports no app: the instance under /api/v1/, with the personal-token authentication and each app's
+router, is assembled above the apps in ``convene.api``."""
 
 import math
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.http.request import RawPostDataException
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -14,13 +18,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.schema import NinjaGenerateJsonSchema
-from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
 from convene.core.concurrency import EditConflict
 from convene.core.errors import StateConflict, error_body
-from convene.core.security import MfaRequired, ensure_api_mfa
-from convene.people.models import ApiToken
+from convene.core.security import MfaRequired
 
 
 def _decimal_pattern(self, schema):
@@ -55,31 +57,6 @@ NinjaGenerateJsonSchema.get_decimal_pattern = _decimal_pattern
 NinjaGenerateJsonSchema.decimal_schema = _decimal_schema
 
 
-class PersonalToken(HttpBearer):
-    """``Authorization: Bearer cvn_…``: a personal token made on the profile's token page."""
-
-    def authenticate(self, request, token: str):
-        if not token or len(token) > 200:
-            return None
-        api_token = (
-            ApiToken.objects.select_related("person")
-            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, person__is_active=True)
-            .first()
-        )
-        if api_token is None:
-            return None
-        now = timezone.now()
-        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        request.user = api_token.person
-        # How the request authenticated: a route that asks a session for the password again
-        # (people.api.my_data) accepts the token, a credential made with the password.
-        request.api_token = api_token
-        # A secretariat member without two-factor authentication (when required): 403, see below.
-        ensure_api_mfa(request, api_token.person)
-        return api_token.person
-
-
 class JsonObjectParser(Parser):
     """A request body is a JSON object: ``[null, null]``, ``null`` or ``0`` is refused (400)."""
 
@@ -111,7 +88,125 @@ class SessionAuthWhenLoggedIn(SessionAuth):
         return super().authenticate(request, key) if key else None
 
 
+def _error(api, request, status: int, msg, type: str, loc=(), **extra):
+    return api.create_response(request, {**error_body(msg, type, loc), **extra}, status=status)
+
+
+def _not_authenticated(api, request, exc: AuthenticationError):
+    """No token, or one that is unknown, revoked or of a deactivated person: 401 with the challenge."""
+    sent = request.headers.get("Authorization", "")
+    challenge = 'Bearer realm="Convene API"'
+    if sent:
+        challenge += ', error="invalid_token"'
+    response = _error(
+        api,
+        request,
+        401,
+        _("Send a valid personal token: Authorization: Bearer <token>."),
+        "not_authenticated",
+        ["header", "Authorization"],
+    )
+    response["WWW-Authenticate"] = challenge
+    return response
+
+
+def _http_error(api, request, exc: HttpError):
+    if isinstance(exc.__cause__, BodyNotAnObject):
+        return _error(
+            api, request, 400, _("The request body must be a JSON object."), "body_not_an_object", ["body"]
+        )
+    if exc.status_code == 400:
+        return _error(api, request, 400, _("The request body is not valid JSON."), "json_invalid", ["body"])
+    if "CSRF" in exc.message:
+        msg = _("CSRF check failed: send the CSRF token with a call made with the browser's session.")
+        return _error(api, request, exc.status_code, msg, "csrf_failed")
+    return _error(api, request, exc.status_code, exc.message, "http_error")
+
+
+def _request_invalid(api, request, exc: NinjaValidationError):
+    """ninja's own checks of the path, query and body: the standard shape, without echoing the input."""
+    detail = [
+        {
+            "loc": list(error.get("loc", [])),
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+def _not_found(api, request, exc: Http404):
+    return _error(api, request, 404, _("Not found."), "not_found")
+
+
+def _mfa_required(api, request, exc: MfaRequired):
+    """A secretariat member must turn on two-factor authentication before using the API."""
+    return _error(api, request, 403, str(exc), "mfa_required")
+
+
+def _permission_denied(api, request, exc: PermissionDenied):
+    """A refused rule (``ensure`` in a service): 403 in JSON, not Django's HTML page."""
+    return _error(api, request, 403, _("You may not do this."), "permission_denied")
+
+
+def _messages(exc: ValidationError, type: str) -> list[dict]:
+    """A service's messages, each with the field it is about when the service said so."""
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field], "msg": str(m), "type": type}
+            for field, errors in exc.error_dict.items()
+            for m in ValidationError(errors).messages
+        ]
+    return [{"loc": [], "msg": str(m), "type": type} for m in exc.messages]
+
+
+def _validation_error(api, request, exc: ValidationError):
+    """Bad input refused by a service: 422 with its messages, in the one error shape."""
+    return api.create_response(request, {"detail": _messages(exc, "invalid")}, status=422)
+
+
+def _state_conflict(api, request, exc: StateConflict):
+    """The record's state forbids the request now (already answered, closed, a member…): 409."""
+    return api.create_response(request, {"detail": _messages(exc, "state_conflict")}, status=409)
+
+
+def _edit_conflict(api, request, exc: EditConflict):
+    """An edit made from an outdated ``revision``: 409 with what changed since, nothing written."""
+    body = exc.as_dict()
+    body.update(error_body(body.pop("detail"), "edit_conflict", ["body", "revision"]))
+    return api.create_response(request, body, status=409)
+
+
+def _form_body(api, request, exc: RawPostDataException):
+    """A form-encoded POST to an endpoint that reads JSON: say so rather than fail."""
+    return _error(api, request, 415, _("Send the request body as JSON."), "unsupported_media_type", ["body"])
+
+
+# Each handler gets the API it answers for (to render the response as that API does).
+ERROR_HANDLERS = {
+    AuthenticationError: _not_authenticated,
+    HttpError: _http_error,
+    NinjaValidationError: _request_invalid,
+    Http404: _not_found,
+    MfaRequired: _mfa_required,
+    PermissionDenied: _permission_denied,
+    ValidationError: _validation_error,
+    StateConflict: _state_conflict,
+    EditConflict: _edit_conflict,
+    RawPostDataException: _form_body,
+}
+
+
 class ConveneAPI(NinjaAPI):
+    """A NinjaAPI whose bodies are JSON objects and whose every refusal has the one error shape."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("parser", JsonObjectParser())
+        super().__init__(**kwargs)
+        for exc_class, handler in ERROR_HANDLERS.items():
+            self.add_exception_handler(exc_class, partial(handler, self))
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         """An optional body (``payload: JoinIn | None = None``) is left out, never sent as ``null`` (a body
         must be an object): the document says so, rather than ninja's ``anyOf [JoinIn, null]``."""
@@ -126,138 +221,7 @@ class ConveneAPI(NinjaAPI):
         return schema
 
 
-api = ConveneAPI(
-    title="Convene API",
-    version="1",
-    description="The REST API of Convene. Authenticate with a personal token: `Authorization: Bearer <token>`. "
-    'Every refusal has the same shape: `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`.',
-    urls_namespace="api",
-    auth=[PersonalToken(), SessionAuthWhenLoggedIn()],
-    docs_url="/docs",
-    parser=JsonObjectParser(),
-)
-
-
-def _error(request, status: int, msg, type: str, loc=(), **extra):
-    return api.create_response(request, {**error_body(msg, type, loc), **extra}, status=status)
-
-
-@api.exception_handler(AuthenticationError)
-def _not_authenticated(request, exc: AuthenticationError):
-    """No token, or one that is unknown, revoked or of a deactivated person: 401 with the challenge."""
-    sent = request.headers.get("Authorization", "")
-    challenge = 'Bearer realm="Convene API"'
-    if sent:
-        challenge += ', error="invalid_token"'
-    response = _error(
-        request,
-        401,
-        _("Send a valid personal token: Authorization: Bearer <token>."),
-        "not_authenticated",
-        ["header", "Authorization"],
-    )
-    response["WWW-Authenticate"] = challenge
-    return response
-
-
-@api.exception_handler(HttpError)
-def _http_error(request, exc: HttpError):
-    if isinstance(exc.__cause__, BodyNotAnObject):
-        return _error(
-            request, 400, _("The request body must be a JSON object."), "body_not_an_object", ["body"]
-        )
-    if exc.status_code == 400:
-        return _error(request, 400, _("The request body is not valid JSON."), "json_invalid", ["body"])
-    if "CSRF" in exc.message:
-        msg = _("CSRF check failed: send the CSRF token with a call made with the browser's session.")
-        return _error(request, exc.status_code, msg, "csrf_failed")
-    return _error(request, exc.status_code, exc.message, "http_error")
-
-
-@api.exception_handler(NinjaValidationError)
-def _request_invalid(request, exc: NinjaValidationError):
-    """ninja's own checks of the path, query and body: the standard shape, without echoing the input."""
-    detail = [
-        {
-            "loc": list(error.get("loc", [])),
-            "msg": str(error.get("msg", "")),
-            "type": str(error.get("type", "")),
-        }
-        for error in exc.errors
-    ]
-    return api.create_response(request, {"detail": detail}, status=422)
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc: Http404):
-    return _error(request, 404, _("Not found."), "not_found")
-
-
-@api.exception_handler(MfaRequired)
-def _mfa_required(request, exc: MfaRequired):
-    """A secretariat member must turn on two-factor authentication before using the API."""
-    return _error(request, 403, str(exc), "mfa_required")
-
-
-@api.exception_handler(PermissionDenied)
-def _permission_denied(request, exc: PermissionDenied):
-    """A refused rule (``ensure`` in a service): 403 in JSON, not Django's HTML page."""
-    return _error(request, 403, _("You may not do this."), "permission_denied")
-
-
-def _messages(exc: ValidationError, type: str) -> list[dict]:
-    """A service's messages, each with the field it is about when the service said so."""
-    if hasattr(exc, "error_dict"):
-        return [
-            {"loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field], "msg": str(m), "type": type}
-            for field, errors in exc.error_dict.items()
-            for m in ValidationError(errors).messages
-        ]
-    return [{"loc": [], "msg": str(m), "type": type} for m in exc.messages]
-
-
-@api.exception_handler(ValidationError)
-def _validation_error(request, exc: ValidationError):
-    """Bad input refused by a service: 422 with its messages, in the one error shape."""
-    return api.create_response(request, {"detail": _messages(exc, "invalid")}, status=422)
-
-
-@api.exception_handler(StateConflict)
-def _state_conflict(request, exc: StateConflict):
-    """The record's state forbids the request now (already answered, closed, a member…): 409."""
-    return api.create_response(request, {"detail": _messages(exc, "state_conflict")}, status=409)
-
-
-@api.exception_handler(EditConflict)
-def _edit_conflict(request, exc: EditConflict):
-    """An edit made from an outdated ``revision``: 409 with what changed since, nothing written."""
-    body = exc.as_dict()
-    body.update(error_body(body.pop("detail"), "edit_conflict", ["body", "revision"]))
-    return api.create_response(request, body, status=409)
-
-
-@api.exception_handler(RawPostDataException)
-def _form_body(request, exc: RawPostDataException):
-    """A form-encoded POST to an endpoint that reads JSON: say so rather than fail."""
-    return _error(request, 415, _("Send the request body as JSON."), "unsupported_media_type", ["body"])
-
-
 @csrf_exempt
 def not_found(request, rest: str = ""):
     """Any other path under /api/v1/: 404 in JSON, like the API's own answers."""
     return JsonResponse(error_body(_("No such API endpoint."), "not_found"), status=404)
-
-
-def _register_routers() -> None:
-    from convene.groups.api import router as groups_router
-    from convene.people.api import router as people_router
-    from convene.plans.api import router as plans_router
-    from convene.results.api import router as results_router
-
-    api.add_router("/", people_router)
-    api.add_router("/", groups_router)
-    api.add_router("/", plans_router)
-    api.add_router("/", results_router)
-
-
-_register_routers()

@@ -120,3 +120,11 @@ def _iso_only(value):
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_only)]
+
+
+# --- References ----------------------------------------------------------------------------------
+
+
+class PersonRef(Schema):
+    id: int
+    name: str

@@ -1,7 +1,6 @@
 from django.conf import settings
 
-from convene.core.rules import is_secretariat, is_steering_committee
-from convene.people.models import is_member
+from convene.core.rules import is_member, is_secretariat, is_steering_committee
 
 
 def convene(request):

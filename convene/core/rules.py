@@ -5,6 +5,7 @@ the same named rules. A person's roles are read once per request and cached on t
 """
 
 import rules
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
 
@@ -14,9 +15,10 @@ def person_bodies(person) -> frozenset[str]:
         return frozenset()
     cached = getattr(person, "_convene_bodies", None)
     if cached is None:
-        from convene.governance.models import Term
-
-        cached = frozenset(Term.objects.current().filter(person_id=person.pk).values_list("body", flat=True))
+        # Terms are governance's, accounts people's: core sits below both, so it reads their models by
+        # name (the app registry), never by import.
+        terms = apps.get_model("governance", "Term").objects
+        cached = frozenset(terms.current().filter(person_id=person.pk).values_list("body", flat=True))
         person._convene_bodies = cached
     return cached
 
@@ -37,9 +39,16 @@ def is_steering_committee(person) -> bool:
 
 @rules.predicate
 def is_member(person) -> bool:
-    from convene.people.models import is_member as _is_member
-
-    return _is_member(person)
+    """Whether a logged-in person is an active member of the network (cached on the instance), as
+    people defines one (``ProfileQuerySet.members``)."""
+    if not person or not person.is_authenticated:
+        return False
+    cached = getattr(person, "_convene_is_member", None)
+    if cached is None:
+        profiles = apps.get_model("people", "Profile").objects
+        cached = profiles.filter(person_id=person.pk).members().exists() and person.is_active
+        person._convene_is_member = cached
+    return cached
 
 
 @rules.predicate

@@ -9,13 +9,14 @@
   with Retry-After.
 
 Both are wired by ``convene.core.middleware.AccountSafeguardsMiddleware`` (and, for token calls,
-``convene.core.api.PersonalToken``).
+``convene.people.api_auth.PersonalToken``).
 """
 
 import hashlib
 import math
 import time
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -112,17 +113,23 @@ def _clock() -> float:
     return time.time()
 
 
+def client_ip(request) -> str | None:
+    """The client's address, found the way allauth's rate limits find it (axes counts by it too).
+
+    One rule for both (ALLAUTH_TRUSTED_PROXY_COUNT, set from CONVENE_TRUSTED_PROXY_COUNT), so that
+    behind a reverse proxy neither counts every person as the proxy's address.
+    """
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
+
+
 def client_address(request) -> str:
     try:
-        from convene.people.adapters import client_ip
-    except ImportError:  # pragma: no cover - the adapter is part of the project
-        client_ip = None
-    address = None
-    if client_ip is not None:
-        try:
-            address = client_ip(request)
-        except Exception:  # noqa: BLE001 - never fail a request because the address is odd
-            address = None
+        address = client_ip(request)
+    except Exception:  # noqa: BLE001 - never fail a request because the address is odd
+        address = None
     return address or request.META.get("REMOTE_ADDR") or "unknown"
 
 

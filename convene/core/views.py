@@ -3,26 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from convene.core import queries
-from convene.core.home import home_for
 from convene.core.rules import ensure
 from convene.core.timezones import canonical_time_zone
-from convene.people import services as people_services
-from convene.people.queries import network_figures
 
 ONE_YEAR = 365 * 24 * 3600
-
-
-@require_GET
-def home(request):
-    """A visitor gets the public landing; a signed-in person what waits for them (``core.home``)."""
-    if request.user.is_authenticated:
-        return render(request, "core/home_personal.html", {"home": home_for(request.user)})
-    return render(request, "core/home.html", {"figures": network_figures()})
 
 
 def server_error(request, template_name: str = "500.html"):
@@ -41,7 +29,8 @@ def floor(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def _safe_next(request) -> str:
+def safe_next(request) -> str:
+    """Where to go back to after a switcher's form: the page it was posted from, if it is ours."""
     target = request.POST.get("next") or request.headers.get("referer") or "/"
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -51,30 +40,11 @@ def _safe_next(request) -> str:
 
 
 @require_POST
-def set_language(request):
-    """The language switcher: a plain form, so it works without JavaScript.
-
-    A logged-in person's choice is kept on their account; a visitor's in a cookie.
-    """
-    code = request.POST.get("language", "")
-    response = HttpResponseRedirect(_safe_next(request))
-    if code not in dict(settings.LANGUAGES):
-        return response
-    if request.user.is_authenticated:
-        people_services.person_set_language(person=request.user, language=code)
-    translation.activate(code)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, code, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure()
-    )
-    return response
-
-
-@require_POST
 def set_time_zone(request):
     """A visitor's time zone, kept in a cookie (members choose theirs in the profile)."""
     # An alias (a browser may still send "Asia/Calcutta") is kept as the zone it stands for.
     name = canonical_time_zone(request.POST.get("time_zone", "")[:64])
-    response = HttpResponseRedirect(_safe_next(request))
+    response = HttpResponseRedirect(safe_next(request))
     if name:
         response.set_cookie("convene_tz", name, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure())
     return response

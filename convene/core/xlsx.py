@@ -54,6 +54,8 @@ MAX_CELLS = 1_000_000
 MAX_ROWS = 250_000
 MAX_SHARED_STRINGS = 1_000_000
 CHUNK_BYTES = 1024 * 1024
+# Excel's own limit for one cell: longer text cannot have come from a spreadsheet program.
+EXCEL_MAX_CELL_CHARS = 32_767
 
 FORBIDDEN_PARTS = re.compile(
     r"(vbaProject|vbaData)\.bin$|/externalLinks?/|/activeX/|/embeddings/|\.\.|^/", re.IGNORECASE
@@ -82,6 +84,12 @@ class Formula(str):
 
 def unreadable_message() -> str:
     return _("The file cannot be read as an Excel workbook (.xlsx).")
+
+
+def too_large_message(limit: int | None = None) -> str:
+    """An upload over ``limit`` bytes (the import limit ``CONVENE_IMPORT_MAX_BYTES`` by default)."""
+    limit = settings.CONVENE_IMPORT_MAX_BYTES if limit is None else limit
+    return _("The file is too large: at most %(size)s MB.") % {"size": f"{limit / 1024 / 1024:.0f}"}
 
 
 def inspect(data: bytes, *, too_big: str | None = None) -> None:

@@ -7,7 +7,8 @@ Written in bulk like the people demo (``convene.people.demo``): these terms alre
 import random
 from datetime import date
 
-from convene.people.models import Profile
+from convene.core.demo import DemoRun, register
+from convene.people.models import Person, Profile
 
 from .models import Body, Term
 
@@ -120,3 +121,12 @@ def build_governance(*, rng: random.Random, logins: dict[str, int]) -> dict[str,
     for term in terms:
         counts[term.body] = counts.get(term.body, 0) + 1
     return counts
+
+
+@register(20, "governance")
+def demo_governance(run: DemoRun) -> None:
+    logins = run.made["people"].logins
+    terms = build_governance(rng=random.Random(f"{run.seed}-governance"), logins=logins)
+    # The secretariat's demo login also runs the back office.
+    Person.objects.filter(pk=logins["secretariat"]).update(is_staff=True, is_superuser=True)
+    run.summary.append(f"{sum(terms.values())} terms")

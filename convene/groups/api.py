@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
+from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId, PersonRef
 from convene.core.pagination import ApiPagination
 from convene.core.rules import ensure
-from convene.governance.models import DecisionEffect, DecisionOutcome
+from convene.governance.schemas import DecisionOut
 from convene.people.models import Person, Topic
 
 from . import queries, services
@@ -42,11 +42,6 @@ StatusFilter = Literal["", "proposals", *GroupStatus.values]  # type: ignore[val
 
 
 # --- Schemas -------------------------------------------------------------------------------------
-
-
-class PersonRef(Schema):
-    id: int
-    name: str
 
 
 class GroupOut(Schema):
@@ -88,35 +83,6 @@ class GroupOut(Schema):
     @staticmethod
     def resolve_cochairs(obj) -> list[dict]:
         return [{"id": m.person_id, "name": m.person.display_name} for m in obj.current_cochairs]
-
-
-class DecisionOut(Schema):
-    id: int
-    title: str = Field(..., description="In the language of the request (Accept-Language).")
-    title_kind: str = Field(
-        ...,
-        description="Which title the system wrote (group_launched, cochair_appointed, …); empty if typed.",
-    )
-    title_params: dict[str, str | int] = Field(..., description="The names that go into the title.")
-    text: str
-    outcome: Literal[tuple(DecisionOutcome.values)]  # type: ignore[valid-type]
-    effect: Literal[tuple(DecisionEffect.values)]  # type: ignore[valid-type]
-    decided_on: IsoDate
-    on_behalf: bool = Field(..., description="Recorded by the secretariat on the committee's behalf.")
-    group: str | None = Field(None, description="Slug of the group the decision is about.")
-    recorded_by: PersonRef
-
-    @staticmethod
-    def resolve_title(obj) -> str:
-        return obj.localized_title
-
-    @staticmethod
-    def resolve_group(obj) -> str | None:
-        return obj.group.slug if obj.group_id else None
-
-    @staticmethod
-    def resolve_recorded_by(obj) -> dict:
-        return {"id": obj.recorded_by_id, "name": obj.recorded_by.display_name}
 
 
 class MembershipOut(Schema):

@@ -6,3 +6,8 @@ class GroupsConfig(AppConfig):
     name = "convene.groups"
     label = "groups"
     verbose_name = _("Groups")
+
+    def ready(self):
+        # Huey's consumer imports each app's ``tasks``; the periodic reminder task lives in
+        # ``reminders`` (above the services it calls), so register it here.
+        from . import reminders  # noqa: F401

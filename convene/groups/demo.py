@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from convene.core.demo import DemoRun, register
 from convene.governance.models import Body, Decision, DecisionEffect, DecisionOutcome, Term
 from convene.people.models import Language, Profile, Sector, Topic
 
@@ -437,3 +438,11 @@ def _build_threads(*, rng: random.Random, groups: list[Group]) -> None:
             bulk_create_with_history(posts, Post)  # a first version, so that a later edit keeps the words
             Post.objects.filter(thread=thread).update(created_at=started)
             Thread.objects.filter(pk=thread.pk).update(post_count=len(posts))
+
+
+@register(30, "groups")
+def demo_groups(run: DemoRun) -> None:
+    groups = (
+        [] if run.no_groups else build_groups(rng=random.Random(f"{run.seed}-groups"), extra=run.extra_groups)
+    )
+    run.summary.append(f"{len(groups)} groups")

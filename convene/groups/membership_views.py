@@ -18,7 +18,7 @@ from convene.core.exports import csv_response, xlsx_response
 from convene.core.markdown import render_markdown
 from convene.core.rules import can, ensure
 
-from . import queries, services, tasks
+from . import queries, services, tokens
 from .membership_forms import (
     ActivityForm,
     InviteSearchForm,
@@ -461,7 +461,7 @@ def thread(request, slug: str, thread_id: int):
 @csrf_exempt  # RFC 8058 one-click: mail programs POST without a CSRF token; the signed token authenticates.
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
-    membership_id = tasks.unsubscribe_membership_id(token)
+    membership_id = tokens.unsubscribe_membership_id(token)
     membership = (
         GroupMembership.objects.select_related("group", "person").filter(pk=membership_id).first()
         if membership_id

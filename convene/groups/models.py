@@ -104,8 +104,7 @@ class GroupQuerySet(models.QuerySet):
 
         Proposals are seen by their proposer, the steering committee and the secretariat.
         """
-        from convene.core.rules import is_secretariat, is_steering_committee
-        from convene.people.models import is_member
+        from convene.core.rules import is_member, is_secretariat, is_steering_committee
 
         if is_secretariat(person) or is_steering_committee(person):
             return self

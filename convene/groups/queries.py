@@ -589,9 +589,7 @@ def invitable_people(*, group: Group, viewer, q: str = "", country: str = "", li
     """Members of the network who are not in the group, found by name or expertise and country, among
     those the viewer may see under the directory's rule (``visible_to``: a profile shown to nobody is not
     offered, nor matched on its name or position)."""
-    qs = Profile.objects.members().visible_to(viewer).exclude(person_id__in=_in_group(group))
-    for word in q.lower().split()[:6]:
-        qs = qs.filter(search_text__contains=word)
+    qs = Profile.objects.members().visible_to(viewer).exclude(person_id__in=_in_group(group)).matching(q)
     if country:
         qs = qs.filter(country=country)
     return qs.select_related("person", "organisation").prefetch_related("topics").order_by("name")[:limit]

@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
-from convene.core.rules import ensure
+from convene.core.rules import ensure, is_member
+from convene.core.tasks import enqueue_on_commit
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
 from convene.governance.services import decision_record
-from convene.people.models import Person, Topic, is_member
+from convene.people.models import Person, Topic
 
+from . import tasks
 from .leads import lead_title
 from .models import (
     CURRENT_MEMBERSHIP,
@@ -107,9 +109,7 @@ def group_propose(
     )
     group.topics.set(topics)
     group.suggested_cochairs.set(suggested_cochairs)
-    from .tasks import notify_proposal
-
-    transaction.on_commit(lambda: notify_proposal(group.pk))
+    enqueue_on_commit(tasks.notify_proposal, group.pk)
     return group
 
 
@@ -177,9 +177,7 @@ def group_decide(
         effect=effect,
         decided_on=decided_on,
     )
-    from .tasks import notify_group_decision
-
-    transaction.on_commit(lambda: notify_group_decision(decision.pk))
+    enqueue_on_commit(tasks.notify_group_decision, decision.pk)
     return decision
 
 
@@ -279,9 +277,7 @@ def cochair_appoint(
     ):
         group.status = GroupStatus.ACTIVE
         group.save(update_fields=["status", "updated_at"])
-    from .tasks import notify_cochair_appointed
-
-    transaction.on_commit(lambda: notify_cochair_appointed(term.pk))
+    enqueue_on_commit(tasks.notify_cochair_appointed, term.pk)
     return term
 
 
@@ -395,9 +391,7 @@ def membership_join(*, group: Group, acting: Person, note: str = "") -> GroupMem
         status=MembershipStatus.REQUESTED,
         request_note=note[:500],
     )
-    from .tasks import notify_join_request
-
-    transaction.on_commit(lambda: notify_join_request(membership.pk))
+    enqueue_on_commit(tasks.notify_join_request, membership.pk)
     return membership
 
 
@@ -418,9 +412,7 @@ def membership_request_decide(
         membership.status = MembershipStatus.DECLINED
     membership.save(update_fields=["status", "joined_on", "role_since", "updated_at"])
     forget_roles(membership.person)
-    from .tasks import notify_request_answered
-
-    transaction.on_commit(lambda: notify_request_answered(membership.pk))
+    enqueue_on_commit(tasks.notify_request_answered, membership.pk)
     return membership
 
 
@@ -441,9 +433,7 @@ def membership_invite(*, group: Group, person: Person, acting: Person) -> GroupM
     membership = _save_new_membership(
         group=group, person=person, role=Role.MEMBER, status=MembershipStatus.INVITED, invited_by=acting
     )
-    from .tasks import notify_invitation
-
-    transaction.on_commit(lambda: notify_invitation(membership.pk))
+    enqueue_on_commit(tasks.notify_invitation, membership.pk)
     return membership
 
 
@@ -637,9 +627,7 @@ def _fan_out(post: Post, group: Group) -> None:
         batch_size=1000,
         ignore_conflicts=True,
     )
-    from .tasks import deliver_post
-
-    transaction.on_commit(lambda: deliver_post(post.pk))
+    enqueue_on_commit(tasks.deliver_post, post.pk)
 
 
 def deliveries_mark_read(*, person: Person, thread: Thread) -> None:

@@ -1,5 +1,9 @@
 """Background work for groups: thin, idempotent tasks that take ids (STYLE §6).
 
+Each task loads its rows and hands them to ``notifications`` (who is told, in which e-mail). The
+work-plan reminders record each reminder through the services, so they live above them, in
+``reminders``.
+
 Post e-mails are owed rows (PostDelivery) written with the post; a task claims a row, sends, and
 marks it sent. A worker killed between claim and mark leaves a claimed row that the sweep retries
 after the lease: at most one extra copy per message in flight, nobody skipped.
@@ -10,16 +14,15 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db.models import F, Max, Q
-from django.urls import reverse
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
-from convene.core.mail import absolute_url, send_templated
-from convene.governance.models import Body, Decision, Term
+from convene.core.tasks import mail_task
+from convene.governance.models import Decision
 
+from . import notifications
 from .models import (
     CochairTerm,
     Group,
@@ -28,166 +31,61 @@ from .models import (
     Notify,
     Post,
     PostDelivery,
-    Role,
 )
 from .models import DeliveryStatus as DS
 
 log = logging.getLogger("convene.groups")
-UNSUBSCRIBE_SALT = "convene.groups.unsubscribe"
-
-
-def unsubscribe_token(membership_id: int) -> str:
-    return signing.dumps({"m": membership_id}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def unsubscribe_membership_id(token: str) -> int | None:
-    try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT)["m"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-
-
-def unsubscribe_url(membership_id: int) -> str:
-    return absolute_url(reverse("groups:unsubscribe", args=[unsubscribe_token(membership_id)]))
-
-
-def _unsubscribe_headers(url: str) -> dict:
-    # RFC 8058 one-click: mail programs POST to the URL; a person following it gets a confirm page.
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-
-
-def _committee_and_secretariat():
-    from convene.people.models import Person
-
-    ids = (
-        Term.objects.current()
-        .filter(body__in=[Body.STEERING_COMMITTEE, Body.SECRETARIAT])
-        .values("person_id")
-    )
-    return Person.objects.filter(pk__in=ids, is_active=True)
-
-
-def _leads(group: Group):
-    return [
-        m.person
-        for m in GroupMembership.objects.filter(
-            group=group, status=MembershipStatus.ACTIVE, role=Role.COCHAIR
-        ).select_related("person__profile")
-    ]
-
-
-def _group_url(group: Group, name: str = "groups:detail") -> str:
-    return absolute_url(reverse(name, args=[group.slug]))
 
 
 # --- One-off notifications -----------------------------------------------------------------------
 
 
-@db_task(retries=3, retry_delay=60)
+@mail_task
 def notify_proposal(group_id: int) -> None:
     group = Group.objects.select_related("proposed_by__profile", "kind").filter(pk=group_id).first()
-    if group is None:
-        return
-    for person in _committee_and_secretariat():
-        send_templated(
-            to=person.email,
-            template="groups/email/proposal",
-            context={"group": group, "person": person, "url": _group_url(group)},
-            language=person.language,
-        )
+    if group is not None:
+        notifications.proposal_made(group)
 
 
-@db_task(retries=3, retry_delay=60)
+@mail_task
 def notify_group_decision(decision_id: int) -> None:
     decision = Decision.objects.select_related("group__proposed_by").filter(pk=decision_id).first()
-    if decision is None or decision.group is None or decision.group.proposed_by is None:
-        return
-    person = decision.group.proposed_by
-    send_templated(
-        to=person.email,
-        template="groups/email/decision",
-        context={
-            "decision": decision,
-            "group": decision.group,
-            "person": person,
-            "url": _group_url(decision.group),
-        },
-        language=person.language,
-    )
+    if decision is not None and decision.group is not None and decision.group.proposed_by is not None:
+        notifications.group_decided(decision)
 
 
-@db_task(retries=3, retry_delay=60)
+@mail_task
 def notify_cochair_appointed(term_id: int) -> None:
     term = CochairTerm.objects.select_related("group", "person").filter(pk=term_id).first()
-    if term is None:
-        return
-    send_templated(
-        to=term.person.email,
-        template="groups/email/cochair_appointed",
-        context={"term": term, "group": term.group, "person": term.person, "url": _group_url(term.group)},
-        language=term.person.language,
-    )
+    if term is not None:
+        notifications.cochair_appointed(term)
 
 
-@db_task(retries=3, retry_delay=60)
+@mail_task
 def notify_join_request(membership_id: int) -> None:
     membership = (
         GroupMembership.objects.select_related("group", "person__profile").filter(pk=membership_id).first()
     )
-    if membership is None or membership.status != MembershipStatus.REQUESTED:
-        return
-    for lead in _leads(membership.group):
-        send_templated(
-            to=lead.email,
-            template="groups/email/join_request",
-            context={
-                "membership": membership,
-                "group": membership.group,
-                "person": lead,
-                "url": _group_url(membership.group, "groups:members"),
-            },
-            language=lead.language,
-        )
+    if membership is not None and membership.status == MembershipStatus.REQUESTED:
+        notifications.join_requested(membership)
 
 
-@db_task(retries=3, retry_delay=60)
+@mail_task
 def notify_request_answered(membership_id: int) -> None:
     membership = GroupMembership.objects.select_related("group", "person").filter(pk=membership_id).first()
-    if membership is None:
-        return
-    send_templated(
-        to=membership.person.email,
-        template="groups/email/request_answered",
-        context={
-            "membership": membership,
-            "group": membership.group,
-            "person": membership.person,
-            "url": _group_url(membership.group),
-        },
-        language=membership.person.language,
-    )
+    if membership is not None:
+        notifications.request_answered(membership)
 
 
-@db_task(retries=3, retry_delay=60)
+@mail_task
 def notify_invitation(membership_id: int) -> None:
     membership = (
         GroupMembership.objects.select_related("group", "person", "invited_by__profile")
         .filter(pk=membership_id)
         .first()
     )
-    if membership is None or membership.status != MembershipStatus.INVITED:
-        return
-    send_templated(
-        to=membership.person.email,
-        template="groups/email/invitation",
-        context={
-            "membership": membership,
-            "group": membership.group,
-            "person": membership.person,
-            "url": _group_url(membership.group),
-        },
-        language=membership.person.language,
-    )
+    if membership is not None and membership.status == MembershipStatus.INVITED:
+        notifications.invited(membership)
 
 
 # --- Posts ---------------------------------------------------------------------------------------
@@ -228,7 +126,7 @@ def _membership_ids(pairs) -> dict[tuple[int, int], int]:
     }
 
 
-@db_task(retries=3, retry_delay=30)
+@mail_task
 def deliver_post(post_id: int) -> None:
     """Send a post to everyone who wants each post by e-mail; digest rows wait for their digest."""
     post = Post.objects.filter(pk=post_id).first()
@@ -270,22 +168,8 @@ def _send_one(delivery: PostDelivery, memberships: dict) -> None:
     if membership_id is None or delivery.post.deleted_at:  # left the group, or the author deleted it
         PostDelivery.objects.filter(pk=delivery.pk).update(status=DS.SKIPPED)
         return
-    url = unsubscribe_url(membership_id)
     try:
-        send_templated(
-            to=delivery.person.email,
-            template="groups/email/post",
-            context={
-                "post": delivery.post,
-                "thread": delivery.post.thread,
-                "group": group,
-                "person": delivery.person,
-                "url": absolute_url(reverse("groups:thread", args=[group.slug, delivery.post.thread_id])),
-                "unsubscribe_url": url,
-            },
-            language=delivery.person.language,
-            headers=_unsubscribe_headers(url),
-        )
+        notifications.post_written(delivery, membership_id)
     except Exception:  # a bad address must not hold up the rest; the row shows the failure
         log.exception("post e-mail to person %s failed", delivery.person_id)
         # Still claimed: the sweep tries again once the lease is over, up to MAX_ATTEMPTS.
@@ -319,25 +203,8 @@ def send_digests(mode: str, *, created_before=None) -> int:
         by_group: dict[Group, list] = defaultdict(list)
         for row in rows:
             by_group[row.post.thread.group].append(row.post)
-        sections = [
-            {
-                "group": group,
-                "posts": posts,
-                "unsubscribe_url": unsubscribe_url(memberships[(group.pk, person.pk)])
-                if (group.pk, person.pk) in memberships
-                else "",
-            }
-            for group, posts in by_group.items()
-        ]
-        first_unsubscribe = next((s["unsubscribe_url"] for s in sections if s["unsubscribe_url"]), "")
         try:
-            send_templated(
-                to=person.email,
-                template="groups/email/digest",
-                context={"person": person, "sections": sections, "mode": mode},
-                language=person.language,
-                headers=_unsubscribe_headers(first_unsubscribe) if first_unsubscribe else {},
-            )
+            notifications.digest(person, by_group, memberships, mode)
         except Exception:  # one bad address must not stop everyone's digest after it
             log.exception("digest e-mail to person %s failed", person.pk)
             PostDelivery.objects.filter(pk__in=claimed, attempts__gte=MAX_ATTEMPTS).update(status=DS.FAILED)
@@ -385,36 +252,3 @@ def sweep_deliveries() -> int:
 @db_periodic_task(crontab(minute="*/5"))
 def periodic_sweep() -> None:
     sweep_deliveries()
-
-
-# --- Work plan reminders -----------------------------------------------------------------------
-
-
-def send_workplan_reminders(today=None) -> int:
-    from . import services
-
-    sent = 0
-    for group, days_left in services.workplan_reminders_due(today=today):
-        if services.reminder_record(group=group, days_left=days_left) is None:
-            continue
-        recipients = _leads(group) if days_left >= 0 else [*_leads(group), *_committee_and_secretariat()]
-        for person in {p.pk: p for p in recipients}.values():
-            send_templated(
-                to=person.email,
-                template="groups/email/workplan_reminder",
-                context={
-                    "group": group,
-                    "person": person,
-                    "days_left": days_left,
-                    "overdue_days": -days_left,
-                    "url": _group_url(group),
-                },
-                language=person.language,
-            )
-        sent += 1
-    return sent
-
-
-@db_periodic_task(crontab(minute="30", hour="5"))
-def daily_workplan_reminders() -> None:
-    send_workplan_reminders()

@@ -1,11 +1,13 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+
+# AXES_CLIENT_IP_CALLABLE names it here, beside the other hooks allauth and axes call.
+from convene.core.security import client_ip  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -89,15 +91,3 @@ def axes_username(request, credentials) -> str:
     if not value and request is not None:
         value = request.POST.get("login", "")
     return (value or "").strip().lower()
-
-
-def client_ip(request) -> str | None:
-    """The client's address for axes, found the way allauth's rate limits find it.
-
-    One rule for both (ALLAUTH_TRUSTED_PROXY_COUNT, set from CONVENE_TRUSTED_PROXY_COUNT), so that
-    behind a reverse proxy neither counts every person as the proxy's address.
-    """
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return None

@@ -117,7 +117,8 @@ def my_data(request):
     """
     from allauth.account.internal.flows.reauthentication import is_reauthentication_required
 
-    from .privacy import privacy_export
+    from convene.core.privacy import privacy_export
+
     from .views import zip_response
 
     if getattr(request, "api_token", None) is None and is_reauthentication_required(request, app=""):

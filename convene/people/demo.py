@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.text import slugify
 from django_countries import countries
 
+from convene.core.demo import DemoRefused, DemoRun, register
+
 from .demo_i18n import TOPIC_TRANSLATIONS
 from .models import (
     EmailVisibility,
@@ -30,8 +32,10 @@ from .models import (
     Person,
     Profile,
     ProfileVisibility,
+    SearchWord,
     Sector,
     Topic,
+    search_words,
 )
 from .services import search_text_for
 
@@ -827,6 +831,11 @@ def build_people(*, rng: random.Random, members: int) -> DemoPeople:
             profile.organisation_id = profile.organisation.pk
     Profile.objects.bulk_create(profiles, batch_size=BATCH)
     _insert_rows(
+        SearchWord,
+        ["profile", "word"],
+        ((p.person_id, word) for p in profiles for word in search_words(p.search_text)),
+    )
+    _insert_rows(
         EmailAddress, ["user", "email", "verified", "primary"], ((p.pk, p.email, True, True) for p in people)
     )
     _insert_rows(
@@ -856,3 +865,21 @@ def build_people(*, rng: random.Random, members: int) -> DemoPeople:
         organisations=len(orgs.rows),
     )
     return result
+
+
+def _enough_members(run: DemoRun) -> None:
+    if run.members < len(LOGINS):
+        raise DemoRefused(f"--members must be at least {len(LOGINS)} (the demo logins).")
+
+
+@register(10, "people", check=_enough_members)
+def demo_people(run: DemoRun) -> None:
+    people = build_people(rng=random.Random(run.seed), members=run.members)
+    run.made["people"] = people
+    run.summary += [
+        f"{people.people:,} people",
+        f"{people.members:,} active members in {people.countries} countries",
+        f"{people.organisations:,} organisations",
+    ]
+    run.closing.append(f'Demo logins (password "{DEMO_PASSWORD}"):')
+    run.closing += [f"  {email:<30} {name} ({role})" for role, (email, name, *_rest) in LOGINS.items()]

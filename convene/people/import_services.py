@@ -12,8 +12,9 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from convene.core.rules import ensure
+from convene.core.tasks import enqueue_on_commit
 
-from . import services
+from . import services, tasks
 from .imports import (
     JOINING_STATUSES,
     ImportFileError,
@@ -55,8 +56,6 @@ def member_import_create(
 def member_import_upload(*, filename: str, data: bytes, acting: Person, language: str) -> MemberImport:
     """Keep an uploaded file for the background task that reads it (``people.tasks``): the web
     request only stores the bytes, whatever the file holds."""
-    from .tasks import read_member_import
-
     ensure(acting, "people.import_members")
     member_import = MemberImport.objects.create(
         created_by=acting,
@@ -65,7 +64,7 @@ def member_import_upload(*, filename: str, data: bytes, acting: Person, language
         language=language,
         status=MemberImportStatus.READING,
     )
-    transaction.on_commit(lambda: read_member_import(member_import.pk))
+    enqueue_on_commit(tasks.read_member_import, member_import.pk)
     return member_import
 
 
@@ -272,6 +271,9 @@ def _write_rows(*, preview: Preview, acting: Person) -> None:
         batch_size=BATCH_SIZE,
         default_user=acting,
         default_change_reason="member import",
+    )
+    services.profile_search_words_write(
+        profiles=[(p.person_id, p.search_text) for p in (*new_profiles, *changed_profiles)]
     )
 
     # Languages and topics are added to what a person already has, never taken away.

@@ -220,7 +220,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
 def check_xlsx_archive(data: bytes, *, too_big: str) -> None:
     """Refuse, before openpyxl opens it, a file that is not a zip or that holds more, or other, than
     an import reads (``core.xlsx.inspect``); ``too_big`` is the message for a zip bomb. Also used by
-    the work plan import (plans.spreadsheet)."""
+    the work plan import (reports.spreadsheet)."""
     try:
         xlsx.inspect(data, too_big=too_big)
     except xlsx.XlsxRefused as refused:

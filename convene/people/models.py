@@ -1,5 +1,7 @@
 import hashlib
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -13,6 +15,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from convene.core.i18n import LocalizedNameMixin, validate_name_translations
+from convene.core.rules import is_member
 
 
 class Sector(models.TextChoices):
@@ -185,6 +188,19 @@ class MembershipStatus(models.TextChoices):
     LEFT = "left", _("Left the network")
 
 
+SEARCH_WORD_LENGTH = 64
+SEARCH_TERMS = 6  # words of a query that count; the rest are ignored
+_WORD = re.compile(r"[^\W_]+")
+
+
+def search_words(text: str) -> list[str]:
+    """The words search matches on, in order and once each: case folded, accents dropped ("José" is
+    "jose"), split at anything that is not a letter or a digit. Both the index and the query use it."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return list(dict.fromkeys(word[:SEARCH_WORD_LENGTH] for word in _WORD.findall(plain)))
+
+
 class ProfileQuerySet(models.QuerySet):
     def members(self):
         return self.filter(membership_status=MembershipStatus.ACTIVE, person__is_active=True)
@@ -201,6 +217,20 @@ class ProfileQuerySet(models.QuerySet):
                 | models.Q(person=viewer)
             )
         return self.filter(profile_visibility=ProfileVisibility.PUBLIC)
+
+    def matching(self, query: str):
+        """Profiles with, for every word of the query, a word that starts with it ("banda" finds
+        Bandawe, "jose" finds José). Each word is one range of the SearchWord index, so the cost
+        follows the number of people found, not the size of the network."""
+        qs = self
+        for term in search_words(query)[:SEARCH_TERMS]:
+            # A range of the (word, profile) index rather than LIKE 'term%', which PostgreSQL's index
+            # serves only under the C collation and whose row estimate misleads the planner. The words
+            # hold no upper case, accents or punctuation, and the column is in the C collation on
+            # PostgreSQL (migration 0007), so the range is exactly the words that start with the term.
+            words = SearchWord.objects.filter(word__gte=term, word__lt=term[:-1] + chr(ord(term[-1]) + 1))
+            qs = qs.filter(person_id__in=words.values("profile_id"))
+        return qs
 
 
 class Profile(models.Model):
@@ -266,18 +296,26 @@ class Profile(models.Model):
         return bool(self.name and self.country and self.sector)
 
 
-def is_member(person) -> bool:
-    """Whether a logged-in person is an active member of the network (cached on the instance)."""
-    if not person or not person.is_authenticated:
-        return False
-    cached = getattr(person, "_convene_is_member", None)
-    if cached is None:
-        status = (
-            Profile.objects.filter(person_id=person.pk).values_list("membership_status", flat=True).first()
-        )
-        cached = status == MembershipStatus.ACTIVE and person.is_active
-        person._convene_is_member = cached
-    return cached
+class SearchWord(models.Model):
+    """One word of a profile's search text: the word → person index directory search walks.
+
+    Written from ``Profile.search_text`` by services.profile_search_words_write (and the import and
+    the demo), never by hand.
+    """
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="search_words", db_index=False
+    )
+    word = models.CharField(max_length=SEARCH_WORD_LENGTH)
+
+    class Meta:
+        # (word, profile) answers a query word's range from the index alone; (profile, word) checks a
+        # further word of the same person and rewrites one person's words.
+        constraints = [models.UniqueConstraint(fields=["word", "profile"], name="searchword_word_profile")]
+        indexes = [models.Index(fields=["profile", "word"], name="searchword_profile_word")]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class ApiToken(models.Model):

@@ -40,9 +40,7 @@ def directory_search(*, viewer, filters: DirectoryFilters) -> QuerySet[Profile]:
 
     The query shape never depends on the number of rows: one count, one page, two prefetches.
     """
-    qs = Profile.objects.members().visible_to(viewer)
-    for word in filters.q.lower().split()[:6]:
-        qs = qs.filter(search_text__contains=word)
+    qs = Profile.objects.members().visible_to(viewer).matching(filters.q)
     if filters.country:
         qs = qs.filter(country=filters.country)
     if filters.sector:

@@ -11,7 +11,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from convene.core.rules import ensure
+from convene.core.tasks import enqueue_on_commit
 
+from . import tasks
 from .models import (
     ApiToken,
     Language,
@@ -19,8 +21,12 @@ from .models import (
     Organisation,
     Person,
     Profile,
+    SearchWord,
     Topic,
+    search_words,
 )
+
+SEARCH_WORD_BATCH = 1000
 
 PROFILE_FIELDS = {
     "name",
@@ -51,6 +57,19 @@ def profile_refresh_search_text(*, profile: Profile) -> None:
         topics=topics,
     )
     Profile.objects.filter(pk=profile.pk).update(search_text=profile.search_text)
+    profile_search_words_write(profiles=[(profile.pk, profile.search_text)])
+
+
+def profile_search_words_write(*, profiles: Iterable[tuple[int, str]]) -> None:
+    """Rewrite the search index (SearchWord) of these (profile id, search text) pairs, in batches."""
+    profiles = list(profiles)
+    for start in range(0, len(profiles), SEARCH_WORD_BATCH):
+        batch = profiles[start : start + SEARCH_WORD_BATCH]
+        SearchWord.objects.filter(profile_id__in=[pk for pk, _text in batch]).delete()
+        SearchWord.objects.bulk_create(
+            [SearchWord(profile_id=pk, word=word) for pk, text in batch for word in search_words(text)],
+            batch_size=SEARCH_WORD_BATCH,
+        )
 
 
 def profile_ensure(*, person: Person) -> Profile:
@@ -130,9 +149,7 @@ def membership_approve(*, person: Person, acting: Person) -> Profile:
     profile.joined_on = timezone.localdate()
     profile.left_on = None
     profile.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
-    from .tasks import send_membership_decision
-
-    transaction.on_commit(lambda: send_membership_decision(person.pk, "approved"))
+    enqueue_on_commit(tasks.send_membership_decision, person.pk, "approved")
     return profile
 
 
@@ -163,15 +180,8 @@ def memberships_approve(*, person_ids: list[int], acting: Person) -> list[Profil
         profile.left_on = None
         # One save per person (bounded above) so that each change is in the profile's history.
         profile.save(update_fields=["membership_status", "joined_on", "left_on", "updated_at"])
-    from .tasks import send_membership_decision
-
-    approved = [profile.person_id for profile in profiles]
-
-    def notify():
-        for person_id in approved:
-            send_membership_decision(person_id, "approved")
-
-    transaction.on_commit(notify)
+    for profile in profiles:
+        enqueue_on_commit(tasks.send_membership_decision, profile.person_id, "approved")
     return profiles
 
 
@@ -183,9 +193,7 @@ def membership_decline(*, person: Person, acting: Person) -> Profile:
         return profile
     profile.membership_status = MembershipStatus.DECLINED
     profile.save(update_fields=["membership_status", "updated_at"])
-    from .tasks import send_membership_decision
-
-    transaction.on_commit(lambda: send_membership_decision(person.pk, "declined"))
+    enqueue_on_commit(tasks.send_membership_decision, person.pk, "declined")
     return profile
 
 
@@ -263,9 +271,7 @@ def api_tokens_revoke_all(*, person: Person) -> int:
         revoked_at=timezone.now()
     )
     if revoked:
-        from .tasks import send_tokens_revoked
-
-        transaction.on_commit(lambda: send_tokens_revoked(person.pk, revoked))
+        enqueue_on_commit(tasks.send_tokens_revoked, person.pk, revoked)
     return revoked
 
 
@@ -281,7 +287,7 @@ def account_erase(*, person: Person, acting: Person) -> Person:
     """Erase an account (issue 3, people/privacy.py): personal data goes, contributions stay, shown as
     "Former member". Refused (ValidationError, nothing changed) when it would leave the network without
     an administrator or a secretariat. Erasing an erased account changes nothing."""
-    from . import privacy
+    from convene.core import privacy
 
     ensure(acting, "people.erase_account", person)
     # One erasure at a time per account: a second request waits, then finds the tombstone.

@@ -1,4 +1,4 @@
-"""Background work about people: thin tasks that take ids and call the mail helpers (STYLE §6)."""
+"""Background work about people: thin tasks that take ids and call ``notifications`` (STYLE §6)."""
 
 from datetime import timedelta
 
@@ -6,35 +6,24 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from convene.core.mail import send_templated
+from convene.core.tasks import mail_task
 
+from . import notifications
 from .models import Person
 
 
-@db_task(retries=3, retry_delay=60)
+@mail_task
 def send_membership_decision(person_id: int, decision: str) -> None:
     person = Person.objects.select_related("profile").filter(pk=person_id).first()
-    if person is None or decision not in {"approved", "declined"}:
-        return
-    send_templated(
-        to=person.email,
-        template="people/email/membership_decision",
-        context={"person": person, "decision": decision},
-        language=person.language,
-    )
+    if person is not None and decision in {"approved", "declined"}:
+        notifications.membership_decided(person, decision)
 
 
-@db_task(retries=3, retry_delay=60)
+@mail_task
 def send_tokens_revoked(person_id: int, count: int) -> None:
     person = Person.objects.filter(pk=person_id, is_active=True).first()
-    if person is None:
-        return
-    send_templated(
-        to=person.email,
-        template="people/email/tokens_revoked",
-        context={"person": person, "count": count},
-        language=person.language,
-    )
+    if person is not None:
+        notifications.tokens_revoked(person, count)
 
 
 @db_task()

@@ -1,22 +1,25 @@
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from convene.core import privacy
 from convene.core.exports import csv_response, xlsx_response
 from convene.core.pagination import CappedPaginator
 from convene.core.rules import can, ensure
+from convene.core.views import ONE_YEAR, safe_next
 
-from . import privacy, queries, services
+from . import queries, services
 from .forms import AccountEraseForm, ApiTokenForm, DirectorySearchForm, OrganisationForm, ProfileForm
 from .models import ApiToken, Organisation, Person
 
@@ -305,3 +308,22 @@ def figures(request):
         line_label=_("Members in all"),
     )
     return render(request, "people/figures.html", {"figures": data, "chart": chart})
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: a plain form, so it works without JavaScript.
+
+    A logged-in person's choice is kept on their account; a visitor's in a cookie.
+    """
+    code = request.POST.get("language", "")
+    response = HttpResponseRedirect(safe_next(request))
+    if code not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        services.person_set_language(person=request.user, language=code)
+    translation.activate(code)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure()
+    )
+    return response

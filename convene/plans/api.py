@@ -16,8 +16,8 @@ from ninja.pagination import paginate
 from convene.core.api_schemas import EDIT_ERRORS, ERRORS, READ_ERRORS, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can, ensure
+from convene.governance.schemas import DecisionOut
 from convene.groups import queries as group_queries
-from convene.groups.api import DecisionOut
 from convene.groups.models import Group
 from convene.people.models import Organisation, Person, Topic
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from convene.core.demo import DemoRun, register
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
 from convene.groups.models import OPEN_STATUSES, Group, GroupMembership, GroupStatus, MembershipStatus, Role
 from convene.people.models import Organisation, Topic
@@ -378,15 +379,8 @@ def _measurements(rng, plans, indicators, reported, rows_per_period):
                 readings.append(
                     progress.Reading(s, e, value, num, den, tuple(sorted(disaggregation.items())))
                 )
-            total_actual = progress.combine_period(spec, readings)
-            actuals.append(_actual(indicator, s, e, "", total_actual))
-            by_country: dict[str, list] = {}
-            for reading in readings:
-                country = dict(reading.disaggregation).get("country")
-                if country:
-                    by_country.setdefault(country, []).append(reading)
-            for country, country_readings in by_country.items():
-                actuals.append(_actual(indicator, s, e, country, progress._aggregate(spec, country_readings)))
+            for country, actual in progress.period_actuals(spec, readings).items():
+                actuals.append(_actual(indicator, s, e, country, actual))
     return measurements, actuals
 
 
@@ -420,3 +414,15 @@ def _split(indicator, total):
         return (None, n1, d1), (None, num - n1, den - d1)
     first = (value * Decimal("0.6")).quantize(Decimal(1))
     return (first, None, None), (value - first, None, None)
+
+
+@register(40, "plans")
+def demo_plans(run: DemoRun) -> None:
+    plans = (
+        {}
+        if run.no_groups
+        else build_plans(rng=random.Random(f"{run.seed}-plans"), rows_per_period=run.plan_rows)
+    )
+    run.summary.append(
+        f"{plans.get('plans', 0):,} work plans with {plans.get('measurements', 0):,} measurements"
+    )

@@ -12,8 +12,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from convene.core.api_schemas import BODY_ID, IsoDate, JsonBody
-from convene.groups.api import PersonRef
+from convene.core.api_schemas import BODY_ID, IsoDate, JsonBody, PersonRef
 
 from . import queries
 from .models import (

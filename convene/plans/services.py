@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
 from convene.core.rules import can, ensure
+from convene.core.tasks import enqueue_on_commit
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
 from convene.governance.services import decision_record
 from convene.groups.models import Group
 from convene.people.models import Person
 
+from . import tasks
 from .models import (
     BudgetLine,
     ContributionKind,
@@ -378,9 +380,7 @@ def plan_submit(*, plan: WorkPlan, acting: Person, comment: str = "") -> Decisio
     if group.workplan_received_on is None:
         group.workplan_received_on = today
         group.save(update_fields=["workplan_received_on", "updated_at"])
-    from .tasks import notify_plan_submitted
-
-    transaction.on_commit(lambda: notify_plan_submitted(plan.pk))
+    enqueue_on_commit(tasks.notify_plan_submitted, plan.pk)
     return decision
 
 
@@ -418,9 +418,7 @@ def plan_review(
     _version(plan, acting=acting, decision=decision)
     if comment:
         PlanComment.objects.create(plan=plan, author=acting, body=comment)
-    from .tasks import notify_plan_reviewed
-
-    transaction.on_commit(lambda: notify_plan_reviewed(decision.pk))
+    enqueue_on_commit(tasks.notify_plan_reviewed, decision.pk)
     return decision
 
 
@@ -451,9 +449,7 @@ def volunteer_offer(*, task: Task, acting: Person, note: str = "") -> Volunteer:
     ).exists():
         raise StateConflict(_("You have already offered to help with this task."))
     volunteer = Volunteer.objects.create(task=task, person=acting, note=note.strip())
-    from .tasks import notify_volunteer_offer
-
-    transaction.on_commit(lambda: notify_volunteer_offer(volunteer.pk))
+    enqueue_on_commit(tasks.notify_volunteer_offer, volunteer.pk)
     return volunteer
 
 
@@ -497,9 +493,7 @@ def volunteer_decide(*, volunteer: Volunteer, acting: Person, accept: bool) -> V
         volunteer.status = VolunteerStatus.DECLINED
     volunteer.decided_at = now
     volunteer.save(update_fields=["status", "decided_at"])
-    from .tasks import notify_volunteer_answer
-
-    transaction.on_commit(lambda: notify_volunteer_answer(volunteer.pk))
+    enqueue_on_commit(tasks.notify_volunteer_answer, volunteer.pk)
     return volunteer
 
 

@@ -1,79 +1,45 @@
-"""Background work for work plans: e-mails about submissions, reviews and volunteers (STYLE §6)."""
+"""Background work for work plans: e-mails about submissions, reviews and volunteers (STYLE §6).
 
-from django.urls import reverse
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+Each mail task loads its rows by id and hands them to ``notifications``; all retry alike
+(``core.tasks.mail_task``).
+"""
 
-from convene.core.mail import absolute_url, send_templated
+from convene.core.tasks import mail_task
 from convene.governance.models import Decision
-from convene.groups.tasks import _committee_and_secretariat, _leads
 
+from . import notifications
 from .models import PlanStatus, Volunteer, VolunteerStatus, WorkPlan
 
 
-def _language(person) -> str:
-    return person.language or ""
-
-
-def _plan_url(plan: WorkPlan) -> str:
-    return absolute_url(reverse("plans:detail", args=[plan.group.slug, plan.pk]))
-
-
-def _send(people, template: str, context: dict) -> None:
-    for person in people:
-        send_templated(
-            to=person.email,
-            template=template,
-            context={**context, "person": person},
-            language=_language(person),
-        )
-
-
-@db_task()
+@mail_task
 def notify_plan_submitted(plan_id: int) -> None:
     plan = WorkPlan.objects.select_related("group").filter(pk=plan_id, status=PlanStatus.SUBMITTED).first()
-    if plan is None:
-        return
-    _send(
-        _committee_and_secretariat().select_related("profile"),
-        "plans/email/submitted",
-        {"plan": plan, "group": plan.group, "url": _plan_url(plan)},
-    )
+    if plan is not None:
+        notifications.plan_submitted(plan)
 
 
-@db_task()
+@mail_task
 def notify_plan_reviewed(decision_id: int) -> None:
     decision = Decision.objects.select_related("group").filter(pk=decision_id).first()
     if decision is None or decision.group is None:
         return
     plan = decision.group.workplans.order_by("-updated_at").first()
-    if plan is None:
-        return
-    _send(
-        _leads(decision.group),
-        "plans/email/reviewed",
-        {"plan": plan, "group": decision.group, "decision": decision, "url": _plan_url(plan)},
-    )
+    if plan is not None:
+        notifications.plan_reviewed(plan, decision)
 
 
-@db_task()
+@mail_task
 def notify_volunteer_offer(volunteer_id: int) -> None:
     volunteer = (
         Volunteer.objects.select_related("task__deliverable__plan__group", "person__profile")
         .filter(pk=volunteer_id, status=VolunteerStatus.OFFERED)
         .first()
     )
-    if volunteer is None:
-        return
-    plan = volunteer.task.deliverable.plan
-    _send(
-        _leads(plan.group),
-        "plans/email/volunteer_offer",
-        {"volunteer": volunteer, "task": volunteer.task, "group": plan.group, "url": _plan_url(plan)},
-    )
+    if volunteer is not None:
+        notifications.volunteer_offered(volunteer)
 
 
-@db_task()
+@mail_task
 def notify_volunteer_answer(volunteer_id: int) -> None:
     volunteer = (
         Volunteer.objects.select_related("task__deliverable__plan__group", "person__profile")
@@ -81,35 +47,5 @@ def notify_volunteer_answer(volunteer_id: int) -> None:
         .exclude(status=VolunteerStatus.OFFERED)
         .first()
     )
-    if volunteer is None or volunteer.status == VolunteerStatus.WITHDRAWN:
-        return
-    plan = volunteer.task.deliverable.plan
-    _send(
-        [volunteer.person],
-        "plans/email/volunteer_answer",
-        {"volunteer": volunteer, "task": volunteer.task, "group": plan.group, "url": _plan_url(plan)},
-    )
-
-
-@db_task()
-def check_plan_import(import_id: int) -> None:
-    """Check an uploaded workbook for its preview (the parsing no web request does)."""
-    from .spreadsheet import plan_import_check
-
-    plan_import_check(import_id=import_id)
-
-
-@db_periodic_task(crontab(minute="*/10"))
-def sweep_plan_imports() -> None:
-    """Check the uploads a lost task or a crashed worker left waiting."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from .models import PlanImport, PlanImportStatus
-
-    waiting = PlanImport.objects.filter(
-        status=PlanImportStatus.CHECKING, created_at__lt=timezone.now() - timedelta(minutes=5)
-    ).values_list("pk", flat=True)
-    for import_id in waiting[:100]:
-        check_plan_import(import_id)
+    if volunteer is not None and volunteer.status != VolunteerStatus.WITHDRAWN:
+        notifications.volunteer_answered(volunteer)

@@ -23,7 +23,7 @@ from convene.plans.api import person_of, saved
 from convene.plans.models import WorkPlan
 from convene.plans.queries import plan_for_viewer
 
-from . import queries, services
+from . import progress, queries, services
 from .models import (
     Indicator,
     Measurement,
@@ -148,7 +148,7 @@ def get_framework(request, slug: str, plan_id: PathId):
     for _depth, result in rows:
         for indicator in result.indicators.all():
             indicator.progress = progress_by_indicator[indicator.pk]
-    low, high = services.on_track_band()
+    low, high = progress.on_track_band()
     return {
         "plan_id": plan.pk,
         "plan_status": plan.status,
@@ -441,7 +441,7 @@ def list_shared_indicators(request):
     ensure(request.user, "results.view_catalogue")
     catalogue = queries.catalogue_with_adoption()
     if not can(request.user, "results.manage_catalogue"):
-        catalogue = catalogue.filter(is_active=True)
+        catalogue = catalogue.in_catalogue()
     return catalogue
 
 

@@ -78,6 +78,12 @@ class Frequency(models.TextChoices):
     LIFE = "life", _("Life of plan only")
 
 
+class SharedIndicatorQuerySet(models.QuerySet):
+    def in_catalogue(self):
+        """The indicators groups may still adopt (one withdrawn from the catalogue keeps its adoptions)."""
+        return self.filter(is_active=True)
+
+
 class SharedIndicator(models.Model):
     """An indicator of the network's catalogue: groups adopt it with their own baseline and targets,
     and the committee sees the network-wide total."""
@@ -93,6 +99,7 @@ class SharedIndicator(models.Model):
     disaggregations = models.JSONField(_("disaggregation categories"), default=list, blank=True)
     is_active = models.BooleanField(_("in the catalogue"), default=True)
 
+    objects = SharedIndicatorQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -219,6 +226,30 @@ class MeasurementStatus(models.TextChoices):
     REJECTED = "rejected", _("Not approved")
 
 
+class MeasurementQuerySet(models.QuerySet):
+    """The states of a reported value, named once (Wagtail's ``live()``): only approved values count."""
+
+    def approved(self):
+        return self.filter(status=MeasurementStatus.APPROVED)
+
+    def waiting(self):
+        """Reported and waiting for a co-chair's approval."""
+        return self.filter(status=MeasurementStatus.SUBMITTED)
+
+    def reported(self):
+        """Approved or waiting: a value not approved must be reported again."""
+        return self.exclude(status=MeasurementStatus.REJECTED)
+
+    def as_readings(self):
+        """Only the columns ``progress.reading_of`` reads."""
+        return self.only(
+            "indicator_id", "starts_on", "ends_on", "value", "numerator", "denominator", "disaggregation"
+        )
+
+    def in_period(self, starts_on, ends_on):
+        return self.filter(starts_on=starts_on, ends_on=ends_on)
+
+
 def evidence_path(instance, filename: str) -> str:
     return f"evidence/{instance.indicator_id}/{filename}"
 
@@ -251,6 +282,7 @@ class Measurement(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
 
+    objects = MeasurementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -268,6 +300,18 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.starts_on}–{self.ends_on}"
+
+
+class PeriodActualQuerySet(models.QuerySet):
+    def totals(self):
+        """The indicators' totals (a country row is a part of its period's total)."""
+        return self.filter(country="")
+
+    def by_country(self):
+        return self.exclude(country="")
+
+    def in_period(self, starts_on, ends_on):
+        return self.filter(starts_on=starts_on, ends_on=ends_on)
 
 
 class PeriodActual(models.Model):
@@ -288,6 +332,8 @@ class PeriodActual(models.Model):
     value = models.DecimalField(null=True, blank=True, **VALUE)
     numerator = models.DecimalField(null=True, blank=True, **VALUE)
     denominator = models.DecimalField(null=True, blank=True, **VALUE)
+
+    objects = PeriodActualQuerySet.as_manager()
 
     class Meta:
         indexes = [

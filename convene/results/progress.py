@@ -9,6 +9,10 @@ property-based tests. The rules, the ones TolaData and IATI use:
   detail; otherwise the readings of one disaggregation (the one with the fewest categories, then the
   one whose categories come first in the indicator's order) are added up, so that a breakdown by sex
   and another by country are not counted twice.
+- **One country.** A country's actual is the same combination over the readings disaggregated by that
+  country, the country set aside: a reading by country alone is the country's total, a breakdown by
+  country and sex its detail. The page's progress (``compute(country=…)``) and the stored period
+  actuals (``period_actuals``) both follow it.
 - **Nested reported periods.** A reported period that lies inside another reported period is its
   detail, as a breakdown is of a total: January reported, then the whole first quarter, counts the
   quarter once, not the quarter plus January. Periods that only overlap are separate reports.
@@ -52,9 +56,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 HUNDRED = Decimal(100)
+COUNTRY = "country"
 
 
 class Status(StrEnum):
@@ -129,6 +135,35 @@ class Actual:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     ends_on: datetime.date | None = None  # the latest reading's end (yes/no takes the latest)
+
+
+def spec_of(indicator) -> Spec:
+    """The arithmetic of an indicator (or of a shared indicator): what the rules below need of it."""
+    return Spec(
+        unit=indicator.unit,
+        direction=indicator.direction,
+        cumulative=indicator.cumulative,
+        disaggregations=tuple(c["name"] for c in indicator.disaggregations or []),
+        baseline=getattr(indicator, "baseline_value", None),
+    )
+
+
+def reading_of(measurement) -> Reading:
+    """A measurement as a reading (the caller passes approved measurements only)."""
+    m = measurement
+    return Reading(
+        m.starts_on,
+        m.ends_on,
+        m.value,
+        m.numerator,
+        m.denominator,
+        tuple(sorted((m.disaggregation or {}).items())),
+    )
+
+
+def on_track_band() -> tuple[float, float]:
+    """The share of the target that counts as on track (85–115 % unless the network sets another)."""
+    return (settings.CONVENE_ON_TRACK_LOW, settings.CONVENE_ON_TRACK_HIGH)
 
 
 @dataclass
@@ -208,10 +243,11 @@ def combine_period(spec: Spec, readings: Sequence[Reading]) -> Actual:
             key=lambda names: _key_order(spec, tuple((n, "") for n in names)),
         )
         chosen = by_categories[best]
-    return _aggregate(spec, chosen)
+    return aggregate(spec, chosen)
 
 
-def _aggregate(spec: Spec, readings: Sequence[Reading]) -> Actual:
+def aggregate(spec: Spec, readings: Sequence[Reading]) -> Actual:
+    """The readings added up as they are (the caller chose them so that nothing counts twice)."""
     ends_on = max(r.ends_on for r in readings)
     if spec.unit == "percentage":
         pairs = [(r.numerator, r.denominator) for r in readings if r.numerator is not None and r.denominator]
@@ -233,16 +269,56 @@ def _aggregate(spec: Spec, readings: Sequence[Reading]) -> Actual:
     return Actual(sum((r.value for r in values), Decimal(0)), ends_on=ends_on)
 
 
-def actual_of(spec: Spec, readings: Iterable[Reading]) -> Actual:
-    """The actual over several reported periods: each period combined, then the periods aggregated."""
+def in_country(readings: Iterable[Reading], country: str) -> list[Reading]:
+    """The readings disaggregated by ``country``, the country set aside (a reading by country alone
+    becomes that country's total)."""
+    return [
+        Reading(
+            r.starts_on,
+            r.ends_on,
+            r.value,
+            r.numerator,
+            r.denominator,
+            tuple(pair for pair in r.disaggregation if pair[0] != COUNTRY),
+        )
+        for r in readings
+        if (COUNTRY, country) in r.disaggregation
+    ]
+
+
+def countries_of(readings: Iterable[Reading]) -> list[str]:
+    return sorted({option for r in readings for name, option in r.disaggregation if name == COUNTRY})
+
+
+def has_figure(actual: Actual) -> bool:
+    """An actual with something in it (a qualitative reading has no number)."""
+    return actual.value is not None or actual.numerator is not None
+
+
+def period_actuals(spec: Spec, readings: Sequence[Reading]) -> dict[str, Actual]:
+    """The actuals of one reported period: the total (key ``""``) and each country's (its code), those
+    with a number only. What ``PeriodActual`` stores."""
+    actuals = {"": combine_period(spec, readings)}
+    for country in countries_of(readings):
+        actuals[country] = combine_period(spec, in_country(readings, country))
+    return {key: actual for key, actual in actuals.items() if has_figure(actual)}
+
+
+def actual_of(spec: Spec, readings: Iterable[Reading], *, country: str = "") -> Actual:
+    """The actual over several reported periods: each period combined, then the periods aggregated.
+
+    With ``country``, that country's: the periods that count are still decided by every reading (a
+    country reported for January inside a quarter reported in total is the quarter's detail)."""
     by_period: dict[tuple, list[Reading]] = defaultdict(list)
     for reading in readings:
         by_period[(reading.starts_on, reading.ends_on)].append(reading)
     if not by_period:
         return Actual(None)
     reported = {key: combine_period(spec, group) for key, group in by_period.items()}
-    reported = {key: c for key, c in reported.items() if c.value is not None or c.numerator is not None}
-    combined = [reported[key] for key in _outermost(reported)]
+    reported = {key: c for key, c in reported.items() if has_figure(c)}
+    if country:
+        reported = {key: combine_period(spec, in_country(by_period[key], country)) for key in reported}
+    combined = [reported[key] for key in outermost(reported) if has_figure(reported[key])]
     if not combined:
         return Actual(None)
     if spec.counts:
@@ -252,7 +328,7 @@ def actual_of(spec: Spec, readings: Iterable[Reading]) -> Actual:
     return max(combined, key=lambda c: (c.ends_on, c.value or 0))
 
 
-def _outermost(periods: Iterable[tuple[datetime.date, datetime.date]]) -> list[tuple]:
+def outermost(periods: Iterable[tuple[datetime.date, datetime.date]]) -> list[tuple]:
     """The reported periods that lie inside no other one (a month inside its quarter is detail)."""
     kept, latest_end = [], None
     # By start, the longest first: a period is inside another iff one before it ends no earlier.
@@ -324,23 +400,17 @@ def compute(
     *,
     band: tuple[float, float] = (0.85, 1.15),
     today: datetime.date | None = None,
+    country: str = "",
 ) -> Progress:
     """Progress per target period (plus the reported periods that have no target) and for the life
-    of the plan."""
+    of the plan; with ``country``, of that country's readings (the targets are the indicator's)."""
     periodic = sorted((p for p in periods if not p.life_of_plan), key=lambda p: (p.starts_on, p.ends_on))
     explicit_lop = next((p for p in periods if p.life_of_plan), None)
-
-    # Reported periods no target covers show too, as "no target".
-    rows = list(periodic)
-    for start, end in sorted({(r.starts_on, r.ends_on) for r in readings}):
-        if not any(p.starts_on <= start and end <= p.ends_on for p in periodic):
-            rows.append(Period(start, end, None))
-    rows.sort(key=lambda p: (p.starts_on, p.ends_on))
+    mine = in_country(readings, country) if country else list(readings)
 
     progress = Progress(today=today)
-    for period in rows:
-        own = [r for r in readings if _inside(r, period.starts_on, period.ends_on)]
-        if not own:
+    for period in _rows(periodic, mine):
+        if not any(_inside(r, period.starts_on, period.ends_on) for r in mine):
             status = (
                 Status.UPCOMING if today is not None and period.starts_on > today else Status.NOT_REPORTING
             )
@@ -348,10 +418,8 @@ def compute(
                 PeriodProgress(period.starts_on, period.ends_on, period.target, None, None, status)
             )
             continue
-        if spec.cumulative:
-            actual = actual_of(spec, [r for r in readings if _inside(r, None, period.ends_on)])
-        else:
-            actual = actual_of(spec, own)
+        since = None if spec.cumulative else period.starts_on
+        actual = actual_of(spec, [r for r in readings if _inside(r, since, period.ends_on)], country=country)
         percent, status = _verdict(spec, period.target, actual.value, reported=True, band=band)
         progress.periods.append(
             PeriodProgress(
@@ -365,27 +433,46 @@ def compute(
                 denominator=actual.denominator,
             )
         )
-
-    lop_target = life_of_plan_target(spec, periodic, explicit_lop)
-    lop_actual = actual_of(spec, readings)
-    percent, status = _verdict(spec, lop_target, lop_actual.value, reported=bool(readings), band=band)
-    first = explicit_lop or (periodic[0] if periodic else None)
-    last = explicit_lop or (periodic[-1] if periodic else None)
-    if first is not None or readings:
-        starts_on = first.starts_on if first else min(r.starts_on for r in readings)
-        ends_on = last.ends_on if last else max(r.ends_on for r in readings)
-        progress.life_of_plan = PeriodProgress(
-            starts_on,
-            ends_on,
-            lop_target,
-            lop_actual.value,
-            percent,
-            status,
-            life_of_plan=True,
-            numerator=lop_actual.numerator,
-            denominator=lop_actual.denominator,
-        )
+    progress.life_of_plan = _life_of_plan(spec, periodic, explicit_lop, readings, mine, country, band)
     return progress
+
+
+def _rows(periodic: Sequence[Period], readings: Sequence[Reading]) -> list[Period]:
+    """The target periods and the reported periods no target covers (they show as "no target")."""
+    rows = list(periodic)
+    for start, end in sorted({(r.starts_on, r.ends_on) for r in readings}):
+        if not any(p.starts_on <= start and end <= p.ends_on for p in periodic):
+            rows.append(Period(start, end, None))
+    return sorted(rows, key=lambda p: (p.starts_on, p.ends_on))
+
+
+def _life_of_plan(
+    spec: Spec,
+    periodic: Sequence[Period],
+    explicit: Period | None,
+    readings: Sequence[Reading],
+    mine: Sequence[Reading],
+    country: str,
+    band: tuple[float, float],
+) -> PeriodProgress | None:
+    target = life_of_plan_target(spec, periodic, explicit)
+    actual = actual_of(spec, readings, country=country)
+    percent, status = _verdict(spec, target, actual.value, reported=bool(mine), band=band)
+    first = explicit or (periodic[0] if periodic else None)
+    last = explicit or (periodic[-1] if periodic else None)
+    if first is None and not mine:
+        return None
+    return PeriodProgress(
+        first.starts_on if first else min(r.starts_on for r in mine),
+        last.ends_on if last else max(r.ends_on for r in mine),
+        target,
+        actual.value,
+        percent,
+        status,
+        life_of_plan=True,
+        numerator=actual.numerator,
+        denominator=actual.denominator,
+    )
 
 
 def life_of_plan_target(spec: Spec, periodic: Sequence[Period], explicit: Period | None) -> Decimal | None:

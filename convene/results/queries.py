@@ -14,14 +14,12 @@ from . import progress
 from .models import (
     Indicator,
     Measurement,
-    MeasurementStatus,
     PeriodActual,
     Result,
     SharedIndicator,
     Target,
     Unit,
 )
-from .services import on_track_band, reading_of, spec_of
 
 
 def framework(plan: WorkPlan) -> list[Result]:
@@ -81,7 +79,7 @@ def measurement_in_plan(plan: WorkPlan, pk: int) -> Measurement:
 
 def adoptable(plan: WorkPlan):
     """The shared indicators of the catalogue this plan has not adopted yet."""
-    return SharedIndicator.objects.filter(is_active=True).exclude(adoptions__plan=plan).order_by("code")
+    return SharedIndicator.objects.in_catalogue().exclude(adoptions__plan=plan).order_by("code")
 
 
 def flatten(tree: list[Result], depth: int = 0) -> list[tuple[int, Result]]:
@@ -98,19 +96,25 @@ def approved_readings(indicators) -> dict[int, list[progress.Reading]]:
     ids = [i.pk for i in indicators]
     if not ids:
         return readings
-    for m in Measurement.objects.filter(indicator_id__in=ids, status=MeasurementStatus.APPROVED).only(
-        "indicator_id", "starts_on", "ends_on", "value", "numerator", "denominator", "disaggregation"
-    ):
-        readings[m.indicator_id].append(reading_of(m))
+    for m in Measurement.objects.filter(indicator_id__in=ids).approved().as_readings():
+        readings[m.indicator_id].append(progress.reading_of(m))
     return readings
 
 
-def progress_of(indicator: Indicator, readings: list[progress.Reading]) -> progress.Progress:
+def progress_of(
+    indicator: Indicator, readings: list[progress.Reading], *, country: str = ""
+) -> progress.Progress:
+    """The indicator's progress (in one country with ``country``) by the rules of ``progress``."""
     periods = [
         progress.Period(t.starts_on, t.ends_on, t.value, t.life_of_plan) for t in indicator.targets.all()
     ]
     return progress.compute(
-        spec_of(indicator), periods, readings, band=on_track_band(), today=timezone.localdate()
+        progress.spec_of(indicator),
+        periods,
+        readings,
+        band=progress.on_track_band(),
+        today=timezone.localdate(),
+        country=country,
     )
 
 
@@ -124,7 +128,8 @@ def plan_progress(plan: WorkPlan) -> tuple[list[tuple[int, Result]], dict[int, p
 
 def pending_measurements(plan: WorkPlan):
     return (
-        Measurement.objects.filter(indicator__plan=plan, status=MeasurementStatus.SUBMITTED)
+        Measurement.objects.filter(indicator__plan=plan)
+        .waiting()
         .select_related("indicator", "recorded_by__profile")
         .order_by("indicator_id", "starts_on", "pk")
     )
@@ -170,16 +175,16 @@ def network_totals(
     """
     qs = PeriodActual.objects.filter(shared=shared)
     if by == "country":
-        qs = qs.exclude(country="")
+        qs = qs.by_country()
         key, trunc = "country", None
     else:
-        qs = qs.filter(country="")
+        qs = qs.totals()
         trunc = TruncYear if by == "year" else TruncQuarter
         qs = qs.annotate(period=trunc("ends_on"))
         key = "period"
     if year:
         qs = qs.filter(ends_on__year=year)
-    if not (shared.unit == Unit.NUMBER and shared.cumulative):
+    if not progress.spec_of(shared).counts:
         latest = PeriodActual.objects.filter(indicator=OuterRef("indicator"), country=OuterRef("country"))
         if trunc is not None:
             latest = latest.annotate(bucket=trunc("ends_on")).filter(bucket=OuterRef("period"))
@@ -256,7 +261,7 @@ def values_to_report(*, person, today=None) -> list[ValueDue]:
         return []
     reported = set(
         Measurement.objects.filter(indicator__in=indicators)
-        .exclude(status=MeasurementStatus.REJECTED)
+        .reported()
         .values_list("indicator_id", "starts_on", "ends_on")
     )
     due = []
@@ -278,9 +283,8 @@ def values_to_review(*, group_ids, limit: int = HOME_LIMIT) -> list[Measurement]
     if not group_ids:
         return []
     return list(
-        Measurement.objects.filter(
-            indicator__plan__group_id__in=group_ids, status=MeasurementStatus.SUBMITTED
-        )
+        Measurement.objects.filter(indicator__plan__group_id__in=group_ids)
+        .waiting()
         .select_related("indicator__plan__group", "recorded_by__profile")
         .order_by("recorded_at", "pk")[:limit]
     )

@@ -11,8 +11,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from convene.core.api_schemas import IsoDate
-from convene.groups.api import PersonRef
+from convene.core.api_schemas import IsoDate, PersonRef
 from convene.plans.models import PlanStatus
 from convene.plans.schemas import ID, POSITION, REVISION, Body, person_ref
 

@@ -5,7 +5,6 @@ catalogue of shared indicators."""
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -515,69 +514,23 @@ def measurement_withdraw(*, measurement: Measurement, acting: Person) -> None:
     )
 
 
-def spec_of(indicator: Indicator) -> progress.Spec:
-    return progress.Spec(
-        unit=indicator.unit,
-        direction=indicator.direction,
-        cumulative=indicator.cumulative,
-        disaggregations=tuple(c["name"] for c in indicator.disaggregations or []),
-        baseline=indicator.baseline_value,
-    )
-
-
-def reading_of(m: Measurement) -> progress.Reading:
-    return progress.Reading(
-        m.starts_on,
-        m.ends_on,
-        m.value,
-        m.numerator,
-        m.denominator,
-        tuple(sorted((m.disaggregation or {}).items())),
-    )
-
-
 def actuals_refresh(*, indicator: Indicator, starts_on: date, ends_on: date) -> None:
     """Store the computed actual of one reported period (total and by country) in PeriodActual.
 
     Only the outermost reported periods are stored: a period inside another reported period is its
-    detail (``progress._outermost``: January reported, then the whole quarter, counts the quarter
-    once), so the network's totals add up what the groups' own progress adds up."""
-    reported = set(
-        Measurement.objects.filter(indicator=indicator, status=MeasurementStatus.APPROVED)
-        .values_list("starts_on", "ends_on")
-        .distinct()
-    )
-    outermost = set(progress._outermost(reported))
-    stored = set(
-        PeriodActual.objects.filter(indicator=indicator).values_list("starts_on", "ends_on").distinct()
-    )
-    for detail_start, detail_end in stored - outermost:
-        PeriodActual.objects.filter(indicator=indicator, starts_on=detail_start, ends_on=detail_end).delete()
-    PeriodActual.objects.filter(indicator=indicator, starts_on=starts_on, ends_on=ends_on).delete()
+    detail (``progress.outermost``: January reported, then the whole quarter, counts the quarter
+    once), so the network's totals add up what the groups' own progress adds up; each row is
+    ``progress.period_actuals``, the rule the page's progress follows too."""
+    approved = Measurement.objects.filter(indicator=indicator).approved()
+    outermost = set(progress.outermost(set(approved.values_list("starts_on", "ends_on").distinct())))
+    stored = PeriodActual.objects.filter(indicator=indicator)
+    for detail in set(stored.values_list("starts_on", "ends_on").distinct()) - outermost:
+        stored.in_period(*detail).delete()
+    stored.in_period(starts_on, ends_on).delete()
     if (starts_on, ends_on) not in outermost:
         return
-    approved = [
-        reading_of(m)
-        for m in Measurement.objects.filter(
-            indicator=indicator, status=MeasurementStatus.APPROVED, starts_on=starts_on, ends_on=ends_on
-        )
-    ]
-    if not approved:
-        return
-    spec = spec_of(indicator)
-    rows = []
-    total = progress.combine_period(spec, approved)
-    rows.append(("", total))
-    by_country: dict[str, list] = {}
-    for reading in approved:
-        keys = dict(reading.disaggregation)
-        if "country" in keys:
-            by_country.setdefault(keys["country"], []).append(reading)
-    for country, readings in by_country.items():
-        # Within a country, the readings with the fewest other categories (country alone first).
-        fewest = min(len(r.disaggregation) for r in readings)
-        chosen = [r for r in readings if len(r.disaggregation) == fewest]
-        rows.append((country, progress._aggregate(spec, chosen)))
+    readings = [progress.reading_of(m) for m in approved.in_period(starts_on, ends_on).as_readings()]
+    spec = progress.spec_of(indicator)
     PeriodActual.objects.bulk_create(
         PeriodActual(
             indicator=indicator,
@@ -589,17 +542,14 @@ def actuals_refresh(*, indicator: Indicator, starts_on: date, ends_on: date) -> 
             numerator=actual.numerator,
             denominator=actual.denominator,
         )
-        for country, actual in rows
-        if actual.value is not None or actual.numerator is not None
+        for country, actual in progress.period_actuals(spec, readings).items()
     )
 
 
 def actuals_rebuild(*, indicator: Indicator) -> None:
     """Rebuild every stored period actual of an indicator from its approved measurements."""
     periods = set(
-        Measurement.objects.filter(indicator=indicator, status=MeasurementStatus.APPROVED).values_list(
-            "starts_on", "ends_on"
-        )
+        Measurement.objects.filter(indicator=indicator).approved().values_list("starts_on", "ends_on")
     )
     periods |= set(PeriodActual.objects.filter(indicator=indicator).values_list("starts_on", "ends_on"))
     for starts_on, ends_on in sorted(periods):
@@ -643,7 +593,3 @@ def shared_indicator_save(
 
 def default_levels() -> list[ResultLevel]:
     return list(ResultLevel.objects.order_by("depth"))
-
-
-def on_track_band() -> tuple[float, float]:
-    return (settings.CONVENE_ON_TRACK_LOW, settings.CONVENE_ON_TRACK_HIGH)

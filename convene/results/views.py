@@ -566,10 +566,7 @@ def indicator(request, slug: str, plan: int, pk: int):
 def _next_period(indicator: Indicator) -> dict:
     """The first period with a target, begun, and no value reported (or approved) for it yet."""
     reported = {
-        (m.starts_on, m.ends_on)
-        for m in indicator.measurements.exclude(status=MeasurementStatus.REJECTED).only(
-            "starts_on", "ends_on"
-        )
+        (m.starts_on, m.ends_on) for m in indicator.measurements.reported().only("starts_on", "ends_on")
     }
     today = timezone.localdate()
     for target in indicator.targets.all():
@@ -690,7 +687,7 @@ def catalogue(request):
     can_manage = can(request.user, "results.manage_catalogue")
     items = queries.catalogue_with_adoption()
     if not can_manage:
-        items = items.filter(is_active=True)
+        items = items.in_catalogue()
     return render(
         request,
         "results/catalogue.html",

@@ -20,7 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import give_term, make_person
-from convene.groups import tasks
+from convene.groups import reminders
 from convene.groups.models import Group
 from convene.people import services as people_services
 
@@ -287,7 +287,7 @@ def test_a_group_from_proposal_to_closing(new_context, smtp, screenshots):
 
     # 7. A week before the work plan is due, the co-chairs are reminded…
     group = Group.objects.get(slug=slug)
-    assert tasks.send_workplan_reminders(today=group.workplan_due_on - timedelta(days=7)) == 1
+    assert reminders.send_workplan_reminders(today=group.workplan_due_on - timedelta(days=7)) == 1
     for lead in (chair, chair_two):
         reminder = smtp.wait_for(lead.email, re.compile(f"The work plan of {GROUP_NAME} is due in 7 days"))
         assert "in 7 days" in reminder.get_content()

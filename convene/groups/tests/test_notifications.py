@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for, give_term, make_person
-from convene.groups import services, tasks
+from convene.groups import reminders, services, tasks, tokens
 from convene.groups.models import DeliveryStatus, GroupMembership, Notify, PostDelivery, Reminder
 
 from .conftest import make_group
@@ -127,7 +127,7 @@ def test_unsubscribing_also_stops_the_digest_already_gathering(
     _start(open_group, chair, django_capture_on_commit_callbacks)
     membership = GroupMembership.objects.get(group=open_group, person=readers["weekly"], status="active")
 
-    client_for(None).post(reverse("groups:unsubscribe", args=[tasks.unsubscribe_token(membership.pk)]))
+    client_for(None).post(reverse("groups:unsubscribe", args=[tokens.unsubscribe_token(membership.pk)]))
     mailoutbox.clear()
 
     assert tasks.send_digests(Notify.WEEKLY) == 0
@@ -137,7 +137,7 @@ def test_unsubscribing_also_stops_the_digest_already_gathering(
 
 def test_the_unsubscribe_link_opened_in_a_browser_asks_first(open_group, member):
     membership = _join(open_group, member)
-    url = reverse("groups:unsubscribe", args=[tasks.unsubscribe_token(membership.pk)])
+    url = reverse("groups:unsubscribe", args=[tokens.unsubscribe_token(membership.pk)])
 
     response = client_for(None).get(url)
 
@@ -214,19 +214,19 @@ def test_workplan_reminders_30_7_and_1_days_before_then_overdue(
     assert due == launched + timedelta(days=90)
     cochair_emails = sorted([chair.email, chair_two.email])
 
-    assert tasks.send_workplan_reminders(today=due - timedelta(days=31)) == 0
+    assert reminders.send_workplan_reminders(today=due - timedelta(days=31)) == 0
     assert mailoutbox == []
     for days in (30, 7, 1):
         mailoutbox.clear()
-        assert tasks.send_workplan_reminders(today=due - timedelta(days=days)) == 1
-        assert tasks.send_workplan_reminders(today=due - timedelta(days=days)) == 0  # run twice: sent once
+        assert reminders.send_workplan_reminders(today=due - timedelta(days=days)) == 1
+        assert reminders.send_workplan_reminders(today=due - timedelta(days=days)) == 0  # twice: sent once
         assert sorted(m.to[0] for m in mailoutbox) == cochair_emails
         assert f"due in {days} day" in mailoutbox[0].subject
     mailoutbox.clear()
-    assert tasks.send_workplan_reminders(today=due - timedelta(days=3)) == 0  # between steps: nothing
+    assert reminders.send_workplan_reminders(today=due - timedelta(days=3)) == 0  # between steps: nothing
 
-    assert tasks.send_workplan_reminders(today=due + timedelta(days=2)) == 1
-    assert tasks.send_workplan_reminders(today=due + timedelta(days=3)) == 0
+    assert reminders.send_workplan_reminders(today=due + timedelta(days=2)) == 1
+    assert reminders.send_workplan_reminders(today=due + timedelta(days=3)) == 0
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         [*cochair_emails, committee_member.email, secretariat.email]
     )
@@ -243,7 +243,7 @@ def test_no_reminder_once_the_work_plan_is_received(
     )
     services.workplan_mark_received(group=group, acting=secretariat)
 
-    assert tasks.send_workplan_reminders(today=group.workplan_due_on - timedelta(days=7)) == 0
+    assert reminders.send_workplan_reminders(today=group.workplan_due_on - timedelta(days=7)) == 0
     assert mailoutbox == []
 
 
@@ -312,7 +312,7 @@ def test_the_secretariat_on_the_committee_list_is_written_once(
         committee=committee_member, cochairs=[chair, chair_two], launched_on=datetime.date(2025, 1, 15)
     )
 
-    tasks.send_workplan_reminders(today=group.workplan_due_on + timedelta(days=1))
+    reminders.send_workplan_reminders(today=group.workplan_due_on + timedelta(days=1))
 
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         [chair.email, chair_two.email, committee_member.email]

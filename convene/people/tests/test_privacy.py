@@ -1,9 +1,9 @@
-"""Download your data and account erasure (issue 3; convene/people/privacy.py).
+"""Download your data and account erasure (issue 3; convene/core/privacy.py and each app's privacy.py).
 
 The completeness tests walk every installed model: a model that refers to a person and is missing from
-``privacy.REGISTRY`` (or declares fewer of its person fields than it has) fails them, by name. The others
-build a person who did a bit of everything, next to someone else who did the same, and check the archive
-and the erasure through the real entry points: the pages, the API and the service.
+its app's ``privacy.DECLARATIONS`` (or declares fewer of its person fields than it has) fails them, by
+name. The others build a person who did a bit of everything, next to someone else who did the same, and
+check the archive and the erasure through the real entry points: the pages, the API and the service.
 """
 
 import datetime
@@ -28,6 +28,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import client_for, give_term, make_person
+from convene.core import privacy
 from convene.governance.models import Decision, DecisionOutcome, Term
 from convene.groups import services as group_services
 from convene.groups.models import (
@@ -41,7 +42,8 @@ from convene.groups.models import (
     Thread,
 )
 from convene.groups.rules import forget_roles
-from convene.people import import_services, imports, privacy, services
+from convene.people import import_services, imports, services
+from convene.people import privacy as people_privacy
 from convene.people.models import ApiToken, MemberImport, MembershipStatus, Person, Profile
 
 PASSWORD = "correct horse battery staple"  # conftest.make_person's
@@ -58,7 +60,7 @@ def test_every_model_that_refers_to_a_person_is_declared():
     simple-history's Historical* models included, is in the registry with every such field, so it is
     both exported and erased. A new app's models fail here until they are declared."""
     assert privacy.undeclared() == [], "\n".join(
-        ["Declare these in convene/people/privacy.py REGISTRY (export and erasure):", *privacy.undeclared()]
+        ["Declare these in their app's privacy.py DECLARATIONS (export and erasure):", *privacy.undeclared()]
     )
 
 
@@ -101,7 +103,7 @@ def test_every_declaration_names_a_real_model_and_real_fields():
         if declaration.scrub:
             names = {f.name for f in model._meta.get_fields()}
             assert names & set(declaration.scrub), f"{declaration.label}: scrubs no field it has"
-    labels = [d.label for d in privacy.REGISTRY]
+    labels = [d.label for d in privacy.registry()]
     assert len(labels) == len(set(labels))
 
 
@@ -452,9 +454,9 @@ def test_erasure_is_one_transaction(story, monkeypatch):
         raise RuntimeError("crash in the middle")
 
     declarations = tuple(
-        replace(d, extra_erase=boom) if d.label == "people.Person" else d for d in privacy.REGISTRY
+        replace(d, extra_erase=boom) if d.label == "people.Person" else d for d in people_privacy.DECLARATIONS
     )
-    monkeypatch.setattr(privacy, "REGISTRY", declarations)
+    monkeypatch.setattr(people_privacy, "DECLARATIONS", declarations)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.account_erase(person=story.person, acting=story.person)
     assert _dump() == before
@@ -500,7 +502,7 @@ def test_erase_page_asks_for_the_password_then_the_address(story):
     # Logged out: the profile page asks for a login; logging out left no login record behind.
     assert client.get("/profile/").status_code == 302
     assert not AccessLog.objects.filter(username__iexact=EMAIL).exists()
-    assert list(privacy._sessions_of(person, live_only=False)) == []
+    assert list(people_privacy.sessions_of(person, live_only=False)) == []
 
 
 def test_erase_page_shows_the_refusal_and_no_form(secretariat):
@@ -548,7 +550,7 @@ def test_files_of_the_persons_rows_go_into_the_archive(settings):
     stored = default_storage.save("evidence/attendance.csv", ContentFile(b"date,people\n2025-03-01,12\n"))
     measurement = Measurement(pk=41)
     measurement.evidence_file.name = stored
-    attachments = dict(privacy._attachments(declaration, [measurement, Measurement(pk=42)]))
+    attachments = dict(privacy.attachments(declaration, [measurement, Measurement(pk=42)]))
     assert attachments == {
         "files/results.Measurement/41/evidence_file/attendance.csv": b"date,people\n2025-03-01,12\n"
     }

@@ -80,6 +80,7 @@ class Network:
             )
             for i, person, organisation in zip(new, people, organisations, strict=True)
         )
+        services.profile_search_words_write(profiles=[(p.pk, p.search_text) for p in profiles])
         Profile.languages.through.objects.bulk_create(
             Profile.languages.through(profile_id=profile.pk, language_id=language.pk)
             for i, profile in zip(new, profiles, strict=True)

@@ -1,20 +1,17 @@
-"""``convene demo``: build the demo network (people, governance, groups) on an empty database.
+"""``convene demo``: build the demo network (people, governance, groups, plans) on an empty database,
+with the builders each app registers in ``convene.core.demo``.
 
 Deterministic: the same ``--seed`` and ``--members`` always give the same network. ``make run`` calls
 it with ``--if-empty``; ``--members 100000`` builds the network the benchmarks in ``bench/`` run on.
 """
 
-import random
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from convene.governance.demo import build_governance
-from convene.groups.demo import build_groups
-from convene.people.demo import DEMO_PASSWORD, LOGINS, build_people
-from convene.people.models import Person
-from convene.plans.demo import build_plans
+from convene.core.demo import DemoRefused, DemoRun, builders
 
 
 class Command(BaseCommand):
@@ -48,9 +45,17 @@ class Command(BaseCommand):
         plan_rows: int,
         **options,
     ):
-        if members < len(LOGINS):
-            raise CommandError(f"--members must be at least {len(LOGINS)} (the demo logins).")
-        if Person.objects.exists():
+        run = DemoRun(
+            seed=seed, members=members, extra_groups=groups, plan_rows=plan_rows, no_groups=no_groups
+        )
+        steps = builders()
+        try:
+            for step in steps:
+                if step.check is not None:
+                    step.check(run)
+        except DemoRefused as refused:
+            raise CommandError(str(refused)) from None
+        if get_user_model().objects.exists():
             if if_empty:
                 self.stdout.write("The database already has people; the demo network was not built.")
                 return
@@ -61,28 +66,15 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         with transaction.atomic():
-            people = build_people(rng=random.Random(seed), members=members)
-            terms = build_governance(rng=random.Random(f"{seed}-governance"), logins=people.logins)
-            Person.objects.filter(pk=people.logins["secretariat"]).update(is_staff=True, is_superuser=True)
-            groups = [] if no_groups else build_groups(rng=random.Random(f"{seed}-groups"), extra=groups)
-            plans = (
-                {}
-                if no_groups
-                else build_plans(rng=random.Random(f"{seed}-plans"), rows_per_period=plan_rows)
-            )
+            for step in steps:
+                step.build(run)
         # Fresh statistics: right after a bulk load the planner still believes the tables are empty
         # and picks plans that are 10-100 times slower at 100,000 members (see bench/README.md).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         elapsed = time.monotonic() - started
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Built the demo network in {elapsed:.1f} s: {people.people:,} people, {people.members:,} active "
-                f"members in {people.countries} countries, {people.organisations:,} organisations, "
-                f"{sum(terms.values())} terms, {len(groups)} groups, {plans.get('plans', 0):,} work plans with "
-                f"{plans.get('measurements', 0):,} measurements."
-            )
+            self.style.SUCCESS(f"Built the demo network in {elapsed:.1f} s: {', '.join(run.summary)}.")
         )
-        self.stdout.write(f'Demo logins (password "{DEMO_PASSWORD}"):')
-        for role, (email, name, *_rest) in LOGINS.items():
-            self.stdout.write(f"  {email:<30} {name} ({role})")
+        for line in run.closing:
+            self.stdout.write(line)

@@ -53,11 +53,9 @@ from lxml import etree
 from convene.groups.models import Activity
 from convene.plans.models import FundingSource, PlanStatus, WorkPlan
 from convene.plans.queries import plan_parts, to_reporting
-
-from . import progress
-from .models import Measurement, MeasurementStatus, Unit
-from .queries import flatten, framework, progress_of
-from .services import reading_of, spec_of
+from convene.results import progress
+from convene.results.models import Measurement, Unit
+from convene.results.queries import flatten, framework, progress_of
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -267,9 +265,11 @@ def _results(activity, plan: WorkPlan) -> None:
     indicators = [i for _depth, result in rows for i in result.indicators.all()]
     approved: dict[int, list[Measurement]] = defaultdict(list)
     if indicators:
-        for m in Measurement.objects.filter(
-            indicator_id__in=[i.pk for i in indicators], status=MeasurementStatus.APPROVED
-        ).order_by("starts_on", "pk"):
+        for m in (
+            Measurement.objects.filter(indicator_id__in=[i.pk for i in indicators])
+            .approved()
+            .order_by("starts_on", "pk")
+        ):
             approved[m.indicator_id].append(m)
     for _depth, result in rows:
         result_indicators = list(result.indicators.all())
@@ -292,16 +292,10 @@ def _indicator(parent, indicator, measurements: list[Measurement], plan: WorkPla
         _narrative(element, indicator.definition, "description")
     if indicator.shared_id:
         etree.SubElement(element, "reference", {"vocabulary": "99", "code": _text(indicator.shared.code)})
-    if indicator.baseline_value is not None or indicator.baseline_on is not None:
-        baseline = {"year": str((indicator.baseline_on or plan.starts_on).year)}
-        if indicator.baseline_on:
-            baseline["iso-date"] = indicator.baseline_on.isoformat()
-        if indicator.baseline_value is not None:
-            baseline["value"] = _number(indicator.baseline_value)
-        etree.SubElement(element, "baseline", baseline)
+    _baseline(element, indicator, plan)
 
-    spec = spec_of(indicator)
-    readings = [reading_of(m) for m in measurements]
+    spec = progress.spec_of(indicator)
+    readings = [progress.reading_of(m) for m in measurements]
     computed = progress_of(indicator, readings)
     periods = list(computed.periods)
     if not periods and computed.life_of_plan and computed.life_of_plan.target is not None:
@@ -315,30 +309,47 @@ def _indicator(parent, indicator, measurements: list[Measurement], plan: WorkPla
         ]
         if period.target is None and period.actual is None and not inside:
             continue
-        node = etree.SubElement(element, "period")
-        etree.SubElement(node, "period-start", {"iso-date": period.starts_on.isoformat()})
-        etree.SubElement(node, "period-end", {"iso-date": period.ends_on.isoformat()})
-        if period.target is not None and unit != Unit.QUALITATIVE:
-            etree.SubElement(node, "target", {"value": _number(period.target)})
-        if unit == Unit.QUALITATIVE:
-            texts = [m.text for m, _r in inside if m.text.strip()]
-            if texts:
-                actual = etree.SubElement(node, "actual")
-                _narrative(actual, "\n".join(texts), "comment")
+        _period(element, period, unit, spec, inside)
+
+
+def _baseline(element, indicator, plan: WorkPlan) -> None:
+    if indicator.baseline_value is None and indicator.baseline_on is None:
+        return
+    baseline = {"year": str((indicator.baseline_on or plan.starts_on).year)}
+    if indicator.baseline_on:
+        baseline["iso-date"] = indicator.baseline_on.isoformat()
+    if indicator.baseline_value is not None:
+        baseline["value"] = _number(indicator.baseline_value)
+    etree.SubElement(element, "baseline", baseline)
+
+
+def _period(element, period, unit: str, spec, inside: list[tuple]) -> None:
+    """One target period: its target, its actual, and an actual per disaggregation (``inside``: the
+    measurements and readings of the period)."""
+    node = etree.SubElement(element, "period")
+    etree.SubElement(node, "period-start", {"iso-date": period.starts_on.isoformat()})
+    etree.SubElement(node, "period-end", {"iso-date": period.ends_on.isoformat()})
+    if period.target is not None and unit != Unit.QUALITATIVE:
+        etree.SubElement(node, "target", {"value": _number(period.target)})
+    if unit == Unit.QUALITATIVE:
+        texts = [m.text for m, _r in inside if m.text.strip()]
+        if texts:
+            actual = etree.SubElement(node, "actual")
+            _narrative(actual, "\n".join(texts), "comment")
+        return
+    if period.actual is not None:
+        etree.SubElement(node, "actual", {"value": _number(period.actual)})
+    by_key: dict[tuple, list] = defaultdict(list)
+    for _m, reading in inside:
+        if reading.disaggregation:
+            by_key[reading.disaggregation].append(reading)
+    for key in sorted(by_key):
+        value = progress.actual_of(spec, by_key[key]).value
+        if value is None:
             continue
-        if period.actual is not None:
-            etree.SubElement(node, "actual", {"value": _number(period.actual)})
-        by_key: dict[tuple, list] = defaultdict(list)
-        for _m, reading in inside:
-            if reading.disaggregation:
-                by_key[reading.disaggregation].append(reading)
-        for key in sorted(by_key):
-            value = progress.actual_of(spec, by_key[key]).value
-            if value is None:
-                continue
-            actual = etree.SubElement(node, "actual", {"value": _number(value)})
-            for name, option in key:
-                etree.SubElement(actual, "dimension", {"name": _text(name), "value": _text(option)})
+        actual = etree.SubElement(node, "actual", {"value": _number(value)})
+        for name, option in key:
+            etree.SubElement(actual, "dimension", {"name": _text(name), "value": _text(option)})
 
 
 def activity_xml(plan: WorkPlan) -> bytes:

@@ -1,4 +1,6 @@
-"""Home queries: what waits for one person, read from each app's ``queries.py`` (STYLE §2).
+"""The personal home: what waits for one person, read from each app's ``queries.py`` (STYLE §2).
+
+It reads every app, so it sits above them, beside the project's URLs and API.
 
 A section is read only for the roles it concerns, and each read is bounded, so the page costs a fixed
 number of queries per role whatever the size of the network (pinned in ``core/tests/test_home.py``).
@@ -6,10 +8,12 @@ number of queries per role whatever the size of the network (pinned in ``core/te
 
 from dataclasses import dataclass, field
 
-from convene.core.rules import is_secretariat, is_steering_committee
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from convene.core.rules import is_member, is_secretariat, is_steering_committee
 from convene.groups import queries as group_queries
 from convene.people import queries as people_queries
-from convene.people.models import is_member
 from convene.plans import queries as plan_queries
 from convene.results import queries as result_queries
 
@@ -73,3 +77,11 @@ def home_for(person) -> Home:
         home.pending_members = people_queries.pending_members().count()
         home.imports = people_queries.imports_waiting()
     return home
+
+
+@require_GET
+def home(request):
+    """A visitor gets the public landing; a signed-in person what waits for them (``home_for``)."""
+    if request.user.is_authenticated:
+        return render(request, "core/home_personal.html", {"home": home_for(request.user)})
+    return render(request, "core/home.html", {"figures": people_queries.network_figures()})

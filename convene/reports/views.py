@@ -2,7 +2,7 @@
 
 Exports go to whoever may view the plan (rule ``plans.export``); the import to whoever may edit it
 (``plans.edit_plan``): upload → preview of every change → confirm, all or nothing
-(``plans.spreadsheet``).
+(``reports.spreadsheet``).
 """
 
 from urllib.parse import urlencode
@@ -23,10 +23,10 @@ from convene.core import xlsx
 from convene.core.exports import XLSX_TYPE
 from convene.core.rules import ensure
 from convene.groups import queries as group_queries
-from convene.results import iati
+from convene.plans import queries
+from convene.plans.models import PlanImportStatus, WorkPlan
 
-from . import documents, queries, spreadsheet
-from .models import PlanImportStatus, WorkPlan
+from . import documents, iati, spreadsheet
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Rows of each sheet shown in the preview; the counts always cover them all.
@@ -96,9 +96,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = settings.CONVENE_IMPORT_MAX_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large: at most %(size)s MB.") % {"size": f"{limit / 1024 / 1024:.0f}"}
-            )
+            raise forms.ValidationError(xlsx.too_large_message(limit))
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload the .xlsx workbook exported from this plan."))
         self.data_bytes = upload.read(limit + 1)

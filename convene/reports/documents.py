@@ -20,11 +20,10 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from convene.plans.models import BudgetCategory, FundingSource, WorkPlan
+from convene.plans.queries import budget_summary, is_late, plan_parts
 from convene.results.progress import STATUS_LABELS, Status
 from convene.results.queries import plan_progress
-
-from .models import BudgetCategory, FundingSource, WorkPlan
-from .queries import budget_summary, is_late, plan_parts
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -217,6 +216,59 @@ def _table(document, headers: list[str], rows: list[list[str]], *, weights: list
     return table
 
 
+def _deliverable_rows(deliverables, currency: str) -> list[list]:
+    """Each deliverable, then its tasks indented, as rows of the DOCX table."""
+    rows = []
+    for deliverable in deliverables:
+        rows.append(
+            [
+                deliverable.title,
+                deliverable.owner.display_name if deliverable.owner else "—",
+                _date(deliverable.due_on) + (" " + _("(late)") if deliverable.late else ""),
+                _money(deliverable.cost, currency) if deliverable.cost is not None else "—",
+                deliverable.get_status_display(),
+            ]
+        )
+        for task in deliverable.tasks.all():
+            rows.append(
+                [
+                    "   – " + task.title,
+                    task.assignee.display_name
+                    if task.assignee
+                    else (_("help wanted") if task.help_wanted else "—"),
+                    _date(task.due_on) + (" " + _("(late)") if task.late else ""),
+                    "",
+                    task.get_status_display(),
+                ]
+            )
+    return rows
+
+
+def _indicator_row(line: IndicatorLine) -> list:
+    indicator, lop, latest = line.indicator, line.progress.life_of_plan, line.latest
+    return [
+        f"{indicator.code} {indicator.name}".strip(),
+        indicator.get_unit_display(),
+        _number(indicator.baseline_value, 4)
+        + (f" ({_date(indicator.baseline_on)})" if indicator.baseline_on else ""),
+        _number(lop.target, 4) if lop else "—",
+        _number(lop.actual, 4) if lop else "—",
+        (_number(lop.percent_met, 1) + " %") if lop and lop.percent_met is not None else "—",
+        (
+            _("%(start)s – %(end)s: %(actual)s of %(target)s")
+            % {
+                "start": _date(latest.starts_on),
+                "end": _date(latest.ends_on),
+                "actual": _number(latest.actual, 4),
+                "target": _number(latest.target, 4),
+            }
+        )
+        if latest
+        else "—",
+        line.status_label,
+    ]
+
+
 def plan_docx(plan: WorkPlan) -> bytes:
     from docx import Document
 
@@ -257,29 +309,7 @@ def plan_docx(plan: WorkPlan) -> bytes:
         document.add_paragraph("—")
 
     document.add_heading(_("Deliverables and tasks"), level=1)
-    rows = []
-    for deliverable in context["deliverables"]:
-        rows.append(
-            [
-                deliverable.title,
-                deliverable.owner.display_name if deliverable.owner else "—",
-                _date(deliverable.due_on) + (" " + _("(late)") if deliverable.late else ""),
-                _money(deliverable.cost, plan.currency) if deliverable.cost is not None else "—",
-                deliverable.get_status_display(),
-            ]
-        )
-        for task in deliverable.tasks.all():
-            rows.append(
-                [
-                    "   – " + task.title,
-                    task.assignee.display_name
-                    if task.assignee
-                    else (_("help wanted") if task.help_wanted else "—"),
-                    _date(task.due_on) + (" " + _("(late)") if task.late else ""),
-                    "",
-                    task.get_status_display(),
-                ]
-            )
+    rows = _deliverable_rows(context["deliverables"], plan.currency)
     _table(
         document,
         [_("Deliverable / task"), _("Owner"), _("Due"), _("Cost"), _("Status")],
@@ -296,32 +326,7 @@ def plan_docx(plan: WorkPlan) -> bytes:
         )
         if not indicators:
             continue
-        rows = []
-        for line in indicators:
-            indicator, lop, latest = line.indicator, line.progress.life_of_plan, line.latest
-            rows.append(
-                [
-                    f"{indicator.code} {indicator.name}".strip(),
-                    indicator.get_unit_display(),
-                    _number(indicator.baseline_value, 4)
-                    + (f" ({_date(indicator.baseline_on)})" if indicator.baseline_on else ""),
-                    _number(lop.target, 4) if lop else "—",
-                    _number(lop.actual, 4) if lop else "—",
-                    (_number(lop.percent_met, 1) + " %") if lop and lop.percent_met is not None else "—",
-                    (
-                        _("%(start)s – %(end)s: %(actual)s of %(target)s")
-                        % {
-                            "start": _date(latest.starts_on),
-                            "end": _date(latest.ends_on),
-                            "actual": _number(latest.actual, 4),
-                            "target": _number(latest.target, 4),
-                        }
-                    )
-                    if latest
-                    else "—",
-                    line.status_label,
-                ]
-            )
+        rows = [_indicator_row(line) for line in indicators]
         _table(
             document,
             [

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from convene.plans import documents, services
+from convene.plans import services
 from convene.plans.tests.factories import QUARTERS, approve
+from convene.reports import documents
 from convene.results import services as results_services
 
 

@@ -10,7 +10,7 @@ from lxml import etree
 
 from conftest import client_for
 from convene.plans.tests.factories import PLAN_END, PLAN_START, QUARTERS, approve
-from convene.results import iati
+from convene.reports import iati
 from convene.results import services as results_services
 
 

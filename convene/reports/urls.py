@@ -1,8 +1,11 @@
-"""A work plan's exports (XLSX, PDF, DOCX, IATI XML) and its spreadsheet import (namespace "plans")."""
+"""A work plan's exports (XLSX, PDF, DOCX, IATI XML) and its spreadsheet import.
+
+Their names stay in the namespace "plans" (``plans:export_xlsx``, ``plans:import``, ...): plans may not
+import reports, so ``convene/urls.py`` includes these patterns together with the plans' own."""
 
 from django.urls import path
 
-from . import views_exports as views
+from . import views
 
 PLAN = "groups/<slug:slug>/plans/<id:plan>/"
 

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from conftest import client_for, make_person
-from convene.plans import queries, services, spreadsheet
+from convene.plans import queries, services
 from convene.plans.models import HRNeed, Task
 from convene.plans.tests.factories import QUARTERS, approve, build_plan, launch_group
+from convene.reports import spreadsheet
 from convene.results import services as results_services
 from convene.results.models import Measurement, MeasurementStatus, Target
 
@@ -371,7 +372,7 @@ def test_a_failing_write_leaves_nothing_half_written(plan_world, committee_membe
     assert len(preview.ops) == 6
     before = state(plan)
     history = Task.history.count()
-    real_run = spreadsheet._run
+    real_run = spreadsheet.apply.run_op
     calls = []
 
     def run(op, apply):
@@ -380,7 +381,7 @@ def test_a_failing_write_leaves_nothing_half_written(plan_world, committee_membe
             raise ValidationError("The disk is full.")
         real_run(op, apply)
 
-    monkeypatch.setattr(spreadsheet, "_run", run)
+    monkeypatch.setattr(spreadsheet.apply, "run_op", run)
     with pytest.raises(spreadsheet.ImportRefused) as refused:
         spreadsheet.plan_import_commit(plan, data, acting=plan_world.cochair, fingerprint=preview.fingerprint)
     failed = calls[-1]
@@ -546,7 +547,7 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(plan_world, settings):
 
 def test_an_oversized_file_a_huge_cell_and_a_non_workbook_are_refused(plan_world, settings, monkeypatch):
     # Excel's own limit (32,767) is the real one; openpyxl cuts longer text, so the test lowers it.
-    monkeypatch.setattr(spreadsheet, "MAX_CELL_CHARS", 1000)
+    monkeypatch.setattr(spreadsheet.read, "MAX_CELL_CHARS", 1000)
     book = workbook(plan_world.plan, plan_world.cochair)
     number = set_cell(book["HR needs"], plan_world.need.pk, "note", "a" * 1001)
     assert refused_and_unchanged(plan_world, to_bytes(book)) == [
@@ -844,7 +845,7 @@ def test_any_cell_value_is_read_or_refused(plan_world, value, where):
     sheet, col = where
     current = _current(plan_world)
     try:
-        spreadsheet._parse_cell(col, value, current)
+        spreadsheet.parse_cell(col, value, current)
     except spreadsheet.CellError as error:
         message = error.message
     else:
@@ -1025,8 +1026,8 @@ def test_the_upload_is_checked_in_the_background_while_a_page_waits(plan_world, 
 
     import openpyxl
 
-    from convene.plans import tasks
     from convene.plans.models import PlanImport, PlanImportStatus
+    from convene.reports import tasks
 
     plan = plan_world.plan
     client = client_for(plan_world.cochair)
