@@ -10,7 +10,9 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
-def _nice_max(value: float) -> float:
+def nice_max(value: float) -> float:
+    """The top of a chart's scale: the least of 1, 2, 2.5, 5 or 10 times a power of ten at or above
+    ``value`` (1 for an empty or negative series)."""
     if value <= 0:
         return 1
     magnitude = 10 ** (len(str(int(value))) - 1)
@@ -37,8 +39,8 @@ def bar_line_chart(
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(labels), 1)
     slot = plot_w / n
-    bar_max = _nice_max(max(bars, default=0))
-    line_max = _nice_max(max(line, default=0)) if line else 1
+    bar_max = nice_max(max(bars, default=0))
+    line_max = nice_max(max(line, default=0)) if line else 1
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
         f'aria-labelledby="chart-title chart-desc">',

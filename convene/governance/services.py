@@ -1,4 +1,5 @@
-"""Writes about who sits on the network's bodies (secretariat, steering committee, ambassadors)."""
+"""Writes about who sits on the network's bodies (secretariat, steering committee, ambassadors), and
+the one door into the decision log that the groups' and the work plans' services go through."""
 
 from datetime import date
 
@@ -8,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convene.core.errors import StateConflict
-from convene.core.rules import ensure
+from convene.core.rules import ensure, is_steering_committee
 from convene.people.models import Person
 
-from .models import Body, Term
+from .decisions import title_fields
+from .models import Body, Decision, Term
 
 
 @transaction.atomic
@@ -64,3 +66,32 @@ def term_end(*, term: Term, acting: Person, ends_on: date | None = None) -> Term
     term.ends_on = ends_on
     term.save(update_fields=["ends_on"])
     return term
+
+
+def decision_record(
+    *,
+    acting: Person,
+    group,
+    title: tuple[str, dict],
+    text: str,
+    outcome: str,
+    effect: str,
+    decided_on: date,
+    on_behalf: bool | None = None,
+) -> Decision:
+    """Write a decision about ``group`` into the log, inside the caller's transaction.
+
+    ``title`` is (kind, names) of governance/decisions.py's registry: the log shows it in the
+    reader's language. ``on_behalf`` says the person recording it does so for the steering committee;
+    by default, whenever they do not sit on it themselves. The caller checks who may decide."""
+    kind, params = title
+    return Decision.objects.create(
+        **title_fields(kind, **params),
+        text=text,
+        outcome=outcome,
+        effect=effect,
+        decided_on=decided_on,
+        recorded_by=acting,
+        on_behalf=not is_steering_committee(acting) if on_behalf is None else on_behalf,
+        group=group,
+    )

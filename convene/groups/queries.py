@@ -505,9 +505,9 @@ def workplans_due(*, group_ids=None, overdue_only: bool = False, today: date | N
 
 def led_group_ids(person: Person) -> list[int]:
     """The groups the person co-chairs (from the roles read once per request)."""
-    from .rules import _current_roles
+    from .rules import current_roles
 
-    return sorted(group_id for group_id, role in _current_roles(person).items() if role == Role.COCHAIR)
+    return sorted(group_id for group_id, role in current_roles(person).items() if role == Role.COCHAIR)
 
 
 def unread_by_group(*, person: Person) -> list[dict]:

@@ -5,8 +5,9 @@ import rules
 from convene.core.rules import is_member, is_secretariat, is_steering_committee
 
 
-def _current_roles(person) -> dict[int, str]:
-    """{group_id: role} of the person's active memberships, cached on the person for the request."""
+def current_roles(person) -> dict[int, str]:
+    """{group_id: role} of the person's active memberships, cached on the person for the request (the
+    one place every app reads a person's roles in groups from; ``forget_roles`` drops the cache)."""
     if person is None or not person.is_authenticated:
         return {}
     cached = getattr(person, "_convene_group_roles", None)
@@ -29,7 +30,7 @@ def forget_roles(person) -> None:
 
 @rules.predicate
 def is_group_member(person, group) -> bool:
-    return group is not None and group.pk in _current_roles(person)
+    return group is not None and group.pk in current_roles(person)
 
 
 @rules.predicate
@@ -37,7 +38,7 @@ def is_cochair(person, group) -> bool:
     # Only co-chairs appointed by the committee lead a group; a coordinator named by the co-chairs
     # helps them but gets no powers over members or charter (else co-chairs could bypass the rule
     # on the number of co-chairs).
-    return group is not None and _current_roles(person).get(group.pk) == "cochair"
+    return group is not None and current_roles(person).get(group.pk) == "cochair"
 
 
 @rules.predicate

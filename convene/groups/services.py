@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
-from convene.core.rules import ensure, is_member, is_steering_committee
+from convene.core.rules import ensure, is_member
 from convene.core.tasks import enqueue_on_commit
-from convene.governance.decisions import title_fields
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
+from convene.governance.services import decision_record
 from convene.people.models import Person, Topic
 
 from . import tasks
@@ -142,30 +142,6 @@ def group_proposal_update(
     return group
 
 
-def _decision(
-    *,
-    acting: Person,
-    group: Group,
-    title: tuple[str, dict],
-    text: str,
-    outcome: str,
-    effect: str,
-    decided_on: date,
-) -> Decision:
-    """``title`` is (kind, names): the log shows it in the reader's language (governance/decisions.py)."""
-    kind, params = title
-    return Decision.objects.create(
-        **title_fields(kind, **params),
-        text=text,
-        outcome=outcome,
-        effect=effect,
-        decided_on=decided_on,
-        recorded_by=acting,
-        on_behalf=not is_steering_committee(acting),
-        group=group,
-    )
-
-
 @transaction.atomic
 def group_decide(
     *, group: Group, outcome: str, acting: Person, text: str = "", decided_on: date | None = None
@@ -192,7 +168,7 @@ def group_decide(
     else:
         raise ValidationError(_("Choose approve, ask for changes or decline."))
     group.save(update_fields=["status", "launched_on", "workplan_due_on", "updated_at"])
-    decision = _decision(
+    decision = decision_record(
         acting=acting,
         group=group,
         title=title,
@@ -260,7 +236,7 @@ def cochair_appoint(
         title = ("cochair_replaced" if replaces is not None else "cochair_appointed", names)
     else:
         title = ("lead_replaced" if replaces is not None else "lead_appointed", {**names, "title": lead})
-    decision = _decision(
+    decision = decision_record(
         acting=acting,
         group=group,
         title=title,
@@ -315,7 +291,7 @@ def group_close(*, group: Group, acting: Person, text: str = "", decided_on: dat
     if group.is_proposal or group.status == GroupStatus.DECLINED:
         raise StateConflict(_("Only a launched group can be closed."))
     decided_on = decided_on or _today()
-    decision = _decision(
+    decision = decision_record(
         acting=acting,
         group=group,
         title=("group_closed", {"group": group.name}),

@@ -6,28 +6,14 @@ through ``convene.plans.services``: a refused rule answers 403, bad input 422 wi
 an edit made from an outdated ``revision`` 409 with what changed since (handlers in convene.core.api).
 """
 
-from datetime import datetime
-from decimal import Decimal
-from typing import Any, Literal
-
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import field_validator
 
-from convene.core.api_schemas import (
-    BODY_ID,
-    EDIT_ERRORS,
-    ERRORS,
-    READ_ERRORS,
-    IsoDate,
-    JsonBody,
-    PathId,
-    PersonRef,
-)
+from convene.core.api_schemas import EDIT_ERRORS, ERRORS, READ_ERRORS, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can, ensure
 from convene.governance.schemas import DecisionOut
@@ -37,560 +23,63 @@ from convene.people.models import Organisation, Person, Topic
 
 from . import queries, services
 from .models import (
-    BudgetCategory,
     BudgetLine,
-    ContributionKind,
     Deliverable,
-    DeliverableStatus,
     ExchangeRate,
-    FundingSource,
     HRNeed,
     Objective,
-    PlanStatus,
     Task,
-    TaskStatus,
     Volunteer,
     VolunteerStatus,
     WorkPlan,
 )
+from .schemas import (
+    ID,
+    BudgetLineIn,
+    BudgetLineOut,
+    BudgetLinePatch,
+    BudgetOut,
+    CommentIn,
+    CommentOut,
+    ComparisonOut,
+    DeliverableIn,
+    DeliverableOut,
+    DeliverablePatch,
+    HelpWantedOut,
+    HRNeedIn,
+    HRNeedOut,
+    HRNeedPatch,
+    ObjectiveIn,
+    ObjectiveOut,
+    ObjectivePatch,
+    PlanDetailOut,
+    PlanIn,
+    PlanOut,
+    PlanPatch,
+    RateIn,
+    RateOut,
+    RatePatch,
+    ReviewIn,
+    SubmitIn,
+    TaskIn,
+    TaskOut,
+    TaskPatch,
+    VersionOut,
+    VolunteerAnswerIn,
+    VolunteerIn,
+    VolunteerOut,
+)
 
 router = Router(tags=["work plans"])
 
-PlanStatusValue = Literal[tuple(PlanStatus.values)]  # type: ignore[valid-type]
-DeliverableStatusValue = Literal[tuple(DeliverableStatus.values)]  # type: ignore[valid-type]
-TaskStatusValue = Literal[tuple(TaskStatus.values)]  # type: ignore[valid-type]
-CategoryValue = Literal[tuple(BudgetCategory.values)]  # type: ignore[valid-type]
-SourceValue = Literal[tuple(FundingSource.values)]  # type: ignore[valid-type]
-KindValue = Literal[tuple(ContributionKind.values)]  # type: ignore[valid-type]
-VolunteerStatusValue = Literal[tuple(VolunteerStatus.values)]  # type: ignore[valid-type]
 
-POSITION = {"ge": 0, "le": 1_000_000}
-MONEY = {"ge": 0, "max_digits": 14, "decimal_places": 2}
-REVISION = Field(
-    ...,
-    ge=1,
-    le=2_147_483_647,
-    description="The revision the change was made from (as read). A stale one answers 409 with what changed.",
-)
-ID = BODY_ID
-
-
-# --- Schemas: answers -------------------------------------------------------------------------------
-
-
-class GroupRef(Schema):
-    slug: str
-    name: str
-
-
-class OrganisationRef(Schema):
-    id: int
-    name: str
-
-
-def _all(related) -> list:
-    """A related manager's rows, or the list a nested schema already made of it."""
-    return list(related.all()) if hasattr(related, "all") else list(related)
+# --- Helpers -----------------------------------------------------------------------------------------
 
 
 def saved(obj):
     """The record as stored (amounts in the field's precision), after a service wrote it."""
     obj.refresh_from_db()
     return obj
-
-
-def _person_ref(person) -> dict | None:
-    return {"id": person.pk, "name": person.display_name} if person is not None else None
-
-
-class PlanOut(Schema):
-    id: int
-    title: str
-    starts_on: IsoDate
-    ends_on: IsoDate
-    status: PlanStatusValue
-    version: int = Field(..., description="The last version submitted or approved; 0 before the first.")
-    revision: int
-    currency: str = Field(..., description="The reporting currency: every amount is also given in it.")
-    top_issues: str
-    summary: str
-    submitted_on: IsoDate | None
-    approved_on: IsoDate | None
-    review_comment: str = Field(..., description="The steering committee's comments at the last review.")
-    updated_at: datetime
-
-
-class ObjectiveOut(Schema):
-    id: int
-    title: str
-    description: str
-    position: int
-    revision: int
-
-
-class VolunteerOut(Schema):
-    id: int
-    task_id: int
-    person: PersonRef
-    note: str
-    status: VolunteerStatusValue
-    created_at: datetime
-    decided_at: datetime | None
-
-    @staticmethod
-    def resolve_person(obj) -> dict | None:
-        return _person_ref(obj.person)
-
-
-class TaskOut(Schema):
-    id: int
-    deliverable_id: int
-    title: str
-    description: str
-    assignee: PersonRef | None
-    starts_on: IsoDate | None
-    due_on: IsoDate | None
-    status: TaskStatusValue
-    late: bool = Field(..., description="Past its due date and neither done nor cancelled.")
-    help_wanted: bool
-    skills: list[str] = Field(..., description="Topic slugs of the skills the task needs.")
-    position: int
-    revision: int
-    offers: list[VolunteerOut] = Field(
-        [], description="Open offers to help: all of them for the co-chairs, the caller's own otherwise."
-    )
-
-    @staticmethod
-    def resolve_assignee(obj) -> dict | None:
-        return _person_ref(obj.assignee)
-
-    @staticmethod
-    def resolve_late(obj) -> bool:
-        return queries.is_late(obj.due_on, obj.status)
-
-    @staticmethod
-    def resolve_skills(obj) -> list[str]:
-        return [topic.slug for topic in _all(obj.skills)]
-
-    @staticmethod
-    def resolve_offers(obj) -> list:
-        return getattr(obj, "offers_shown", [])
-
-
-class DeliverableOut(Schema):
-    id: int
-    objective_id: int | None
-    title: str
-    description: str
-    owner: PersonRef | None
-    starts_on: IsoDate | None
-    due_on: IsoDate | None
-    cost: Decimal | None
-    status: DeliverableStatusValue
-    late: bool = Field(..., description="Past its due date and neither done nor cancelled.")
-    position: int
-    revision: int
-
-    @staticmethod
-    def resolve_owner(obj) -> dict | None:
-        return _person_ref(obj.owner)
-
-    @staticmethod
-    def resolve_late(obj) -> bool:
-        return queries.is_late(obj.due_on, obj.status)
-
-
-class DeliverableWithTasksOut(DeliverableOut):
-    tasks: list[TaskOut]
-
-
-class PartnerShareOut(Schema):
-    organisation: OrganisationRef
-    cash: Decimal
-    in_kind: Decimal
-
-
-class BudgetSummaryOut(Schema):
-    currency: str
-    planned: Decimal
-    actual: Decimal
-    funded: Decimal = Field(..., description="Network funds and partner contributions.")
-    gap: Decimal = Field(..., description="Not yet funded: what the committee raises funds for.")
-    by_category: dict[str, Decimal]
-    by_source: dict[str, Decimal]
-    partners: list[PartnerShareOut]
-    missing_rates: list[str] = Field(..., description="Currencies used without a stored rate (left out).")
-
-    @staticmethod
-    def resolve_partners(obj) -> list[dict]:
-        return [
-            {"organisation": {"id": org.pk, "name": org.name}, "cash": cash, "in_kind": in_kind}
-            for org, cash, in_kind in obj.partners
-        ]
-
-
-class PlanPermissionsOut(Schema):
-    edit: bool
-    submit: bool
-    review: bool
-    revise: bool
-    comment: bool
-    update_progress: bool = Field(..., description="Statuses and actual amounts of a plan in force.")
-
-
-class PlanDetailOut(PlanOut):
-    group: GroupRef
-    created_by: PersonRef | None
-    objectives: list[ObjectiveOut]
-    deliverables: list[DeliverableWithTasksOut]
-    budget: BudgetSummaryOut
-    permissions: PlanPermissionsOut = Field(..., description="What the caller may do with the plan now.")
-
-    @staticmethod
-    def resolve_created_by(obj) -> dict | None:
-        return _person_ref(obj.created_by)
-
-
-class VersionOut(Schema):
-    id: int
-    number: int
-    status: PlanStatusValue
-    created_at: datetime
-    created_by: PersonRef | None
-    decision_id: int | None
-
-    @staticmethod
-    def resolve_created_by(obj) -> dict | None:
-        return _person_ref(obj.created_by)
-
-
-class FieldChangeOut(Schema):
-    name: str
-    before: Any
-    after: Any
-
-
-class ChangeOut(Schema):
-    section: str = Field(..., description="plan, objectives, deliverables, tasks, results, indicators, …")
-    kind: Literal["added", "removed", "changed"]
-    label: str
-    fields: list[FieldChangeOut]
-
-    @staticmethod
-    def resolve_fields(obj) -> list[dict]:
-        return [{"name": n, "before": before, "after": after} for n, before, after in obj.fields]
-
-
-class ComparisonOut(Schema):
-    from_version: VersionOut
-    to_version: VersionOut | None = Field(..., description="None: the plan as it is now.")
-    changes: list[ChangeOut]
-
-
-class CommentOut(Schema):
-    id: int
-    author: PersonRef | None
-    body: str
-    created_at: datetime
-
-    @staticmethod
-    def resolve_author(obj) -> dict | None:
-        return _person_ref(obj.author)
-
-
-class RateOut(Schema):
-    id: int
-    currency: str
-    rate: Decimal = Field(..., description="Worth of one unit of the currency in the reporting currency.")
-    as_of: IsoDate | None
-
-
-class BudgetLineOut(Schema):
-    id: int
-    category: CategoryValue
-    deliverable_id: int | None
-    description: str
-    currency: str
-    planned: Decimal
-    actual: Decimal | None
-    source: SourceValue
-    partner: OrganisationRef | None
-    kind: KindValue
-    valuation: str
-    position: int
-    revision: int
-
-    @staticmethod
-    def resolve_partner(obj) -> dict | None:
-        return {"id": obj.partner.pk, "name": obj.partner.name} if obj.partner_id else None
-
-
-class BudgetOut(Schema):
-    summary: BudgetSummaryOut
-    lines: list[BudgetLineOut]
-    rates: list[RateOut]
-
-
-class HRNeedOut(Schema):
-    id: int
-    role: str
-    hours_per_month: Decimal
-    starts_on: IsoDate | None
-    ends_on: IsoDate | None
-    filled_by: PersonRef | None
-    filled_by_organisation: OrganisationRef | None
-    is_open: bool
-    note: str
-    revision: int
-
-    @staticmethod
-    def resolve_filled_by(obj) -> dict | None:
-        return _person_ref(obj.filled_by)
-
-    @staticmethod
-    def resolve_filled_by_organisation(obj) -> dict | None:
-        org = obj.filled_by_organisation
-        return {"id": org.pk, "name": org.name} if org is not None else None
-
-
-class HelpWantedOut(Schema):
-    id: int = Field(..., description="The task's id: volunteer with POST tasks/{id}/volunteer.")
-    title: str
-    description: str
-    due_on: IsoDate | None
-    skills: list[str]
-    matches_my_expertise: bool
-    group: GroupRef
-    plan_id: int
-    deliverable: str
-    my_offer: VolunteerOut | None
-
-    @staticmethod
-    def resolve_skills(obj) -> list[str]:
-        return [topic.slug for topic in _all(obj.skills)]
-
-    @staticmethod
-    def resolve_group(obj) -> dict:
-        group = obj.deliverable.plan.group
-        return {"slug": group.slug, "name": group.name}
-
-    @staticmethod
-    def resolve_plan_id(obj) -> int:
-        return obj.deliverable.plan_id
-
-    @staticmethod
-    def resolve_deliverable(obj) -> str:
-        return obj.deliverable.title
-
-    @staticmethod
-    def resolve_matches_my_expertise(obj) -> bool:
-        return bool(getattr(obj, "matches", False))
-
-    @staticmethod
-    def resolve_my_offer(obj) -> Volunteer | None:
-        return obj.my_offers[0] if getattr(obj, "my_offers", None) else None
-
-
-# --- Schemas: input ---------------------------------------------------------------------------------
-
-
-def _no_nul(value):
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("Text cannot contain NUL characters.")
-    if isinstance(value, list | tuple):
-        for item in value:
-            _no_nul(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _no_nul(key)
-            _no_nul(item)
-    return value
-
-
-class Body(JsonBody):
-    """A request body: a NUL character in a text is refused (422), as PostgreSQL cannot store one.
-
-    Shared with convene.results.api."""
-
-    @field_validator("*")
-    @classmethod
-    def _refuse_nul(cls, value):
-        return _no_nul(value)
-
-
-class PlanIn(Body):
-    title: str = Field(..., min_length=1, max_length=200)
-    starts_on: IsoDate
-    ends_on: IsoDate
-    top_issues: str = Field("", max_length=10_000)
-    summary: str = Field("", max_length=10_000)
-
-
-class PlanPatch(Body):
-    revision: int = REVISION
-    title: str = Field(None, min_length=1, max_length=200)
-    starts_on: IsoDate = None
-    ends_on: IsoDate = None
-    top_issues: str = Field(None, max_length=10_000)
-    summary: str = Field(None, max_length=10_000)
-
-
-class ReviewIn(Body):
-    approve: bool
-    comment: str = Field("", max_length=10_000, description="Required when returning the plan.")
-    decided_on: IsoDate | None = Field(None, description="Today when left out.")
-
-
-class ObjectiveIn(Body):
-    title: str = Field(..., min_length=1, max_length=300)
-    description: str = Field("", max_length=10_000)
-    position: int = Field(0, **POSITION)
-
-
-class ObjectivePatch(Body):
-    revision: int = REVISION
-    title: str = Field(None, min_length=1, max_length=300)
-    description: str = Field(None, max_length=10_000)
-    position: int = Field(None, **POSITION)
-
-
-class DeliverableIn(Body):
-    title: str = Field(..., min_length=1, max_length=300)
-    description: str = Field("", max_length=10_000)
-    objective_id: int | None = Field(None, **ID)
-    owner_id: int | None = Field(None, **ID, description="A person of the network.")
-    starts_on: IsoDate | None = None
-    due_on: IsoDate | None = None
-    cost: Decimal | None = Field(None, **MONEY)
-    status: DeliverableStatusValue = "planned"
-    position: int = Field(0, **POSITION)
-
-
-class DeliverablePatch(Body):
-    revision: int = REVISION
-    title: str = Field(None, min_length=1, max_length=300)
-    description: str = Field(None, max_length=10_000)
-    objective_id: int | None = Field(None, **ID)
-    owner_id: int | None = Field(None, **ID)
-    starts_on: IsoDate | None = None
-    due_on: IsoDate | None = None
-    cost: Decimal | None = Field(None, **MONEY)
-    status: DeliverableStatusValue = None
-    position: int = Field(None, **POSITION)
-
-
-class TaskIn(Body):
-    title: str = Field(..., min_length=1, max_length=300)
-    description: str = Field("", max_length=10_000)
-    assignee_id: int | None = Field(None, **ID)
-    starts_on: IsoDate | None = None
-    due_on: IsoDate | None = None
-    status: TaskStatusValue = "todo"
-    help_wanted: bool = False
-    skills: list[str] = Field([], max_length=20, description="Topic slugs.")
-    position: int = Field(0, **POSITION)
-
-
-class TaskPatch(Body):
-    revision: int = REVISION
-    title: str = Field(None, min_length=1, max_length=300)
-    description: str = Field(None, max_length=10_000)
-    assignee_id: int | None = Field(None, **ID)
-    starts_on: IsoDate | None = None
-    due_on: IsoDate | None = None
-    status: TaskStatusValue = None
-    help_wanted: bool = None
-    skills: list[str] = Field(None, max_length=20, description="Topic slugs: replaces the list.")
-    position: int = Field(None, **POSITION)
-
-
-class CommentIn(Body):
-    body: str = Field(..., min_length=1, max_length=10_000)
-
-
-class RateIn(Body):
-    currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217 code, such as KES.")
-    rate: Decimal = Field(..., gt=0, max_digits=18, decimal_places=8)
-    as_of: IsoDate | None = None
-
-
-class RatePatch(Body):
-    rate: Decimal = Field(None, gt=0, max_digits=18, decimal_places=8)
-    as_of: IsoDate | None = None
-
-
-class BudgetLineIn(Body):
-    category: CategoryValue
-    description: str = Field(..., min_length=1, max_length=300)
-    deliverable_id: int | None = Field(None, **ID)
-    currency: str = Field(None, min_length=3, max_length=3, description="The plan's currency when left out.")
-    planned: Decimal = Field(Decimal(0), **MONEY)
-    actual: Decimal | None = Field(None, **MONEY)
-    source: SourceValue = "network"
-    partner_id: int | None = Field(None, **ID, description="The contributing organisation (source partner).")
-    kind: KindValue = "cash"
-    valuation: str = Field("", max_length=300, description="How an in-kind contribution was valued.")
-    position: int = Field(0, **POSITION)
-
-
-class BudgetLinePatch(Body):
-    revision: int = REVISION
-    category: CategoryValue = None
-    description: str = Field(None, min_length=1, max_length=300)
-    deliverable_id: int | None = Field(None, **ID)
-    currency: str = Field(None, min_length=3, max_length=3)
-    planned: Decimal = Field(None, **MONEY)
-    actual: Decimal | None = Field(None, **MONEY)
-    source: SourceValue = None
-    partner_id: int | None = Field(None, **ID)
-    kind: KindValue = None
-    valuation: str = Field(None, max_length=300)
-    position: int = Field(None, **POSITION)
-
-
-HOURS = {"ge": 0, "max_digits": 7, "decimal_places": 1}
-
-
-class HRNeedIn(Body):
-    role: str = Field(..., min_length=1, max_length=200)
-    hours_per_month: Decimal = Field(..., **HOURS)
-    starts_on: IsoDate | None = None
-    ends_on: IsoDate | None = None
-    filled_by_id: int | None = Field(None, **ID, description="A person of the network.")
-    filled_by_organisation_id: int | None = Field(None, **ID)
-    note: str = Field("", max_length=10_000)
-
-
-class HRNeedPatch(Body):
-    revision: int = REVISION
-    role: str = Field(None, min_length=1, max_length=200)
-    hours_per_month: Decimal = Field(None, **HOURS)
-    starts_on: IsoDate | None = None
-    ends_on: IsoDate | None = None
-    filled_by_id: int | None = Field(None, **ID)
-    filled_by_organisation_id: int | None = Field(None, **ID)
-    note: str = Field(None, max_length=10_000)
-
-
-class VolunteerIn(Body):
-    note: str = Field("", max_length=2_000, description="What you bring to the task.")
-
-
-class VolunteerAnswerIn(Body):
-    accept: bool
-
-
-# --- Helpers -----------------------------------------------------------------------------------------
-
-
-def plan_of(request, slug: str, plan_id: int) -> WorkPlan:
-    """The plan, through its group: 404 when the caller may not see either, 403 when they may not read it.
-
-    Shared with convene.results.api."""
-    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
-    plan = queries.plan_for_viewer(viewer=request.user, group=group, plan_id=plan_id)
-    ensure(request.user, "plans.view_plan", plan)
-    return plan
 
 
 def _part(queryset, pk: int):
@@ -723,25 +212,17 @@ def create_plan(request, slug: str, payload: PlanIn):
 def get_plan(request, slug: str, plan_id: PathId):
     """Objectives, deliverables with their tasks, the budget summary in the reporting currency, and
     what the caller may do with the plan."""
-    return _plan_detail(request, plan_of(request, slug, plan_id))
+    return _plan_detail(request, queries.plan_for_viewer(request.user, plan_id, group_slug=slug))
 
 
 @router.patch(PLAN, response={200: PlanDetailOut, **EDIT_ERRORS}, summary="Change a work plan")
 def update_plan(request, slug: str, plan_id: PathId, payload: PlanPatch):
     """While the plan is a draft, returned or being revised; send the ``revision`` you read."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     plan = services.plan_update(
         plan=plan, acting=request.user, revision=payload.revision, **_changes(payload)
     )
     return _plan_detail(request, plan)
-
-
-class SubmitIn(Body):
-    comment: str = Field(
-        "",
-        max_length=10_000,
-        description="For the committee. Required when a returned plan is sent back unchanged.",
-    )
 
 
 @router.post(f"{PLAN}/submit", response={200: DecisionOut, **ERRORS}, summary="Submit a work plan")
@@ -749,7 +230,9 @@ def submit_plan(request, slug: str, plan_id: PathId, payload: SubmitIn | None = 
     """The co-chairs send the plan to the steering committee; the version is kept and the step logged.
     A returned plan sent back unchanged needs a comment (422 otherwise)."""
     return services.plan_submit(
-        plan=plan_of(request, slug, plan_id), acting=request.user, comment=payload.comment if payload else ""
+        plan=queries.plan_for_viewer(request.user, plan_id, group_slug=slug),
+        acting=request.user,
+        comment=payload.comment if payload else "",
     )
 
 
@@ -758,7 +241,7 @@ def review_plan(request, slug: str, plan_id: PathId, payload: ReviewIn):
     """The steering committee (or the secretariat on its behalf) approves a submitted plan or returns
     it with comments; the decision is in the log."""
     return services.plan_review(
-        plan=plan_of(request, slug, plan_id),
+        plan=queries.plan_for_viewer(request.user, plan_id, group_slug=slug),
         acting=request.user,
         approve=payload.approve,
         comment=payload.comment,
@@ -769,7 +252,9 @@ def review_plan(request, slug: str, plan_id: PathId, payload: ReviewIn):
 @router.post(f"{PLAN}/revise", response={200: PlanDetailOut, **ERRORS}, summary="Revise an approved plan")
 def revise_plan(request, slug: str, plan_id: PathId):
     """The co-chairs open an approved plan for a revision; the approved version stays in the versions."""
-    plan = services.plan_revise(plan=plan_of(request, slug, plan_id), acting=request.user)
+    plan = services.plan_revise(
+        plan=queries.plan_for_viewer(request.user, plan_id, group_slug=slug), acting=request.user
+    )
     return _plan_detail(request, plan)
 
 
@@ -779,7 +264,7 @@ def revise_plan(request, slug: str, plan_id: PathId):
 @paginate(ApiPagination, page_size=50)
 def list_plan_versions(request, slug: str, plan_id: PathId):
     """Each submission and each review keeps a copy of the whole plan, newest first."""
-    return queries.versions_of(plan_of(request, slug, plan_id))
+    return queries.versions_of(queries.plan_for_viewer(request.user, plan_id, group_slug=slug))
 
 
 @router.get(
@@ -797,7 +282,7 @@ def compare_plan_versions(
     ),
 ):
     """What changed from this version to another one (or to the plan as it is now), section by section."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     versions = queries.versions_of(plan)
     first = _part(versions, version_id)
     second = _part(versions, to) if to is not None else None
@@ -814,7 +299,7 @@ def compare_plan_versions(
 
 @router.post(f"{PLAN}/objectives", response={201: ObjectiveOut, **ERRORS}, summary="Add an objective")
 def create_objective(request, slug: str, plan_id: PathId, payload: ObjectiveIn):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return Status(201, services.objective_save(plan=plan, acting=request.user, **payload.model_dump()))
 
 
@@ -824,7 +309,7 @@ def create_objective(request, slug: str, plan_id: PathId, payload: ObjectiveIn):
     summary="Change an objective",
 )
 def update_objective(request, slug: str, plan_id: PathId, objective_id: PathId, payload: ObjectivePatch):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return services.objective_save(
         plan=plan,
         acting=request.user,
@@ -839,7 +324,7 @@ def update_objective(request, slug: str, plan_id: PathId, objective_id: PathId, 
 )
 def delete_objective(request, slug: str, plan_id: PathId, objective_id: PathId):
     """Its deliverables stay, without an objective."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.objective_delete(objective=_objective(plan, objective_id), acting=request.user)
     return Status(204, None)
 
@@ -860,7 +345,7 @@ def _deliverable_fields(plan: WorkPlan, fields: dict, deliverable: Deliverable |
 
 @router.post(f"{PLAN}/deliverables", response={201: DeliverableOut, **ERRORS}, summary="Add a deliverable")
 def create_deliverable(request, slug: str, plan_id: PathId, payload: DeliverableIn):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     fields = _deliverable_fields(plan, payload.model_dump())
     return Status(201, saved(services.deliverable_save(plan=plan, acting=request.user, **fields)))
 
@@ -874,7 +359,7 @@ def update_deliverable(
     request, slug: str, plan_id: PathId, deliverable_id: PathId, payload: DeliverablePatch
 ):
     """Anything while the plan is editable; only its status once the plan is approved."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     deliverable = _deliverable(plan, deliverable_id)
     return saved(
         services.deliverable_save(
@@ -892,7 +377,7 @@ def update_deliverable(
 )
 def delete_deliverable(request, slug: str, plan_id: PathId, deliverable_id: PathId):
     """With its tasks."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.deliverable_delete(deliverable=_deliverable(plan, deliverable_id), acting=request.user)
     return Status(204, None)
 
@@ -914,7 +399,7 @@ def _task_fields(plan: WorkPlan, fields: dict, task: Task | None = None) -> dict
     f"{PLAN}/deliverables/{{deliverable_id}}/tasks", response={201: TaskOut, **ERRORS}, summary="Add a task"
 )
 def create_task(request, slug: str, plan_id: PathId, deliverable_id: PathId, payload: TaskIn):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     deliverable = _deliverable(plan, deliverable_id)
     deliverable.plan = plan
     fields = payload.model_dump()
@@ -928,7 +413,7 @@ def create_task(request, slug: str, plan_id: PathId, deliverable_id: PathId, pay
 @router.patch(f"{PLAN}/tasks/{{task_id}}", response={200: TaskOut, **EDIT_ERRORS}, summary="Change a task")
 def update_task(request, slug: str, plan_id: PathId, task_id: PathId, payload: TaskPatch):
     """Anything while the plan is editable; its status and assignee once the plan is approved."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     task = _task(plan, task_id)
     task.deliverable.plan = plan
     fields = _changes(payload)
@@ -946,7 +431,7 @@ def update_task(request, slug: str, plan_id: PathId, task_id: PathId, payload: T
 
 @router.delete(f"{PLAN}/tasks/{{task_id}}", response={204: None, **ERRORS}, summary="Remove a task")
 def delete_task(request, slug: str, plan_id: PathId, task_id: PathId):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     task = _task(plan, task_id)
     task.deliverable.plan = plan
     services.task_delete(task=task, acting=request.user)
@@ -962,14 +447,14 @@ def delete_task(request, slug: str, plan_id: PathId, task_id: PathId):
 @paginate(ApiPagination, page_size=100)
 def list_plan_comments(request, slug: str, plan_id: PathId):
     """Oldest first; the committee's review comments are among them."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return plan.comments.select_related("author__profile").order_by("created_at", "pk")
 
 
 @router.post(f"{PLAN}/comments", response={201: CommentOut, **ERRORS}, summary="Comment on a work plan")
 def add_plan_comment(request, slug: str, plan_id: PathId, payload: CommentIn):
     """Members of the group, the committee and the secretariat."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return Status(201, services.comment_add(plan=plan, acting=request.user, body=payload.body))
 
 
@@ -980,7 +465,7 @@ def add_plan_comment(request, slug: str, plan_id: PathId, payload: CommentIn):
 def list_budget_lines(request, slug: str, plan_id: PathId):
     """Every line, the rates stored with the plan, and the totals in the reporting currency: funded
     (network funds, partner contributions in cash or in kind) against the gap still to raise."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     lines, rates = queries.budget_of(plan)
     return {"summary": queries.budget_summary(plan, lines=lines, rates=rates), "lines": lines, "rates": rates}
 
@@ -1005,7 +490,7 @@ def _line_fields(plan: WorkPlan, fields: dict) -> dict:
 @router.post(f"{PLAN}/budget", response={201: BudgetLineOut, **ERRORS}, summary="Add a budget line")
 def create_budget_line(request, slug: str, plan_id: PathId, payload: BudgetLineIn):
     """An amount in another currency needs that currency's rate stored with the plan first."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     fields = payload.model_dump()
     if fields["currency"] is None:
         del fields["currency"]
@@ -1019,7 +504,7 @@ def create_budget_line(request, slug: str, plan_id: PathId, payload: BudgetLineI
 )
 def update_budget_line(request, slug: str, plan_id: PathId, line_id: PathId, payload: BudgetLinePatch):
     """Anything while the plan is editable; the actual amount once the plan is approved."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return saved(
         services.budget_line_save(
             plan=plan,
@@ -1033,7 +518,7 @@ def update_budget_line(request, slug: str, plan_id: PathId, line_id: PathId, pay
 
 @router.delete(f"{PLAN}/budget/{{line_id}}", response={204: None, **ERRORS}, summary="Remove a budget line")
 def delete_budget_line(request, slug: str, plan_id: PathId, line_id: PathId):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.budget_line_delete(line=_line(plan, line_id), acting=request.user)
     return Status(204, None)
 
@@ -1041,7 +526,7 @@ def delete_budget_line(request, slug: str, plan_id: PathId, line_id: PathId):
 @router.get(f"{PLAN}/rates", response={200: list[RateOut], **READ_ERRORS}, summary="Exchange rates of a plan")
 def list_rates(request, slug: str, plan_id: PathId):
     """How much one unit of each currency is worth in the plan's reporting currency."""
-    return list(plan_of(request, slug, plan_id).rates.all())
+    return list(queries.plan_for_viewer(request.user, plan_id, group_slug=slug).rates.all())
 
 
 @router.post(
@@ -1049,7 +534,7 @@ def list_rates(request, slug: str, plan_id: PathId):
 )
 def set_rate(request, slug: str, plan_id: PathId, payload: RateIn):
     """Stores the rate of a currency (201), or replaces the one stored for it (200)."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     existed = plan.rates.filter(currency=payload.currency.strip().upper()).exists()
     rate = services.rate_set(plan=plan, acting=request.user, **payload.model_dump())
     return Status(200 if existed else 201, saved(rate))
@@ -1065,7 +550,7 @@ def _rate(plan: WorkPlan, pk: int) -> ExchangeRate:
     f"{PLAN}/rates/{{rate_id}}", response={200: RateOut, **ERRORS}, summary="Change an exchange rate"
 )
 def update_rate(request, slug: str, plan_id: PathId, rate_id: PathId, payload: RatePatch):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     rate = _rate(plan, rate_id)
     fields = payload.model_dump(exclude_unset=True)
     return saved(
@@ -1082,7 +567,7 @@ def update_rate(request, slug: str, plan_id: PathId, rate_id: PathId, payload: R
 @router.delete(f"{PLAN}/rates/{{rate_id}}", response={204: None, **ERRORS}, summary="Remove an exchange rate")
 def delete_rate(request, slug: str, plan_id: PathId, rate_id: PathId):
     """Refused while budget lines use the currency."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.rate_delete(rate=_rate(plan, rate_id), acting=request.user)
     return Status(204, None)
 
@@ -1120,13 +605,13 @@ def _need_fields(plan: WorkPlan, fields: dict, need: HRNeed | None = None) -> di
 )
 def list_hr_needs(request, slug: str, plan_id: PathId):
     """Roles, effort and period, filled by a person or an organisation, or still open."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     return queries.hr_needs_of(plan)
 
 
 @router.post(f"{PLAN}/hr-needs", response={201: HRNeedOut, **ERRORS}, summary="Add a human-resource need")
 def create_hr_need(request, slug: str, plan_id: PathId, payload: HRNeedIn):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     need = services.hr_need_save(plan=plan, acting=request.user, **_need_fields(plan, payload.model_dump()))
     return Status(201, saved(need))
 
@@ -1138,7 +623,7 @@ def create_hr_need(request, slug: str, plan_id: PathId, payload: HRNeedIn):
 )
 def update_hr_need(request, slug: str, plan_id: PathId, need_id: PathId, payload: HRNeedPatch):
     """Anything while the plan is editable; who fills it (and the note) once the plan is approved."""
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     need = _need(plan, need_id)
     return saved(
         services.hr_need_save(
@@ -1155,7 +640,7 @@ def update_hr_need(request, slug: str, plan_id: PathId, need_id: PathId, payload
     f"{PLAN}/hr-needs/{{need_id}}", response={204: None, **ERRORS}, summary="Remove a human-resource need"
 )
 def delete_hr_need(request, slug: str, plan_id: PathId, need_id: PathId):
-    plan = plan_of(request, slug, plan_id)
+    plan = queries.plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.hr_need_delete(need=_need(plan, need_id), acting=request.user)
     return Status(204, None)
 
@@ -1183,36 +668,10 @@ def list_help_wanted(
     )
 
 
-def _visible_task(request, task_id: int) -> Task:
-    task = (
-        Task.objects.filter(deliverable__plan__group__in=Group.objects.visible_to(request.user).values("pk"))
-        .select_related("deliverable__plan__group")
-        .filter(pk=task_id)
-        .first()
-    )
-    if task is None:
-        raise Http404
-    return task
-
-
-def _visible_volunteer(request, volunteer_id: int) -> Volunteer:
-    volunteer = (
-        Volunteer.objects.filter(
-            task__deliverable__plan__group__in=Group.objects.visible_to(request.user).values("pk")
-        )
-        .select_related("person__profile")
-        .filter(pk=volunteer_id)
-        .first()
-    )
-    if volunteer is None:
-        raise Http404
-    return volunteer
-
-
 @router.post("tasks/{task_id}/volunteer", response={201: VolunteerOut, **ERRORS}, summary="Offer to help")
 def volunteer_for_task(request, task_id: PathId, payload: VolunteerIn | None = None):
     """A member of the network offers to take an open "help wanted" task; its co-chairs decide."""
-    task = _visible_task(request, task_id)
+    task = queries.task_for_viewer(request.user, task_id)
     volunteer = services.volunteer_offer(task=task, acting=request.user, note=payload.note if payload else "")
     volunteer.person = request.user
     return Status(201, volunteer)
@@ -1223,7 +682,7 @@ def volunteer_for_task(request, task_id: PathId, payload: VolunteerIn | None = N
 )
 def withdraw_volunteer(request, volunteer_id: PathId):
     """The volunteer withdraws an offer not yet answered."""
-    volunteer = _visible_volunteer(request, volunteer_id)
+    volunteer = queries.volunteer_for_viewer(request.user, volunteer_id)
     answered = services.volunteer_withdraw(volunteer=volunteer, acting=request.user)
     answered.person = volunteer.person
     return answered
@@ -1237,7 +696,7 @@ def withdraw_volunteer(request, volunteer_id: PathId):
 def decide_volunteer(request, volunteer_id: PathId, payload: VolunteerAnswerIn):
     """A co-chair accepts a volunteer, who becomes the task's assignee (other offers are declined), or
     declines the offer."""
-    volunteer = _visible_volunteer(request, volunteer_id)
+    volunteer = queries.volunteer_for_viewer(request.user, volunteer_id)
     answered = services.volunteer_decide(volunteer=volunteer, acting=request.user, accept=payload.accept)
     answered.person = volunteer.person
     return answered

@@ -9,7 +9,9 @@ from django.db.models import BooleanField, Count, Exists, F, OuterRef, Prefetch,
 from django.http import Http404
 from django.utils import timezone
 
+from convene.core.rules import ensure
 from convene.groups.models import Group
+from convene.groups.queries import group_for_viewer, led_group_ids
 
 from .models import (
     BudgetLine,
@@ -27,17 +29,72 @@ from .models import (
 )
 
 
-def plan_for_viewer(*, viewer, group: Group, plan_id: int) -> WorkPlan:
-    """The plan of this group, or 404; a viewer without the right gets PermissionDenied from the view."""
-    plan = (
-        WorkPlan.objects.select_related("group__kind", "created_by__profile")
-        .filter(group=group, pk=plan_id)
-        .first()
-    )
+def plan_for_viewer(
+    viewer,
+    plan_id: int,
+    *,
+    group_slug: str | None = None,
+    group: Group | None = None,
+    perm: str = "plans.view_plan",
+    for_update: bool = False,
+) -> WorkPlan:
+    """The plan ``viewer`` asks for, the one door every page and endpoint of a plan goes through
+    (Zulip's ``access_user_group_for_update``).
+
+    Http404 when the viewer may not know the plan exists: its group is one they may not see (the
+    group of ``group_slug``, or any group when no slug is given) or the plan is not of that group.
+    PermissionDenied when they see the group but may not read the plan (``plans.view_plan``) or may
+    not do ``perm`` with it. ``group`` is a group the caller already fetched through
+    ``group_for_viewer``. ``for_update`` locks the plan's row until the transaction ends.
+    """
+    if group is None and group_slug is not None:
+        group = group_for_viewer(viewer=viewer, slug=group_slug)
+    plans = WorkPlan.objects.select_related("group__kind", "created_by__profile")
+    if group is not None:
+        plans = plans.filter(group=group)
+    else:
+        plans = plans.filter(group__in=Group.objects.visible_to(viewer).values("pk"))
+    if for_update:
+        plans = plans.select_for_update(of=("self",))
+    plan = plans.filter(pk=plan_id).first()
     if plan is None:
         raise Http404
-    plan.group = group  # the viewer's already-fetched group (its roles are cached on the viewer)
+    if group is not None:
+        plan.group = group  # the viewer's already-fetched group (its roles are cached on the viewer)
+    ensure(viewer, "plans.view_plan", plan)
+    if perm != "plans.view_plan":
+        ensure(viewer, perm, plan)
     return plan
+
+
+def task_for_viewer(viewer, task_id: int) -> Task:
+    """A task of a group the viewer may see, or Http404 (what the viewer may do with it, the services
+    decide)."""
+    task = (
+        Task.objects.filter(deliverable__plan__group__in=Group.objects.visible_to(viewer).values("pk"))
+        .select_related("deliverable__plan__group")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return task
+
+
+def volunteer_for_viewer(viewer, volunteer_id: int) -> Volunteer:
+    """An offer to help with a task of a group the viewer may see, or Http404 (what the viewer may do
+    with it, the services decide)."""
+    volunteer = (
+        Volunteer.objects.filter(
+            task__deliverable__plan__group__in=Group.objects.visible_to(viewer).values("pk")
+        )
+        .select_related("person__profile")
+        .filter(pk=volunteer_id)
+        .first()
+    )
+    if volunteer is None:
+        raise Http404
+    return volunteer
 
 
 def plans_of_group(group: Group):
@@ -384,9 +441,7 @@ def help_wanted_for(person, *, matching_only: bool = False):
 
 def offers_to_answer(person, *, limit: int = 50):
     """Open offers of volunteers on tasks of the groups the person co-chairs (oldest first, bounded)."""
-    from convene.groups.rules import _current_roles
-
-    led = [group_id for group_id, role in _current_roles(person).items() if role == "cochair"]
+    led = led_group_ids(person)
     if not led:
         return []
     return list(

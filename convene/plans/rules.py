@@ -3,7 +3,7 @@
 import rules
 
 from convene.core.rules import is_member, is_secretariat, is_steering_committee
-from convene.groups.rules import _current_roles
+from convene.groups.rules import current_roles
 
 from .models import EDITABLE_STATUSES, PlanStatus
 
@@ -38,13 +38,13 @@ def _plan_of(obj):
 @rules.predicate
 def leads_group(person, obj) -> bool:
     group = _group_of(obj)
-    return group is not None and _current_roles(person).get(group.pk) == "cochair"
+    return group is not None and current_roles(person).get(group.pk) == "cochair"
 
 
 @rules.predicate
 def in_group(person, obj) -> bool:
     group = _group_of(obj)
-    return group is not None and group.pk in _current_roles(person)
+    return group is not None and group.pk in current_roles(person)
 
 
 @rules.predicate

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_noop
 
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
-from convene.core.rules import can, ensure, is_steering_committee
+from convene.core.rules import can, ensure
 from convene.core.tasks import enqueue_on_commit
-from convene.governance.decisions import title_fields
 from convene.governance.models import Decision, DecisionEffect, DecisionOutcome
+from convene.governance.services import decision_record
 from convene.groups.models import Group
 from convene.people.models import Person
 
@@ -83,11 +83,14 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _locked_plan(plan: WorkPlan) -> WorkPlan:
+def lock_plan(plan: WorkPlan) -> WorkPlan:
+    """The plan read again and locked until the transaction ends: every write to a plan or one of its
+    parts (results framework included) takes this lock first, so two writes to one plan queue up."""
     return WorkPlan.objects.select_for_update(of=("self",)).select_related("group").get(pk=plan.pk)
 
 
-def _check_fields(fields: dict, allowed: set[str]) -> None:
+def check_fields(fields: dict, allowed: set[str]) -> None:
+    """A service's ``**fields`` are among those it may change (a programming error, not bad input)."""
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -102,7 +105,9 @@ def _ensure_edit(acting: Person, plan: WorkPlan, model, fields: dict) -> None:
     raise PermissionDenied("plans.edit_plan")
 
 
-def _full_clean(obj, exclude=()) -> None:
+def validate_fields(obj, exclude=()) -> None:
+    """The model's own validation before a part of a plan is saved: not ``revision`` (the edit's
+    concurrency check owns it), nor uniqueness and constraints (the database enforces them)."""
     obj.full_clean(exclude=[*exclude, "revision"], validate_unique=False, validate_constraints=False)
 
 
@@ -152,13 +157,13 @@ def _validate_plan(plan: WorkPlan) -> None:
         raise ValidationError({"title": _("A work plan needs a title.")})
     if plan.starts_on and plan.ends_on and plan.ends_on < plan.starts_on:
         raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
-    _full_clean(plan, exclude=["group", "created_by"])
+    validate_fields(plan, exclude=["group", "created_by"])
 
 
 @transaction.atomic
 def plan_update(*, plan: WorkPlan, acting: Person, revision: int | None, **fields) -> WorkPlan:
-    _check_fields(fields, PLAN_FIELDS)
-    plan = _locked_plan(plan)
+    check_fields(fields, PLAN_FIELDS)
+    plan = lock_plan(plan)
     ensure(acting, "plans.edit_plan", plan)
     if "title" in fields:
         fields["title"] = " ".join(fields["title"].split())
@@ -175,12 +180,12 @@ def _save_part(
     model, *, plan: WorkPlan, instance, revision, fields: dict, allowed: set[str], acting: Person, **fixed
 ):
     """Create or edit one part of a plan (objective, deliverable, task, budget line, HR need)."""
-    _check_fields(fields, allowed)
-    plan = _locked_plan(plan)
+    check_fields(fields, allowed)
+    plan = lock_plan(plan)
     if instance is None:
         ensure(acting, "plans.edit_plan", plan)
         instance = model(**fixed, **fields)
-        _full_clean(instance, exclude=[k.removesuffix("_id") for k in fixed])
+        validate_fields(instance, exclude=[k.removesuffix("_id") for k in fixed])
         instance._history_user = acting
         instance.save()
         return instance
@@ -189,13 +194,13 @@ def _save_part(
     probe = model(**{f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields})
     for name, value in fields.items():
         setattr(probe, name, value)
-    _full_clean(probe, exclude=[k.removesuffix("_id") for k in fixed])
+    validate_fields(probe, exclude=[k.removesuffix("_id") for k in fixed])
     revision_save(instance, revision=revision, changes=fields, acting=acting)
     return instance
 
 
 def _delete_part(instance, *, plan: WorkPlan, acting: Person) -> None:
-    plan = _locked_plan(plan)
+    plan = lock_plan(plan)
     ensure(acting, "plans.edit_plan", plan)
     instance._history_user = acting
     instance.delete()
@@ -349,30 +354,6 @@ def comment_add(*, plan: WorkPlan, acting: Person, body: str) -> PlanComment:
 # --- Review: submit, approve or return, revise -----------------------------------------------------
 
 
-def _decision(
-    *,
-    plan: WorkPlan,
-    acting: Person,
-    title_kind: str,
-    text: str,
-    outcome: str,
-    effect: str,
-    decided_on: date,
-    on_behalf: bool,
-) -> Decision:
-    """The log shows the title in the reader's language (governance/decisions.py)."""
-    return Decision.objects.create(
-        **title_fields(title_kind, group=plan.group.name, version=plan.version),
-        text=text,
-        outcome=outcome,
-        effect=effect,
-        decided_on=decided_on,
-        recorded_by=acting,
-        on_behalf=on_behalf,
-        group=plan.group,
-    )
-
-
 def _version(plan: WorkPlan, *, acting: Person, decision: Decision) -> PlanVersion:
     from .queries import plan_snapshot
 
@@ -402,7 +383,7 @@ def plan_submit(*, plan: WorkPlan, acting: Person, comment: str = "") -> Decisio
 
     A plan the committee returned goes back changed, or with the co-chairs' comment on why it should
     stand as it is: sending the very plan the committee just returned, silently, answers nothing."""
-    plan = _locked_plan(plan)
+    plan = lock_plan(plan)
     ensure(acting, "plans.submit", plan)
     comment = comment.strip()
     if not plan.deliverables.exists():
@@ -422,10 +403,10 @@ def plan_submit(*, plan: WorkPlan, acting: Person, comment: str = "") -> Decisio
     plan.submitted_on = today
     plan._history_user = acting
     plan.save(update_fields=["status", "version", "submitted_on", "updated_at"])
-    decision = _decision(
-        plan=plan,
+    decision = decision_record(
+        group=plan.group,
         acting=acting,
-        title_kind="workplan_submitted",
+        title=("workplan_submitted", {"group": plan.group.name, "version": plan.version}),
         text=f"{plan.title}\n\n{comment}" if comment else plan.title,
         outcome=DecisionOutcome.NOTED,
         effect=DecisionEffect.WORKPLAN_SUBMITTED,
@@ -446,7 +427,7 @@ def plan_review(
     *, plan: WorkPlan, acting: Person, approve: bool, comment: str = "", decided_on: date | None = None
 ) -> Decision:
     """The steering committee approves the submitted plan or returns it with comments."""
-    plan = _locked_plan(plan)
+    plan = lock_plan(plan)
     ensure(acting, "plans.review", plan)
     comment = comment.strip()
     if not approve and not comment:
@@ -463,15 +444,14 @@ def plan_review(
     plan.review_comment = comment
     plan._history_user = acting
     plan.save(update_fields=["status", "approved_on", "review_comment", "updated_at"])
-    decision = _decision(
-        plan=plan,
+    decision = decision_record(
+        group=plan.group,
         acting=acting,
-        title_kind=title_kind,
+        title=(title_kind, {"group": plan.group.name, "version": plan.version}),
         text=comment,
         outcome=outcome,
         effect=effect,
         decided_on=decided_on,
-        on_behalf=not is_steering_committee(acting),
     )
     _version(plan, acting=acting, decision=decision)
     if comment:
@@ -483,7 +463,7 @@ def plan_review(
 @transaction.atomic
 def plan_revise(*, plan: WorkPlan, acting: Person) -> WorkPlan:
     """An approved plan is opened for a revision; the approved version stays in the versions."""
-    plan = _locked_plan(plan)
+    plan = lock_plan(plan)
     ensure(acting, "plans.revise", plan)
     plan.status = PlanStatus.REVISING
     plan._history_user = acting
@@ -572,7 +552,7 @@ def rate_set(
     *, plan: WorkPlan, acting: Person, currency: str, rate: Decimal, as_of: date | None = None
 ) -> ExchangeRate:
     """Store the rate of a currency to the plan's reporting currency with the plan."""
-    plan = _locked_plan(plan)
+    plan = lock_plan(plan)
     ensure(acting, "plans.edit_plan", plan)
     currency = _currency(currency)
     if currency == plan.currency:
@@ -587,7 +567,7 @@ def rate_set(
 
 @transaction.atomic
 def rate_delete(*, rate: ExchangeRate, acting: Person) -> None:
-    plan = _locked_plan(rate.plan)
+    plan = lock_plan(rate.plan)
     ensure(acting, "plans.edit_plan", plan)
     if plan.budget_lines.filter(currency=rate.currency).exists():
         raise ValidationError(_("Budget lines still use this currency."))

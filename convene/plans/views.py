@@ -55,19 +55,6 @@ COMMENTS_LIMIT = 200
 BUSY = (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.REVISING)
 
 
-def _group(request, slug: str):
-    return group_queries.group_for_viewer(viewer=request.user, slug=slug)
-
-
-def _plan(request, slug: str, plan_id: int, perm: str = "plans.view_plan") -> WorkPlan:
-    """The plan of the group in the URL, if the viewer may see the group and has ``perm`` on the plan."""
-    plan = queries.plan_for_viewer(viewer=request.user, group=_group(request, slug), plan_id=plan_id)
-    ensure(request.user, "plans.view_plan", plan)
-    if perm != "plans.view_plan":
-        ensure(request.user, perm, plan)
-    return plan
-
-
 def _detail_url(plan: WorkPlan, anchor: str = "") -> str:
     url = reverse("plans:detail", args=[plan.group.slug, plan.pk])
     return f"{url}#{anchor}" if anchor else url
@@ -99,7 +86,7 @@ def _form_page(request, form, save, *, template: str, context: dict, success: st
 @login_required
 @require_GET
 def plan_list(request, slug: str):
-    group = _group(request, slug)
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
     ensure(request.user, "plans.view_plan", group)
     page = Paginator(queries.plans_with_overdue_tasks(group), PAGE_SIZE).get_page(request.GET.get("page"))
     busy = queries.plans_of_group(group).filter(status__in=BUSY).first()
@@ -118,7 +105,7 @@ def plan_list(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, slug: str):
-    group = _group(request, slug)
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
     ensure(request.user, "plans.create_plan", group)
     today = timezone.localdate()
     form = PlanForm(
@@ -156,7 +143,7 @@ def _hr_summary(needs) -> dict:
 @login_required
 @require_GET
 def plan_detail(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     user = request.user
     parts = queries.plan_parts(plan)
     parts.group = plan.group
@@ -205,7 +192,7 @@ def plan_detail(request, slug: str, plan: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan, "plans.edit_plan")
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug, perm="plans.edit_plan")
     form = PlanEditForm(request.POST or None, initial=PlanForm.initial_for(plan), revision=plan.revision)
 
     def save(revision, **fields):
@@ -225,7 +212,7 @@ def plan_edit(request, slug: str, plan: int):
 @login_required
 @require_POST
 def comment(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan, "plans.comment")
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug, perm="plans.comment")
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -245,7 +232,7 @@ def comment(request, slug: str, plan: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_edit(request, slug: str, plan: int, pk: int | None = None):
-    plan = _plan(request, slug, plan, "plans.edit_plan")
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug, perm="plans.edit_plan")
     objective = None
     initial = {}
     if pk is not None:
@@ -313,7 +300,7 @@ def _part_delete(request, plan: WorkPlan, delete, message: str, anchor: str):
 @login_required
 @require_POST
 def objective_delete(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan, "plans.edit_plan")
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug, perm="plans.edit_plan")
     objective = get_object_or_404(Objective, pk=pk, plan=plan)
     objective.plan = plan
     return _part_delete(
@@ -337,7 +324,7 @@ def _progress_only(request, plan: WorkPlan, model) -> set[str] | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def deliverable_edit(request, slug: str, plan: int, pk: int | None = None):
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     deliverable = None
     if pk is None:
         ensure(request.user, "plans.edit_plan", plan)
@@ -379,7 +366,7 @@ def deliverable_edit(request, slug: str, plan: int, pk: int | None = None):
 @login_required
 @require_POST
 def deliverable_delete(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan, "plans.edit_plan")
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug, perm="plans.edit_plan")
     deliverable = get_object_or_404(Deliverable, pk=pk, plan=plan)
     deliverable.plan = plan
     return _part_delete(
@@ -394,7 +381,7 @@ def deliverable_delete(request, slug: str, plan: int, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_edit(request, slug: str, plan: int, pk: int | None = None, deliverable: int | None = None):
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     task = None
     if pk is None:
         ensure(request.user, "plans.edit_plan", plan)
@@ -438,7 +425,7 @@ def task_edit(request, slug: str, plan: int, pk: int | None = None, deliverable:
 @login_required
 @require_POST
 def task_delete(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan, "plans.edit_plan")
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug, perm="plans.edit_plan")
     task = get_object_or_404(Task.objects.select_related("deliverable"), pk=pk, deliverable__plan=plan)
     task.deliverable.plan = plan
     return _part_delete(
@@ -456,7 +443,7 @@ def task_delete(request, slug: str, plan: int, pk: int):
 @login_required
 @require_POST
 def submit(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan, "plans.submit")
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug, perm="plans.submit")
     try:
         services.plan_submit(plan=plan, acting=request.user, comment=request.POST.get("comment", "")[:10_000])
     except ValidationError as error:
@@ -474,7 +461,7 @@ def submit(request, slug: str, plan: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan, "plans.review")
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug, perm="plans.review")
     form = ReviewForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -509,7 +496,7 @@ def review(request, slug: str, plan: int):
 @login_required
 @require_POST
 def revise(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan, "plans.revise")
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug, perm="plans.revise")
     services.plan_revise(plan=plan, acting=request.user)
     messages.success(
         request,
@@ -651,7 +638,7 @@ def readable_changes(before: dict, after: dict) -> list[dict]:
 @login_required
 @require_GET
 def versions(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     rows = list(queries.versions_of(plan))
     numbers = sorted({version.number for version in rows}, reverse=True)
     form = CompareForm(request.GET or None, numbers=numbers)

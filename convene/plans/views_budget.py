@@ -18,7 +18,6 @@ from convene.core.concurrency import EditConflict
 from convene.core.concurrency_views import add_service_error, conflict_response
 from convene.core.pagination import CappedPaginator
 from convene.core.rules import can, ensure
-from convene.groups import queries as group_queries
 
 from . import queries, services
 from .forms_budget import (
@@ -48,14 +47,6 @@ from .timeline import gantt, rows_for_plan
 PAGE_SIZE = 20
 
 
-def _plan(request, slug: str, plan_id: int) -> WorkPlan:
-    """The plan the viewer may read: 404 for a group they cannot see or a plan not of it, 403 else."""
-    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
-    plan = queries.plan_for_viewer(viewer=request.user, group=group, plan_id=plan_id)
-    ensure(request.user, "plans.view_plan", plan)
-    return plan
-
-
 def _plan_context(request, plan: WorkPlan) -> dict:
     return {
         "plan": plan,
@@ -80,7 +71,7 @@ def _safe_next(request, fallback: str) -> str:
 @login_required
 @require_GET
 def budget(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     lines, rates = queries.budget_of(plan)
     rate_of = {rate.currency: rate.rate for rate in rates}
     summary = queries.budget_summary(plan, lines, rates)
@@ -159,7 +150,7 @@ def _budget_form(request, plan: WorkPlan, line: BudgetLine | None):
 @require_http_methods(["GET", "POST"])
 def budget_line_form(request, slug: str, plan: int, pk: int | None = None):
     """Add a budget line, or change one (only its actual amount while an approved plan runs)."""
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     line = None
     if pk is not None:
         line = get_object_or_404(
@@ -193,7 +184,7 @@ def budget_line_form(request, slug: str, plan: int, pk: int | None = None):
 @login_required
 @require_POST
 def budget_line_delete(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     line = get_object_or_404(BudgetLine, pk=pk, plan=plan)
     services.budget_line_delete(line=line, acting=request.user)
     messages.success(request, _("The budget line “%(line)s” is deleted.") % {"line": line.description})
@@ -204,7 +195,7 @@ def budget_line_delete(request, slug: str, plan: int, pk: int):
 @require_http_methods(["GET", "POST"])
 def rates(request, slug: str, plan: int):
     """The exchange rates stored with the plan: every amount is reported in its currency at these."""
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     if request.method == "POST":
         ensure(request.user, "plans.edit_plan", plan)
     context = _plan_context(request, plan)
@@ -246,7 +237,7 @@ def rates(request, slug: str, plan: int):
 @login_required
 @require_POST
 def rate_delete(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     rate = get_object_or_404(ExchangeRate, pk=pk, plan=plan)
     try:
         services.rate_delete(rate=rate, acting=request.user)
@@ -263,7 +254,7 @@ def rate_delete(request, slug: str, plan: int, pk: int):
 @login_required
 @require_GET
 def hr(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     needs = queries.hr_needs_of(plan)
     open_needs = [need for need in needs if need.is_open]
     return render(
@@ -298,7 +289,7 @@ def _hr_form(request, plan: WorkPlan, need: HRNeed | None):
 @require_http_methods(["GET", "POST"])
 def hr_need_form(request, slug: str, plan: int, pk: int | None = None):
     """Add a human-resource need, or change one (only who fills it while an approved plan runs)."""
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     need = None
     if pk is not None:
         need = get_object_or_404(
@@ -332,7 +323,7 @@ def hr_need_form(request, slug: str, plan: int, pk: int | None = None):
 @login_required
 @require_POST
 def hr_need_delete(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     need = get_object_or_404(HRNeed, pk=pk, plan=plan)
     services.hr_need_delete(need=need, acting=request.user)
     messages.success(request, _("The need for “%(role)s” is deleted.") % {"role": need.role})
@@ -345,7 +336,7 @@ def hr_need_delete(request, slug: str, plan: int, pk: int):
 @login_required
 @require_GET
 def timeline(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan)
+    plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     today = timezone.localdate()
     deliverables = queries.timeline_of(plan)
     rows = rows_for_plan(deliverables, today=today)

@@ -7,27 +7,24 @@ input, 409 for an edit made from an outdated ``revision``).
 """
 
 import os
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, IsoDate, PathId, PersonRef
+from convene.core.api_schemas import EDIT_ERRORS, ERRORS, READ_ERRORS, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can, ensure
-from convene.plans.api import REVISION, Body, person_of, plan_of, saved
-from convene.plans.models import PlanStatus, WorkPlan
+from convene.plans.api import person_of, saved
+from convene.plans.models import WorkPlan
+from convene.plans.queries import plan_for_viewer
 
 from . import progress, queries, services
 from .models import (
-    Direction,
-    Frequency,
     Indicator,
     Measurement,
     MeasurementStatus,
@@ -35,387 +32,31 @@ from .models import (
     ResultLevel,
     SharedIndicator,
     Target,
-    Unit,
+)
+from .schemas import (
+    AdoptIn,
+    FrameworkOut,
+    IndicatorDetailOut,
+    IndicatorIn,
+    IndicatorPatch,
+    MeasurementFormIn,
+    MeasurementIn,
+    MeasurementOut,
+    MeasurementReviewIn,
+    NetworkTotalsOut,
+    ResultIn,
+    ResultOut,
+    ResultPatch,
+    SharedIn,
+    SharedIndicatorOut,
+    SharedPatch,
+    TargetOut,
+    TargetsIn,
 )
 
 router = Router(tags=["results"])
 
-UnitValue = Literal[tuple(Unit.values)]  # type: ignore[valid-type]
-DirectionValue = Literal[tuple(Direction.values)]  # type: ignore[valid-type]
-FrequencyValue = Literal[tuple(Frequency.values)]  # type: ignore[valid-type]
-ProgressStatus = Literal[tuple(s.value for s in progress.Status)]  # type: ignore[valid-type]
-MeasurementStatusValue = Literal[tuple(MeasurementStatus.values)]  # type: ignore[valid-type]
-
-POSITION = {"ge": 0, "le": 1_000_000}
-ID = BODY_ID
-VALUE = {"max_digits": 20, "decimal_places": 4, "ge": -(10**15) + 1, "le": 10**15 - 1}
 PLAN = "groups/{slug}/plans/{plan_id}"
-
-
-def _four(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.0001"))
-
-
-def _person_ref(person) -> dict | None:
-    return {"id": person.pk, "name": person.display_name} if person is not None else None
-
-
-# --- Schemas: answers -------------------------------------------------------------------------------
-
-
-class LevelOut(Schema):
-    id: int
-    name: str
-    depth: int
-
-
-class DisaggregationOut(Schema):
-    name: str
-    options: list[str] = Field(..., description="Empty: any value (countries are ISO 3166 codes).")
-
-
-class PeriodProgressOut(Schema):
-    starts_on: IsoDate
-    ends_on: IsoDate
-    life_of_plan: bool
-    target: Decimal | None
-    actual: Decimal | None = Field(
-        ..., description="From approved measurements only; a percentage for percentages."
-    )
-    numerator: Decimal | None
-    denominator: Decimal | None
-    percent_met: Decimal | None = Field(
-        ...,
-        description=(
-            "Share of the way from baseline to target covered, in per cent: over 100 beyond the target, "
-            "negative when moving away from it."
-        ),
-    )
-    status: ProgressStatus
-    status_label: str
-
-
-class ProgressOut(Schema):
-    status: ProgressStatus = Field(
-        ...,
-        description=(
-            "Today's state: the latest judged period; the life of plan's when nothing is judged yet or "
-            "the latest reading falls in a period without a target of its own."
-        ),
-    )
-    periods: list[PeriodProgressOut]
-    life_of_plan: PeriodProgressOut | None
-
-
-class IndicatorOut(Schema):
-    id: int
-    result_id: int
-    shared_id: int | None = Field(..., description="The shared indicator of the catalogue it adopts.")
-    code: str
-    name: str
-    definition: str
-    unit: UnitValue
-    direction: DirectionValue
-    cumulative: bool
-    frequency: FrequencyValue
-    baseline_value: Decimal | None
-    baseline_on: IsoDate | None
-    data_source: str
-    verification: str = Field(..., description="Means of verification.")
-    responsible: PersonRef | None
-    disaggregations: list[DisaggregationOut]
-    position: int
-    revision: int
-
-    @staticmethod
-    def resolve_responsible(obj) -> dict | None:
-        return _person_ref(obj.responsible)
-
-
-class IndicatorProgressOut(IndicatorOut):
-    progress: ProgressOut
-
-
-class ResultOut(Schema):
-    id: int
-    parent_id: int | None
-    level: LevelOut
-    code: str
-    statement: str
-    position: int
-    revision: int
-
-
-class ResultNodeOut(ResultOut):
-    indicators: list[IndicatorProgressOut]
-    children: list["ResultNodeOut"]
-
-    @staticmethod
-    def resolve_children(obj) -> list:
-        return obj.kids
-
-
-ResultNodeOut.model_rebuild()
-
-
-class BandOut(Schema):
-    low: float = Field(..., description="Share of the target (0.85 is 85 %) from which a value is on track.")
-    high: float
-
-
-class FrameworkOut(Schema):
-    plan_id: int
-    plan_status: Literal[tuple(PlanStatus.values)]  # type: ignore[valid-type]
-    on_track_band: BandOut
-    levels: list[LevelOut]
-    results: list[ResultNodeOut] = Field(..., description="The tree: top results, each with its children.")
-    can_edit: bool = Field(..., description="Whether the caller may change the framework now.")
-
-
-class TargetOut(Schema):
-    starts_on: IsoDate
-    ends_on: IsoDate
-    value: Decimal
-    life_of_plan: bool
-
-
-class IndicatorPermissionsOut(Schema):
-    edit: bool
-    record: bool = Field(..., description="Report a measurement.")
-    review: bool = Field(..., description="Approve measurements.")
-
-
-class IndicatorDetailOut(IndicatorProgressOut):
-    targets: list[TargetOut]
-    permissions: IndicatorPermissionsOut
-
-
-class MeasurementOut(Schema):
-    id: int
-    indicator_id: int
-    starts_on: IsoDate
-    ends_on: IsoDate
-    value: Decimal | None
-    numerator: Decimal | None
-    denominator: Decimal | None
-    text: str
-    disaggregation: dict[str, str] = Field(..., description="Empty for a total.")
-    evidence_url: str
-    evidence_file: str | None = Field(..., description="Name of the attached file: GET …/evidence.")
-    note: str
-    status: MeasurementStatusValue
-    recorded_by: PersonRef | None
-    recorded_at: datetime
-    reviewed_by: PersonRef | None
-    reviewed_at: datetime | None
-    review_note: str
-
-    @staticmethod
-    def resolve_evidence_file(obj) -> str | None:
-        return os.path.basename(obj.evidence_file.name) if obj.evidence_file else None
-
-    @staticmethod
-    def resolve_recorded_by(obj) -> dict | None:
-        return _person_ref(obj.recorded_by)
-
-    @staticmethod
-    def resolve_reviewed_by(obj) -> dict | None:
-        return _person_ref(obj.reviewed_by)
-
-
-class SharedIndicatorOut(Schema):
-    id: int
-    code: str
-    name: str
-    definition: str
-    unit: UnitValue
-    direction: DirectionValue
-    cumulative: bool
-    disaggregations: list[DisaggregationOut]
-    is_active: bool = Field(..., description="In the catalogue: groups may adopt it.")
-    groups: int = Field(..., description="How many groups adopted it.")
-
-
-class NetworkRowOut(Schema):
-    label: str = Field(..., description="Start of the quarter or year (ISO date), or the country code.")
-    value: Decimal | None = Field(..., description="Sum; a percentage for percentages.")
-    numerator: Decimal | None
-    denominator: Decimal | None
-    groups: int = Field(..., description="Groups that reported.")
-
-    # Sums come back from the database in its own precision (SQLite drops the trailing zeros): the
-    # answer gives them as every value of an indicator, to four decimal places.
-    @staticmethod
-    def resolve_value(obj) -> Decimal | None:
-        return _four(obj.value)
-
-    @staticmethod
-    def resolve_numerator(obj) -> Decimal | None:
-        return _four(obj.numerator)
-
-    @staticmethod
-    def resolve_denominator(obj) -> Decimal | None:
-        return _four(obj.denominator)
-
-    @staticmethod
-    def resolve_label(obj) -> str:
-        label = obj.label
-        if isinstance(label, datetime):
-            label = label.date()
-        return label.isoformat() if isinstance(label, date) else str(label)
-
-
-class NetworkTotalsOut(Schema):
-    shared: SharedIndicatorOut
-    by: Literal["quarter", "year", "country"]
-    year: int | None
-    years: list[int] = Field(..., description="The years with reported values, newest first.")
-    rows: list[NetworkRowOut]
-
-
-# --- Schemas: input ---------------------------------------------------------------------------------
-
-
-class ResultIn(Body):
-    level_id: int = Field(..., **ID)
-    parent_id: int | None = Field(None, **ID, description="The result it contributes to.")
-    code: str = Field("", max_length=20)
-    statement: str = Field(..., min_length=1, max_length=10_000)
-    position: int = Field(0, **POSITION)
-
-
-class ResultPatch(Body):
-    revision: int = REVISION
-    level_id: int = Field(None, **ID)
-    parent_id: int | None = Field(None, **ID)
-    code: str = Field(None, max_length=20)
-    statement: str = Field(None, min_length=1, max_length=10_000)
-    position: int = Field(None, **POSITION)
-
-
-class DisaggregationIn(Body):
-    name: str = Field(..., min_length=1, max_length=40, description="sex, age, country or your own.")
-    options: list[str] = Field([], max_length=50)
-
-
-class IndicatorIn(Body):
-    result_id: int = Field(..., **ID)
-    code: str = Field("", max_length=40)
-    name: str = Field(..., min_length=1, max_length=300)
-    definition: str = Field("", max_length=10_000)
-    unit: UnitValue = "number"
-    direction: DirectionValue = "increase"
-    cumulative: bool = False
-    frequency: FrequencyValue = "quarterly"
-    baseline_value: Decimal | None = Field(None, **VALUE)
-    baseline_on: IsoDate | None = None
-    data_source: str = Field("", max_length=300)
-    verification: str = Field("", max_length=300)
-    responsible_id: int | None = Field(None, **ID, description="Who reports the measurements.")
-    disaggregations: list[DisaggregationIn] = Field([], max_length=10)
-    position: int = Field(0, **POSITION)
-
-
-class IndicatorPatch(Body):
-    revision: int = REVISION
-    result_id: int = Field(None, **ID)
-    code: str = Field(None, max_length=40)
-    name: str = Field(None, min_length=1, max_length=300)
-    definition: str = Field(None, max_length=10_000)
-    unit: UnitValue = None
-    direction: DirectionValue = None
-    cumulative: bool = None
-    frequency: FrequencyValue = None
-    baseline_value: Decimal | None = Field(None, **VALUE)
-    baseline_on: IsoDate | None = None
-    data_source: str = Field(None, max_length=300)
-    verification: str = Field(None, max_length=300)
-    responsible_id: int | None = Field(None, **ID)
-    disaggregations: list[DisaggregationIn] = Field(None, max_length=10)
-    position: int = Field(None, **POSITION)
-
-
-class AdoptIn(Body):
-    shared_id: int = Field(..., **ID)
-    result_id: int = Field(..., **ID)
-    frequency: FrequencyValue = "quarterly"
-    baseline_value: Decimal | None = Field(None, **VALUE)
-    baseline_on: IsoDate | None = None
-    data_source: str = Field("", max_length=300)
-    verification: str = Field("", max_length=300)
-    responsible_id: int | None = Field(None, **ID)
-    disaggregations: list[DisaggregationIn] | None = Field(
-        None, max_length=10, description="The catalogue's when left out."
-    )
-    position: int = Field(0, **POSITION)
-
-
-class TargetIn(Body):
-    starts_on: IsoDate
-    ends_on: IsoDate
-    value: Decimal = Field(..., **VALUE)
-    life_of_plan: bool = False
-
-
-class TargetsIn(Body):
-    targets: list[TargetIn] = Field(
-        ..., max_length=200, description="Replaces every target of the indicator."
-    )
-
-
-class MeasurementIn(Body):
-    starts_on: IsoDate
-    ends_on: IsoDate
-    value: Decimal | None = Field(None, **VALUE, description="Numbers; 1 or 0 for yes/no.")
-    numerator: Decimal | None = Field(None, **VALUE, description="Percentages.")
-    denominator: Decimal | None = Field(None, **VALUE, description="Percentages.")
-    text: str = Field("", max_length=10_000, description="Qualitative indicators.")
-    disaggregation: dict[str, str] = Field(
-        {}, max_length=10, description='One option per category, e.g. {"sex": "female"}; empty for a total.'
-    )
-    evidence_url: str = Field("", max_length=200)
-    note: str = Field("", max_length=10_000)
-
-
-class MeasurementFormIn(Body):
-    starts_on: IsoDate
-    ends_on: IsoDate
-    value: Decimal | None = Field(None, **VALUE)
-    numerator: Decimal | None = Field(None, **VALUE)
-    denominator: Decimal | None = Field(None, **VALUE)
-    text: str = Field("", max_length=10_000)
-    disaggregation: str = Field(
-        "", max_length=1_000, description="category=option pairs separated by commas: sex=female,country=KE"
-    )
-    evidence_url: str = Field("", max_length=200)
-    note: str = Field("", max_length=10_000)
-
-
-class MeasurementReviewIn(Body):
-    approve: bool
-    note: str = Field("", max_length=10_000, description="Required when the value is not approved.")
-
-
-class SharedIn(Body):
-    code: str = Field(..., min_length=1, max_length=40)
-    name: str = Field(..., min_length=1, max_length=300)
-    definition: str = Field("", max_length=10_000)
-    unit: UnitValue = "number"
-    direction: DirectionValue = "increase"
-    cumulative: bool = False
-    disaggregations: list[DisaggregationIn] = Field([], max_length=10)
-    is_active: bool = True
-
-
-class SharedPatch(Body):
-    code: str = Field(None, min_length=1, max_length=40)
-    name: str = Field(None, min_length=1, max_length=300)
-    definition: str = Field(None, max_length=10_000)
-    unit: UnitValue = None
-    direction: DirectionValue = None
-    cumulative: bool = None
-    disaggregations: list[DisaggregationIn] = Field(None, max_length=10)
-    is_active: bool = None
 
 
 # --- Helpers -----------------------------------------------------------------------------------------
@@ -501,7 +142,7 @@ def _refetch_shared(shared: SharedIndicator) -> SharedIndicator:
 def get_framework(request, slug: str, plan_id: PathId):
     """The results tree (goal → outcomes → outputs …) with each indicator's progress computed from the
     approved measurements: per target period and for the life of the plan, with its on-track status."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     rows, progress_by_indicator = queries.plan_progress(plan)
     top = [result for depth, result in rows if depth == 0]
     for _depth, result in rows:
@@ -521,8 +162,7 @@ def get_framework(request, slug: str, plan_id: PathId):
 @router.post(f"{PLAN}/results", response={201: ResultOut, **ERRORS}, summary="Add a result")
 def create_result(request, slug: str, plan_id: PathId, payload: ResultIn):
     """A result at a level below the one it contributes to (none for a top result)."""
-    plan = plan_of(request, slug, plan_id)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug, perm="results.edit_framework")
     fields = payload.model_dump()
     fields["level"] = _level(fields.pop("level_id"))
     fields["parent"] = _result_in(plan, fields.pop("parent_id"), "parent")
@@ -533,8 +173,7 @@ def create_result(request, slug: str, plan_id: PathId, payload: ResultIn):
     f"{PLAN}/results/{{result_id}}", response={200: ResultOut, **EDIT_ERRORS}, summary="Change a result"
 )
 def update_result(request, slug: str, plan_id: PathId, result_id: PathId, payload: ResultPatch):
-    plan = plan_of(request, slug, plan_id)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug, perm="results.edit_framework")
     result = queries.result_in_plan(plan, result_id)
     fields = _changes(payload)
     if "level_id" in fields:
@@ -550,7 +189,7 @@ def update_result(request, slug: str, plan_id: PathId, result_id: PathId, payloa
 @router.delete(f"{PLAN}/results/{{result_id}}", response={204: None, **ERRORS}, summary="Remove a result")
 def delete_result(request, slug: str, plan_id: PathId, result_id: PathId):
     """With the results under it and their indicators; refused once results are reported under it."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     result = queries.result_in_plan(plan, result_id)
     services.result_delete(result=result, acting=request.user)
     return Status(204, None)
@@ -561,8 +200,7 @@ def delete_result(request, slug: str, plan_id: PathId, result_id: PathId):
 
 @router.post(f"{PLAN}/indicators", response={201: IndicatorDetailOut, **ERRORS}, summary="Add an indicator")
 def create_indicator(request, slug: str, plan_id: PathId, payload: IndicatorIn):
-    plan = plan_of(request, slug, plan_id)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug, perm="results.edit_framework")
     indicator = services.indicator_save(
         plan=plan, acting=request.user, **_indicator_fields(plan, payload.model_dump())
     )
@@ -577,8 +215,7 @@ def create_indicator(request, slug: str, plan_id: PathId, payload: IndicatorIn):
 def adopt_shared_indicator(request, slug: str, plan_id: PathId, payload: AdoptIn):
     """Take an indicator of the network's catalogue into the framework, with the group's own
     baseline, targets and responsible person; its definition and unit stay the catalogue's."""
-    plan = plan_of(request, slug, plan_id)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug, perm="results.edit_framework")
     fields = _indicator_fields(plan, payload.model_dump())
     shared = SharedIndicator.objects.filter(pk=fields.pop("shared_id")).first()
     if shared is None:
@@ -595,7 +232,7 @@ def adopt_shared_indicator(request, slug: str, plan_id: PathId, payload: AdoptIn
     summary="One indicator with its targets and progress",
 )
 def get_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId):
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     return _with_progress(request, plan, _indicator(plan, indicator_id))
 
 
@@ -607,8 +244,7 @@ def get_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId):
 def update_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId, payload: IndicatorPatch):
     """While the plan is editable; the unit cannot change once values are reported, nor the
     definition of an adopted shared indicator."""
-    plan = plan_of(request, slug, plan_id)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug, perm="results.edit_framework")
     indicator = _indicator(plan, indicator_id)
     indicator = services.indicator_save(
         plan=plan,
@@ -625,7 +261,7 @@ def update_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId, 
 )
 def delete_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId):
     """Refused once values are reported for it."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.indicator_delete(indicator=_indicator(plan, indicator_id), acting=request.user)
     return Status(204, None)
 
@@ -637,7 +273,7 @@ def delete_indicator(request, slug: str, plan_id: PathId, indicator_id: PathId):
 )
 def get_targets(request, slug: str, plan_id: PathId, indicator_id: PathId):
     """Per period, in order, the life-of-plan target last."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     return list(_indicator(plan, indicator_id).targets.all())
 
 
@@ -648,7 +284,7 @@ def get_targets(request, slug: str, plan_id: PathId, indicator_id: PathId):
 )
 def set_targets(request, slug: str, plan_id: PathId, indicator_id: PathId, payload: TargetsIn):
     """Replaces them all: one target per period, at most one for the life of the plan."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     indicator = _indicator(plan, indicator_id)
     services.targets_set(
         indicator=indicator, acting=request.user, targets=[t.model_dump() for t in payload.targets]
@@ -675,13 +311,13 @@ def list_measurements(
     ),
 ):
     """Every value reported, latest period first; only the approved ones count towards progress."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     measurements = queries.measurements_of(_indicator(plan, indicator_id))
     return measurements.filter(status=status) if status else measurements
 
 
 def _record(request, slug: str, plan_id: PathId, indicator_id: PathId, fields: dict, evidence_file=None):
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     indicator = _indicator(plan, indicator_id)
     measurement = services.measurement_record(
         indicator=indicator, acting=request.user, evidence_file=evidence_file, **fields
@@ -741,7 +377,7 @@ def review_measurement(
     request, slug: str, plan_id: PathId, measurement_id: PathId, payload: MeasurementReviewIn
 ):
     """A co-chair approves a reported value (it then counts) or sends it back with a note."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     measurement = _measurement(plan, measurement_id)
     reviewed = services.measurement_review(
         measurement=measurement, acting=request.user, approve=payload.approve, note=payload.note
@@ -757,7 +393,7 @@ def review_measurement(
 )
 def withdraw_measurement(request, slug: str, plan_id: PathId, measurement_id: PathId):
     """Whoever reported a value may withdraw it while it waits for approval."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     services.measurement_withdraw(measurement=_measurement(plan, measurement_id), acting=request.user)
     return Status(204, None)
 
@@ -777,7 +413,7 @@ def withdraw_measurement(request, slug: str, plan_id: PathId, measurement_id: Pa
 )
 def download_evidence(request, slug: str, plan_id: PathId, measurement_id: PathId):
     """Only to those who may read the plan; never shown inline."""
-    plan = plan_of(request, slug, plan_id)
+    plan = plan_for_viewer(request.user, plan_id, group_slug=slug)
     measurement = _measurement(plan, measurement_id)
     if not measurement.evidence_file:
         raise Http404

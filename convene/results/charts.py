@@ -12,7 +12,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from convene.core.charts import _nice_max
+from convene.core.charts import nice_max
 
 Number = Decimal | float | int | None
 
@@ -75,7 +75,7 @@ def target_actual_chart(
     n = max(len(labels), 1)
     slot = plot_w / n
     values = [float(v) for v in [*targets, *actuals] if v is not None]
-    top_value = _nice_max(max(values, default=0))
+    top_value = nice_max(max(values, default=0))
 
     def y(value: Number) -> float:
         return top + plot_h - plot_h * max(float(value), 0) / top_value

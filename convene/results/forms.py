@@ -12,6 +12,7 @@ from convene.groups.queries import choosable_people
 from convene.people.models import Person
 
 from . import services
+from .fields import INDICATOR_FIELDS
 from .models import Direction, Frequency, Result, ResultLevel, SharedIndicator, Unit
 from .periods import period_label
 
@@ -190,22 +191,7 @@ class IndicatorForm(forms.Form):
     )
     disaggregations = DisaggregationField()
 
-    FIELDS = (
-        "result",
-        "code",
-        "name",
-        "definition",
-        "unit",
-        "direction",
-        "cumulative",
-        "frequency",
-        "baseline_value",
-        "baseline_on",
-        "data_source",
-        "verification",
-        "responsible",
-        "disaggregations",
-    )
+    FIELDS = INDICATOR_FIELDS
 
     def __init__(self, *args, plan, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)

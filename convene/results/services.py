@@ -18,10 +18,10 @@ from convene.people.models import Person
 from convene.plans.models import WorkPlan
 
 # The framework is part of the plan: its writes lock and validate the way the plan's parts do.
-from convene.plans.services import _check_fields, _locked_plan
-from convene.plans.services import _full_clean as _clean
+from convene.plans.services import check_fields, lock_plan, validate_fields
 
 from . import progress
+from .fields import INDICATOR_FIELDS
 from .models import (
     Indicator,
     Measurement,
@@ -36,23 +36,6 @@ from .models import (
 from .rules import approves_own_value
 
 RESULT_FIELDS = {"parent", "level", "code", "statement", "position"}
-INDICATOR_FIELDS = {
-    "result",
-    "code",
-    "name",
-    "definition",
-    "unit",
-    "direction",
-    "cumulative",
-    "frequency",
-    "baseline_value",
-    "baseline_on",
-    "data_source",
-    "verification",
-    "responsible",
-    "disaggregations",
-    "position",
-}
 # An adopted shared indicator keeps the catalogue's definition: the group sets only its own part.
 ADOPTED_FIXED = {"name", "definition", "unit", "direction", "cumulative", "code"}
 SHARED_FIELDS = {
@@ -85,8 +68,8 @@ EVIDENCE_TYPES = {
 def result_save(
     *, plan: WorkPlan, acting: Person, result: Result | None = None, revision: int | None = None, **fields
 ) -> Result:
-    _check_fields(fields, RESULT_FIELDS)
-    plan = _locked_plan(plan)
+    check_fields(fields, RESULT_FIELDS)
+    plan = lock_plan(plan)
     ensure(acting, "results.edit_framework", plan)
     parent = fields.get("parent", result.parent if result else None)
     level = fields.get("level", result.level if result else None)
@@ -103,7 +86,7 @@ def result_save(
             )
     if result is None:
         result = Result(plan=plan, **fields)
-        _clean(result, ["plan"])
+        validate_fields(result, ["plan"])
         result._history_user = acting
         result.save()
         return result
@@ -124,7 +107,7 @@ def _is_below(candidate: Result, result: Result) -> bool:
 
 @transaction.atomic
 def result_delete(*, result: Result, acting: Person) -> None:
-    plan = _locked_plan(result.plan)
+    plan = lock_plan(result.plan)
     ensure(acting, "results.edit_framework", plan)
     if Measurement.objects.filter(indicator__result__in=_subtree(result)).exists():
         raise StateConflict(_("Results have been reported under this result: it cannot be removed."))
@@ -172,8 +155,8 @@ def indicator_save(
     revision: int | None = None,
     **fields,
 ) -> Indicator:
-    _check_fields(fields, INDICATOR_FIELDS)
-    plan = _locked_plan(plan)
+    check_fields(fields, {*INDICATOR_FIELDS, "position"})
+    plan = lock_plan(plan)
     ensure(acting, "results.edit_framework", plan)
     result = fields.get("result", indicator.result if indicator else None)
     if result is None or result.plan_id != plan.pk:
@@ -186,7 +169,7 @@ def indicator_save(
             raise ValidationError(_("A shared indicator keeps the catalogue's definition and unit."))
     if indicator is None:
         indicator = Indicator(plan=plan, **fields)
-        _clean(indicator, ["plan", "shared"])
+        validate_fields(indicator, ["plan", "shared"])
         indicator._history_user = acting
         indicator.save()
         return indicator
@@ -194,7 +177,7 @@ def indicator_save(
     probe = Indicator(**{f.attname: getattr(indicator, f.attname) for f in Indicator._meta.concrete_fields})
     for name, value in fields.items():
         setattr(probe, name, value)
-    _clean(probe, ["plan", "shared"])
+    validate_fields(probe, ["plan", "shared"])
     if "unit" in fields and fields["unit"] != indicator.unit and indicator.measurements.exists():
         raise StateConflict({"unit": _("Results have been reported in this unit: it cannot change.")})
     categories_before = indicator.disaggregations
@@ -239,7 +222,7 @@ def indicator_adopt(
 
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, acting: Person) -> None:
-    plan = _locked_plan(indicator.plan)
+    plan = lock_plan(indicator.plan)
     ensure(acting, "results.edit_framework", plan)
     if indicator.measurements.exists():
         raise StateConflict(_("Results have been reported for this indicator: it cannot be removed."))
@@ -262,7 +245,7 @@ def _decimal(value, field: str) -> Decimal | None:
 @transaction.atomic
 def targets_set(*, indicator: Indicator, acting: Person, targets: list[dict]) -> list[Target]:
     """Replace the indicator's targets: [{"starts_on", "ends_on", "value", "life_of_plan"}, …]."""
-    plan = _locked_plan(indicator.plan)
+    plan = lock_plan(indicator.plan)
     ensure(acting, "results.edit_framework", plan)
     cleaned, periods = [], set()
     for i, item in enumerate(targets, start=1):
@@ -312,7 +295,7 @@ def target_save(
 ) -> Target:
     """Add or change one target of an indicator, keeping the others (and their ids) as they are; the
     same rules as ``targets_set``. Used by the spreadsheet import, which matches targets by id."""
-    plan = _locked_plan(indicator.plan)
+    plan = lock_plan(indicator.plan)
     ensure(acting, "results.edit_framework", plan)
     if target is not None and target.indicator_id != indicator.pk:
         raise ValidationError({"indicator": _("This target belongs to another indicator.")})
@@ -345,7 +328,7 @@ def target_save(
 
 @transaction.atomic
 def target_delete(*, target: Target, acting: Person) -> None:
-    plan = _locked_plan(target.indicator.plan)
+    plan = lock_plan(target.indicator.plan)
     ensure(acting, "results.edit_framework", plan)
     target._history_user = acting
     target.delete()
@@ -581,7 +564,7 @@ def shared_indicator_save(
     *, acting: Person, shared: SharedIndicator | None = None, **fields
 ) -> SharedIndicator:
     ensure(acting, "results.manage_catalogue")
-    _check_fields(fields, SHARED_FIELDS)
+    check_fields(fields, SHARED_FIELDS)
     if "code" in fields:
         fields["code"] = fields["code"].strip().upper()
         clash = SharedIndicator.objects.filter(code=fields["code"])

@@ -22,7 +22,6 @@ from convene.core.concurrency import EditConflict
 from convene.core.concurrency_views import conflict_response
 from convene.core.rules import can, ensure
 from convene.groups.leads import lead_title
-from convene.groups.queries import group_for_viewer
 from convene.plans.models import WorkPlan
 from convene.plans.queries import plan_for_viewer
 
@@ -62,14 +61,6 @@ EVIDENCE_CONTENT_TYPES = {
     ".txt": "text/plain",
 }
 NETWORK_VIEWS = ("quarter", "year", "country")
-
-
-def _plan(request, slug: str, plan_id: int) -> WorkPlan:
-    """The plan, if the viewer may see its group and the plan (404 for a group they may not see)."""
-    group = group_for_viewer(viewer=request.user, slug=slug)
-    plan = plan_for_viewer(viewer=request.user, group=group, plan_id=plan_id)
-    ensure(request.user, "plans.view_plan", plan)
-    return plan
 
 
 def _framework_url(plan: WorkPlan) -> str:
@@ -113,7 +104,7 @@ def _common(request, plan: WorkPlan) -> dict:
 @login_required
 @require_GET
 def framework(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     rows, progress = queries.plan_progress(plan)
     user = request.user
     entries = []
@@ -180,8 +171,7 @@ def framework(request, slug: str, plan: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def result_create(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug, perm="results.edit_framework")
     initial = {}
     if request.GET.get("parent", "").isdigit():
         initial["parent"] = int(request.GET["parent"])
@@ -206,7 +196,7 @@ def result_create(request, slug: str, plan: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def result_edit(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     result = queries.result_in_plan(plan, pk)
     ensure(request.user, "results.edit_framework", plan)
     form = ResultEditForm(
@@ -241,7 +231,7 @@ def result_edit(request, slug: str, plan: int, pk: int):
 @login_required
 @require_POST
 def result_delete(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     result = queries.result_in_plan(plan, pk)
     ensure(request.user, "results.edit_framework", plan)
     try:
@@ -266,8 +256,7 @@ def _text_disaggregations(form, conflict: EditConflict) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_create(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug, perm="results.edit_framework")
     initial = {"frequency": Frequency.QUARTERLY}
     if request.GET.get("result", "").isdigit():
         initial["result"] = int(request.GET["result"])
@@ -288,7 +277,7 @@ def indicator_create(request, slug: str, plan: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     indicator = queries.indicator_in_plan(plan, pk)
     ensure(request.user, "results.edit_framework", plan)
     form = IndicatorEditForm(
@@ -324,7 +313,7 @@ def indicator_edit(request, slug: str, plan: int, pk: int):
 @login_required
 @require_POST
 def indicator_delete(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     indicator = queries.indicator_in_plan(plan, pk)
     ensure(request.user, "results.edit_framework", plan)
     try:
@@ -339,8 +328,7 @@ def indicator_delete(request, slug: str, plan: int, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_adopt(request, slug: str, plan: int):
-    plan = _plan(request, slug, plan)
-    ensure(request.user, "results.edit_framework", plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug, perm="results.edit_framework")
     initial = {}
     if request.GET.get("shared", "").isdigit():
         initial["shared"] = int(request.GET["shared"])
@@ -371,7 +359,7 @@ def indicator_adopt(request, slug: str, plan: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     indicator = queries.indicator_in_plan(plan, pk)
     ensure(request.user, "results.edit_framework", plan)
     existing = [
@@ -504,7 +492,7 @@ def _disaggregation_text(disaggregation: dict) -> str:
 @login_required
 @require_GET
 def indicator(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     indicator = queries.indicator_in_plan(plan, pk)
     readings = queries.approved_readings([indicator]).get(indicator.pk, [])
     state = queries.progress_of(indicator, readings)
@@ -592,7 +580,7 @@ def _next_period(indicator: Indicator) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def measurement_create(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     indicator = queries.indicator_in_plan(plan, pk)
     ensure(request.user, "results.record", indicator)
     targets = [t for t in indicator.targets.all() if not t.life_of_plan]
@@ -628,7 +616,7 @@ def measurement_create(request, slug: str, plan: int, pk: int):
 @login_required
 @require_POST
 def measurement_review(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     measurement = queries.measurement_in_plan(plan, pk)
     ensure(request.user, "results.review", measurement.indicator)
     back = _next(request, _indicator_url(plan, measurement.indicator))
@@ -656,7 +644,7 @@ def measurement_review(request, slug: str, plan: int, pk: int):
 @login_required
 @require_POST
 def measurement_withdraw(request, slug: str, plan: int, pk: int):
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     measurement = queries.measurement_in_plan(plan, pk)
     ensure(request.user, "results.withdraw", measurement)
     try:
@@ -672,7 +660,7 @@ def measurement_withdraw(request, slug: str, plan: int, pk: int):
 @require_GET
 def evidence(request, slug: str, plan: int, pk: int):
     """The evidence file, as a download only: a fixed type by extension, never sniffed, sandboxed."""
-    plan = _plan(request, slug, plan)
+    plan = plan_for_viewer(request.user, plan, group_slug=slug)
     measurement = queries.measurement_in_plan(plan, pk)
     if not measurement.evidence_file:
         raise Http404
