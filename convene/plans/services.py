@@ -322,7 +322,7 @@ def task_add_from_meeting(
     """An action item of a meeting becomes a task of the plan in force. Adding a task is progress
     work, which the plan's leads may do on an approved plan (like reporting progress); it goes under
     the deliverable the meeting chose, else under the plan's "Follow-up of meetings" deliverable."""
-    plan = _locked_plan(plan)
+    plan = lock_plan(plan)
     ensure(acting, "plans.update_progress", plan)
     if deliverable is None:
         deliverable = Deliverable.objects.filter(plan=plan, title=MEETING_FOLLOW_UP).first()
@@ -336,7 +336,7 @@ def task_add_from_meeting(
     task = Task(
         deliverable=deliverable, title=" ".join(title.split())[:300], assignee=assignee, due_on=due_on
     )
-    _full_clean(task, exclude=["deliverable"])
+    validate_fields(task, exclude=["deliverable"])
     task._history_user = acting
     task.save()
     return task

@@ -21,8 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from convene.core import xlsx
 from convene.core.exports import XLSX_TYPE
-from convene.core.rules import ensure
-from convene.groups import queries as group_queries
 from convene.plans import queries
 from convene.plans.models import PlanImportStatus, WorkPlan
 
@@ -35,10 +33,7 @@ CHECKING_REFRESH_SECONDS = 2
 
 
 def _plan(request, slug: str, plan_id: int, perm: str) -> WorkPlan:
-    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
-    plan = queries.plan_for_viewer(viewer=request.user, group=group, plan_id=plan_id)
-    ensure(request.user, perm, plan)
-    return plan
+    return queries.plan_for_viewer(request.user, plan_id, group_slug=slug, perm=perm)
 
 
 def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
