@@ -46,7 +46,7 @@ WallTime = Annotated[datetime.datetime, BeforeValidator(_wall_only)]
 # --- Schemas -------------------------------------------------------------------------------------
 
 
-class RecurrenceIn(Schema):
+class MeetingRecurrenceIn(Schema):
     frequency: Literal[tuple(Frequency)]  # type: ignore[valid-type]
     interval: int = Field(1, ge=1, le=12)
     weekday: int | None = Field(None, ge=0, le=6, description="0 Monday … 6 Sunday (monthly by weekday).")
@@ -65,16 +65,16 @@ class MeetingIn(JsonBody):
     video_url: str = Field("", max_length=200)
     description: str = Field("", max_length=10_000)
     also_groups: list[str] = Field([], max_length=10, description="Slugs of other groups (a joint meeting).")
-    recurrence: RecurrenceIn | None = Field(None, description="A series: how it repeats.")
+    recurrence: MeetingRecurrenceIn | None = Field(None, description="A series: how it repeats.")
 
 
-class MoveIn(JsonBody):
+class MeetingMoveIn(JsonBody):
     starts: WallTime
     ends: WallTime
     zone_name: str | None = Field(None, max_length=64)
 
 
-class AnswerIn(JsonBody):
+class MeetingAnswerIn(JsonBody):
     answer: Literal[tuple(Rsvp.values)]  # type: ignore[valid-type]
 
 
@@ -94,7 +94,7 @@ class MeetingOut(Schema):
     sequence: int
 
 
-class MinutesOut(Schema):
+class MeetingMinutesOut(Schema):
     body: str
     status: str
     revision: int
@@ -102,18 +102,18 @@ class MinutesOut(Schema):
     published_at: datetime.datetime | None
 
 
-class MinutesIn(JsonBody):
+class MeetingMinutesIn(JsonBody):
     body: str = Field(..., max_length=200_000)
     revision: int | None = Field(None, ge=1, description="The revision the text was started from.")
 
 
-class AttendanceIn(JsonBody):
+class MeetingAttendanceIn(JsonBody):
     presence: dict[str, Literal[tuple(Presence.values)]] = Field(  # type: ignore[valid-type]
         ..., max_length=2000, description="Person id → present, apologies or absent."
     )
 
 
-class DecisionIn(JsonBody):
+class MeetingDecisionIn(JsonBody):
     title: str = Field(..., min_length=1, max_length=200)
     text: str = Field("", max_length=10_000)
     group: str | None = Field(
@@ -121,21 +121,21 @@ class DecisionIn(JsonBody):
     )
 
 
-class DecisionOut(Schema):
+class MeetingDecisionOut(Schema):
     id: int
     title: str
     decided_on: datetime.date
     group: str | None
 
 
-class ActionItemIn(JsonBody):
+class MeetingActionItemIn(JsonBody):
     what: str = Field(..., min_length=1, max_length=300)
     assignee_id: int | None = Field(None, **BODY_ID)
     due_on: IsoDate | None = None
     group: str | None = Field(None, max_length=160, description="Slug of the group whose plan it goes in.")
 
 
-class ActionItemOut(Schema):
+class MeetingActionItemOut(Schema):
     id: int
     what: str
     assignee_id: int | None
@@ -144,7 +144,7 @@ class ActionItemOut(Schema):
     task_id: int | None
 
 
-class PollIn(JsonBody):
+class TimePollIn(JsonBody):
     title: str = Field(..., min_length=1, max_length=200)
     zone_name: str = Field(..., max_length=64)
     minutes: int = Field(60, ge=15, le=480)
@@ -152,7 +152,7 @@ class PollIn(JsonBody):
     description: str = Field("", max_length=10_000)
 
 
-class SlotOut(Schema):
+class TimePollSlotOut(Schema):
     id: int
     starts: datetime.datetime
     ends: datetime.datetime
@@ -162,20 +162,20 @@ class SlotOut(Schema):
     outside_working_hours: int = Field(..., description="How many members it falls outside 08:00–20:00 for.")
 
 
-class PollOut(Schema):
+class TimePollOut(Schema):
     id: int
     title: str
     zone_name: str
     status: str
     meeting_id: int | None
-    slots: list[SlotOut]
+    slots: list[TimePollSlotOut]
 
 
-class PollAnswersIn(JsonBody):
+class TimePollAnswersIn(JsonBody):
     answers: dict[str, Literal[tuple(PollChoice.values)]] = Field(..., max_length=8)  # type: ignore[valid-type]
 
 
-class PollChooseIn(JsonBody):
+class TimePollChooseIn(JsonBody):
     slot_id: int = Field(..., **BODY_ID)
     form: Literal[tuple(MeetingForm.values)] = MeetingForm.VIRTUAL  # type: ignore[valid-type]
     place: str = Field("", max_length=300)
@@ -208,7 +208,7 @@ def _out(request, meeting: Meeting) -> dict:
     }
 
 
-def _recurrence(payload: RecurrenceIn | None) -> Recurrence | None:
+def _recurrence(payload: MeetingRecurrenceIn | None) -> Recurrence | None:
     if payload is None:
         return None
     try:
@@ -303,7 +303,7 @@ def get_meeting(request, meeting_id: PathId):
 @router.post(
     "meetings/{meeting_id}/answer", response={200: MeetingOut, **ERRORS}, summary="Answer an invitation"
 )
-def answer_meeting(request, meeting_id: PathId, payload: AnswerIn):
+def answer_meeting(request, meeting_id: PathId, payload: MeetingAnswerIn):
     meeting = _meeting(request, meeting_id)
     invitation = Invitation.objects.filter(meeting=meeting, person=request.user).first()
     if invitation is None:
@@ -313,7 +313,7 @@ def answer_meeting(request, meeting_id: PathId, payload: AnswerIn):
 
 
 @router.post("meetings/{meeting_id}/move", response={200: MeetingOut, **ERRORS}, summary="Move a meeting")
-def move_meeting(request, meeting_id: PathId, payload: MoveIn):
+def move_meeting(request, meeting_id: PathId, payload: MeetingMoveIn):
     meeting = _meeting(request, meeting_id)
     moved = services.meeting_move(
         meeting=meeting,
@@ -341,7 +341,9 @@ def _writer(request, meeting_id: int) -> Meeting:
     return meeting
 
 
-@router.get("meetings/{meeting_id}/minutes", response={200: MinutesOut, **READ_ERRORS}, summary="The minutes")
+@router.get(
+    "meetings/{meeting_id}/minutes", response={200: MeetingMinutesOut, **READ_ERRORS}, summary="The minutes"
+)
 def get_minutes(request, meeting_id: PathId):
     """Published minutes to whoever sees the meeting; a draft to its writers and the people asked."""
     meeting = _meeting(request, meeting_id)
@@ -351,8 +353,10 @@ def get_minutes(request, meeting_id: PathId):
     return minutes
 
 
-@router.put("meetings/{meeting_id}/minutes", response={200: MinutesOut, **ERRORS}, summary="Save the minutes")
-def save_minutes(request, meeting_id: PathId, payload: MinutesIn):
+@router.put(
+    "meetings/{meeting_id}/minutes", response={200: MeetingMinutesOut, **ERRORS}, summary="Save the minutes"
+)
+def save_minutes(request, meeting_id: PathId, payload: MeetingMinutesIn):
     meeting = _writer(request, meeting_id)
     return minutes_services.minutes_save(
         meeting=meeting, acting=request.user, body=payload.body, revision=payload.revision
@@ -360,7 +364,7 @@ def save_minutes(request, meeting_id: PathId, payload: MinutesIn):
 
 
 @router.post("meetings/{meeting_id}/attendance", response={204: None, **ERRORS}, summary="Record attendance")
-def record_attendance(request, meeting_id: PathId, payload: AttendanceIn):
+def record_attendance(request, meeting_id: PathId, payload: MeetingAttendanceIn):
     meeting = _writer(request, meeting_id)
     try:
         presence = {int(pk): value for pk, value in payload.presence.items()}
@@ -371,9 +375,11 @@ def record_attendance(request, meeting_id: PathId, payload: AttendanceIn):
 
 
 @router.post(
-    "meetings/{meeting_id}/decisions", response={201: DecisionOut, **ERRORS}, summary="Record a decision"
+    "meetings/{meeting_id}/decisions",
+    response={201: MeetingDecisionOut, **ERRORS},
+    summary="Record a decision",
 )
-def record_decision(request, meeting_id: PathId, payload: DecisionIn):
+def record_decision(request, meeting_id: PathId, payload: MeetingDecisionIn):
     meeting = _writer(request, meeting_id)
     decision = minutes_services.meeting_decision_record(
         meeting=meeting,
@@ -392,7 +398,7 @@ def record_decision(request, meeting_id: PathId, payload: DecisionIn):
 
 @router.get(
     "meetings/{meeting_id}/action-items",
-    response={200: list[ActionItemOut], **READ_ERRORS},
+    response={200: list[MeetingActionItemOut], **READ_ERRORS},
     summary="Action items",
 )
 def list_action_items(request, meeting_id: PathId):
@@ -414,10 +420,10 @@ def list_action_items(request, meeting_id: PathId):
 
 @router.post(
     "meetings/{meeting_id}/action-items",
-    response={201: ActionItemOut, **ERRORS},
+    response={201: MeetingActionItemOut, **ERRORS},
     summary="Add an action item",
 )
-def add_action_item(request, meeting_id: PathId, payload: ActionItemIn):
+def add_action_item(request, meeting_id: PathId, payload: MeetingActionItemIn):
     meeting = _writer(request, meeting_id)
     assignee = None
     if payload.assignee_id is not None:
@@ -447,7 +453,9 @@ def add_action_item(request, meeting_id: PathId, payload: ActionItemIn):
 
 
 @router.post(
-    "meetings/{meeting_id}/publish", response={200: MinutesOut, **ERRORS}, summary="Publish the minutes"
+    "meetings/{meeting_id}/publish",
+    response={200: MeetingMinutesOut, **ERRORS},
+    summary="Publish the minutes",
 )
 def publish_minutes(request, meeting_id: PathId):
     """Locks the minutes; each action item becomes a task of its group's plan in force."""
@@ -458,8 +466,8 @@ def publish_minutes(request, meeting_id: PathId):
 # --- Time polls ----------------------------------------------------------------------------------
 
 
-@router.post("groups/{slug}/polls", response={201: PollOut, **ERRORS}, summary="Propose times")
-def create_poll(request, slug: str, payload: PollIn):
+@router.post("groups/{slug}/polls", response={201: TimePollOut, **ERRORS}, summary="Propose times")
+def create_poll(request, slug: str, payload: TimePollIn):
     group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
     length = datetime.timedelta(minutes=payload.minutes)
     poll = services.poll_create(
@@ -473,13 +481,15 @@ def create_poll(request, slug: str, payload: PollIn):
     return 201, _poll_out(request, queries.poll_for_viewer(viewer=request.user, poll_id=poll.pk))
 
 
-@router.get("polls/{poll_id}", response={200: PollOut, **READ_ERRORS}, summary="A time poll and its answers")
+@router.get(
+    "polls/{poll_id}", response={200: TimePollOut, **READ_ERRORS}, summary="A time poll and its answers"
+)
 def get_poll(request, poll_id: PathId):
     return _poll_out(request, queries.poll_for_viewer(viewer=request.user, poll_id=poll_id))
 
 
-@router.post("polls/{poll_id}/answers", response={200: PollOut, **ERRORS}, summary="Answer a time poll")
-def answer_poll(request, poll_id: PathId, payload: PollAnswersIn):
+@router.post("polls/{poll_id}/answers", response={200: TimePollOut, **ERRORS}, summary="Answer a time poll")
+def answer_poll(request, poll_id: PathId, payload: TimePollAnswersIn):
     poll = queries.poll_for_viewer(viewer=request.user, poll_id=poll_id)
     try:
         answers = {int(pk): value for pk, value in payload.answers.items()}
@@ -490,7 +500,7 @@ def answer_poll(request, poll_id: PathId, payload: PollAnswersIn):
 
 
 @router.post("polls/{poll_id}/choose", response={201: MeetingOut, **ERRORS}, summary="Choose the time")
-def choose_poll_slot(request, poll_id: PathId, payload: PollChooseIn):
+def choose_poll_slot(request, poll_id: PathId, payload: TimePollChooseIn):
     poll = queries.poll_for_viewer(viewer=request.user, poll_id=poll_id)
     slot = poll.slots.filter(pk=payload.slot_id).first()
     if slot is None:
