@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from convene.core.demo import DemoRun, register
@@ -206,6 +207,7 @@ def build_meetings(*, rng: random.Random, today: datetime.date | None = None) ->
     people = get_user_model().objects.select_related("profile").in_bulk([chairs[g.pk][0] for g in groups])
     danish = next((g for g in groups if g.working_language_id == "da"), groups[0])
     made: dict[str, int] = {"series": 0, "meetings": 0, "minutes": 0}
+    joint = None
     with _nothing_sent():
         series_of = {}
         for group in groups:
@@ -221,10 +223,13 @@ def build_meetings(*, rng: random.Random, today: datetime.date | None = None) ->
             poll_group = next((g for g in others if g.status == GroupStatus.LAUNCHED), others[-1])
             _time_poll(rng, poll_group, chair=people[chairs[poll_group.pk][0]], today=today)
         if len(others) >= 2:
-            _joint_meeting(others[:2], today=today)
-        # History: every invitation went out when its meeting was scheduled.
-        Invitation.objects.filter(sent_sequence__lt=0).update(sent_sequence=0)
-    made["meetings"] = Meeting.objects.count()
+            joint = _joint_meeting(others[:2], today=today)
+        ours = Meeting.objects.filter(
+            Q(series__in=list(series_of.values())) | Q(pk=getattr(joint, "pk", None))
+        )
+        # History: every invitation went out when its meeting was scheduled (all are at SEQUENCE 0).
+        Invitation.objects.filter(meeting__in=ours, sent_sequence__lt=0).update(sent_sequence=0)
+    made["meetings"] = ours.count()
     return made
 
 
@@ -407,7 +412,7 @@ def _time_poll(rng: random.Random, group: Group, *, chair, today: datetime.date)
         services.poll_answer(poll=poll, acting=person, answers=answers)
 
 
-def _joint_meeting(groups: list[Group], *, today: datetime.date) -> None:
+def _joint_meeting(groups: list[Group], *, today: datetime.date) -> Meeting | None:
     """Two groups meet together next month, organised by the secretariat (who may schedule for both)."""
     organiser_id = (
         Term.objects.current()
@@ -417,12 +422,12 @@ def _joint_meeting(groups: list[Group], *, today: datetime.date) -> None:
         .first()
     )
     if organiser_id is None:
-        return
+        return None
     organiser = get_user_model().objects.get(pk=organiser_id)
     day = next_weekday(today + datetime.timedelta(days=24), 2)  # a Wednesday
     starts = datetime.datetime.combine(day, datetime.time(13, 0))
     names = " and ".join(g.name for g in groups)
-    services.meeting_schedule(
+    return services.meeting_schedule(
         acting=organiser,
         title=f"Joint meeting: {names}"[:200],
         description="Where the two groups' work plans meet: shared deliverables and a joint webinar.",
