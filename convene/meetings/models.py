@@ -436,7 +436,7 @@ class AgendaItem(models.Model):
         verbose_name=_("presenter"),
     )
     minutes_allotted = models.PositiveSmallIntegerField(
-        _("minutes"), null=True, blank=True, validators=[MaxValueValidator(600)]
+        _("length (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
     )
     document = models.FileField(_("document"), upload_to="meetings/agenda/%Y/", blank=True)
 
