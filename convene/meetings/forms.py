@@ -237,7 +237,9 @@ class TakerForm(forms.Form):
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Item"), max_length=200)
     presenter = forms.ChoiceField(label=_("Presenter"), required=False)
-    minutes_allotted = forms.IntegerField(label=_("Length (minutes)"), min_value=1, max_value=600, required=False)
+    minutes_allotted = forms.IntegerField(
+        label=_("Length (minutes)"), min_value=1, max_value=600, required=False
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     document = forms.FileField(label=_("Document (optional, at most 10 MB)"), required=False)
 

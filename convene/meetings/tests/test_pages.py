@@ -210,3 +210,53 @@ def test_a_tampered_link_answers_nothing(meeting, group_member):
     )
     assert response.status_code == 404
     assert not Invitation.objects.exclude(answer="").exists()
+
+
+def _members(group, n: int) -> None:
+    from conftest import make_person
+    from convene.groups import services as group_services
+
+    for i in range(n):
+        group_services.membership_join(
+            group=group, acting=make_person(f"m{i}-{n}@example.org", name=f"Member {i}")
+        )
+
+
+def test_the_meeting_page_costs_the_same_queries_with_5_and_50_people_asked(group, chair):
+    def meeting_with(n: int):
+        _members(group, n)
+        return services.meeting_schedule(
+            acting=chair,
+            title=f"With {n}",
+            starts=wall(2030, 3, 1, 9),
+            ends=wall(2030, 3, 1, 10),
+            zone_name="UTC",
+            groups=[group],
+            video_url="https://meet.example/q",
+        )
+
+    client = client_for(chair)  # the organiser sees every answer
+    few = meeting_with(5)
+    client.get(reverse("meetings:detail", args=[few.pk]))
+    with CaptureQueriesContext(connection) as five:
+        client.get(reverse("meetings:detail", args=[few.pk]))
+    many = meeting_with(45)
+    with CaptureQueriesContext(connection) as fifty:
+        page = client.get(reverse("meetings:detail", args=[many.pk]))
+    assert page.context["invitations"].__len__() >= 50
+    assert len(five) == len(fifty)
+
+
+def test_the_calendar_feed_costs_the_same_queries_with_5_and_50_meetings(group, chair, group_member):
+    key = services.calendar_feed_for(person=group_member).key
+    client = client_for(None)
+    url = reverse("meetings:personal_feed", args=[key])
+    make_meetings(group, chair, 5)
+    client.get(url)
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+    make_meetings(group, chair, 45)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url)
+    assert response.content.count(b"BEGIN:VEVENT") == 50
+    assert len(five) == len(fifty)
