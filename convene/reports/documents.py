@@ -86,7 +86,7 @@ def document_context(plan: WorkPlan) -> dict:
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def _fetcher():
+def no_fetching():
     """A WeasyPrint URL fetcher that fetches nothing (no network, no files)."""
     from weasyprint.urls import URLFetcher
 
@@ -104,7 +104,7 @@ def plan_pdf_document(plan: WorkPlan):
     context = document_context(plan)
     html = render_to_string("plans/export/plan.html", context)
     css = render_to_string("plans/export/plan.css", context)
-    fetcher = _fetcher()
+    fetcher = no_fetching()
     return HTML(string=html, base_url=None, url_fetcher=fetcher).render(
         stylesheets=[CSS(string=css, base_url=None, url_fetcher=fetcher)]
     )
@@ -117,16 +117,16 @@ def plan_pdf(plan: WorkPlan) -> bytes:
 # --- DOCX ----------------------------------------------------------------------------------------
 
 
-def _t(value) -> str:
+def docx_text(value) -> str:
     """Text python-docx accepts (XML 1.0 has no control characters)."""
     return CONTROL_CHARS.sub("", "" if value is None else str(value))
 
 
-def _date(value) -> str:
+def date_text(value) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else "—"
 
 
-def _number(value, places: int = 2) -> str:
+def number_text(value, places: int = 2) -> str:
     if value is None:
         return "—"
     value = Decimal(value)
@@ -138,7 +138,7 @@ def _number(value, places: int = 2) -> str:
 
 
 def _money(value, currency: str) -> str:
-    return f"{_number(value)} {currency}" if value is not None else "—"
+    return f"{number_text(value)} {currency}" if value is not None else "—"
 
 
 # Page and tables of the DOCX: A4 with the PDF's margins, 9 pt table text. Each table spans the
@@ -149,7 +149,7 @@ PAGE = {"width_mm": 210, "height_mm": 297, "top_mm": 18, "sides_mm": 16, "bottom
 TABLE_TEXT_PT = 9
 
 
-def _page(document) -> None:
+def page_setup(document) -> None:
     from docx.shared import Mm
 
     for section in document.sections:
@@ -185,14 +185,14 @@ def _fill(cell, text: str, width, *, bold: bool = False, right: bool = False) ->
 
     cell.width = width
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(_t(text))
+    run = paragraph.add_run(docx_text(text))
     run.bold = bold
     run.font.size = Pt(TABLE_TEXT_PT)
     if right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _table(document, headers: list[str], rows: list[list[str]], *, weights: list[int], numeric=()):
+def docx_table(document, headers: list[str], rows: list[list[str]], *, weights: list[int], numeric=()):
     """A table over the page's usable width; ``weights`` size the columns, ``numeric`` (indexes) are
     right-aligned."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -224,7 +224,7 @@ def _deliverable_rows(deliverables, currency: str) -> list[list]:
             [
                 deliverable.title,
                 deliverable.owner.display_name if deliverable.owner else "—",
-                _date(deliverable.due_on) + (" " + _("(late)") if deliverable.late else ""),
+                date_text(deliverable.due_on) + (" " + _("(late)") if deliverable.late else ""),
                 _money(deliverable.cost, currency) if deliverable.cost is not None else "—",
                 deliverable.get_status_display(),
             ]
@@ -236,7 +236,7 @@ def _deliverable_rows(deliverables, currency: str) -> list[list]:
                     task.assignee.display_name
                     if task.assignee
                     else (_("help wanted") if task.help_wanted else "—"),
-                    _date(task.due_on) + (" " + _("(late)") if task.late else ""),
+                    date_text(task.due_on) + (" " + _("(late)") if task.late else ""),
                     "",
                     task.get_status_display(),
                 ]
@@ -249,18 +249,18 @@ def _indicator_row(line: IndicatorLine) -> list:
     return [
         f"{indicator.code} {indicator.name}".strip(),
         indicator.get_unit_display(),
-        _number(indicator.baseline_value, 4)
-        + (f" ({_date(indicator.baseline_on)})" if indicator.baseline_on else ""),
-        _number(lop.target, 4) if lop else "—",
-        _number(lop.actual, 4) if lop else "—",
-        (_number(lop.percent_met, 1) + " %") if lop and lop.percent_met is not None else "—",
+        number_text(indicator.baseline_value, 4)
+        + (f" ({date_text(indicator.baseline_on)})" if indicator.baseline_on else ""),
+        number_text(lop.target, 4) if lop else "—",
+        number_text(lop.actual, 4) if lop else "—",
+        (number_text(lop.percent_met, 1) + " %") if lop and lop.percent_met is not None else "—",
         (
             _("%(start)s – %(end)s: %(actual)s of %(target)s")
             % {
-                "start": _date(latest.starts_on),
-                "end": _date(latest.ends_on),
-                "actual": _number(latest.actual, 4),
-                "target": _number(latest.target, 4),
+                "start": date_text(latest.starts_on),
+                "end": date_text(latest.ends_on),
+                "actual": number_text(latest.actual, 4),
+                "target": number_text(latest.target, 4),
             }
         )
         if latest
@@ -275,42 +275,42 @@ def plan_docx(plan: WorkPlan) -> bytes:
     context = document_context(plan)
     plan, group, budget = context["plan"], context["group"], context["budget"]
     document = Document()
-    _page(document)
-    document.core_properties.title = _t(plan.title)
-    document.core_properties.subject = _t(group.name)
-    document.add_heading(_t(plan.title), level=0)
+    page_setup(document)
+    document.core_properties.title = docx_text(plan.title)
+    document.core_properties.subject = docx_text(group.name)
+    document.add_heading(docx_text(plan.title), level=0)
     document.add_paragraph(
-        _t(
+        docx_text(
             _("%(group)s · %(start)s – %(end)s · %(status)s · version %(version)s")
             % {
                 "group": group.name,
-                "start": _date(plan.starts_on),
-                "end": _date(plan.ends_on),
+                "start": date_text(plan.starts_on),
+                "end": date_text(plan.ends_on),
                 "status": plan.get_status_display(),
                 "version": plan.version,
             }
         )
     )
     if plan.approved_on:
-        document.add_paragraph(_t(_("Approved on %(date)s") % {"date": _date(plan.approved_on)}))
+        document.add_paragraph(docx_text(_("Approved on %(date)s") % {"date": date_text(plan.approved_on)}))
     if plan.summary:
-        document.add_paragraph(_t(plan.summary))
+        document.add_paragraph(docx_text(plan.summary))
 
     document.add_heading(_("Top issues"), level=1)
-    document.add_paragraph(_t(plan.top_issues) or "—")
+    document.add_paragraph(docx_text(plan.top_issues) or "—")
 
     document.add_heading(_("Objectives"), level=1)
     for objective in context["objectives"]:
         paragraph = document.add_paragraph(style="List Number")
-        paragraph.add_run(_t(objective.title)).bold = True
+        paragraph.add_run(docx_text(objective.title)).bold = True
         if objective.description:
-            paragraph.add_run(" — " + _t(objective.description))
+            paragraph.add_run(" — " + docx_text(objective.description))
     if not context["objectives"]:
         document.add_paragraph("—")
 
     document.add_heading(_("Deliverables and tasks"), level=1)
     rows = _deliverable_rows(context["deliverables"], plan.currency)
-    _table(
+    docx_table(
         document,
         [_("Deliverable / task"), _("Owner"), _("Due"), _("Cost"), _("Status")],
         rows,
@@ -321,13 +321,13 @@ def plan_docx(plan: WorkPlan) -> bytes:
     document.add_heading(_("Results framework"), level=1)
     for depth, result, indicators in context["framework"]:
         document.add_heading(
-            _t(f"{result.level.label} {result.code}: {result.statement}".replace("  ", " ")),
+            docx_text(f"{result.level.label} {result.code}: {result.statement}".replace("  ", " ")),
             level=min(2 + depth, 4),
         )
         if not indicators:
             continue
         rows = [_indicator_row(line) for line in indicators]
-        _table(
+        docx_table(
             document,
             [
                 _("Indicator"),
@@ -349,7 +349,7 @@ def plan_docx(plan: WorkPlan) -> bytes:
 
     document.add_heading(_("Budget"), level=1)
     document.add_paragraph(
-        _t(
+        docx_text(
             _("Planned %(planned)s · funded %(funded)s · funding gap %(gap)s · spent %(actual)s")
             % {
                 "planned": _money(budget.planned, budget.currency),
@@ -361,12 +361,12 @@ def plan_docx(plan: WorkPlan) -> bytes:
     )
     if budget.missing_rates:
         document.add_paragraph(
-            _t(
+            docx_text(
                 _("Not counted: no rate stored for %(currencies)s.")
                 % {"currencies": ", ".join(budget.missing_rates)}
             )
         )
-    _table(
+    docx_table(
         document,
         [_("Category"), _("Planned")],
         [[label, _money(value, budget.currency)] for label, value in context["by_category"]],
@@ -375,7 +375,7 @@ def plan_docx(plan: WorkPlan) -> bytes:
     )
     document.add_heading(_("Partners' contributions"), level=2)
     if budget.partners:
-        _table(
+        docx_table(
             document,
             [_("Partner"), _("Cash"), _("In kind")],
             [
@@ -399,13 +399,13 @@ def plan_docx(plan: WorkPlan) -> bytes:
         rows.append(
             [
                 need.role,
-                _number(need.hours_per_month, 1),
-                f"{_date(need.starts_on)} – {_date(need.ends_on)}",
+                number_text(need.hours_per_month, 1),
+                f"{date_text(need.starts_on)} – {date_text(need.ends_on)}",
                 filled,
             ]
         )
     if rows:
-        _table(
+        docx_table(
             document,
             [_("Role"), _("Hours per month"), _("Period"), _("Filled by")],
             rows,
@@ -415,7 +415,7 @@ def plan_docx(plan: WorkPlan) -> bytes:
     else:
         document.add_paragraph("—")
     document.add_paragraph(
-        _t(
+        docx_text(
             _("%(network)s · generated %(when)s")
             % {
                 "network": context["network_name"],

@@ -36,7 +36,7 @@ def _plan(request, slug: str, plan_id: int, perm: str) -> WorkPlan:
     return queries.plan_for_viewer(request.user, plan_id, group_slug=slug, perm=perm)
 
 
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+def download(data: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -49,28 +49,28 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 def export_xlsx(request, slug: str, plan: int):
     plan = _plan(request, slug, plan, "plans.export")
     data = spreadsheet.workbook_bytes(plan, viewer=request.user)
-    return _download(data, XLSX_TYPE, spreadsheet.export_filename(plan, "xlsx"))
+    return download(data, XLSX_TYPE, spreadsheet.export_filename(plan, "xlsx"))
 
 
 @login_required
 @require_GET
 def export_pdf(request, slug: str, plan: int):
     plan = _plan(request, slug, plan, "plans.export")
-    return _download(documents.plan_pdf(plan), "application/pdf", spreadsheet.export_filename(plan, "pdf"))
+    return download(documents.plan_pdf(plan), "application/pdf", spreadsheet.export_filename(plan, "pdf"))
 
 
 @login_required
 @require_GET
 def export_docx(request, slug: str, plan: int):
     plan = _plan(request, slug, plan, "plans.export")
-    return _download(documents.plan_docx(plan), DOCX_TYPE, spreadsheet.export_filename(plan, "docx"))
+    return download(documents.plan_docx(plan), DOCX_TYPE, spreadsheet.export_filename(plan, "docx"))
 
 
 @login_required
 @require_GET
 def export_iati(request, slug: str, plan: int):
     plan = _plan(request, slug, plan, "plans.export")
-    return _download(
+    return download(
         iati.activity_xml(plan), "application/xml; charset=utf-8", spreadsheet.export_filename(plan, "xml")
     )
 

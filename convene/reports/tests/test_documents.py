@@ -103,7 +103,7 @@ def test_pdf_fetches_nothing_and_escapes_the_plan_text(plan_world):
     )
     text = pdf_text(plan_world.plan)
     assert '<img src="file:///etc/passwd">' in text
-    fetcher = documents._fetcher()
+    fetcher = documents.no_fetching()
     for url in ("http://127.0.0.1:9/x.png", "file:///etc/passwd", "data:text/plain,hello"):
         with pytest.raises(ValueError, match="does not fetch"):
             fetcher.fetch(url)

@@ -1,0 +1,108 @@
+"""A group's update to the steering committee and the coordinator, and the committee's comments on it.
+
+An update covers a period (a calendar quarter by default). Its figures are composed from the data when
+it is read (``queries.update_figures``); the co-chairs write the narrative and submit it; the
+committee or the secretariat comment and acknowledge it. The narrative is versioned (``revision`` and
+the history) so that two co-chairs writing at once lose no text (core/concurrency.py)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from convene.core.concurrency import Revisioned
+from convene.groups.models import Group
+
+
+class UpdateStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+# The narrative a co-chair writes, in the order the page and the pack show it.
+NARRATIVE_FIELDS = ("achievements", "challenges", "support_needed", "eupdate_items")
+
+
+class GroupUpdate(Revisioned):
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="updates", verbose_name=_("group")
+    )
+    period_starts = models.DateField(_("period starts"))
+    period_ends = models.DateField(_("period ends"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=UpdateStatus.choices, default=UpdateStatus.DRAFT
+    )
+    achievements = models.TextField(_("achievements"), blank=True)
+    challenges = models.TextField(_("challenges"), blank=True)
+    support_needed = models.TextField(_("support needed from the committee"), blank=True)
+    eupdate_items = models.TextField(_("items proposed for the E-Update"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("group update")
+        verbose_name_plural = _("group updates")
+        ordering = ("-period_starts", "-pk")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "period_starts"], name="group_update_once_per_period"),
+            models.CheckConstraint(
+                condition=models.Q(period_ends__gte=models.F("period_starts")),
+                name="group_update_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.period_starts:%Y-%m-%d} – {self.period_ends:%Y-%m-%d}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == UpdateStatus.DRAFT
+
+    @property
+    def is_sent(self) -> bool:
+        """Submitted (or already acknowledged): the committee reads it."""
+        return self.status in (UpdateStatus.SUBMITTED, UpdateStatus.ACKNOWLEDGED)
+
+
+class UpdateComment(models.Model):
+    update = models.ForeignKey(GroupUpdate, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("comment"), max_length=10_000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment on an update")
+        verbose_name_plural = _("comments on updates")
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.update} – {self.author}"

@@ -1,0 +1,304 @@
+"""Group updates and the committee's pages (thin views, STYLE §1, §2): a group's updates, one update
+(its figures, the narrative form, submitting, comments, acknowledging), the committee's dashboard (as
+a page and as CSV) and the committee pack (PDF, DOCX). Pages work without JavaScript."""
+
+import csv
+import io
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from convene.core.concurrency import EditConflict
+from convene.core.concurrency_views import add_service_error, conflict_response
+from convene.core.rules import can, ensure
+from convene.groups import queries as group_queries
+from convene.results.charts import progress_bar
+
+from . import pack, queries, services
+from .models import NARRATIVE_FIELDS, GroupUpdate
+from .views import DOCX_TYPE, download
+
+MAX_PACK_DAYS = 3 * 366
+
+
+class NarrativeForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = GroupUpdate
+        fields = NARRATIVE_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in NARRATIVE_FIELDS}
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Comment"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def _update_url(update: GroupUpdate) -> str:
+    return reverse("reports:update", args=[update.pk])
+
+
+def _update(request, update: int) -> GroupUpdate:
+    return queries.update_for_viewer(viewer=request.user, update_id=update)
+
+
+@login_required
+@require_GET
+def group_updates(request, slug: str):
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
+    ensure(request.user, "reports.list_updates", group)
+    starts, ends = queries.quarter_of(timezone.localdate())
+    return render(
+        request,
+        "reports/group_updates.html",
+        {
+            "group": group,
+            "updates": queries.updates_of_group(viewer=request.user, group=group),
+            "can_start": can(request.user, "reports.start_update", group),
+            "quarter": (starts, ends),
+            "due": queries.due_on(ends),
+        },
+    )
+
+
+@login_required
+@require_POST
+def update_start(request, slug: str):
+    group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
+    update = services.update_draft(group=group, acting=request.user)
+    return redirect(_update_url(update))
+
+
+def _page(request, update: GroupUpdate, *, form=None, comment_form=None, status: int = 200, conflict=None):
+    figures = queries.update_figures(update.group, update.period_starts, update.period_ends)
+    for f in figures.indicators:
+        f.bar = progress_bar(
+            percent=f.latest.bar_percent if f.latest else None,
+            title=f.indicator.name,
+            uid=f"bar-{f.indicator.pk}",
+        )
+    may_write = can(request.user, "reports.write_update", update)
+    if form is None and may_write:
+        form = NarrativeForm(instance=update, initial={"revision": update.revision})
+    context = {
+        "update": update,
+        "group": update.group,
+        "figures": figures,
+        "form": form,
+        "comments": queries.comments_of(update),
+        "comment_form": comment_form or CommentForm(),
+        "narrative": pack.narrative_labels(),
+        "may_write": may_write,
+        "may_submit": can(request.user, "reports.submit_update", update),
+        "may_comment": can(request.user, "reports.comment_update", update),
+        "may_acknowledge": can(request.user, "reports.acknowledge_update", update),
+        "due": queries.due_on(update.period_ends),
+    }
+    if conflict is not None:
+        return conflict_response(request, "reports/update_detail.html", context, form=form, conflict=conflict)
+    return render(request, "reports/update_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_detail(request, update: int):
+    """The update; a POST saves the narrative (co-chairs, while it is a draft)."""
+    update = _update(request, update)
+    if request.method == "GET":
+        return _page(request, update)
+    ensure(request.user, "reports.write_update", update)
+    form = NarrativeForm(request.POST, instance=GroupUpdate(group=update.group))
+    if form.is_valid():
+        narrative = {name: form.cleaned_data[name] for name in NARRATIVE_FIELDS}
+        try:
+            services.update_save(
+                update=update, acting=request.user, revision=form.cleaned_data.get("revision"), **narrative
+            )
+        except EditConflict as conflict:
+            update.refresh_from_db()
+            return _page(request, update, form=form, conflict=conflict)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The update is saved."))
+            return redirect(_update_url(update))
+    return _page(request, update, form=form, status=400)
+
+
+@login_required
+@require_POST
+def update_submit(request, update: int):
+    update = _update(request, update)
+    try:
+        services.update_submit(update=update, acting=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The update is submitted to the steering committee and the coordinator."))
+    return redirect(_update_url(update))
+
+
+@login_required
+@require_POST
+def update_comment(request, update: int):
+    update = _update(request, update)
+    ensure(request.user, "reports.comment_update", update)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_comment(update=update, acting=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Your comment is added."))
+            return redirect(_update_url(update) + "#comments")
+    return _page(request, update, comment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def update_acknowledge(request, update: int):
+    update = _update(request, update)
+    try:
+        services.update_acknowledge(update=update, acting=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The update is acknowledged."))
+    return redirect(_update_url(update))
+
+
+# --- The committee's pages -------------------------------------------------------------------------
+
+DASHBOARD_COLUMNS = [
+    ("name", gettext_lazy("Group")),
+    ("plan", gettext_lazy("Work plan")),
+    ("update", gettext_lazy("Last update")),
+    ("overdue", gettext_lazy("Next update due")),
+    ("on_track", gettext_lazy("Indicators on track")),
+    ("off_track", gettext_lazy("Off track")),
+    ("meetings", gettext_lazy("Meetings (90 days)")),
+    ("members", gettext_lazy("Members")),
+]
+
+
+def _sort(request) -> str:
+    sort = request.GET.get("sort", "name")
+    return sort if sort.removeprefix("-") in queries.DASHBOARD_SORTS else "name"
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    ensure(request.user, "reports.view_dashboard")
+    sort = _sort(request)
+    starts, ends = queries.last_ended_quarter(timezone.localdate())
+    columns = [
+        (key, label, key == sort.removeprefix("-"), f"-{key}" if sort == key else key)
+        for key, label in DASHBOARD_COLUMNS
+    ]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "rows": queries.dashboard_rows(sort=sort),
+            "columns": columns,
+            "sort": sort,
+            "pack_from": starts,
+            "pack_to": ends,
+        },
+    )
+
+
+CSV_HEADERS = (
+    gettext_lazy("Group"),
+    gettext_lazy("Work plan"),
+    gettext_lazy("Last update (period ends)"),
+    gettext_lazy("Next update due"),
+    gettext_lazy("Overdue"),
+    gettext_lazy("Indicators on track"),
+    gettext_lazy("Indicators off track"),
+    gettext_lazy("Meetings held (90 days)"),
+    gettext_lazy("Meetings the charter asks for (90 days)"),
+    gettext_lazy("Members"),
+)
+
+
+@login_required
+@require_GET
+def dashboard_csv(request):
+    ensure(request.user, "reports.view_dashboard")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(h) for h in CSV_HEADERS])
+    for row in queries.dashboard_rows(sort=_sort(request)):
+        writer.writerow(
+            [
+                row.group.name,
+                row.plan_state_label,
+                row.last_update.period_ends.isoformat() if row.last_update else "",
+                row.next_due.isoformat(),
+                _("yes") if row.overdue else _("no"),
+                row.on_track,
+                row.off_track,
+                row.meetings_held,
+                "" if row.meetings_expected is None else row.meetings_expected,
+                row.members,
+            ]
+        )
+    return download(out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", "dashboard.csv")
+
+
+def _period(request) -> tuple[date, date] | None:
+    """``?from=`` and ``?to=`` (ISO dates), the last ended quarter when left out; None when wrong."""
+    default = queries.last_ended_quarter(timezone.localdate())
+    try:
+        starts = date.fromisoformat(request.GET["from"]) if request.GET.get("from") else default[0]
+        ends = date.fromisoformat(request.GET["to"]) if request.GET.get("to") else default[1]
+    except ValueError:
+        return None
+    if ends < starts or (ends - starts).days > MAX_PACK_DAYS:
+        return None
+    return starts, ends
+
+
+def _bad_period() -> HttpResponse:
+    return HttpResponse(
+        _("Give the period as from=YYYY-MM-DD&to=YYYY-MM-DD, at most three years."),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@login_required
+@require_GET
+def pack_pdf(request):
+    ensure(request.user, "reports.view_dashboard")
+    period = _period(request)
+    if period is None:
+        return _bad_period()
+    name = f"committee-pack-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.pdf"
+    return download(pack.pack_pdf(*period), "application/pdf", name)
+
+
+@login_required
+@require_GET
+def pack_docx(request):
+    ensure(request.user, "reports.view_dashboard")
+    period = _period(request)
+    if period is None:
+        return _bad_period()
+    name = f"committee-pack-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.docx"
+    return download(pack.pack_docx(*period), DOCX_TYPE, name)
