@@ -49,18 +49,21 @@ def narrative_labels() -> list[tuple[str, str]]:
     ]
 
 
-def pack_pdf(starts: date, ends: date) -> bytes:
+def pack_pdf_document(starts: date, ends: date):
+    """The laid-out pack (WeasyPrint's ``Document``: pages and boxes), before it is written."""
     from weasyprint import CSS, HTML
 
     context = pack_context(starts, ends)
     html = render_to_string("reports/pack.html", context)
     css = render_to_string("plans/export/plan.css", {})
     fetcher = documents.no_fetching()
-    return (
-        HTML(string=html, base_url=None, url_fetcher=fetcher)
-        .render(stylesheets=[CSS(string=css, base_url=None, url_fetcher=fetcher)])
-        .write_pdf()
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).render(
+        stylesheets=[CSS(string=css, base_url=None, url_fetcher=fetcher)]
     )
+
+
+def pack_pdf(starts: date, ends: date) -> bytes:
+    return pack_pdf_document(starts, ends).write_pdf()
 
 
 def _row_values(row: DashboardRow) -> list[str]:

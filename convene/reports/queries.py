@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -155,19 +155,28 @@ def _indicator_figures(plan_ids: list[int]) -> dict[int, list[IndicatorFigure]]:
     return figures
 
 
+def _done_in(model, starts: date, ends: date) -> Exists:
+    """Marked done in the period: a version saved as done then (the plans keep every version)."""
+    versions = model.history.model.objects.filter(
+        id=OuterRef("pk"), status="done", history_date__date__gte=starts, history_date__date__lte=ends
+    )
+    return Exists(versions)
+
+
 def update_figures(group: Group, starts: date, ends: date) -> UpdateFigures:
     """The figures of ``group``'s update for the period ``starts``–``ends`` (a fixed number of queries)."""
     figures = UpdateFigures(starts=starts, ends=ends)
     plan = current_plan(group)
     figures.plan = plan
-    in_period = {"updated_at__date__gte": starts, "updated_at__date__lte": ends}
     if plan is not None:
         figures.indicators = _indicator_figures([plan.pk]).get(plan.pk, [])
         deliverables = plan.deliverables.order_by(F("due_on").asc(nulls_last=True), "pk")
-        figures.deliverables_done = list(deliverables.filter(status=DeliverableStatus.DONE, **in_period))
+        figures.deliverables_done = list(
+            deliverables.filter(_done_in(Deliverable, starts, ends), status=DeliverableStatus.DONE)
+        )
         figures.deliverables_late = list(late_deliverables(plan).order_by("due_on", "pk"))
         figures.tasks_done = Task.objects.filter(
-            deliverable__plan=plan, status=TaskStatus.DONE, **in_period
+            _done_in(Task, starts, ends), deliverable__plan=plan, status=TaskStatus.DONE
         ).count()
         figures.budget = budget_summary(plan)
     held = (
