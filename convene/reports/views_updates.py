@@ -137,17 +137,23 @@ def update_detail(request, update: int):
     return _page(request, update, form=form, status=400)
 
 
-@login_required
-@require_POST
-def update_submit(request, update: int):
-    update = _update(request, update)
+def _change(request, update_id: int, service, done: str):
+    """A state change through ``service`` (submit, acknowledge), then back to the update."""
+    update = _update(request, update_id)
     try:
-        services.update_submit(update=update, acting=request.user)
+        service(update=update, acting=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The update is submitted to the steering committee and the coordinator."))
+        messages.success(request, done)
     return redirect(_update_url(update))
+
+
+@login_required
+@require_POST
+def update_submit(request, update: int):
+    done = _("The update is submitted to the steering committee and the coordinator.")
+    return _change(request, update, services.update_submit, done)
 
 
 @login_required
@@ -170,14 +176,7 @@ def update_comment(request, update: int):
 @login_required
 @require_POST
 def update_acknowledge(request, update: int):
-    update = _update(request, update)
-    try:
-        services.update_acknowledge(update=update, acting=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The update is acknowledged."))
-    return redirect(_update_url(update))
+    return _change(request, update, services.update_acknowledge, _("The update is acknowledged."))
 
 
 # --- The committee's pages -------------------------------------------------------------------------
@@ -274,31 +273,26 @@ def _period(request) -> tuple[date, date] | None:
     return starts, ends
 
 
-def _bad_period() -> HttpResponse:
-    return HttpResponse(
-        _("Give the period as from=YYYY-MM-DD&to=YYYY-MM-DD, at most three years."),
-        status=400,
-        content_type="text/plain; charset=utf-8",
-    )
+def _pack(request, draw, content_type: str, extension: str) -> HttpResponse:
+    ensure(request.user, "reports.view_dashboard")
+    period = _period(request)
+    if period is None:
+        return HttpResponse(
+            _("Give the period as from=YYYY-MM-DD&to=YYYY-MM-DD, at most three years."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    name = f"committee-pack-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.{extension}"
+    return download(draw(*period), content_type, name)
 
 
 @login_required
 @require_GET
 def pack_pdf(request):
-    ensure(request.user, "reports.view_dashboard")
-    period = _period(request)
-    if period is None:
-        return _bad_period()
-    name = f"committee-pack-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.pdf"
-    return download(pack.pack_pdf(*period), "application/pdf", name)
+    return _pack(request, pack.pack_pdf, "application/pdf", "pdf")
 
 
 @login_required
 @require_GET
 def pack_docx(request):
-    ensure(request.user, "reports.view_dashboard")
-    period = _period(request)
-    if period is None:
-        return _bad_period()
-    name = f"committee-pack-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.docx"
-    return download(pack.pack_docx(*period), DOCX_TYPE, name)
+    return _pack(request, pack.pack_docx, DOCX_TYPE, "docx")
