@@ -327,3 +327,23 @@ def test_pack_outside_the_period_has_no_update_and_a_wrong_period_is_refused(sub
         client.get(reverse("reports:pack_pdf"), {"from": "2025-06-01", "to": "2025-01-01"}).status_code == 400
     )
     assert client.get(reverse("reports:pack_pdf"), {"from": "June"}).status_code == 400
+
+
+def test_update_page_query_count_does_not_grow_with_comments(submitted, committee_member):
+    client = client_for(committee_member)
+    url = reverse("reports:update", args=[submitted.pk])
+
+    def comment(n: int) -> None:
+        UpdateComment.objects.bulk_create(
+            UpdateComment(update=submitted, author=committee_member, body=f"Comment {i}") for i in range(n)
+        )
+
+    comment(5)
+    client.get(url)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url).status_code == 200
+    comment(45)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url)
+    assert len(response.context["comments"]) == 50
+    assert len(fifty.captured_queries) == len(five.captured_queries)
