@@ -123,3 +123,52 @@ def _check(page) -> dict:
     if violations := _axe_violations(page):
         problems["axe"] = violations
     return problems
+
+
+def test_meeting_and_update_pages_fit_a_phone_have_ordered_headings_and_no_axe_violation(phone, plan_world):
+    """The pages of issue 12: a group's meetings, a meeting with its agenda and answers, the minutes
+    being written, a time poll being answered, the agenda, a group's updates and one update."""
+    import datetime
+
+    from convene.meetings import agenda_services, minutes_services, services
+    from convene.reports import services as report_services
+
+    cochair, group = plan_world.cochair, plan_world.group
+    wall = datetime.datetime(2030, 1, 15, 15)  # noqa: DTZ001 (a wall-clock time in its zone)
+    meeting = services.meeting_schedule(
+        acting=cochair,
+        title="Monthly meeting of the working group",
+        starts=wall,
+        ends=wall + datetime.timedelta(hours=1),
+        zone_name="Africa/Nairobi",
+        groups=[group],
+        video_url="https://meet.example/monthly",
+    )
+    agenda_services.agenda_from_template(meeting=meeting, acting=cochair, language="en")
+    minutes_services.minutes_save(meeting=meeting, acting=cochair, body="## Notes\n\nWe met.", revision=None)
+    minutes_services.action_item_add(meeting=meeting, acting=cochair, what="Circulate the outline")
+    slots = [
+        (wall + datetime.timedelta(days=d), wall + datetime.timedelta(days=d, hours=1)) for d in (1, 2, 3)
+    ]
+    poll = services.poll_create(
+        acting=cochair, title="Kick-off", zone_name="UTC", slots=slots, groups=[group]
+    )
+    update = report_services.update_draft(group=group, acting=cochair)
+    page = phone
+    log_in(page, "cochair@example.org")
+    pages = {
+        "group meetings": reverse("meetings:group", args=[group.slug]),
+        "meeting": reverse("meetings:detail", args=[meeting.pk]),
+        "agenda": reverse("meetings:agenda", args=[meeting.pk]),
+        "minutes": reverse("meetings:minutes", args=[meeting.pk]),
+        "poll": reverse("meetings:poll", args=[poll.pk]),
+        "new meeting": reverse("meetings:new", args=[group.slug]),
+        "group updates": reverse("reports:group_updates", args=[group.slug]),
+        "update": reverse("reports:update", args=[update.pk]),
+    }
+    failures = {}
+    for name, url in pages.items():
+        page.goto(url)
+        failures[name] = _check(page)
+    failures = {name: problems for name, problems in failures.items() if problems}
+    assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
