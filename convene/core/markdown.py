@@ -26,11 +26,21 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("js-default").enable("table").enable("strikethrough")
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown → sanitised HTML, marked safe for templates."""
+def render_markdown(text: str, *, top_level: int = 1) -> SafeString:
+    """Markdown → sanitised HTML, marked safe for templates. ``top_level`` is the level the text's
+    outermost heading gets, whatever its writer started with (the others follow, at most h6): text
+    shown under a page's h2 starts its headings at h3, so the page's outline stays in order for
+    screen readers."""
     if not text:
         return mark_safe("")  # noqa: S308 - an empty string is safe
-    html = _parser().render(text)
+    parser = _parser()
+    tokens = parser.parse(text)
+    headings = [token for token in tokens if token.type in ("heading_open", "heading_close")]
+    if top_level > 1 and headings:
+        shift = top_level - min(int(token.tag[1]) for token in headings)
+        for token in headings:
+            token.tag = f"h{max(1, min(6, int(token.tag[1]) + shift))}"
+    html = parser.renderer.render(tokens, parser.options, {})
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -133,7 +133,7 @@ def meeting_detail(request, meeting: int):
             "writes_minutes": can(request.user, "meetings.write_minutes", meeting),
             "agenda": queries.agenda(meeting=meeting),
             "minutes": minutes if minutes.pk and (minutes.is_published or details) else None,
-            "minutes_html": render_markdown(minutes.body) if minutes.pk else "",
+            "minutes_html": render_markdown(minutes.body, top_level=3) if minutes.pk else "",
             "decisions": queries.meeting_decisions(meeting=meeting) if minutes.is_published else [],
             "action_items": queries.action_items(meeting=meeting) if minutes.is_published else [],
             "invitations": queries.invitations_for_organiser(meeting=meeting) if manages else None,
