@@ -9,6 +9,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from convene.core.tasks import mail_task
 
 from . import notifications
+from .import_reading import member_import_read
 from .models import Person
 
 
@@ -29,8 +30,6 @@ def send_tokens_revoked(person_id: int, count: int) -> None:
 @db_task()
 def read_member_import(import_id: int) -> None:
     """Read an uploaded member list (the parsing no web request does)."""
-    from .import_services import member_import_read
-
     member_import_read(import_id=import_id)
 
 

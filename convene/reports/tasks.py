@@ -4,7 +4,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from .queries import plan_imports_waiting
-from .spreadsheet.pending import plan_import_check
+from .spreadsheet.checking import plan_import_check
 
 
 @db_task()

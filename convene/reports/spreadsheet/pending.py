@@ -9,28 +9,22 @@ check (``reports.tasks.check_plan_import``) and keeps the preview it produced.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime
 import hashlib
-import json
 import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from convene.core.rules import ensure
 from convene.core.tasks import enqueue_on_commit
 from convene.people.models import Person
 from convene.plans.models import PlanImport, PlanImportStatus, WorkPlan
 
-from .apply import import_preview
-from .check import FieldChange, Preview, RowChange
-from .read import Problem
+from .checking import plan_import_check, preview_from_json, preview_to_json  # noqa: F401 (the package's names)
 
 PENDING_DIR = "plan-imports"
 PENDING_SALT = "convene.plans.import"
@@ -95,37 +89,6 @@ def plan_import_start(*, plan: WorkPlan, acting: Person, data: bytes, language: 
     return token
 
 
-def plan_import_check(*, import_id: int) -> None:
-    """Check an uploaded workbook and keep what the preview shows; twice without harm."""
-    pending = PlanImport.objects.select_related("plan__group", "created_by").filter(pk=import_id).first()
-    if pending is None or pending.status != PlanImportStatus.CHECKING:
-        return
-    with translation.override(pending.language or None):
-        try:
-            with default_storage.open(pending.stored_as, "rb") as handle:
-                data = handle.read(settings.CONVENE_IMPORT_MAX_BYTES + 1)
-        except OSError:
-            preview = Preview(
-                changes=[],
-                problems=[Problem(None, None, None, _("The uploaded workbook is no longer available."))],
-                notices=[],
-                fingerprint="",
-            )
-        else:
-            try:
-                preview = import_preview(pending.plan, data, acting=pending.created_by)
-            except PermissionDenied:
-                preview = Preview(
-                    changes=[],
-                    problems=[Problem(None, None, None, _("You may no longer edit this work plan."))],
-                    notices=[],
-                    fingerprint="",
-                )
-    PlanImport.objects.filter(pk=pending.pk, status=PlanImportStatus.CHECKING).update(
-        status=PlanImportStatus.READY, preview=preview_to_json(preview)
-    )
-
-
 def plan_import_recheck(name: str) -> None:
     """Check a kept upload again (the plan changed since its preview, or the confirmation failed)."""
     from ..tasks import check_plan_import
@@ -139,32 +102,6 @@ def plan_import_recheck(name: str) -> None:
 
 def pending_import(name: str) -> PlanImport | None:
     return PlanImport.objects.filter(stored_as=name).first()
-
-
-def preview_to_json(preview: Preview) -> dict:
-    # Lazy translations and other values become the text the preview shows.
-    return json.loads(json.dumps(_preview_dict(preview), default=str))
-
-
-def _preview_dict(preview: Preview) -> dict:
-    return {
-        "changes": [dataclasses.asdict(change) for change in preview.changes],
-        "problems": [dataclasses.asdict(problem) for problem in preview.problems],
-        "notices": [str(notice) for notice in preview.notices],
-        "fingerprint": preview.fingerprint,
-    }
-
-
-def preview_from_json(data: dict) -> Preview:
-    return Preview(
-        changes=[
-            RowChange(**{**change, "fields": [FieldChange(**f) for f in change["fields"]]})
-            for change in data.get("changes", [])
-        ],
-        problems=[Problem(**problem) for problem in data.get("problems", [])],
-        notices=list(data.get("notices", [])),
-        fingerprint=data.get("fingerprint", ""),
-    )
 
 
 def _sweep() -> None:
