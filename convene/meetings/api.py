@@ -259,7 +259,7 @@ def _poll_out(request, poll: TimePoll) -> dict:
 def list_group_meetings(request, slug: str):
     """The group's meetings from a month ago on, by start."""
     group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
-    meetings = queries.feed_meetings(meetings=Meeting.objects.of_group(group).prefetch_related("groups"))
+    meetings = queries.feed_meetings(meetings=Meeting.objects.of_group(group))
     return [_out(request, m) for m in meetings]
 
 

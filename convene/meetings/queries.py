@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from convene.core.rules import can, is_secretariat, is_steering_committee
+from convene.core.timezones import canonical_time_zone
 from convene.groups.models import Group
 
 from .models import Invitation, Meeting, MeetingStatus, PollAnswer, PollSlot, Rsvp, TimePoll
@@ -137,10 +138,9 @@ def poll_results(*, poll: TimePoll, viewer) -> PollView:
 
 
 def _known_zones(zones: dict) -> dict:
-    from zoneinfo import available_timezones
-
-    known = available_timezones()
-    return {person: name for person, name in zones.items() if name in known}
+    """The zones a time can be shown in (a stale or mistyped one on an account is left out); the
+    offered list is read once per process (``core.timezones``), not from the disk per page."""
+    return {person: canonical_time_zone(name) for person, name in zones.items() if canonical_time_zone(name)}
 
 
 def upcoming_for_person(
@@ -167,6 +167,8 @@ def feed_meetings(
     return list(
         meetings.filter(starts__gte=now - datetime.timedelta(days=92))
         .select_related("organiser__profile", "series")
+        # The rules that decide who gets the video link read each meeting's groups: loaded once.
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.only("id", "name", "slug", "status")))
         .order_by("starts", "pk")[:limit]
     )
 

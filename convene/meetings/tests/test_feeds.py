@@ -104,3 +104,33 @@ def test_a_deactivated_persons_address_no_longer_answers(group_member):
     group_member.is_active = False
     group_member.save(update_fields=["is_active"])
     assert client_for(None).get(reverse("meetings:personal_feed", args=[key])).status_code == 404
+
+
+def test_a_groups_feed_costs_the_same_queries_with_5_and_50_meetings(group, chair, group_member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(first: int, n: int) -> None:
+        for day in range(first, first + n):
+            services.meeting_schedule(
+                acting=chair,
+                title=f"Meeting {day}",
+                starts=wall(2030, 1, 1, 9) + datetime.timedelta(days=day),
+                ends=wall(2030, 1, 1, 10) + datetime.timedelta(days=day),
+                zone_name="UTC",
+                groups=[group],
+                video_url="https://meet.example/m",
+            )
+
+    client = client_for(group_member)
+    url = reverse("meetings:group_feed", args=[group.slug])
+    make(0, 5)
+    client.get(url)
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+    make(5, 45)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url)
+    assert response.content.count(b"BEGIN:VEVENT") == 50
+    assert b"meet.example" in response.content  # a member of the group gets the links
+    assert len(five) == len(fifty)
