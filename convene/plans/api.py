@@ -162,7 +162,7 @@ def _ids_to_objects(fields: dict, resolvers: dict) -> dict:
 def _plan_detail(request, plan: WorkPlan) -> WorkPlan:
     """The plan with its parts, budget summary and what the caller may do, as ``PlanDetailOut`` reads it."""
     viewer = request.user
-    full = queries.plan_parts(plan)
+    full = queries.with_parts(plan)
     full.budget = queries.budget_summary(
         full, lines=list(full.budget_lines.all()), rates=list(full.rates.all())
     )

@@ -5,7 +5,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -121,7 +131,19 @@ def current_plan(group: Group) -> WorkPlan | None:
 
 
 def plan_parts(plan: WorkPlan) -> WorkPlan:
-    """The plan with every part prefetched: objectives, deliverables with tasks, budget, HR needs."""
+    """The plan read afresh with every part prefetched: objectives, deliverables with tasks, budget,
+    HR needs (the documents and exports read what is in the database now)."""
+    return WorkPlan.objects.select_related("group__kind").prefetch_related(*_part_lookups()).get(pk=plan.pk)
+
+
+def with_parts(plan: WorkPlan) -> WorkPlan:
+    """Every part prefetched onto the plan the caller has just read through plan_for_viewer (the
+    page and the API): reading the plan again cost a query."""
+    prefetch_related_objects([plan], *_part_lookups())
+    return plan
+
+
+def _part_lookups() -> list:
     tasks = Task.objects.select_related("assignee__profile").prefetch_related(
         "skills",
         Prefetch(
@@ -137,17 +159,13 @@ def plan_parts(plan: WorkPlan) -> WorkPlan:
     )
     budget = BudgetLine.objects.select_related("partner", "deliverable")
     hr = HRNeed.objects.select_related("filled_by__profile", "filled_by_organisation")
-    return (
-        WorkPlan.objects.select_related("group__kind")
-        .prefetch_related(
-            Prefetch("objectives", queryset=Objective.objects.all()),
-            Prefetch("deliverables", queryset=deliverables),
-            Prefetch("budget_lines", queryset=budget),
-            Prefetch("hr_needs", queryset=hr),
-            "rates",
-        )
-        .get(pk=plan.pk)
-    )
+    return [
+        Prefetch("objectives", queryset=Objective.objects.all()),
+        Prefetch("deliverables", queryset=deliverables),
+        Prefetch("budget_lines", queryset=budget),
+        Prefetch("hr_needs", queryset=hr),
+        "rates",
+    ]
 
 
 # --- Versions ------------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ def _hr_summary(needs) -> dict:
 def plan_detail(request, slug: str, plan: int):
     plan = queries.plan_for_viewer(request.user, plan, group_slug=slug)
     user = request.user
-    parts = queries.plan_parts(plan)
+    parts = queries.with_parts(plan)
     parts.group = plan.group
     deliverables = list(parts.deliverables.all())
     today = timezone.localdate()

@@ -945,7 +945,7 @@ def test_get_plan_query_count_does_not_grow(n, world, django_assert_num_queries)
     client = world.client(COCHAIR)
     client.get(reverse("api:list_help_wanted"))
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         response = client.get(world.url("api:get_plan"))
 
     assert len(response.json()["deliverables"]) == n + 1

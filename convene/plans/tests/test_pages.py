@@ -866,7 +866,7 @@ def test_task_conflict_keeps_the_help_wanted_box_and_skills(plan_world):
 
 # --- Query counts ----------------------------------------------------------------------------------
 
-PLAN_PAGE_QUERIES = 17
+PLAN_PAGE_QUERIES = 16
 LIST_QUERIES = 9
 
 
