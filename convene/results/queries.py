@@ -96,8 +96,25 @@ def approved_readings(indicators) -> dict[int, list[progress.Reading]]:
     ids = [i.pk for i in indicators]
     if not ids:
         return readings
-    for m in Measurement.objects.filter(indicator_id__in=ids).approved().as_readings():
-        readings[m.indicator_id].append(progress.reading_of(m))
+    # Tuples, not model instances: at 680 measurements building the objects was most of the time.
+    rows = (
+        Measurement.objects.filter(indicator_id__in=ids)
+        .approved()
+        .values_list(
+            "indicator_id", "starts_on", "ends_on", "value", "numerator", "denominator", "disaggregation"
+        )
+    )
+    for indicator_id, starts_on, ends_on, value, numerator, denominator, disaggregation in rows:
+        readings[indicator_id].append(
+            progress.Reading(
+                starts_on,
+                ends_on,
+                value,
+                numerator,
+                denominator,
+                tuple(sorted((disaggregation or {}).items())),
+            )
+        )
     return readings
 
 
