@@ -140,7 +140,7 @@ class MeetingActionItemOut(Schema):
     what: str
     assignee_id: int | None
     due_on: datetime.date | None
-    group: str
+    group: str | None
     task_id: int | None
 
 
@@ -411,7 +411,7 @@ def list_action_items(request, meeting_id: PathId):
             "what": i.what,
             "assignee_id": i.assignee_id,
             "due_on": i.due_on,
-            "group": i.group.slug,
+            "group": i.group.slug if i.group else None,
             "task_id": i.task_id,
         }
         for i in queries.action_items(meeting=meeting)
@@ -447,7 +447,7 @@ def add_action_item(request, meeting_id: PathId, payload: MeetingActionItemIn):
         "what": item.what,
         "assignee_id": item.assignee_id,
         "due_on": item.due_on,
-        "group": item.group.slug,
+        "group": item.group.slug if item.group else None,
         "task_id": item.task_id,
     }
 
