@@ -37,7 +37,7 @@ from .models import (
     TimePoll,
 )
 from .rules import may_schedule_for
-from .times import Recurrence, Retiming, occurrences, retimed_span, to_local, to_utc
+from .times import Recurrence, Retiming, occurrences, retimed, to_local, to_utc
 
 # A series has its meetings made this far ahead; a periodic task extends it (``series_extend``).
 SERIES_HORIZON = datetime.timedelta(days=400)
@@ -179,9 +179,11 @@ def _series_meetings(series: Series, groups: Sequence[Group], *, until: datetime
             break
         if occurrence.original in known:
             continue
-        starts, ends = retimed_span(occurrence.original, zone_name, retimings) or (
-            occurrence.starts,
-            occurrence.ends,
+        retiming = retimed(occurrence.original, retimings)
+        starts, ends = (
+            retiming.span(occurrence.original, zone_name)
+            if retiming
+            else (occurrence.starts, occurrence.ends)
         )
         made.append(
             Meeting(
@@ -191,7 +193,7 @@ def _series_meetings(series: Series, groups: Sequence[Group], *, until: datetime
                 description=series.description,
                 for_committee=series.for_committee,
                 organiser_id=series.organiser_id,
-                zone_name=zone_name,
+                zone_name=retiming.zone_name if retiming else zone_name,
                 starts=starts,
                 ends=ends,
                 form=series.form,
@@ -260,6 +262,7 @@ def series_schedule(
 
 def series_extend(*, series: Series, now: datetime.datetime | None = None) -> list[Meeting]:
     """Makes the series' meetings that have come inside the horizon (idempotent; a periodic task)."""
+    series = Series.objects.get(pk=series.pk)  # its latest rule and moves
     if series.cancelled:
         return []
     with transaction.atomic():
@@ -408,7 +411,14 @@ def series_end(
     now = now or timezone.now()
     if last_day < to_local(now, series.zone_name).date() - datetime.timedelta(days=1):
         raise ValidationError({"last_day": _("End the series today or on a later day.")})
-    if series.until is not None and last_day >= series.until:
+    ends_on = series.until
+    if series.count is not None:
+        first_local = to_local(series.first_starts, series.zone_name).replace(tzinfo=None)
+        *_before, last = occurrences(
+            first_local, first_local + datetime.timedelta(minutes=1), series.zone_name, series.recurrence
+        )
+        ends_on = min(filter(None, [ends_on, to_local(last.original, series.zone_name).date()]))
+    if ends_on is not None and last_day >= ends_on:
         raise ValidationError({"last_day": _("The series already ends by then.")})
     first_day = to_local(series.first_starts, series.zone_name).date()
     if last_day < first_day:
@@ -420,7 +430,8 @@ def series_end(
         series.meetings.filter(original_starts__gte=after, starts__gte=now).values_list("pk", flat=True)
     )
     Meeting.objects.filter(pk__in=removed).delete()
-    Series.objects.filter(pk=series.pk).update(until=last_day, sequence=F("sequence") + 1)
+    # An end by date replaces an end by count (RFC 5545 allows one of the two).
+    Series.objects.filter(pk=series.pk).update(until=last_day, count=None, sequence=F("sequence") + 1)
     # Those still in the series are told of the new end: their invitations are behind once more.
     series.meetings.filter(starts__gte=now).update(sequence=F("sequence") + 1)
     enqueue_on_commit(tasks.send_series_update, series.pk)

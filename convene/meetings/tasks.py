@@ -58,7 +58,12 @@ def send_series_mail(series_id: int) -> None:
         head = next((i for i in invitations if i.meeting_id == first.pk), owed[0])
         head.meeting = first
         notifications.invited(head, series_meetings=meetings)
-        Invitation.objects.filter(pk__in=[i.pk for i in owed]).update(sent_sequence=0)
+        # The series as it is now was sent: each invitation is up to its meeting's SEQUENCE.
+        by_sequence: dict[int, list[int]] = {}
+        for invitation in owed:
+            by_sequence.setdefault(invitation.meeting.sequence, []).append(invitation.pk)
+        for sequence, pks in by_sequence.items():
+            Invitation.objects.filter(pk__in=pks).update(sent_sequence=sequence)
 
 
 @mail_task

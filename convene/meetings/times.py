@@ -499,12 +499,10 @@ class Retiming:
         )
 
 
-def retimed_span(
-    original: datetime.datetime, series_zone: str, retimings: Sequence[Retiming]
-) -> tuple[datetime.datetime, datetime.datetime] | None:
-    """The span the latest retiming that covers ``original`` gives it, or None (the rule's own)."""
+def retimed(original: datetime.datetime, retimings: Sequence[Retiming]) -> Retiming | None:
+    """The latest retiming that covers the meeting the rule put at ``original``, or None."""
     covering = [r for r in retimings if r.since <= original]
-    return covering[-1].span(original, series_zone) if covering else None
+    return covering[-1] if covering else None
 
 
 def outside_working_hours(
