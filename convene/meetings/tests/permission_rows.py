@@ -641,3 +641,41 @@ ROWS += [
         api=True,
     ),
 ]
+
+ROWS += [
+    Row(
+        "api:list_committee_meetings",
+        roles(anonymous=401, member=403, committee=200),
+        api=True,
+    ),
+    Row(
+        "api:schedule_committee_meeting",
+        roles(anonymous=401, member=403, secretariat=201),
+        method="POST",
+        json=api_meeting_body,
+        state=committee_state,
+        api=True,
+    ),
+    Row(
+        "api:move_following",
+        API_WRITERS,
+        method="POST",
+        args=of_series_meeting,
+        json=lambda world, role: {
+            "starts": "2030-03-06T10:00",
+            "ends": "2030-03-06T11:00",
+            "zone_name": "UTC",
+        },
+        state=series_state,
+        api=True,
+    ),
+    Row(
+        "api:end_series",
+        API_WRITERS,
+        method="POST",
+        args=lambda world, role: [series(world).pk],
+        json=lambda world, role: {"last_day": "2030-03-20"},
+        state=series_state,
+        api=True,
+    ),
+]
