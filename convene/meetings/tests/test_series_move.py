@@ -261,6 +261,15 @@ def test_moving_and_ending_on_the_pages(series, chair, group_member):
     assert client_for(group_member).get(f"/meetings/{march.pk}/move-following/").status_code == 403
     page = client_for(chair).get(f"/meetings/{march.pk}/move-following/")
     assert page.status_code == 200
+    moved = client_for(chair).post(
+        f"/meetings/{march.pk}/move-following/",
+        {"day": "2027-03-09", "starts": "17:00", "ends": "18:00", "zone_name": NYC},
+    )
+    assert moved.status_code == 302
+    assert by_month(series)[(2027, 6)].starts == utc(2027, 6, 8, 21)
+    listed = client_for(chair).get(f"/meetings/series/{series.pk}/").content.decode()
+    assert "From the meeting of" in listed
+    assert "17:00 (America/New_York), 60 minutes" in listed
     response = client_for(chair).post(f"/meetings/series/{series.pk}/end/", {"last_day": "2028-01-31"})
     assert response.status_code == 302
     series.refresh_from_db()
