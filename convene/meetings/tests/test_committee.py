@@ -2,6 +2,7 @@
 whose decisions are the committee's and whose action items belong to no group."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -157,3 +158,31 @@ def test_a_committee_member_sees_the_committees_meeting_and_a_decision_in_the_lo
     assert page.status_code == 200
     assert "/committee/meetings/" in page.content.decode()
     assert "https://meet.example/sc" in page.content.decode()
+
+
+def test_the_committees_meetings_page_costs_the_same_queries_with_5_and_50_meetings(
+    secretariat, committee_member
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(n):
+        for day in range(1, n + 1):
+            committee_meeting(
+                secretariat,
+                title=f"Meeting {day}",
+                starts=wall(2030, 3, 1, 9) + datetime.timedelta(days=day),
+                ends=wall(2030, 3, 1, 10) + datetime.timedelta(days=day),
+            )
+
+    client = client_for(committee_member)
+    make(5)
+    client.get("/committee/meetings/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/committee/meetings/").status_code == 200
+    Meeting.objects.all().delete()
+    make(50)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/committee/meetings/")
+    assert len(re.findall(r'href="/meetings/\d+/"', page.content.decode())) == 50
+    assert len(few) == len(many)
