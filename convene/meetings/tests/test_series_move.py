@@ -274,3 +274,12 @@ def test_moving_and_ending_on_the_pages(series, chair, group_member):
     assert response.status_code == 302
     series.refresh_from_db()
     assert series.until == datetime.date(2028, 1, 31)
+
+
+def test_an_end_by_day_replaces_an_end_by_count_and_cannot_come_after_it(series, chair):
+    with pytest.raises(ValidationError):  # the 24th meeting is on 12 December 2028
+        services.series_end(series=series, acting=chair, last_day=datetime.date(2028, 12, 31), now=NOW)
+    services.series_end(series=series, acting=chair, last_day=datetime.date(2028, 6, 30), now=NOW)
+    series.refresh_from_db()
+    assert (series.count, series.until) == (None, datetime.date(2028, 6, 30))
+    assert "COUNT" not in series.recurrence.ical()
