@@ -26,12 +26,12 @@ AGENDA_DOCUMENT_MAX = 10 * 1024 * 1024
 
 
 def previous_open_actions(meeting: Meeting) -> list[ActionItem]:
-    """The action items still open from the last earlier meeting of the same group(s): those not a
+    """The action items still open from the last earlier meeting of the same group(s) (or of the
+    steering committee, for one of its own meetings): those not a
     task yet, and those whose task is neither done nor cancelled."""
+    same = Q(for_committee=True) if meeting.for_committee else Q(groups__in=meeting.groups.all())
     earlier = (
-        Meeting.objects.filter(
-            groups__in=meeting.groups.all(), starts__lt=meeting.starts, action_items__isnull=False
-        )
+        Meeting.objects.filter(same, starts__lt=meeting.starts, action_items__isnull=False)
         .exclude(pk=meeting.pk)
         .order_by("-starts")
         .first()

@@ -24,6 +24,7 @@ from convene.groups.models import MeetingForm
 
 from . import minutes_services, queries, services
 from .models import Invitation, Meeting, MeetingStatus, PollChoice, Presence, Rsvp, TimePoll
+from .rules import is_committee_or_secretariat
 from .times import Frequency, Recurrence
 
 router = Router(tags=["meetings"])
@@ -72,6 +73,18 @@ class MeetingMoveIn(JsonBody):
     starts: WallTime
     ends: WallTime
     zone_name: str | None = Field(None, max_length=64)
+
+
+class MeetingSeriesMoveIn(MeetingMoveIn):
+    include_moved: bool = Field(False, description="Also move the meetings that were moved one by one.")
+
+
+class MeetingSeriesEndIn(JsonBody):
+    last_day: IsoDate = Field(..., description="The series' last day, in its zone (included).")
+
+
+class MeetingSeriesEndOut(Schema):
+    removed: int = Field(..., description="How many meetings after the last day were removed.")
 
 
 class MeetingAnswerIn(JsonBody):
@@ -140,7 +153,7 @@ class MeetingActionItemOut(Schema):
     what: str
     assignee_id: int | None
     due_on: datetime.date | None
-    group: str
+    group: str | None
     task_id: int | None
 
 
@@ -325,6 +338,81 @@ def move_meeting(request, meeting_id: PathId, payload: MeetingMoveIn):
     return _out(request, moved)
 
 
+@router.post(
+    "meetings/{meeting_id}/move-following",
+    response={200: list[MeetingOut], **ERRORS},
+    summary="Move this and the following meetings of a series",
+)
+def move_following(request, meeting_id: PathId, payload: MeetingSeriesMoveIn):
+    """This meeting to ``starts``–``ends``; the later meetings of its series to the same time of day,
+    zone and length (held ones untouched, cancelled ones stay cancelled). Returns those moved."""
+    meeting = _meeting(request, meeting_id)
+    if meeting.series is None:
+        raise ValidationError({"meeting": _("This meeting is not one of a series.")})
+    moved = services.series_move(
+        series=meeting.series,
+        acting=request.user,
+        meeting=meeting,
+        starts=payload.starts,
+        ends=payload.ends,
+        zone_name=payload.zone_name,
+        include_moved=payload.include_moved,
+    )
+    return [_out(request, m) for m in moved]
+
+
+@router.post(
+    "series/{series_id}/end", response={200: MeetingSeriesEndOut, **ERRORS}, summary="End a series on a day"
+)
+def end_series(request, series_id: PathId, payload: MeetingSeriesEndIn):
+    series = queries.series_for_viewer(viewer=request.user, series_id=series_id)
+    return {"removed": services.series_end(series=series, acting=request.user, last_day=payload.last_day)}
+
+
+@router.get(
+    "committee/meetings",
+    response={200: list[MeetingOut], **READ_ERRORS},
+    summary="The steering committee's meetings",
+)
+def list_committee_meetings(request):
+    """Coming and held (the latest 50 of each), for the committee and the secretariat."""
+    if not is_committee_or_secretariat(request.user):
+        raise PermissionDenied("meetings.committee")
+    found = queries.committee_meetings()
+    return [_out(request, m) for m in [*found.upcoming, *found.past]]
+
+
+@router.post(
+    "committee/meetings", response={201: MeetingOut, **ERRORS}, summary="Schedule a meeting of the committee"
+)
+def schedule_committee_meeting(request, payload: MeetingIn):
+    """By the secretariat or the committee's chair; every current committee member is asked."""
+    if payload.also_groups:
+        raise ValidationError({"also_groups": _("A meeting of the steering committee belongs to no group.")})
+    common = {
+        "acting": request.user,
+        "title": payload.title,
+        "starts": payload.starts,
+        "ends": payload.ends,
+        "zone_name": payload.zone_name,
+        "for_committee": True,
+        "form": payload.form,
+        "place": payload.place,
+        "video_url": payload.video_url,
+        "description": payload.description,
+    }
+    recurrence = _recurrence(payload.recurrence)
+    if recurrence is None:
+        meeting = services.meeting_schedule(**common)
+    else:
+        meeting = (
+            services.series_schedule(recurrence=recurrence, **common).meetings.order_by("starts").first()
+        )
+        if meeting is None:
+            raise ValidationError({"recurrence": _("This series has no meeting.")})
+    return 201, _out(request, meeting)
+
+
 @router.post("meetings/{meeting_id}/cancel", response={200: MeetingOut, **ERRORS}, summary="Cancel a meeting")
 def cancel_meeting(request, meeting_id: PathId):
     meeting = _meeting(request, meeting_id)
@@ -411,7 +499,7 @@ def list_action_items(request, meeting_id: PathId):
             "what": i.what,
             "assignee_id": i.assignee_id,
             "due_on": i.due_on,
-            "group": i.group.slug,
+            "group": i.group.slug if i.group else None,
             "task_id": i.task_id,
         }
         for i in queries.action_items(meeting=meeting)
@@ -447,7 +535,7 @@ def add_action_item(request, meeting_id: PathId, payload: MeetingActionItemIn):
         "what": item.what,
         "assignee_id": item.assignee_id,
         "due_on": item.due_on,
-        "group": item.group.slug,
+        "group": item.group.slug if item.group else None,
         "task_id": item.task_id,
     }
 

@@ -224,8 +224,12 @@ def build_meetings(*, rng: random.Random, today: datetime.date | None = None) ->
             _time_poll(rng, poll_group, chair=people[chairs[poll_group.pk][0]], today=today)
         if len(others) >= 2:
             joint = _joint_meeting(others[:2], today=today)
+        committee = _committee_meetings(rng, today=today)
+        made["committee"] = len(committee)
         ours = Meeting.objects.filter(
-            Q(series__in=list(series_of.values())) | Q(pk=getattr(joint, "pk", None))
+            Q(series__in=list(series_of.values()))
+            | Q(pk=getattr(joint, "pk", None))
+            | Q(pk__in=[m.pk for m in committee])
         )
         # History: every invitation went out when its meeting was scheduled (all are at SEQUENCE 0).
         Invitation.objects.filter(meeting__in=ours, sent_sequence__lt=0).update(sent_sequence=0)
@@ -440,10 +444,109 @@ def _joint_meeting(groups: list[Group], *, today: datetime.date) -> Meeting | No
     )
 
 
+# The steering committee meets once a quarter (on the first Monday of its second month, 13:00 UTC,
+# for a committee spread from Manila to New York): about a year of them, and the next.
+COMMITTEE_THEMES = [
+    (
+        "Work plans of the new groups",
+        "The committee read the work plans submitted this quarter and asked the secretariat to follow "
+        "up on the two that have no budget yet.",
+        "Approve the reporting calendar for group updates",
+        "Send the reporting calendar to every group's co-chairs",
+    ),
+    (
+        "Group updates of the quarter",
+        "Most groups reported on time. The committee discussed how to support groups whose indicators "
+        "are behind, and the membership campaign for the next conference.",
+        "Offer each group behind on its indicators a call with a committee member",
+        "Pair every group behind on its indicators with a committee member",
+    ),
+    (
+        "Budget and partner contributions",
+        "The secretariat presented the budget used against plan. Partner contributions arrived later "
+        "than expected; two groups postponed activities.",
+        "Keep the groups' activity budgets unchanged until the end of the year",
+        "Write to the partners about the contributions still expected",
+    ),
+]
+
+
+def committee_meeting_days(today: datetime.date) -> list[datetime.date]:
+    """The first Monday of the middle month of the last three quarters, this one and the next."""
+    quarter_month = 3 * ((today.month - 1) // 3) + 2  # the middle month of this quarter
+    days = []
+    for back in (9, 6, 3, 0, -3):
+        months = today.year * 12 + quarter_month - 1 - back
+        days.append(next_weekday(datetime.date(months // 12, months % 12 + 1, 1), 0))
+    return days
+
+
+def _committee_meetings(rng: random.Random, *, today: datetime.date) -> list[Meeting]:
+    """The committee's own meetings: held ones with attendance and published minutes, a decision of
+    the committee and an action item each; the next with its agenda (the open action items in it)."""
+    secretariat_id = (
+        Term.objects.current()
+        .filter(body=Body.SECRETARIAT)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    if secretariat_id is None:
+        return []
+    secretary = get_user_model().objects.get(pk=secretariat_id)
+    now = timezone.now()
+    made = []
+    for index, day in enumerate(committee_meeting_days(today)):
+        starts = datetime.datetime.combine(day, datetime.time(13, 0))
+        meeting = services.meeting_schedule(
+            acting=secretary,
+            title="Steering committee: quarterly meeting",
+            description="The committee's quarterly meeting: work plans, group updates, budget.",
+            starts=starts,
+            ends=starts + datetime.timedelta(hours=2),
+            zone_name="UTC",
+            for_committee=True,
+            video_url="https://meet.convene.example/steering-committee",
+        )
+        made.append(meeting)
+        if meeting.ends >= now:
+            agenda_services.agenda_from_template(meeting=meeting, acting=secretary)
+            continue
+        asked = list(meeting.invitations.values_list("person_id", flat=True))
+        presence = {pk: _presence(rng) for pk in asked}
+        _answers(meeting, presence)
+        minutes_services.attendance_record(meeting=meeting, acting=secretary, presence=presence)
+        point, discussion, decision, action = COMMITTEE_THEMES[index % len(COMMITTEE_THEMES)]
+        minutes_services.minutes_save(
+            meeting=meeting,
+            acting=secretary,
+            body=(
+                f"## 1. Welcome\nThe chair opened the meeting.\n\n## 2. {point}\n{discussion}\n\n"
+                f"## 3. Decisions\n- {decision}.\n\n## 4. Next steps\n- {action}.\n"
+            ),
+            revision=None,
+        )
+        minutes_services.meeting_decision_record(
+            meeting=meeting, acting=secretary, title=decision, text=discussion
+        )
+        present = [pk for pk, value in presence.items() if value == Presence.PRESENT]
+        minutes_services.action_item_add(
+            meeting=meeting,
+            acting=secretary,
+            what=action,
+            assignee=get_user_model().objects.get(pk=rng.choice(present)) if present else None,
+            due_on=day + datetime.timedelta(days=60),
+        )
+        minutes_services.minutes_publish(
+            meeting=meeting, acting=secretary, now=meeting.ends + datetime.timedelta(days=2)
+        )
+    return made
+
+
 @register(50, "meetings")
 def demo_meetings(run: DemoRun) -> None:
     made = {} if run.no_groups else build_meetings(rng=random.Random(f"{run.seed}-meetings"))
     run.summary.append(
         f"{made.get('meetings', 0):,} meetings in {made.get('series', 0)} series, "
-        f"{made.get('minutes', 0)} with minutes"
+        f"{made.get('minutes', 0)} with minutes, {made.get('committee', 0)} of the steering committee"
     )

@@ -101,6 +101,22 @@ class MeetingMoveForm(_Times):
     pass
 
 
+class SeriesMoveForm(_Times):
+    """ "This and following": the new date and time of this meeting; the later ones follow."""
+
+    include_moved = forms.BooleanField(
+        label=_("Also move the meetings that were moved one by one"), required=False
+    )
+
+
+class SeriesEndForm(forms.Form):
+    last_day = forms.DateField(
+        label=_("Last day of the series"),
+        help_text=_("Meetings after this day are removed; those held stay."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(label=_("Will you come?"), choices=Rsvp.choices, widget=forms.RadioSelect)
 

@@ -111,7 +111,8 @@ def meeting_decision_record(
     *, meeting: Meeting, acting, title: str, text: str = "", group: Group | None = None
 ) -> Decision:
     """A decision the meeting took, in the decision log as the group's (for a joint meeting: the
-    group chosen), dated the day of the meeting in its zone."""
+    group chosen; for the steering committee's own meeting: the committee's, no group), dated the day
+    of the meeting in its zone."""
     _ensure_minutes_open(acting, meeting)
     title = " ".join(title.split())
     if not title:
@@ -147,17 +148,19 @@ def action_item_add(
     group: Group | None = None,
     deliverable=None,
 ) -> ActionItem:
-    """Something to do, by whom, by when; for a joint meeting, in which group's plan it goes."""
+    """Something to do, by whom, by when; for a joint meeting, in which group's plan it goes. The
+    steering committee's own action items belong to no group: they are followed on its meetings'
+    pages and the next agenda."""
     _ensure_minutes_open(acting, meeting)
     what = " ".join(what.split())
     if not what:
         raise ValidationError({"what": _("Say what is to be done.")})
     owner = _decision_group(meeting, group)
-    if owner is None:
+    if owner is None and not meeting.for_committee:
         raise ValidationError({"group": _("Say in which group's work plan this goes.")})
     if assignee is not None and not meeting.invitations.filter(person=assignee).exists():
         raise ValidationError({"assignee": _("Choose someone asked to the meeting.")})
-    if deliverable is not None and deliverable.plan.group_id != owner.pk:
+    if deliverable is not None and (owner is None or deliverable.plan.group_id != owner.pk):
         raise ValidationError({"deliverable": _("Choose a deliverable of that group's work plan.")})
     return ActionItem.objects.create(
         meeting=meeting,
@@ -185,7 +188,7 @@ def minutes_publish(*, meeting: Meeting, acting, now: datetime.datetime | None =
     if not minutes.body.strip():
         raise ValidationError({"body": _("Write the minutes before publishing them.")})
     for item in meeting.action_items.select_related("group", "deliverable", "assignee").filter(
-        task__isnull=True
+        task__isnull=True, group__isnull=False
     ):
         plan = current_plan(item.group)
         if plan is None or plan.status not in (PlanStatus.APPROVED, PlanStatus.REVISING):

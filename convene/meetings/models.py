@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from convene.core.concurrency import Revisioned
 from convene.groups.models import Group, MeetingForm
 
-from .times import Answer, Frequency, Recurrence
+from .times import Answer, Frequency, Recurrence, Retiming
 
 
 class Repeats(models.TextChoices):
@@ -71,6 +71,9 @@ class Series(Revisioned):
     uid = models.CharField(max_length=120, unique=True, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    # "This and following" moves, oldest first (``times.Retiming.as_json``): the meetings the rule
+    # makes from each one's original start on keep its time, zone and length, also those made later.
+    retimings = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,6 +83,10 @@ class Series(Revisioned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def retiming_rules(self) -> list[Retiming]:
+        return [Retiming.from_json(data) for data in self.retimings or []]
 
     @property
     def recurrence(self) -> Recurrence:
@@ -136,6 +143,9 @@ class Meeting(Revisioned):
     status = models.CharField(
         _("status"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
+    # A meeting of a series moved on its own: moving "this and following" leaves it where it is
+    # unless the organiser asks otherwise.
+    moved_alone = models.BooleanField(default=False, editable=False)
     # iCalendar identity: a meeting alone has its own UID; one of a series shares the series' UID and
     # is told apart by its RECURRENCE-ID (original_starts). SEQUENCE rises with every change sent.
     uid = models.CharField(max_length=120, default=new_uid, editable=False)
@@ -385,7 +395,10 @@ class ActionItem(models.Model):
         verbose_name=_("who"),
     )
     due_on = models.DateField(_("by"), null=True, blank=True)
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+", verbose_name=_("group"))
+    # None for an action item of the steering committee's own meeting (no group's plan to go into).
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("group")
+    )
     deliverable = models.ForeignKey(
         "plans.Deliverable",
         on_delete=models.SET_NULL,

@@ -56,6 +56,15 @@ def group_meetings(*, group: Group, now: datetime.datetime | None = None, limit:
     return GroupMeetings(upcoming, past)
 
 
+def committee_meetings(*, now: datetime.datetime | None = None, limit: int = 50) -> GroupMeetings:
+    """The steering committee's next meetings (cancelled ones shown as such) and its recent ones."""
+    now = now or timezone.now()
+    base = Meeting.objects.filter(for_committee=True).select_related("series")
+    upcoming = list(base.filter(ends__gte=now).order_by("starts", "pk")[:limit])
+    past = list(base.filter(ends__lt=now, status=MeetingStatus.SCHEDULED).order_by("-starts", "-pk")[:limit])
+    return GroupMeetings(upcoming, past)
+
+
 def viewer_invitation(*, viewer, meeting: Meeting) -> Invitation | None:
     if viewer is None or not viewer.is_authenticated:
         return None

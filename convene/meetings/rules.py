@@ -1,7 +1,7 @@
 """Who may do what with meetings (STYLE §5).
 
 A group's meetings are scheduled by its co-chairs (and the secretariat); a joint meeting by someone who
-may schedule for every group in it; the steering committee's own meetings by the secretariat. A meeting
+may schedule for every group in it; the steering committee's own meetings by the secretariat and the committee's chair. A meeting
 is seen by whoever may see one of its groups; its video link and answers by the people asked to it, the
 groups' co-chairs, the committee and the secretariat.
 """
@@ -14,10 +14,29 @@ from convene.groups.rules import is_cochair, is_group_member
 is_committee_or_secretariat = is_steering_committee | is_secretariat
 
 
+@rules.predicate
+def is_committee_chair(person) -> bool:
+    """A current seat on the steering committee titled chair (or vice-chair): they call its meetings."""
+    if person is None or not person.is_authenticated or not person.is_active:
+        return False
+    cached = getattr(person, "_convene_chairs_committee", None)
+    if cached is None:
+        from convene.governance.models import Body, Term
+
+        cached = (
+            Term.objects.current()
+            .filter(person_id=person.pk, body=Body.STEERING_COMMITTEE, title__icontains="chair")
+            .exists()
+        )
+        person._convene_chairs_committee = cached
+    return cached
+
+
 def may_schedule_for(person, groups, *, for_committee: bool = False) -> bool:
-    """Whether ``person`` may schedule a meeting of all these groups (or of the committee)."""
+    """Whether ``person`` may schedule a meeting of all these groups (or of the committee: the
+    secretariat and the committee's chair)."""
     if for_committee:
-        return bool(is_secretariat(person))
+        return bool(is_secretariat(person) or is_committee_chair(person))
     groups = list(groups)
     if not groups:
         return False
@@ -28,11 +47,14 @@ def may_schedule_for(person, groups, *, for_committee: bool = False) -> bool:
 
 @rules.predicate
 def organises(person, meeting) -> bool:
-    """The organiser, a co-chair of one of its groups, or the secretariat."""
+    """The organiser, a co-chair of one of its groups, or the secretariat; for the committee's own
+    meetings, its chair too."""
     if meeting is None or person is None or not person.is_authenticated:
         return False
     if meeting.organiser_id == person.pk or is_secretariat(person):
         return True
+    if getattr(meeting, "for_committee", False):
+        return bool(is_committee_chair(person))
     return any(is_cochair(person, group) for group in meeting.groups.all())
 
 

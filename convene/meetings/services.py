@@ -12,7 +12,7 @@ from zoneinfo import available_timezones
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ from .models import (
     TimePoll,
 )
 from .rules import may_schedule_for
-from .times import Recurrence, occurrences, to_local, to_utc
+from .times import Recurrence, Retiming, occurrences, retimed, to_local, to_utc
 
 # A series has its meetings made this far ahead; a periodic task extends it (``series_extend``).
 SERIES_HORIZON = datetime.timedelta(days=400)
@@ -172,12 +172,19 @@ def _series_meetings(series: Series, groups: Sequence[Group], *, until: datetime
     first_local = to_local(first, zone_name).replace(tzinfo=None)
     length = datetime.timedelta(minutes=series.minutes_long)
     known = set(series.meetings.values_list("original_starts", flat=True))
+    retimings = series.retiming_rules
     made = []
     for occurrence in occurrences(first_local, first_local + length, zone_name, series.recurrence):
         if occurrence.original >= until:
             break
         if occurrence.original in known:
             continue
+        retiming = retimed(occurrence.original, retimings)
+        starts, ends = (
+            retiming.span(occurrence.original, zone_name)
+            if retiming
+            else (occurrence.starts, occurrence.ends)
+        )
         made.append(
             Meeting(
                 series=series,
@@ -186,9 +193,9 @@ def _series_meetings(series: Series, groups: Sequence[Group], *, until: datetime
                 description=series.description,
                 for_committee=series.for_committee,
                 organiser_id=series.organiser_id,
-                zone_name=zone_name,
-                starts=occurrence.starts,
-                ends=occurrence.ends,
+                zone_name=retiming.zone_name if retiming else zone_name,
+                starts=starts,
+                ends=ends,
                 form=series.form,
                 place=series.place,
                 video_url=series.video_url,
@@ -255,6 +262,7 @@ def series_schedule(
 
 def series_extend(*, series: Series, now: datetime.datetime | None = None) -> list[Meeting]:
     """Makes the series' meetings that have come inside the horizon (idempotent; a periodic task)."""
+    series = Series.objects.get(pk=series.pk)  # its latest rule and moves
     if series.cancelled:
         return []
     with transaction.atomic():
@@ -284,9 +292,12 @@ def meeting_move(
     zone_name = check_zone(zone_name or meeting.zone_name)
     meeting.starts, meeting.ends = _span(starts, ends, zone_name)
     meeting.zone_name = zone_name
+    meeting.moved_alone = meeting.series_id is not None
     meeting.sequence = F("sequence") + 1
     meeting.revision = F("revision") + 1
-    meeting.save(update_fields=["starts", "ends", "zone_name", "sequence", "revision", "updated_at"])
+    meeting.save(
+        update_fields=["starts", "ends", "zone_name", "moved_alone", "sequence", "revision", "updated_at"]
+    )
     meeting.refresh_from_db()
     enqueue_on_commit(tasks.send_meeting_mail, meeting.pk)
     return meeting
@@ -310,16 +321,121 @@ def meeting_cancel(*, meeting: Meeting, acting) -> Meeting:
 @transaction.atomic
 def series_cancel(*, series: Series, acting, now: datetime.datetime | None = None) -> int:
     """Cancels a series from now on: its future meetings are cancelled, past ones stay as they were."""
-    first = series.meetings.first()
-    if first is None:
-        raise PermissionDenied("meetings.manage_meeting")
-    ensure(acting, "meetings.manage_meeting", first)
+    _ensure_manages_series(acting, series)
     Series.objects.filter(pk=series.pk).update(cancelled=True, sequence=F("sequence") + 1)
     cancelled = series.meetings.filter(
         starts__gte=now or timezone.now(), status=MeetingStatus.SCHEDULED
     ).update(status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, revision=F("revision") + 1)
     enqueue_on_commit(tasks.send_series_cancel, series.pk)
     return cancelled
+
+
+def _ensure_manages_series(acting, series: Series) -> None:
+    first = series.meetings.first()
+    if first is None:
+        raise PermissionDenied("meetings.manage_meeting")
+    ensure(acting, "meetings.manage_meeting", first)
+
+
+@transaction.atomic
+def series_move(
+    *,
+    series: Series,
+    acting,
+    meeting: Meeting,
+    starts: datetime.datetime,
+    ends: datetime.datetime,
+    zone_name: str | None = None,
+    include_moved: bool = False,
+    now: datetime.datetime | None = None,
+) -> list[Meeting]:
+    """Moves "this and following": ``meeting`` goes to ``starts``–``ends`` (wall-clock times in
+    ``zone_name``) and every later meeting of the series to the same time of day, zone and length,
+    shifted by as many days as this one (the series' meetings made later too). Meetings already held
+    stay as they were, cancelled ones stay cancelled, and those moved on their own keep their time
+    unless ``include_moved``. Each moved meeting keeps the series' UID and its RECURRENCE-ID, with a
+    higher SEQUENCE: the invited get one update of the series. Returns the meetings moved."""
+    _ensure_manages_series(acting, series)
+    series = Series.objects.select_for_update().get(pk=series.pk)
+    if series.cancelled:
+        raise StateConflict(_("A cancelled series cannot be moved."))
+    if meeting.series_id != series.pk or meeting.original_starts is None:
+        raise ValidationError({"meeting": _("Choose a meeting of this series.")})
+    now = now or timezone.now()
+    zone_name = check_zone(zone_name or meeting.zone_name)
+    new_starts, _new_ends = _span(starts, ends, zone_name)
+    if meeting.starts < now:
+        raise StateConflict(_("A meeting already held cannot be moved."))
+    if new_starts < now:
+        raise ValidationError({"starts": _("Move the meetings to a time still to come.")})
+    original_day = to_local(meeting.original_starts, series.zone_name).date()
+    retiming = Retiming(
+        since=meeting.original_starts,
+        zone_name=zone_name,
+        time=starts.time(),
+        minutes=int((ends - starts).total_seconds() // 60),
+        days=(starts.date() - original_day).days,
+    )
+    following = series.meetings.select_for_update().filter(
+        original_starts__gte=meeting.original_starts, starts__gte=now, status=MeetingStatus.SCHEDULED
+    )
+    if not include_moved:
+        following = following.filter(Q(moved_alone=False) | Q(pk=meeting.pk))
+    moved = []
+    for each in following.order_by("original_starts"):
+        each.starts, each.ends = retiming.span(each.original_starts, series.zone_name)
+        each.zone_name = zone_name
+        each.moved_alone = False
+        each.sequence += 1
+        each.revision += 1
+        moved.append(each)
+    Meeting.objects.bulk_update(moved, ["starts", "ends", "zone_name", "moved_alone", "sequence", "revision"])
+    series.retimings = [*series.retimings, retiming.as_json()]
+    series.sequence += 1
+    series.save(update_fields=["retimings", "sequence", "updated_at"])
+    enqueue_on_commit(tasks.send_series_update, series.pk)
+    return moved
+
+
+@transaction.atomic
+def series_end(
+    *, series: Series, acting, last_day: datetime.date, now: datetime.datetime | None = None
+) -> int:
+    """Ends a series after ``last_day`` (a day in the series' zone, included): the rule gets that end
+    (UNTIL), the meetings after it still to come are removed, those held stay. The invited get one
+    update of the series. Returns how many meetings were removed."""
+    _ensure_manages_series(acting, series)
+    series = Series.objects.select_for_update().get(pk=series.pk)
+    if series.cancelled:
+        raise StateConflict(_("This series is cancelled."))
+    now = now or timezone.now()
+    if last_day < to_local(now, series.zone_name).date() - datetime.timedelta(days=1):
+        raise ValidationError({"last_day": _("End the series today or on a later day.")})
+    ends_on = series.until
+    if series.count is not None:
+        first_local = to_local(series.first_starts, series.zone_name).replace(tzinfo=None)
+        *_before, last = occurrences(
+            first_local, first_local + datetime.timedelta(minutes=1), series.zone_name, series.recurrence
+        )
+        ends_on = min(filter(None, [ends_on, to_local(last.original, series.zone_name).date()]))
+    if ends_on is not None and last_day >= ends_on:
+        raise ValidationError({"last_day": _("The series already ends by then.")})
+    first_day = to_local(series.first_starts, series.zone_name).date()
+    if last_day < first_day:
+        raise ValidationError({"last_day": _("A series ends after its first meeting.")})
+    after = to_utc(
+        datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time()), series.zone_name
+    )
+    removed = list(
+        series.meetings.filter(original_starts__gte=after, starts__gte=now).values_list("pk", flat=True)
+    )
+    Meeting.objects.filter(pk__in=removed).delete()
+    # An end by date replaces an end by count (RFC 5545 allows one of the two).
+    Series.objects.filter(pk=series.pk).update(until=last_day, count=None, sequence=F("sequence") + 1)
+    # Those still in the series are told of the new end: their invitations are behind once more.
+    series.meetings.filter(starts__gte=now).update(sequence=F("sequence") + 1)
+    enqueue_on_commit(tasks.send_series_update, series.pk)
+    return len(removed)
 
 
 @transaction.atomic

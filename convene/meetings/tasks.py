@@ -58,7 +58,34 @@ def send_series_mail(series_id: int) -> None:
         head = next((i for i in invitations if i.meeting_id == first.pk), owed[0])
         head.meeting = first
         notifications.invited(head, series_meetings=meetings)
-        Invitation.objects.filter(pk__in=[i.pk for i in owed]).update(sent_sequence=0)
+        # The series as it is now was sent: each invitation is up to its meeting's SEQUENCE.
+        by_sequence: dict[int, list[int]] = {}
+        for invitation in owed:
+            by_sequence.setdefault(invitation.meeting.sequence, []).append(invitation.pk)
+        for sequence, pks in by_sequence.items():
+            Invitation.objects.filter(pk__in=pks).update(sent_sequence=sequence)
+
+
+@mail_task
+def send_series_update(series_id: int) -> None:
+    """One update of a whole series per person after it moved "from this meeting on" or got an end:
+    the series' UID, its rule, and every meeting that moved as its own RECURRENCE-ID (METHOD:REQUEST,
+    a higher SEQUENCE). Sent to whoever has a meeting of the series behind its SEQUENCE."""
+    series = Series.objects.filter(pk=series_id, cancelled=False).first()
+    if series is None:
+        return
+    meetings = list(series.meetings.select_related("organiser__profile", "series").order_by("starts"))
+    owed: dict[int, list[Invitation]] = {}
+    for invitation in Invitation.objects.filter(
+        meeting__series=series, person__is_active=True
+    ).select_related("meeting", "person__profile"):
+        if 0 <= invitation.sent_sequence < invitation.meeting.sequence:
+            owed.setdefault(invitation.person_id, []).append(invitation)
+    for invitations in owed.values():
+        head = min(invitations, key=lambda i: i.meeting.starts)
+        notifications.invited(head, series_meetings=meetings)
+        for invitation in invitations:
+            Invitation.objects.filter(pk=invitation.pk).update(sent_sequence=invitation.meeting.sequence)
 
 
 @mail_task
@@ -113,11 +140,12 @@ def sweep_meeting_mail() -> None:
     new_series = behind.filter(sent_sequence__lt=0, meeting__series__isnull=False)
     for series_id in new_series.values_list("meeting__series_id", flat=True).distinct()[:100]:
         send_series_mail(series_id)
-    owed = (
-        behind.filter(sent_sequence__lt=F("meeting__sequence"))
-        .exclude(sent_sequence__lt=0, meeting__series__isnull=False)
-        .values_list("meeting_id", flat=True)
-        .distinct()[:200]
+    owed = behind.filter(sent_sequence__lt=F("meeting__sequence")).exclude(
+        sent_sequence__lt=0, meeting__series__isnull=False
     )
-    for meeting_id in owed:
+    # A whole series moved or ended is one update per person; a meeting moved alone, its own.
+    retimed = owed.filter(meeting__series__isnull=False, meeting__moved_alone=False, sent_sequence__gte=0)
+    for series_id in retimed.values_list("meeting__series_id", flat=True).distinct()[:100]:
+        send_series_update(series_id)
+    for meeting_id in owed.exclude(pk__in=retimed).values_list("meeting_id", flat=True).distinct()[:200]:
         send_meeting_mail(meeting_id)

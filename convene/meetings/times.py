@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext, pgettext
 
 UTC = datetime.UTC
 # The working day a slot is judged against, where each member lives (08:00–20:00).
@@ -104,21 +104,267 @@ class Recurrence:
             return ngettext(
                 "Every %(n)d month on the same day", "Every %(n)d months on the same day", self.interval
             ) % {"n": self.interval}
-        day = weekday_name(self.weekday)
-        place = {
-            1: _("first"),
-            2: _("second"),
-            3: _("third"),
-            4: _("fourth"),
-            -1: _("last"),
-        }[self.position]
         if self.interval == 1:
-            return _("Monthly on the %(position)s %(weekday)s") % {"position": place, "weekday": day}
-        return ngettext(
-            "Every %(n)d month on the %(position)s %(weekday)s",
-            "Every %(n)d months on the %(position)s %(weekday)s",
-            self.interval,
-        ) % {"n": self.interval, "position": place, "weekday": day}
+            return _monthly_on(self.position, self.weekday)
+        return _every_months_on(self.position, self.weekday, self.interval)
+
+
+# One whole sentence per case, so that each language can put its ordinal, its article and its
+# weekday in the order and the gender it needs ("le deuxième mardi", "la segunda martes" is wrong:
+# "el segundo martes"; Danish "den anden tirsdag"). Keys: (position, weekday).
+def _monthly_on(position: int, weekday: int) -> str:
+    return {
+        (1, 0): pgettext("series", "Monthly on the first Monday"),
+        (1, 1): pgettext("series", "Monthly on the first Tuesday"),
+        (1, 2): pgettext("series", "Monthly on the first Wednesday"),
+        (1, 3): pgettext("series", "Monthly on the first Thursday"),
+        (1, 4): pgettext("series", "Monthly on the first Friday"),
+        (1, 5): pgettext("series", "Monthly on the first Saturday"),
+        (1, 6): pgettext("series", "Monthly on the first Sunday"),
+        (2, 0): pgettext("series", "Monthly on the second Monday"),
+        (2, 1): pgettext("series", "Monthly on the second Tuesday"),
+        (2, 2): pgettext("series", "Monthly on the second Wednesday"),
+        (2, 3): pgettext("series", "Monthly on the second Thursday"),
+        (2, 4): pgettext("series", "Monthly on the second Friday"),
+        (2, 5): pgettext("series", "Monthly on the second Saturday"),
+        (2, 6): pgettext("series", "Monthly on the second Sunday"),
+        (3, 0): pgettext("series", "Monthly on the third Monday"),
+        (3, 1): pgettext("series", "Monthly on the third Tuesday"),
+        (3, 2): pgettext("series", "Monthly on the third Wednesday"),
+        (3, 3): pgettext("series", "Monthly on the third Thursday"),
+        (3, 4): pgettext("series", "Monthly on the third Friday"),
+        (3, 5): pgettext("series", "Monthly on the third Saturday"),
+        (3, 6): pgettext("series", "Monthly on the third Sunday"),
+        (4, 0): pgettext("series", "Monthly on the fourth Monday"),
+        (4, 1): pgettext("series", "Monthly on the fourth Tuesday"),
+        (4, 2): pgettext("series", "Monthly on the fourth Wednesday"),
+        (4, 3): pgettext("series", "Monthly on the fourth Thursday"),
+        (4, 4): pgettext("series", "Monthly on the fourth Friday"),
+        (4, 5): pgettext("series", "Monthly on the fourth Saturday"),
+        (4, 6): pgettext("series", "Monthly on the fourth Sunday"),
+        (-1, 0): pgettext("series", "Monthly on the last Monday"),
+        (-1, 1): pgettext("series", "Monthly on the last Tuesday"),
+        (-1, 2): pgettext("series", "Monthly on the last Wednesday"),
+        (-1, 3): pgettext("series", "Monthly on the last Thursday"),
+        (-1, 4): pgettext("series", "Monthly on the last Friday"),
+        (-1, 5): pgettext("series", "Monthly on the last Saturday"),
+        (-1, 6): pgettext("series", "Monthly on the last Sunday"),
+    }[(position, weekday)]
+
+
+def _every_months_on(position: int, weekday: int, n: int) -> str:
+    return {
+        (1, 0): npgettext(
+            "series",
+            "Every %(n)d month on the first Monday",
+            "Every %(n)d months on the first Monday",
+            n,
+        ),
+        (1, 1): npgettext(
+            "series",
+            "Every %(n)d month on the first Tuesday",
+            "Every %(n)d months on the first Tuesday",
+            n,
+        ),
+        (1, 2): npgettext(
+            "series",
+            "Every %(n)d month on the first Wednesday",
+            "Every %(n)d months on the first Wednesday",
+            n,
+        ),
+        (1, 3): npgettext(
+            "series",
+            "Every %(n)d month on the first Thursday",
+            "Every %(n)d months on the first Thursday",
+            n,
+        ),
+        (1, 4): npgettext(
+            "series",
+            "Every %(n)d month on the first Friday",
+            "Every %(n)d months on the first Friday",
+            n,
+        ),
+        (1, 5): npgettext(
+            "series",
+            "Every %(n)d month on the first Saturday",
+            "Every %(n)d months on the first Saturday",
+            n,
+        ),
+        (1, 6): npgettext(
+            "series",
+            "Every %(n)d month on the first Sunday",
+            "Every %(n)d months on the first Sunday",
+            n,
+        ),
+        (2, 0): npgettext(
+            "series",
+            "Every %(n)d month on the second Monday",
+            "Every %(n)d months on the second Monday",
+            n,
+        ),
+        (2, 1): npgettext(
+            "series",
+            "Every %(n)d month on the second Tuesday",
+            "Every %(n)d months on the second Tuesday",
+            n,
+        ),
+        (2, 2): npgettext(
+            "series",
+            "Every %(n)d month on the second Wednesday",
+            "Every %(n)d months on the second Wednesday",
+            n,
+        ),
+        (2, 3): npgettext(
+            "series",
+            "Every %(n)d month on the second Thursday",
+            "Every %(n)d months on the second Thursday",
+            n,
+        ),
+        (2, 4): npgettext(
+            "series",
+            "Every %(n)d month on the second Friday",
+            "Every %(n)d months on the second Friday",
+            n,
+        ),
+        (2, 5): npgettext(
+            "series",
+            "Every %(n)d month on the second Saturday",
+            "Every %(n)d months on the second Saturday",
+            n,
+        ),
+        (2, 6): npgettext(
+            "series",
+            "Every %(n)d month on the second Sunday",
+            "Every %(n)d months on the second Sunday",
+            n,
+        ),
+        (3, 0): npgettext(
+            "series",
+            "Every %(n)d month on the third Monday",
+            "Every %(n)d months on the third Monday",
+            n,
+        ),
+        (3, 1): npgettext(
+            "series",
+            "Every %(n)d month on the third Tuesday",
+            "Every %(n)d months on the third Tuesday",
+            n,
+        ),
+        (3, 2): npgettext(
+            "series",
+            "Every %(n)d month on the third Wednesday",
+            "Every %(n)d months on the third Wednesday",
+            n,
+        ),
+        (3, 3): npgettext(
+            "series",
+            "Every %(n)d month on the third Thursday",
+            "Every %(n)d months on the third Thursday",
+            n,
+        ),
+        (3, 4): npgettext(
+            "series",
+            "Every %(n)d month on the third Friday",
+            "Every %(n)d months on the third Friday",
+            n,
+        ),
+        (3, 5): npgettext(
+            "series",
+            "Every %(n)d month on the third Saturday",
+            "Every %(n)d months on the third Saturday",
+            n,
+        ),
+        (3, 6): npgettext(
+            "series",
+            "Every %(n)d month on the third Sunday",
+            "Every %(n)d months on the third Sunday",
+            n,
+        ),
+        (4, 0): npgettext(
+            "series",
+            "Every %(n)d month on the fourth Monday",
+            "Every %(n)d months on the fourth Monday",
+            n,
+        ),
+        (4, 1): npgettext(
+            "series",
+            "Every %(n)d month on the fourth Tuesday",
+            "Every %(n)d months on the fourth Tuesday",
+            n,
+        ),
+        (4, 2): npgettext(
+            "series",
+            "Every %(n)d month on the fourth Wednesday",
+            "Every %(n)d months on the fourth Wednesday",
+            n,
+        ),
+        (4, 3): npgettext(
+            "series",
+            "Every %(n)d month on the fourth Thursday",
+            "Every %(n)d months on the fourth Thursday",
+            n,
+        ),
+        (4, 4): npgettext(
+            "series",
+            "Every %(n)d month on the fourth Friday",
+            "Every %(n)d months on the fourth Friday",
+            n,
+        ),
+        (4, 5): npgettext(
+            "series",
+            "Every %(n)d month on the fourth Saturday",
+            "Every %(n)d months on the fourth Saturday",
+            n,
+        ),
+        (4, 6): npgettext(
+            "series",
+            "Every %(n)d month on the fourth Sunday",
+            "Every %(n)d months on the fourth Sunday",
+            n,
+        ),
+        (-1, 0): npgettext(
+            "series",
+            "Every %(n)d month on the last Monday",
+            "Every %(n)d months on the last Monday",
+            n,
+        ),
+        (-1, 1): npgettext(
+            "series",
+            "Every %(n)d month on the last Tuesday",
+            "Every %(n)d months on the last Tuesday",
+            n,
+        ),
+        (-1, 2): npgettext(
+            "series",
+            "Every %(n)d month on the last Wednesday",
+            "Every %(n)d months on the last Wednesday",
+            n,
+        ),
+        (-1, 3): npgettext(
+            "series",
+            "Every %(n)d month on the last Thursday",
+            "Every %(n)d months on the last Thursday",
+            n,
+        ),
+        (-1, 4): npgettext(
+            "series",
+            "Every %(n)d month on the last Friday",
+            "Every %(n)d months on the last Friday",
+            n,
+        ),
+        (-1, 5): npgettext(
+            "series",
+            "Every %(n)d month on the last Saturday",
+            "Every %(n)d months on the last Saturday",
+            n,
+        ),
+        (-1, 6): npgettext(
+            "series",
+            "Every %(n)d month on the last Sunday",
+            "Every %(n)d months on the last Sunday",
+            n,
+        ),
+    }[(position, weekday)] % {"n": n}
 
 
 def weekday_name(weekday: int) -> str:
@@ -208,6 +454,55 @@ def occurrences(
                 continue
         found.append(Occurrence(original, starts, ends, cancelled=original in exceptions.cancelled))
     return found
+
+
+@dataclass(frozen=True)
+class Retiming:
+    """A series moved "from this meeting on": every meeting whose original start (the rule's, UTC) is
+    at or after ``since`` starts at ``time`` in ``zone_name`` on its original local day shifted by
+    ``days``, and lasts ``minutes``. The original start stays each meeting's identity (RECURRENCE-ID)."""
+
+    since: datetime.datetime
+    zone_name: str
+    time: datetime.time
+    minutes: int
+    days: int = 0
+
+    def span(
+        self, original: datetime.datetime, series_zone: str
+    ) -> tuple[datetime.datetime, datetime.datetime]:
+        """Where the meeting the rule put at ``original`` (UTC; its day read in ``series_zone``) now is."""
+        day = to_local(original, series_zone).date() + datetime.timedelta(days=self.days)
+        local = datetime.datetime.combine(day, self.time)
+        return (
+            to_utc(local, self.zone_name),
+            to_utc(local + datetime.timedelta(minutes=self.minutes), self.zone_name),
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "since": self.since.astimezone(UTC).isoformat(),
+            "zone": self.zone_name,
+            "time": self.time.strftime("%H:%M"),
+            "minutes": self.minutes,
+            "days": self.days,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "Retiming":
+        return cls(
+            since=datetime.datetime.fromisoformat(data["since"]),
+            zone_name=data["zone"],
+            time=datetime.time.fromisoformat(data["time"]),
+            minutes=int(data["minutes"]),
+            days=int(data.get("days", 0)),
+        )
+
+
+def retimed(original: datetime.datetime, retimings: Sequence[Retiming]) -> Retiming | None:
+    """The latest retiming that covers the meeting the rule put at ``original``, or None."""
+    covering = [r for r in retimings if r.since <= original]
+    return covering[-1] if covering else None
 
 
 def outside_working_hours(

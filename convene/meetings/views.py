@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convene.core.concurrency import EditConflict
@@ -32,12 +33,14 @@ from .forms import (
     MeetingScheduleForm,
     MinutesForm,
     PollCreateForm,
+    SeriesEndForm,
+    SeriesMoveForm,
     TakerForm,
     poll_answer_form,
 )
 from .ical import calendar, invitation
 from .models import CalendarFeed, Invitation, Meeting, PollStatus
-from .rules import may_schedule_for
+from .rules import is_committee_or_secretariat, may_schedule_for
 from .times import to_local
 from .tokens import invitation_id_of
 
@@ -81,35 +84,82 @@ def meeting_new(request, slug: str):
     )
     if request.method == "POST" and form.is_valid():
         chosen = {int(pk) for pk in form.cleaned_data.get("also_groups", [])}
-        groups = [group, *Group.objects.filter(pk__in=chosen)]
-        starts, ends = form.span()
-        common = {
-            "acting": request.user,
-            "title": form.cleaned_data["title"],
-            "starts": starts,
-            "ends": ends,
-            "zone_name": form.cleaned_data["zone_name"],
-            "groups": groups,
-            "form": form.cleaned_data["form"],
-            "place": form.cleaned_data["place"],
-            "video_url": form.cleaned_data["video_url"],
-            "description": form.cleaned_data["description"],
-        }
-        try:
-            recurrence = form.recurrence()
-            if recurrence is None:
-                meeting = services.meeting_schedule(**common)
-            else:
-                series = services.series_schedule(recurrence=recurrence, **common)
-                meeting = series.meetings.order_by("starts").first()
-        except ValidationError as error:
-            add_service_error(form, error)
-        except ValueError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The meeting is scheduled and the members are invited."))
-            return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
+        scheduled = _schedule(request, form, groups=[group, *Group.objects.filter(pk__in=chosen)])
+        if scheduled is not None:
+            return scheduled
     return render(request, "meetings/meeting_form.html", {"group": group, "form": form})
+
+
+def _schedule(request, form, *, groups=(), for_committee: bool = False):
+    """Schedules what a valid scheduling form asks (one meeting or a series): the new meeting's page,
+    or None with the refusal on the form."""
+    starts, ends = form.span()
+    common = {
+        "acting": request.user,
+        "title": form.cleaned_data["title"],
+        "starts": starts,
+        "ends": ends,
+        "zone_name": form.cleaned_data["zone_name"],
+        "groups": list(groups),
+        "for_committee": for_committee,
+        "form": form.cleaned_data["form"],
+        "place": form.cleaned_data["place"],
+        "video_url": form.cleaned_data["video_url"],
+        "description": form.cleaned_data["description"],
+    }
+    try:
+        recurrence = form.recurrence()
+        if recurrence is None:
+            meeting = services.meeting_schedule(**common)
+        else:
+            series = services.series_schedule(recurrence=recurrence, **common)
+            meeting = series.meetings.order_by("starts").first()
+    except ValidationError as error:
+        add_service_error(form, error)
+    except ValueError as error:
+        form.add_error(None, str(error))
+    else:
+        messages.success(request, _("The meeting is scheduled and the members are invited."))
+        return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
+    return None
+
+
+# --- The steering committee's own meetings -------------------------------------------------------
+
+
+def _ensure_committee(request) -> None:
+    if not is_committee_or_secretariat(request.user):
+        raise PermissionDenied("meetings.committee")
+
+
+@login_required
+@require_GET
+def committee_meetings(request):
+    """The steering committee's meetings, coming and held: for the committee and the secretariat."""
+    _ensure_committee(request)
+    found = queries.committee_meetings()
+    return render(
+        request,
+        "meetings/committee_meetings.html",
+        {
+            "upcoming": found.upcoming,
+            "past": found.past,
+            "can_schedule": may_schedule_for(request.user, [], for_committee=True),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_meeting_new(request):
+    if not may_schedule_for(request.user, [], for_committee=True):
+        raise PermissionDenied("meetings.schedule")
+    form = MeetingScheduleForm(request.POST or None, initial={"zone_name": _default_zone(request)})
+    if request.method == "POST" and form.is_valid():
+        scheduled = _schedule(request, form, for_committee=True)
+        if scheduled is not None:
+            return scheduled
+    return render(request, "meetings/meeting_form.html", {"group": None, "form": form})
 
 
 @require_GET
@@ -328,7 +378,110 @@ def series_detail(request, series: int):
     meetings = list(
         queries.meetings_visible_to(request.user).filter(series=series).order_by("starts", "pk")[:200]
     )
-    return render(request, "meetings/series_detail.html", {"series": series, "meetings": meetings})
+    first = series.meetings.first()
+    return render(
+        request,
+        "meetings/series_detail.html",
+        {
+            "series": series,
+            "meetings": meetings,
+            "now": timezone.now(),
+            "manages": first is not None
+            and not series.cancelled
+            and can(request.user, "meetings.manage_meeting", first),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_move(request, meeting: int):
+    """Moves this meeting and the following ones of its series (GET shows the form)."""
+    meeting = queries.meeting_for_viewer(viewer=request.user, meeting_id=meeting)
+    if meeting.series_id is None:
+        raise Http404
+    if not can(request.user, "meetings.manage_meeting", meeting):
+        raise PermissionDenied("meetings.manage_meeting")
+    local_starts = to_local(meeting.starts, meeting.zone_name)
+    form = SeriesMoveForm(
+        request.POST or None,
+        initial={
+            "day": local_starts.date(),
+            "starts": local_starts.time(),
+            "ends": to_local(meeting.ends, meeting.zone_name).time(),
+            "zone_name": meeting.zone_name,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        starts, ends = form.span()
+        try:
+            moved = services.series_move(
+                series=meeting.series,
+                acting=request.user,
+                meeting=meeting,
+                starts=starts,
+                ends=ends,
+                zone_name=form.cleaned_data["zone_name"],
+                include_moved=form.cleaned_data["include_moved"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        except StateConflict as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d meeting is moved; the invited are told.",
+                    "%(n)d meetings are moved; the invited are told.",
+                    len(moved),
+                )
+                % {"n": len(moved)},
+            )
+            return HttpResponseRedirect(reverse("meetings:series", args=[meeting.series_id]))
+    return render(
+        request,
+        "meetings/series_move.html",
+        {"meeting": meeting, "series": meeting.series, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_end(request, series: int):
+    """Ends a series after a day (GET shows the form)."""
+    series = queries.series_for_viewer(viewer=request.user, series_id=series)
+    first = series.meetings.first()
+    if first is None or not can(request.user, "meetings.manage_meeting", first):
+        raise PermissionDenied("meetings.manage_meeting")
+    form = SeriesEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            removed = services.series_end(
+                series=series, acting=request.user, last_day=form.cleaned_data["last_day"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        except StateConflict as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The series ends; %(n)d meeting after that day is removed.",
+                    "The series ends; %(n)d meetings after that day are removed.",
+                    removed,
+                )
+                % {"n": removed},
+            )
+            return HttpResponseRedirect(reverse("meetings:series", args=[series.pk]))
+    return render(
+        request,
+        "meetings/series_end.html",
+        {"series": series, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _ics_response(data: bytes, filename: str) -> HttpResponse:

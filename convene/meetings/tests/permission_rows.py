@@ -412,6 +412,90 @@ ROWS = [
     Row("meetings:publish", ORGANISERS_POST, method="POST", args=with_body, state=minutes_state),
 ]
 
+# --- The steering committee's own meetings; moving and ending a series ----------------------------
+# The committee's meetings are the committee's and the secretariat's to see; the secretariat (and the
+# committee's chair, who has no role of the table) schedules them.
+
+
+def committee_meeting(world: World):
+    from convene.meetings import services
+
+    return _made(
+        world,
+        "_committee_meeting",
+        lambda: services.meeting_schedule(
+            acting=world.person(SECRETARIAT),
+            title="Steering committee",
+            starts=wall(2030, 4, 1, 14),
+            ends=wall(2030, 4, 1, 16),
+            zone_name="Europe/Copenhagen",
+            for_committee=True,
+            video_url="https://meet.example/sc",
+        ),
+    )
+
+
+def committee_state(world: World, role: str) -> list:
+    from convene.meetings.models import Meeting
+
+    return sorted(Meeting.objects.filter(for_committee=True).values_list("pk", "title", "starts"))
+
+
+def of_series_meeting(world: World, role: str) -> list:
+    return [series(world).meetings.order_by("starts").first().pk]
+
+
+def series_state(world: World, role: str) -> list:
+    from convene.meetings.models import Meeting
+
+    s = series(world)
+    return [
+        sorted(Meeting.objects.filter(series=s).values_list("pk", "starts", "sequence")),
+        list(type(s).objects.filter(pk=s.pk).values_list("until", "count", "sequence", "retimings")),
+    ]
+
+
+ROWS += [
+    Row("meetings:committee", roles(committee=200)),
+    Row("meetings:committee_new", roles()),
+    Row(
+        "meetings:committee_new",
+        roles(secretariat=(302, "/meetings/*")),
+        method="POST",
+        data=schedule_form,
+        state=committee_state,
+    ),
+    Row(
+        "meetings:detail",
+        roles(anonymous=404, member=404, committee=200),
+        variant="committee",
+        args=lambda world, role: [committee_meeting(world).pk],
+    ),
+    Row("meetings:series_move", ORGANISERS, args=of_series_meeting),
+    Row(
+        "meetings:series_move",
+        ORGANISERS_POST,
+        method="POST",
+        args=of_series_meeting,
+        data=lambda world, role: {
+            "day": "2030-03-06",
+            "starts": "10:00",
+            "ends": "11:00",
+            "zone_name": "UTC",
+        },
+        state=series_state,
+    ),
+    Row("meetings:series_end", ORGANISERS, args=lambda world, role: [series(world).pk]),
+    Row(
+        "meetings:series_end",
+        ORGANISERS_POST,
+        method="POST",
+        args=lambda world, role: [series(world).pk],
+        data=lambda world, role: {"last_day": "2030-03-20"},
+        state=series_state,
+    ),
+]
+
 # --- The API (convene/meetings/api.py) -------------------------------------------------------------
 API_WRITERS = roles(anonymous=401, member=403, cochair=200)
 
@@ -554,6 +638,44 @@ ROWS += [
             "video_url": "https://meet.example/c",
         },
         state=polls_state,
+        api=True,
+    ),
+]
+
+ROWS += [
+    Row(
+        "api:list_committee_meetings",
+        roles(anonymous=401, member=403, committee=200),
+        api=True,
+    ),
+    Row(
+        "api:schedule_committee_meeting",
+        roles(anonymous=401, member=403, secretariat=201),
+        method="POST",
+        json=api_meeting_body,
+        state=committee_state,
+        api=True,
+    ),
+    Row(
+        "api:move_following",
+        API_WRITERS,
+        method="POST",
+        args=of_series_meeting,
+        json=lambda world, role: {
+            "starts": "2030-03-06T10:00",
+            "ends": "2030-03-06T11:00",
+            "zone_name": "UTC",
+        },
+        state=series_state,
+        api=True,
+    ),
+    Row(
+        "api:end_series",
+        API_WRITERS,
+        method="POST",
+        args=lambda world, role: [series(world).pk],
+        json=lambda world, role: {"last_day": "2030-03-20"},
+        state=series_state,
         api=True,
     ),
 ]

@@ -199,3 +199,63 @@ def test_a_recurrence_that_cannot_be_is_refused(kwargs, message):
 def test_a_meeting_that_ends_before_it_starts_is_refused():
     with pytest.raises(ValueError, match="ends after it starts"):
         occurrences(wall(2027, 1, 1, 10), wall(2027, 1, 1, 9), CPH, None)
+
+
+@pytest.mark.parametrize(
+    ("recurrence", "english"),
+    [
+        (Recurrence(Frequency.WEEKLY), "Every week"),
+        (Recurrence(Frequency.WEEKLY, interval=3), "Every 3 weeks"),
+        (Recurrence(Frequency.MONTHLY), "Monthly on the same day"),
+        (Recurrence(Frequency.MONTHLY, interval=2), "Every 2 months on the same day"),
+        (Recurrence(Frequency.MONTHLY, weekday=0, position=1), "Monthly on the first Monday"),
+        (Recurrence(Frequency.MONTHLY, weekday=2, position=3), "Monthly on the third Wednesday"),
+        (Recurrence(Frequency.MONTHLY, weekday=3, position=4), "Monthly on the fourth Thursday"),
+        (Recurrence(Frequency.MONTHLY, weekday=6, position=-1), "Monthly on the last Sunday"),
+        (
+            Recurrence(Frequency.MONTHLY, interval=2, weekday=1, position=2),
+            "Every 2 months on the second Tuesday",
+        ),
+        (
+            Recurrence(Frequency.MONTHLY, interval=3, weekday=5, position=-1),
+            "Every 3 months on the last Saturday",
+        ),
+    ],
+)
+def test_each_kind_of_series_is_said_in_english(recurrence, english):
+    with translation.override("en"):
+        assert recurrence.describe() == english
+
+
+def test_every_weekday_and_position_is_a_whole_sentence_of_its_own_for_translators(monkeypatch):
+    """Each (position, weekday) is one message with the context "series", never pieces put together:
+    a language can then agree its ordinal with the weekday's gender and order the words as it needs."""
+    from convene.meetings import times
+
+    asked = []
+    real_pgettext, real_npgettext = times.pgettext, times.npgettext
+    monkeypatch.setattr(
+        times, "pgettext", lambda ctx, msg: asked.append((ctx, msg)) or real_pgettext(ctx, msg)
+    )
+    monkeypatch.setattr(
+        times,
+        "npgettext",
+        lambda ctx, one, many, n: asked.append((ctx, one, many)) or real_npgettext(ctx, one, many, n),
+    )
+    said = set()
+    with translation.override("en"):
+        for position in (1, 2, 3, 4, -1):
+            for weekday in range(7):
+                for interval in (1, 2):
+                    rule = Recurrence(
+                        Frequency.MONTHLY, interval=interval, weekday=weekday, position=position
+                    )
+                    said.add(rule.describe())
+    assert len(said) == 70
+    assert {entry[0] for entry in asked} == {"series"}
+    assert {entry[1] for entry in asked if len(entry) == 2} == {
+        f"Monthly on the {p} {d}"
+        for p in ("first", "second", "third", "fourth", "last")
+        for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    }
+    assert all("%(position)s" not in entry[1] and "%(weekday)s" not in entry[1] for entry in asked)
