@@ -28,7 +28,7 @@ def pdf_text(plan) -> str:
     pdftotext = shutil.which("pdftotext")
     if pdftotext:
         text = subprocess.run(
-            [pdftotext, "-", "-"], input=data, capture_output=True, check=True
+            [pdftotext, "-raw", "-", "-"], input=data, capture_output=True, check=True
         ).stdout.decode()
     else:
         try:
