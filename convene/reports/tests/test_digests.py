@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the meetings tests' fixtures are imported below and named as test arguments)
 """The digest e-mail: around 06:00 in each member's own zone (Manila, New York, Kathmandu), weekly on
 Mondays; what it holds (meetings ahead, action items due or overdue, new minutes and updates of their
 groups); nothing to say, no mail; once per person and period however often the task runs; a run that
@@ -93,7 +94,7 @@ def _wall_in(hours: float, zone: str) -> datetime.datetime:
 
 
 @pytest.fixture
-def busy_group(group, chair, group_member, django_capture_on_commit_callbacks):  # noqa: F811
+def busy_group(group, chair, group_member, django_capture_on_commit_callbacks):
     """A meeting in two days, and one held yesterday whose minutes are published with an action item
     for the member, due in three days."""
     starts = _wall_in(48, "Europe/Copenhagen")
@@ -176,7 +177,7 @@ def test_the_meeting_shows_in_the_members_zone_and_the_digest_in_their_language(
     assert f"{local:%H:%M}–" in message.body
 
 
-def test_nothing_to_say_no_mail(group, group_member, django_capture_on_commit_callbacks):  # noqa: F811
+def test_nothing_to_say_no_mail(group, group_member, django_capture_on_commit_callbacks):
     choose(group_member, "daily", "Asia/Manila")
     mail.outbox.clear()
     run(django_capture_on_commit_callbacks, _morning())
@@ -210,7 +211,7 @@ def test_a_failure_part_way_sends_the_rest_on_the_next_run_and_nothing_twice(
     assert not Digest.objects.filter(sent_at__isnull=True).exists()
 
 
-def _people(group, n: int) -> list[Digest]:  # noqa: F811
+def _people(group, n: int) -> list[Digest]:
     people = Person.objects.bulk_create([Person(email=f"p{i}.{n}@example.org") for i in range(n)])
     GroupMembership.objects.bulk_create(
         [
@@ -235,7 +236,7 @@ def test_the_contents_take_the_same_queries_for_5_and_50_people(busy_group):
     assert counts == [5, 5]
 
 
-def test_through_a_real_smtp_server(smtp, busy_group, group_member, django_capture_on_commit_callbacks):  # noqa: F811
+def test_through_a_real_smtp_server(smtp, busy_group, group_member, django_capture_on_commit_callbacks):
     choose(group_member, "weekly", "Asia/Manila")
     monday = _morning()
     while monday.astimezone(ZoneInfo("Asia/Manila")).weekday() != 0:
