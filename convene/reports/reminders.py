@@ -28,7 +28,8 @@ def send_update_reminders(today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     recorded = 0
     for group, due in queries.updates_overdue(today=today):
-        week = (today - due.next_due).days // 7
+        # Overdue from the day after the due date: week 0 is its first seven days, week 1 the next…
+        week = ((today - due.next_due).days - 1) // 7
         if services.update_reminder_record(group=group, period_starts=due.owed[0], week=week) is not None:
             recorded += 1
     for reminder_id in tasks.update_reminders_lost():
