@@ -16,6 +16,7 @@ from django.utils import timezone
 from conftest import client_for
 from convene.meetings import notifications, queries, schedules, services
 from convene.meetings.models import Invitation, Meeting, MeetingPreferences, MeetingReminder
+from convene.meetings.tests.test_mail import received, smtp  # noqa: F401 (a fixture)
 from convene.meetings.times import to_local
 
 UTC = datetime.UTC
@@ -186,3 +187,28 @@ def test_one_click_stop_without_login(member, what):
         ("none", "daily") if what == "reminder" else ("both", "none")
     )
     assert Client().post("/meetings/preferences/forged/").status_code == 404
+
+
+def test_the_reminder_through_a_real_smtp_server(
+    smtp,  # noqa: F811 (the fixture imported above)
+    group,
+    chair,
+    group_member,
+    django_capture_on_commit_callbacks,
+):
+    type(group_member).objects.filter(pk=group_member.pk).update(time_zone="America/New_York")
+    meeting = soon(chair, group, hours=20)
+    run(django_capture_on_commit_callbacks)
+
+    (message,) = received(smtp, group_member.email)
+    assert message["Subject"].startswith("Reminder: Planning, ")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = str(message["List-Unsubscribe"]).strip().strip("<>")
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    new_york = to_local(meeting.starts, "America/New_York")
+    assert f"Your time: {new_york:%A} {new_york.day} {new_york:%B %Y, %H:%M}" in text
+    assert "Video link: https://meet.example/planning" in text
+
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    assert Client().post(path, "List-Unsubscribe=One-Click", content_type="text/plain").status_code == 200
+    assert MeetingPreferences.objects.get(person=group_member).reminder == "none"
