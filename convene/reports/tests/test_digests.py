@@ -129,6 +129,9 @@ def busy_group(group, chair, group_member, django_capture_on_commit_callbacks):
         meeting=held, acting=chair, what="Far ahead", assignee=group_member, due_on=datetime.date(2099, 1, 1)
     )
     minutes_services.minutes_publish(meeting=held, acting=chair)
+    update = services.update_draft(group=group, acting=chair)
+    update = services.update_save(update=update, acting=chair, revision=update.revision, achievements="Met.")
+    services.update_submit(update=update, acting=chair)
     return group
 
 
@@ -155,6 +158,8 @@ def test_the_digest_says_what_is_new_once_however_often_the_task_runs(
     assert "Kick-off" in body.split("New minutes", 1)[1]
     assert "Draft the survey (Danish Working Group) – due " in body
     assert "Far ahead" not in body
+    assert "New group updates\n- Danish Working Group: " in body
+    assert "(Submitted)" in body
     (html, kind) = message.alternatives[0]
     assert kind == "text/html"
     assert "<h2>Your action items</h2>" in html
