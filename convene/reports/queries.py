@@ -32,7 +32,7 @@ from convene.results.models import Indicator, Target
 from convene.results.progress import Status
 from convene.results.queries import approved_readings, progress_of
 
-from .models import GroupUpdate, UpdateComment, UpdateStatus
+from .models import GroupUpdate, UpdateComment, UpdateReminder, UpdateStatus
 from .rules import is_committee_or_secretariat
 
 # An upload still being checked after this long lost its task (a crashed worker, a lost message).
@@ -155,6 +155,21 @@ def updates_overdue(*, today: date | None = None) -> list[tuple[Group, UpdateDue
         if due.overdue:
             out.append((group, due))
     return out
+
+
+# A reminder row not sent this long after it was written (or claimed) lost its task or its worker.
+UPDATE_REMINDER_LEASE = timedelta(minutes=15)
+
+
+def update_reminders_lost(*, limit: int = 200) -> list[int]:
+    """The overdue-update reminders a lost task or a crashed worker left unsent."""
+    stale = timezone.now() - UPDATE_REMINDER_LEASE
+    return list(
+        UpdateReminder.objects.filter(sent_at__isnull=True, created_at__lt=stale)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def _last_sent(group_ids: list[int]) -> dict[int, "GroupUpdate"]:

@@ -32,7 +32,7 @@ def send_update_reminders(today: datetime.date | None = None) -> int:
         week = ((today - due.next_due).days - 1) // 7
         if services.update_reminder_record(group=group, period_starts=due.owed[0], week=week) is not None:
             recorded += 1
-    for reminder_id in tasks.update_reminders_lost():
+    for reminder_id in queries.update_reminders_lost():
         tasks.send_update_reminder(reminder_id)
     return recorded
 

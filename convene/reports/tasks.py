@@ -17,11 +17,10 @@ from convene.meetings.models import DigestChoice
 
 from . import digests, notifications
 from .models import Digest, UpdateReminder
-from .queries import due_on, period_of, plan_imports_waiting
+from .queries import UPDATE_REMINDER_LEASE, due_on, period_of, plan_imports_waiting
 from .spreadsheet.checking import plan_import_check
 
 DIGEST_BATCH = 200
-UPDATE_REMINDER_LEASE = datetime.timedelta(minutes=15)
 
 
 @db_task()
@@ -102,12 +101,3 @@ def send_update_reminder(reminder_id: int) -> None:
         UpdateReminder.objects.filter(pk=reminder_id).update(claimed_at=None)
         raise
     UpdateReminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
-
-
-def update_reminders_lost(*, limit: int = 200) -> list[int]:
-    stale = timezone.now() - UPDATE_REMINDER_LEASE
-    return list(
-        UpdateReminder.objects.filter(sent_at__isnull=True, created_at__lt=stale)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .values_list("pk", flat=True)[:limit]
-    )

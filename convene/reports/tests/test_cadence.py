@@ -123,3 +123,29 @@ def test_overdue_co_chairs_are_reminded_once_then_weekly(
     assert reverse("reports:group_updates", args=[group.slug]) in mailoutbox[0].body
     assert list(UpdateReminder.objects.values_list("week", flat=True).order_by("week")) == [0, 1]
     assert not UpdateReminder.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_reminder_that_failed_is_sent_by_a_later_run_once(
+    committee_member, member, django_capture_on_commit_callbacks, mailoutbox
+):
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from convene.reports import notifications
+
+    group = launch_group(committee=committee_member, cochair=member, name="Advocacy")
+    first_day = queries.group_update_due(group).next_due + datetime.timedelta(days=1)
+    with (
+        mock.patch.object(notifications, "update_overdue", side_effect=ConnectionError("away")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        reminders.send_update_reminders(today=first_day)
+    assert mailoutbox == []
+    assert UpdateReminder.objects.get().claimed_at is None  # given back
+
+    UpdateReminder.objects.update(created_at=timezone.now() - queries.UPDATE_REMINDER_LEASE * 2)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert reminders.send_update_reminders(today=first_day) == 0
+    assert [m.to for m in mailoutbox] == [[member.email]]
