@@ -212,3 +212,25 @@ def test_the_reminder_through_a_real_smtp_server(
     path = "/" + url.split("://", 1)[1].split("/", 1)[1]
     assert Client().post(path, "List-Unsubscribe=One-Click", content_type="text/plain").status_code == 200
     assert MeetingPreferences.objects.get(person=group_member).reminder == "none"
+
+
+def test_finding_the_reminders_owed_takes_the_same_queries_for_5_and_50_people(group, chair):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Person = type(chair)
+    counts = []
+    for n in (5, 50):
+        meeting = soon(chair, group, hours=20)
+        people = Person.objects.bulk_create([Person(email=f"r{i}.{n}@example.org") for i in range(n)])
+        Invitation.objects.bulk_create([Invitation(meeting=meeting, person=p) for p in people])
+        services.preferences_set(person=people[0], reminder="both")
+        with CaptureQueriesContext(connection) as queries_run:
+            due = queries.reminders_due()
+        counts.append(len(queries_run))
+        # With the two co-chairs; "both" has one reminder due now (the day's).
+        assert sum(1 for m, _p, _l in due if m == meeting.pk) == n + 2
+        MeetingReminder.objects.bulk_create(
+            [MeetingReminder(meeting_id=m, person_id=p, lead=lead) for m, p, lead in due]
+        )
+    assert counts == [3, 3]
