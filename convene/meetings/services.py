@@ -292,6 +292,8 @@ def meeting_move(
     meeting.revision = F("revision") + 1
     meeting.save(update_fields=["starts", "ends", "zone_name", "sequence", "revision", "updated_at"])
     meeting.refresh_from_db()
+    # The reminders sent were for the old time: the new time is reminded afresh.
+    MeetingReminder.objects.filter(meeting=meeting).delete()
     enqueue_on_commit(tasks.send_meeting_mail, meeting.pk)
     return meeting
 

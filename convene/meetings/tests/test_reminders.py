@@ -234,3 +234,19 @@ def test_finding_the_reminders_owed_takes_the_same_queries_for_5_and_50_people(g
             [MeetingReminder(meeting_id=m, person_id=p, lead=lead) for m, p, lead in due]
         )
     assert counts == [3, 3]
+
+
+def test_a_moved_meeting_is_reminded_at_its_new_time(
+    group, chair, group_member, django_capture_on_commit_callbacks
+):
+    meeting = soon(chair, group, hours=20)
+    run(django_capture_on_commit_callbacks)
+    assert MeetingReminder.objects.filter(meeting=meeting, person=group_member).exists()
+
+    new_start = to_local(meeting.starts + datetime.timedelta(days=3), meeting.zone_name).replace(tzinfo=None)
+    services.meeting_move(
+        meeting=meeting, acting=chair, starts=new_start, ends=new_start + datetime.timedelta(hours=1)
+    )
+    assert queries.reminders_due() == []  # three days ahead: not yet
+    later = timezone.now() + datetime.timedelta(days=3)
+    assert (meeting.pk, group_member.pk, 24 * 60) in queries.reminders_due(now=later)
