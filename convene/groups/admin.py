@@ -20,8 +20,15 @@ class GroupKindAdmin(admin.ModelAdmin):
         "lead_title",
         "workplan_due_days",
         "default_max_size",
+        "update_months",
     ]
-    list_editable = ["cochairs_required", "lead_title", "workplan_due_days", "default_max_size"]
+    list_editable = [
+        "cochairs_required",
+        "lead_title",
+        "workplan_due_days",
+        "default_max_size",
+        "update_months",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 

@@ -8,6 +8,15 @@ from convene.core.concurrency import Revisioned
 from convene.core.i18n import LocalizedNameMixin, pick_translation, validate_name_translations
 
 
+class UpdateCadence(models.IntegerChoices):
+    """How often a group reports to the steering committee, in months (each divides the year)."""
+
+    MONTHLY = 1, _("month")
+    QUARTERLY = 3, _("3 months (quarterly)")
+    HALF_YEARLY = 6, _("6 months")
+    YEARLY = 12, _("12 months")
+
+
 class GroupKind(LocalizedNameMixin, models.Model):
     """A kind of group (interest group, working group, task force, committee) and its rules.
 
@@ -43,6 +52,12 @@ class GroupKind(LocalizedNameMixin, models.Model):
     workplan_due_days = models.PositiveSmallIntegerField(_("work plan due (days after launch)"), default=90)
     default_max_size = models.PositiveSmallIntegerField(
         _("default size for workable meetings"), null=True, blank=True
+    )
+    update_months = models.PositiveSmallIntegerField(
+        _("update to the committee every"),
+        choices=UpdateCadence.choices,
+        default=UpdateCadence.QUARTERLY,
+        help_text=_("How often a group of this kind sends its update to the steering committee."),
     )
 
     class Meta:

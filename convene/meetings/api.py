@@ -23,7 +23,17 @@ from convene.groups import queries as group_queries
 from convene.groups.models import MeetingForm
 
 from . import minutes_services, queries, services
-from .models import Invitation, Meeting, MeetingStatus, PollChoice, Presence, Rsvp, TimePoll
+from .models import (
+    DigestChoice,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    PollChoice,
+    Presence,
+    ReminderChoice,
+    Rsvp,
+    TimePoll,
+)
 from .rules import is_committee_or_secretariat
 from .times import Frequency, Recurrence
 
@@ -602,3 +612,45 @@ def choose_poll_slot(request, poll_id: PathId, payload: TimePollChooseIn):
         video_url=payload.video_url,
     )
     return 201, _out(request, meeting)
+
+
+# --- The person's reminders and digest ---------------------------------------------------------------
+
+ReminderValue = Literal[tuple(ReminderChoice.values)]  # type: ignore[valid-type]
+DigestValue = Literal[tuple(DigestChoice.values)]  # type: ignore[valid-type]
+
+
+class MeetingPreferencesOut(Schema):
+    reminder: ReminderValue = Field(..., description="Reminder before a meeting: none, hour, day or both.")
+    digest: DigestValue = Field(..., description="Digest e-mail: none, daily or weekly (around 06:00 local).")
+
+
+class MeetingPreferencesIn(JsonBody):
+    reminder: ReminderValue | None = None
+    digest: DigestValue | None = None
+
+
+def _preferences_out(preferences) -> dict:
+    return {"reminder": preferences.reminder, "digest": preferences.digest}
+
+
+@router.get(
+    "me/meeting-preferences",
+    response={200: MeetingPreferencesOut, **READ_ERRORS},
+    summary="Your reminders before meetings and your digest",
+)
+def get_meeting_preferences(request):
+    return _preferences_out(queries.preferences_of(request.user))
+
+
+@router.put(
+    "me/meeting-preferences",
+    response={200: MeetingPreferencesOut, **ERRORS},
+    summary="Choose your reminders before meetings and your digest",
+)
+def set_meeting_preferences(request, payload: MeetingPreferencesIn):
+    """Fields left out (or null) keep their value."""
+    preferences = services.preferences_set(
+        person=request.user, reminder=payload.reminder, digest=payload.digest
+    )
+    return _preferences_out(preferences)

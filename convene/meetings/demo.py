@@ -36,7 +36,7 @@ from convene.groups.models import (
 )
 
 from . import agenda_services, minutes_services, services
-from .models import Invitation, Meeting, PollChoice, Presence, Rsvp, Series
+from .models import DigestChoice, Invitation, Meeting, PollChoice, Presence, ReminderChoice, Rsvp, Series
 from .times import Frequency, Recurrence, to_local
 
 # At most this many groups get a monthly series, so that ``make run`` stays quick.
@@ -216,6 +216,11 @@ def build_meetings(*, rng: random.Random, today: datetime.date | None = None) ->
         made["series"] = len(series_of)
         made["minutes"] = _danish_year(
             rng, danish, series=series_of[danish.pk], chair=people[chairs[danish.pk][0]]
+        )
+        # The Danish group's co-chair wants both reminders and the weekly digest; everyone else keeps
+        # the defaults (a reminder the day before, no digest).
+        services.preferences_set(
+            person=people[chairs[danish.pk][0]], reminder=ReminderChoice.BOTH, digest=DigestChoice.WEEKLY
         )
         others = [g for g in groups if g.pk != danish.pk]
         if others:

@@ -9,7 +9,7 @@ from convene.core.concurrency_views import RevisionFormMixin
 from convene.core.timezones import canonical_names
 from convene.groups.models import MeetingForm
 
-from .models import PollChoice, Presence, Repeats, Rsvp
+from .models import DigestChoice, PollChoice, Presence, ReminderChoice, Repeats, Rsvp
 from .services import POLL_SLOTS
 from .times import Frequency, Recurrence
 
@@ -262,3 +262,18 @@ class AgendaItemForm(forms.Form):
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenter"].choices = [("", "—"), *people]
+
+
+class PreferencesForm(forms.Form):
+    reminder = forms.ChoiceField(
+        label=_("Remind me before a meeting"), choices=ReminderChoice.choices, widget=forms.RadioSelect
+    )
+    digest = forms.ChoiceField(
+        label=_("Send me a digest of my groups"),
+        choices=DigestChoice.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Upcoming meetings, action items due, new minutes and updates of your groups, "
+            "around 06:00 in your time zone; nothing is sent when there is nothing new."
+        ),
+    )

@@ -460,3 +460,70 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReminderChoice(models.TextChoices):
+    NONE = "none", _("No reminder")
+    HOUR = "hour", _("1 hour before")
+    DAY = "day", _("1 day before")
+    BOTH = "both", _("1 day and 1 hour before")
+
+
+class DigestChoice(models.TextChoices):
+    NONE = "none", _("No digest")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly (on Mondays)")
+
+
+class MeetingPreferences(models.Model):
+    """A person's choices about reminders before meetings and the digest e-mail. A person without a row
+    has the defaults: a reminder the day before, no digest."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_preferences"
+    )
+    reminder = models.CharField(
+        _("reminder before a meeting"),
+        max_length=8,
+        choices=ReminderChoice.choices,
+        default=ReminderChoice.DAY,
+    )
+    digest = models.CharField(
+        _("digest e-mail"), max_length=8, choices=DigestChoice.choices, default=DigestChoice.NONE
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting and digest preferences")
+        verbose_name_plural = _("meeting and digest preferences")
+
+    def __str__(self) -> str:
+        return f"{self.person}"
+
+
+class Lead(models.IntegerChoices):
+    """How long before a meeting a reminder goes (in minutes)."""
+
+    HOUR = 60, _("1 hour")
+    DAY = 24 * 60, _("1 day")
+
+
+class MeetingReminder(models.Model):
+    """A reminder owed or sent: one per (meeting, person, lead time), written in the same transaction as
+    the task that sends it is enqueued, so that no run, restart or sweep ever sends it twice.
+    ``claimed_at`` is the sending worker's lease; ``sent_at`` says it went."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lead = models.PositiveIntegerField(choices=Lead.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person", "lead"], name="meeting_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.person} ({self.lead} min)"

@@ -18,7 +18,7 @@ from convene.groups.tokens import unsubscribe_headers, unsubscribe_url
 from .feeds import entries_for, entry_for
 from .ical import calendar
 from .models import Invitation, Meeting
-from .tokens import answer_url
+from .tokens import answer_url, preferences_headers, preferences_url
 
 
 def _headers(meeting: Meeting, person) -> dict:
@@ -35,7 +35,9 @@ def _headers(meeting: Meeting, person) -> dict:
     return unsubscribe_headers(unsubscribe_url(membership)) if membership else {}
 
 
-def _send(*, person, template: str, context: dict, ics: bytes | None, method: str, headers: dict) -> None:
+def send_mail(
+    *, person, template: str, context: dict, ics: bytes | None, method: str, headers: dict, html: bool = False
+) -> None:
     with translation.override(person.language or settings.LANGUAGE_CODE):
         context = {
             "network_name": settings.CONVENE_NETWORK_NAME,
@@ -45,7 +47,10 @@ def _send(*, person, template: str, context: dict, ics: bytes | None, method: st
         }
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
+        html_body = render_to_string(f"{template}.html", context) if html else None
     message = EmailMultiAlternatives(subject=subject, body=body, to=[person.email], headers=headers)
+    if html_body is not None:
+        message.attach_alternative(html_body, "text/html")
     if ics is not None:
         # As calendar programs expect an invitation: a text/calendar part with its METHOD, and the
         # same as a file for programs that only read attachments.
@@ -73,7 +78,7 @@ def invited(invitation: Invitation, *, series_meetings: list[Meeting] | None = N
     cancelled = meeting.is_cancelled and not series_meetings
     method = "CANCEL" if cancelled else "REQUEST"
     template = "meetings/email/cancelled" if cancelled else "meetings/email/invitation"
-    _send(
+    send_mail(
         person=person,
         template=template,
         context={
@@ -97,7 +102,7 @@ def series_cancelled(invitation: Invitation, *, series_meetings: list[Meeting]) 
     meeting = invitation.meeting
     (entry,) = entries_for(series_meetings, with_video=lambda m: False)
     entry = replace(entry, cancelled=True)
-    _send(
+    send_mail(
         person=invitation.person,
         template="meetings/email/cancelled",
         context={
@@ -115,7 +120,7 @@ def minutes_published(meeting: Meeting, people, *, decisions, action_items, minu
     """The follow-up: the minutes, the decisions and the action items with owners and dates."""
     url = absolute_url(reverse("meetings:detail", args=[meeting.pk]))
     for person in people:
-        _send(
+        send_mail(
             person=person,
             template="meetings/email/minutes",
             context={
@@ -129,3 +134,26 @@ def minutes_published(meeting: Meeting, people, *, decisions, action_items, minu
             method="",
             headers=_headers(meeting, person),
         )
+
+
+def meeting_reminder(invitation: Invitation, *, lead: int) -> None:
+    """The reminder before a meeting: when (the person's zone, the organiser's alongside), where, the
+    video link, the one-click answers; List-Unsubscribe stops reminders (the person's choices)."""
+    meeting = invitation.meeting
+    person = invitation.person
+    send_mail(
+        person=person,
+        template="meetings/email/reminder",
+        context={
+            "meeting": meeting,
+            "lead": lead,
+            "url": absolute_url(reverse("meetings:detail", args=[meeting.pk])),
+            "organiser_zone": meeting.zone_name,
+            "answer": invitation.answer,
+            "preferences_url": preferences_url(person.pk, "reminder"),
+            **_links(invitation),
+        },
+        ics=None,
+        method="",
+        headers=preferences_headers(person.pk, "reminder"),
+    )

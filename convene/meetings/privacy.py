@@ -43,4 +43,14 @@ DECLARATIONS: tuple[Declaration, ...] = (
     Declaration("meetings.Attendance", fields={"person": Erase.KEEP}),
     Declaration("meetings.ActionItem", fields={"assignee": Erase.KEEP}),
     Declaration("meetings.AgendaItem", fields={"presenter": Erase.KEEP}),
+    Declaration(
+        "meetings.MeetingPreferences",
+        fields={"person": Erase.DELETE},
+        title=_("Your choices of reminders and digest"),
+    ),
+    Declaration(
+        "meetings.MeetingReminder",
+        fields={"person": Erase.DELETE},
+        title=_("Reminders sent to you before meetings"),
+    ),
 )

@@ -11,7 +11,19 @@ from convene.core.rules import can, is_secretariat, is_steering_committee
 from convene.core.timezones import canonical_time_zone
 from convene.groups.models import Group
 
-from .models import Invitation, Meeting, MeetingStatus, PollAnswer, PollSlot, Rsvp, TimePoll
+from .models import (
+    Invitation,
+    Lead,
+    Meeting,
+    MeetingPreferences,
+    MeetingReminder,
+    MeetingStatus,
+    PollAnswer,
+    PollSlot,
+    ReminderChoice,
+    Rsvp,
+    TimePoll,
+)
 from .times import Answer, SlotTally, tally
 
 
@@ -230,4 +242,83 @@ def agenda(*, meeting: Meeting) -> list:
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("presenter__profile")
         .order_by("position", "pk")
+    )
+
+
+# --- Reminders before meetings ----------------------------------------------------------------------
+
+LEADS = {
+    ReminderChoice.NONE: (),
+    ReminderChoice.HOUR: (Lead.HOUR,),
+    ReminderChoice.DAY: (Lead.DAY,),
+    ReminderChoice.BOTH: (Lead.DAY, Lead.HOUR),
+}
+# A reminder row written this long ago and still not sent lost its task (or its worker): sent again.
+REMINDER_LEASE = datetime.timedelta(minutes=10)
+
+
+def preferences_of(person) -> MeetingPreferences:
+    """The person's choices (the defaults, unsaved, when they never chose)."""
+    found = MeetingPreferences.objects.filter(person=person).first()
+    return found or MeetingPreferences(person=person)
+
+
+def _lead_window(lead: int, now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """The starts for which the reminder ``lead`` minutes ahead is owed at ``now``: within the lead, and
+    not yet within the next shorter lead (an hour before a meeting, a missed day-ahead reminder is
+    no longer sent)."""
+    shorter = max((x for x in Lead.values if x < lead), default=0)
+    return now + datetime.timedelta(minutes=shorter), now + datetime.timedelta(minutes=lead)
+
+
+def reminders_due(*, now: datetime.datetime | None = None) -> list[tuple[int, int, int]]:
+    """(meeting id, person id, lead) of every reminder owed now and not yet recorded, in two queries:
+    invited, active, not answered "no", the meeting scheduled and ahead, the person's choice asking for
+    that lead, and the meeting made before the reminder's time (the invitation itself is the notice)."""
+    now = now or timezone.now()
+    longest = max(Lead.values)
+    invitations = list(
+        Invitation.objects.filter(
+            meeting__status=MeetingStatus.SCHEDULED,
+            meeting__starts__gt=now,
+            meeting__starts__lte=now + datetime.timedelta(minutes=longest),
+            person__is_active=True,
+        )
+        .exclude(answer=Rsvp.NO)
+        .values_list("meeting_id", "person_id", "meeting__starts", "meeting__created_at")
+        .order_by("meeting__starts", "pk")
+    )
+    if not invitations:
+        return []
+    meeting_ids = {row[0] for row in invitations}
+    choices = dict(
+        MeetingPreferences.objects.filter(person_id__in={row[1] for row in invitations}).values_list(
+            "person_id", "reminder"
+        )
+    )
+    recorded = set(
+        MeetingReminder.objects.filter(meeting_id__in=meeting_ids).values_list(
+            "meeting_id", "person_id", "lead"
+        )
+    )
+    due = []
+    for meeting_id, person_id, starts, created_at in invitations:
+        for lead in LEADS[ReminderChoice(choices.get(person_id, ReminderChoice.DAY))]:
+            after, until = _lead_window(lead, now)
+            reminder_time = starts - datetime.timedelta(minutes=lead)
+            key = (meeting_id, person_id, int(lead))
+            if after < starts <= until and created_at <= reminder_time and key not in recorded:
+                due.append(key)
+    return due
+
+
+def reminders_lost(*, now: datetime.datetime | None = None, limit: int = 500) -> list[int]:
+    """Reminder rows not sent and not held by a worker within its lease, for meetings still ahead."""
+    now = now or timezone.now()
+    stale = now - REMINDER_LEASE
+    return list(
+        MeetingReminder.objects.filter(sent_at__isnull=True, created_at__lt=stale, meeting__starts__gt=now)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )

@@ -25,13 +25,17 @@ from convene.groups.models import Group, GroupMembership, MeetingForm, Membershi
 from . import tasks
 from .models import (
     CalendarFeed,
+    DigestChoice,
     Invitation,
     Meeting,
+    MeetingPreferences,
+    MeetingReminder,
     MeetingStatus,
     PollAnswer,
     PollChoice,
     PollSlot,
     PollStatus,
+    ReminderChoice,
     Rsvp,
     Series,
     TimePoll,
@@ -299,6 +303,8 @@ def meeting_move(
         update_fields=["starts", "ends", "zone_name", "moved_alone", "sequence", "revision", "updated_at"]
     )
     meeting.refresh_from_db()
+    # The reminders sent were for the old time: the new time is reminded afresh.
+    MeetingReminder.objects.filter(meeting=meeting).delete()
     enqueue_on_commit(tasks.send_meeting_mail, meeting.pk)
     return meeting
 
@@ -550,3 +556,43 @@ def calendar_feed_renew(*, person) -> CalendarFeed:
     """A new private address; the old one stops working at once."""
     CalendarFeed.objects.filter(person=person).delete()
     return CalendarFeed.objects.create(person=person)
+
+
+# --- Reminders before meetings and the person's choices ---------------------------------------------
+
+
+@transaction.atomic
+def preferences_set(*, person, reminder: str | None = None, digest: str | None = None) -> MeetingPreferences:
+    """A person's own choices: the reminder before a meeting and the digest (each left as it is when
+    not given)."""
+    errors = {}
+    if reminder is not None and reminder not in ReminderChoice.values:
+        errors["reminder"] = _("Choose one of the reminders offered.")
+    if digest is not None and digest not in DigestChoice.values:
+        errors["digest"] = _("Choose one of the digests offered.")
+    if errors:
+        raise ValidationError(errors)
+    preferences, _created = MeetingPreferences.objects.select_for_update().get_or_create(person=person)
+    changed = []
+    if reminder is not None and preferences.reminder != reminder:
+        preferences.reminder = reminder
+        changed.append("reminder")
+    if digest is not None and preferences.digest != digest:
+        preferences.digest = digest
+        changed.append("digest")
+    if changed:
+        preferences.save(update_fields=[*changed, "updated_at"])
+    return preferences
+
+
+def reminder_record(*, meeting_id: int, person_id: int, lead: int) -> MeetingReminder | None:
+    """Write the row of one reminder owed and enqueue its sending, in one transaction: a second run
+    finds the row (the unique constraint) and sends nothing. None when it was already recorded."""
+    with transaction.atomic():
+        reminder, created = MeetingReminder.objects.get_or_create(
+            meeting_id=meeting_id, person_id=person_id, lead=lead
+        )
+        if not created:
+            return None
+        enqueue_on_commit(tasks.send_meeting_reminder, reminder.pk)
+    return reminder

@@ -8,7 +8,7 @@ from huey.contrib.djhuey import db_periodic_task
 from convene.core.tasks import mail_task
 
 from . import notifications
-from .models import Invitation, Meeting, MinutesStatus, Series
+from .models import Invitation, Meeting, MeetingReminder, MeetingStatus, MinutesStatus, Rsvp, Series
 
 
 def _owed(meeting_ids) -> list[Invitation]:
@@ -149,3 +149,51 @@ def sweep_meeting_mail() -> None:
         send_series_update(series_id)
     for meeting_id in owed.exclude(pk__in=retimed).values_list("meeting_id", flat=True).distinct()[:200]:
         send_meeting_mail(meeting_id)
+
+
+# --- Reminders before meetings ----------------------------------------------------------------------
+
+
+def _claim_reminder(reminder_id: int) -> bool:
+    """Compare-and-set: a reminder sent, or held by a live worker within its lease, is not taken."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .queries import REMINDER_LEASE
+
+    now = timezone.now()
+    return bool(
+        MeetingReminder.objects.filter(pk=reminder_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - REMINDER_LEASE))
+        .update(claimed_at=now)
+    )
+
+
+@mail_task
+def send_meeting_reminder(reminder_id: int) -> None:
+    """One reminder, once: claimed, sent, marked sent. A send that fails gives the claim back (the next
+    try or the sweep sends it); one no longer owed (cancelled, answered "no", begun) is closed unsent."""
+    from django.utils import timezone
+
+    if not _claim_reminder(reminder_id):
+        return
+    reminder = MeetingReminder.objects.select_related("meeting__series", "person__profile").get(
+        pk=reminder_id
+    )
+    meeting = reminder.meeting
+    invitation = Invitation.objects.filter(meeting=meeting, person=reminder.person).first()
+    owed = (
+        invitation is not None
+        and reminder.person.is_active
+        and meeting.status == MeetingStatus.SCHEDULED
+        and meeting.starts > timezone.now()
+        and invitation.answer != Rsvp.NO
+    )
+    if owed:
+        invitation.meeting, invitation.person = meeting, reminder.person
+        try:
+            notifications.meeting_reminder(invitation, lead=reminder.lead)
+        except Exception:
+            MeetingReminder.objects.filter(pk=reminder_id).update(claimed_at=None)
+            raise
+    MeetingReminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())

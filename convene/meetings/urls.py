@@ -38,6 +38,8 @@ urlpatterns = [
     path("meetings/series/<id:series>/end/", views.series_end, name="series_end"),
     path("meetings/calendar/", views.calendar_address, name="calendar"),
     path("meetings/calendar/<str:key>.ics", views.personal_feed, name="personal_feed"),
+    path("meetings/preferences/", views.preferences, name="preferences"),
+    path("meetings/preferences/<str:token>/", views.preferences_by_link, name="preferences_by_link"),
     path("meetings/polls/<id:poll>/", views.poll_detail, name="poll"),
     path("meetings/polls/<id:poll>/choose/", views.poll_choose, name="poll_choose"),
 ]

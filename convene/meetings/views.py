@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convene.core.concurrency import EditConflict
@@ -20,6 +21,7 @@ from convene.core.markdown import render_markdown
 from convene.core.rules import can
 from convene.groups import queries as group_queries
 from convene.groups.models import Group
+from convene.people.models import Person
 
 from . import agenda_services, minutes_services, queries, services
 from .feeds import entries_for, entry_for
@@ -33,16 +35,17 @@ from .forms import (
     MeetingScheduleForm,
     MinutesForm,
     PollCreateForm,
+    PreferencesForm,
     SeriesEndForm,
     SeriesMoveForm,
     TakerForm,
     poll_answer_form,
 )
 from .ical import calendar, invitation
-from .models import CalendarFeed, Invitation, Meeting, PollStatus
+from .models import CalendarFeed, DigestChoice, Invitation, Meeting, PollStatus, ReminderChoice
 from .rules import is_committee_or_secretariat, may_schedule_for
 from .times import to_local
-from .tokens import invitation_id_of
+from .tokens import invitation_id_of, preferences_of_token
 
 
 def _default_zone(request) -> str:
@@ -524,6 +527,50 @@ def calendar_address(request):
     feed = services.calendar_feed_for(person=request.user)
     url = request.build_absolute_uri(reverse("meetings:personal_feed", args=[feed.key]))
     return render(request, "meetings/calendar_address.html", {"url": url})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    """The person's reminders before meetings and their digest."""
+    current = queries.preferences_of(request.user)
+    form = PreferencesForm(
+        request.POST or None, initial={"reminder": current.reminder, "digest": current.digest}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preferences_set(person=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Your choices are saved."))
+            return HttpResponseRedirect(reverse("meetings:preferences"))
+    return render(
+        request,
+        "meetings/preferences.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@csrf_exempt  # RFC 8058 one-click: mail programs POST without a CSRF token; the signed token authenticates.
+@require_http_methods(["GET", "POST"])
+def preferences_by_link(request, token: str):
+    """The List-Unsubscribe link of a reminder or a digest: no login. GET asks to confirm (a mail
+    scanner following links stops nothing); POST stops that e-mail."""
+    found = preferences_of_token(token)
+    person = Person.objects.filter(pk=found[0], is_active=True).first() if found else None
+    if person is None:
+        return render(request, "meetings/answer_invalid.html", status=404)
+    what = found[1]
+    done = False
+    if request.method == "POST":
+        if what == "reminder":
+            services.preferences_set(person=person, reminder=ReminderChoice.NONE)
+        else:
+            services.preferences_set(person=person, digest=DigestChoice.NONE)
+        done = True
+    return render(request, "meetings/preferences_stop.html", {"person": person, "what": what, "done": done})
 
 
 @require_http_methods(["GET", "POST"])

@@ -106,3 +106,44 @@ class UpdateComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.update} – {self.author}"
+
+
+class Digest(models.Model):
+    """One person's digest of one period ("daily:2026-12-07", "weekly:2026-12-07" for the week that
+    Monday begins), written before it is built and sent: a second run, or a second worker, finds the row
+    and sends nothing. ``claimed_at`` is the sending run's lease; ``sent_at`` says it is done (``empty``:
+    there was nothing to say, so no e-mail went)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=24)
+    since = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    empty = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "period"], name="digest_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.period}"
+
+
+class UpdateReminder(models.Model):
+    """A reminder to a group's co-chairs that its update for a period is overdue: the first when it
+    becomes overdue (``week`` 0), then at most one a week (``week`` n, n weeks after the due date)."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    period_starts = models.DateField()
+    week = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "period_starts", "week"], name="update_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.period_starts} (week {self.week})"

@@ -5,6 +5,8 @@ under "Former member", as the record of who said what to the committee. So do co
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from convene.core.privacy import Declaration, Erase
 
 DECLARATIONS: tuple[Declaration, ...] = (
@@ -28,4 +30,5 @@ DECLARATIONS: tuple[Declaration, ...] = (
         },
     ),
     Declaration("reports.UpdateComment", fields={"author": Erase.KEEP}),
+    Declaration("reports.Digest", fields={"person": Erase.DELETE}, title=_("Digests sent to you")),
 )

@@ -32,7 +32,7 @@ from convene.results.models import Indicator, Target
 from convene.results.progress import Status
 from convene.results.queries import approved_readings, progress_of
 
-from .models import GroupUpdate, UpdateComment, UpdateStatus
+from .models import GroupUpdate, UpdateComment, UpdateReminder, UpdateStatus
 from .rules import is_committee_or_secretariat
 
 # An upload still being checked after this long lost its task (a crashed worker, a lost message).
@@ -49,8 +49,10 @@ def plan_imports_waiting(*, limit: int = 100) -> list[int]:
 
 
 # --- Group updates ---------------------------------------------------------------------------------
-# Updates are quarterly: each covers a calendar quarter and is due 30 days after it ends.
+# Updates follow the cadence of the group's kind (GroupKind.update_months: every 1, 3, 6 or 12 months,
+# quarterly by default): each covers one such calendar period and is due 30 days after it ends.
 UPDATE_DUE_AFTER = timedelta(days=30)
+QUARTERLY = 3
 # Meetings a charter's cadence asks for, per day (``as needed`` asks for none in particular).
 MEETINGS_PER_DAY = {
     MeetingFrequency.WEEKLY: 1 / 7,
@@ -64,21 +66,120 @@ ON_TRACK = (Status.ON_TRACK, Status.AHEAD)
 OFF_TRACK = (Status.BEHIND,)
 
 
+def period_of(day: date, months: int = QUARTERLY) -> tuple[date, date]:
+    """The reporting period of ``months`` months (1, 3, 6 or 12: the calendar month, quarter, half-year
+    or year) that ``day`` falls in: (first day, last day)."""
+    if 12 % months:
+        raise ValueError(f"a reporting period divides the year: not {months} months")
+    first_month = months * ((day.month - 1) // months) + 1
+    starts = date(day.year, first_month, 1)
+    after = first_month + months
+    following = date(day.year + 1, 1, 1) if after > 12 else date(day.year, after, 1)
+    return starts, following - timedelta(days=1)
+
+
 def quarter_of(day: date) -> tuple[date, date]:
     """The calendar quarter ``day`` falls in: (first day, last day)."""
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    starts = date(day.year, first_month, 1)
-    following = date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
-    return starts, following - timedelta(days=1)
+    return period_of(day, QUARTERLY)
 
 
 def due_on(period_ends: date) -> date:
     return period_ends + UPDATE_DUE_AFTER
 
 
+def last_ended_period(today: date, months: int = QUARTERLY) -> tuple[date, date]:
+    starts, _ends = period_of(today, months)
+    return period_of(starts - timedelta(days=1), months)
+
+
 def last_ended_quarter(today: date) -> tuple[date, date]:
-    starts, _ends = quarter_of(today)
-    return quarter_of(starts - timedelta(days=1))
+    return last_ended_period(today, QUARTERLY)
+
+
+@dataclass(frozen=True)
+class UpdateDue:
+    """Where a group stands with its updates today: the period it owes (the last ended one, when no
+    update covers it yet and the group existed then), the next due date, and whether it is overdue."""
+
+    owed: tuple[date, date] | None
+    next_due: date
+    overdue: bool
+
+
+def update_due(
+    *, months: int, launched_on: date | None, last_sent_ends: date | None, today: date
+) -> UpdateDue:
+    ended = last_ended_period(today, months)
+    covered = last_sent_ends is not None and last_sent_ends >= ended[1]
+    # A group launched after the period ended owes nothing for it: its first update is the next.
+    owes = not covered and (launched_on is None or launched_on <= ended[1])
+    if owes:
+        return UpdateDue(owed=ended, next_due=due_on(ended[1]), overdue=today > due_on(ended[1]))
+    return UpdateDue(owed=None, next_due=due_on(period_of(today, months)[1]), overdue=False)
+
+
+def group_update_due(group: Group, *, today: date | None = None) -> UpdateDue:
+    """``update_due`` for one group (two queries: its kind's cadence, its last update sent)."""
+    today = today or timezone.localdate()
+    last_ends = (
+        GroupUpdate.objects.filter(
+            group=group, status__in=[UpdateStatus.SUBMITTED, UpdateStatus.ACKNOWLEDGED]
+        )
+        .order_by("-period_ends")
+        .values_list("period_ends", flat=True)
+        .first()
+    )
+    return update_due(
+        months=group.kind.update_months, launched_on=group.launched_on, last_sent_ends=last_ends, today=today
+    )
+
+
+def updates_overdue(*, today: date | None = None) -> list[tuple[Group, UpdateDue]]:
+    """Every open group whose update is overdue, with what it owes, in two queries."""
+    today = today or timezone.localdate()
+    groups = list(
+        Group.objects.filter(status__in=OPEN_STATUSES)
+        .annotate(update_months=F("kind__update_months"))
+        .order_by("name", "pk")
+    )
+    last = _last_sent([g.pk for g in groups])
+    out = []
+    for group in groups:
+        update = last.get(group.pk)
+        due = update_due(
+            months=group.update_months,
+            launched_on=group.launched_on,
+            last_sent_ends=update.period_ends if update else None,
+            today=today,
+        )
+        if due.overdue:
+            out.append((group, due))
+    return out
+
+
+# A reminder row not sent this long after it was written (or claimed) lost its task or its worker.
+UPDATE_REMINDER_LEASE = timedelta(minutes=15)
+
+
+def update_reminders_lost(*, limit: int = 200) -> list[int]:
+    """The overdue-update reminders a lost task or a crashed worker left unsent."""
+    stale = timezone.now() - UPDATE_REMINDER_LEASE
+    return list(
+        UpdateReminder.objects.filter(sent_at__isnull=True, created_at__lt=stale)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _last_sent(group_ids: list[int]) -> dict[int, "GroupUpdate"]:
+    last: dict[int, GroupUpdate] = {}
+    sent = GroupUpdate.objects.filter(
+        group_id__in=group_ids, status__in=[UpdateStatus.SUBMITTED, UpdateStatus.ACKNOWLEDGED]
+    )
+    for update in sent.order_by("group_id", "-period_ends", "-pk"):
+        last.setdefault(update.group_id, update)
+    return last
 
 
 def meetings_expected(frequency: str, days: int) -> int | None:
@@ -326,36 +427,34 @@ def dashboard_rows(*, sort: str = "name", today: date | None = None) -> list[Das
     active = GroupMembership.objects.filter(group=OuterRef("pk"), status=MembershipStatus.ACTIVE)
     groups = list(
         Group.objects.filter(status__in=OPEN_STATUSES)
-        .annotate(meetings_held=_count(held), members_count=_count(active))
+        .annotate(
+            meetings_held=_count(held), members_count=_count(active), update_months=F("kind__update_months")
+        )
         .only("id", "name", "slug", "status", "meeting_frequency", "launched_on")
         .order_by("name", "pk")
     )
     ids = [g.pk for g in groups]
     plans = _plans_in_force(ids)
     indicators = _indicator_figures([p.pk for p in plans.values()])
-    last: dict[int, GroupUpdate] = {}
-    sent = GroupUpdate.objects.filter(
-        group_id__in=ids, status__in=[UpdateStatus.SUBMITTED, UpdateStatus.ACKNOWLEDGED]
-    )
-    for update in sent.order_by("group_id", "-period_ends", "-pk"):
-        last.setdefault(update.group_id, update)
-    quarter_starts, quarter_ends = last_ended_quarter(today)
+    last = _last_sent(ids)
     rows = []
     for group in groups:
         plan = plans.get(group.pk)
         update = last.get(group.pk)
         figures = indicators.get(plan.pk, []) if plan else []
-        covered = update is not None and update.period_ends >= quarter_ends
-        # A group launched after the quarter ended owes nothing for it: its first update is the next.
-        owes = not covered and (group.launched_on is None or group.launched_on <= quarter_ends)
-        next_due = due_on(quarter_ends) if owes else due_on(quarter_of(today)[1])
+        due = update_due(
+            months=group.update_months,
+            launched_on=group.launched_on,
+            last_sent_ends=update.period_ends if update else None,
+            today=today,
+        )
         rows.append(
             DashboardRow(
                 group=group,
                 plan_state=PLAN_STATES.get(plan.status, PlanState.DRAFT) if plan else PlanState.MISSING,
                 last_update=update,
-                next_due=next_due,
-                overdue=owes and today > next_due,
+                next_due=due.next_due,
+                overdue=due.overdue,
                 on_track=sum(1 for f in figures if f.on_track),
                 off_track=sum(1 for f in figures if f.progress.status in OFF_TRACK),
                 meetings_held=group.meetings_held,

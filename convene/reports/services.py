@@ -1,6 +1,7 @@
 """Writes of group updates (STYLE §1): start the draft of a period, save the narrative, submit,
 comment, acknowledge. Each checks its rule (``reports/rules.py``) and owns its transaction."""
 
+import datetime
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -11,11 +12,13 @@ from django.utils.translation import gettext as _
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
 from convene.core.rules import ensure
+from convene.core.tasks import enqueue_on_commit
 from convene.groups.models import Group
 from convene.people.models import Person
 
-from .models import NARRATIVE_FIELDS, GroupUpdate, UpdateComment, UpdateStatus
-from .queries import quarter_of
+from . import tasks
+from .models import NARRATIVE_FIELDS, Digest, GroupUpdate, UpdateComment, UpdateReminder, UpdateStatus
+from .queries import period_of
 
 
 def _locked(update: GroupUpdate) -> GroupUpdate:
@@ -24,11 +27,12 @@ def _locked(update: GroupUpdate) -> GroupUpdate:
 
 @transaction.atomic
 def update_draft(*, group: Group, acting: Person, period: tuple[date, date] | None = None) -> GroupUpdate:
-    """The draft update of ``period`` (the current calendar quarter unless told), started by a co-chair;
+    """The draft update of ``period`` (the current period of the group kind's cadence unless told:
+    a calendar quarter by default), started by a co-chair;
     the one already started is returned as it is. Its figures are read from the data when shown
     (``queries.update_figures``)."""
     ensure(acting, "reports.start_update", group)
-    starts, ends = period or quarter_of(timezone.localdate())
+    starts, ends = period or period_of(timezone.localdate(), group.kind.update_months)
     if ends < starts:
         raise ValidationError(_("The period ends before it starts."))
     update, _created = GroupUpdate.objects.get_or_create(
@@ -95,3 +99,32 @@ def update_acknowledge(*, update: GroupUpdate, acting: Person) -> GroupUpdate:
     update._history_user = acting
     update.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "updated_at"])
     return update
+
+
+# --- Digests and reminders of overdue updates ------------------------------------------------------
+
+
+@transaction.atomic
+def digests_record(*, owed: list[tuple[int, str, datetime.datetime]]) -> None:
+    """Write the row of every digest owed (person, period, since) and enqueue their sending, in one
+    transaction: a row already written (another run, another worker) is left as it is."""
+    if not owed:
+        return
+    Digest.objects.bulk_create(
+        [Digest(person_id=person_id, period=period, since=since) for person_id, period, since in owed],
+        ignore_conflicts=True,
+    )
+    enqueue_on_commit(tasks.send_digests)
+
+
+def update_reminder_record(*, group: Group, period_starts: date, week: int) -> UpdateReminder | None:
+    """The row of one reminder that the group's update is overdue, and its sending enqueued, in one
+    transaction; None when that reminder was already recorded."""
+    with transaction.atomic():
+        reminder, created = UpdateReminder.objects.get_or_create(
+            group=group, period_starts=period_starts, week=week
+        )
+        if not created:
+            return None
+        enqueue_on_commit(tasks.send_update_reminder, reminder.pk)
+    return reminder

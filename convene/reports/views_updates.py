@@ -59,7 +59,7 @@ def _update(request, update: int) -> GroupUpdate:
 def group_updates(request, slug: str):
     group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
     ensure(request.user, "reports.list_updates", group)
-    starts, ends = queries.quarter_of(timezone.localdate())
+    starts, ends = queries.period_of(timezone.localdate(), group.kind.update_months)
     return render(
         request,
         "reports/group_updates.html",
@@ -69,6 +69,8 @@ def group_updates(request, slug: str):
             "can_start": can(request.user, "reports.start_update", group),
             "quarter": (starts, ends),
             "due": queries.due_on(ends),
+            "standing": queries.group_update_due(group),
+            "cadence": group.kind.get_update_months_display(),
         },
     )
 
@@ -76,8 +78,12 @@ def group_updates(request, slug: str):
 @login_required
 @require_POST
 def update_start(request, slug: str):
+    """Start the draft of the current period, or (``period=owed``) of the ended period still owed."""
     group = group_queries.group_for_viewer(viewer=request.user, slug=slug)
-    update = services.update_draft(group=group, acting=request.user)
+    period = None
+    if request.POST.get("period") == "owed":
+        period = queries.group_update_due(group).owed
+    update = services.update_draft(group=group, acting=request.user, period=period)
     return redirect(_update_url(update))
 
 

@@ -679,3 +679,48 @@ ROWS += [
         api=True,
     ),
 ]
+
+
+# --- A person's reminders and digest (their own; the stop link needs no login) -----------------------
+
+
+def preferences_state(world: World, role: str) -> list:
+    from convene.meetings.models import MeetingPreferences
+
+    return sorted(MeetingPreferences.objects.values_list("person_id", "reminder", "digest"))
+
+
+def stop_link(world: World, role: str) -> list:
+    from convene.meetings.tokens import preferences_token
+
+    return [preferences_token(world.person(GROUP_MEMBER).pk, "digest")]
+
+
+ROWS += [
+    Row("meetings:preferences", LOGGED_IN_200),
+    Row(
+        "meetings:preferences",
+        roles(member=(302, "/meetings/preferences/"), secretariat=(302, "/meetings/preferences/")),
+        method="POST",
+        data=lambda world, role: {"reminder": "both", "digest": "weekly"},
+        state=preferences_state,
+    ),
+    Row("meetings:preferences_by_link", EVERYONE_200, args=stop_link),
+    Row(
+        "meetings:preferences_by_link",
+        EVERYONE_200,
+        method="POST",
+        args=stop_link,
+        data=lambda world, role: {"List-Unsubscribe": "One-Click"},
+        state=preferences_state,
+    ),
+    Row("api:get_meeting_preferences", API_EVERYONE, api=True),
+    Row(
+        "api:set_meeting_preferences",
+        roles(anonymous=401, member=200),
+        method="PUT",
+        json=lambda world, role: {"reminder": "hour"},
+        state=preferences_state,
+        api=True,
+    ),
+]

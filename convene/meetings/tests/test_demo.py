@@ -15,6 +15,7 @@ from convene.meetings.models import (
     Attendance,
     Invitation,
     Meeting,
+    MeetingPreferences,
     MinutesStatus,
     PollStatus,
     Series,
@@ -83,6 +84,10 @@ def test_the_danish_group_meets_monthly_with_danish_minutes_decisions_and_action
         assert meeting.agenda.count() == 6
     published = [m.minutes for m in past[:-1]]
     assert all(m.published_at and m.published_at > m.meeting.ends for m in published)
+    # Its co-chair chose both reminders and the weekly digest.
+    assert list(MeetingPreferences.objects.values_list("person_id", "reminder", "digest")) == [
+        (series.organiser_id, "both", "weekly")
+    ]
 
 
 def test_other_groups_have_a_series_a_poll_and_a_joint_meeting_and_no_mail_goes_out(demo):
