@@ -29,11 +29,17 @@ def _local(label, required=True):
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=EventKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
     starts = _local(_("Starts"))
     ends = _local(_("Ends"))
-    zone_name = forms.ChoiceField(label=_("Time zone"), help_text=_("The zone the times on this form are in."))
+    zone_name = forms.ChoiceField(
+        label=_("Time zone"), help_text=_("The zone the times on this form are in.")
+    )
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
     region = forms.ChoiceField(label=_("Region"), choices=Region.choices, initial=Region.GLOBAL)
@@ -41,10 +47,14 @@ class EventForm(forms.Form):
         label=_("Host groups"), required=False, widget=forms.CheckboxSelectMultiple
     )
     partners = forms.CharField(
-        label=_("Partner organisations"), required=False, help_text=_("One a line."),
+        label=_("Partner organisations"),
+        required=False,
+        help_text=_("One a line."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False, help_text=_("Empty: no limit."))
+    capacity = forms.IntegerField(
+        label=_("Capacity"), min_value=1, required=False, help_text=_("Empty: no limit.")
+    )
     registration_opens = _local(_("Registration opens"), required=False)
     registration_closes = _local(_("Registration closes"), required=False)
     visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
@@ -52,15 +62,19 @@ class EventForm(forms.Form):
         label=_("Programme"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One session a line: start | end | title | speakers separated by ;"
-                    " (e.g. 2030-03-10 09:00 | 2030-03-10 10:00 | Opening | Dr A; Dr B)."),
+        help_text=_(
+            "One session a line: start | end | title | speakers separated by ;"
+            " (e.g. 2030-03-10 09:00 | 2030-03-10 10:00 | Opening | Dr A; Dr B)."
+        ),
     )
     questions = forms.CharField(
         label=_("Registration questions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One a line: kind: question | choice | choice. Kinds: text, choice, country, consent"
-                    " (add * after the kind for a required answer, e.g. text*: Your organisation)."),
+        help_text=_(
+            "One a line: kind: question | choice | choice. Kinds: text, choice, country, consent"
+            " (add * after the kind for a required answer, e.g. text*: Your organisation)."
+        ),
     )
     translation_language = forms.ChoiceField(
         label=_("Translation: language"), required=False, choices=[("", "—"), *settings.LANGUAGES]
@@ -101,7 +115,9 @@ class EventForm(forms.Form):
             required = kind.endswith("*")
             kind = kind.rstrip("*").strip()
             if not sep or kind not in QuestionKind.values:
-                raise ValidationError(_("Line %(n)s: start with text:, choice:, country: or consent:.") % {"n": n})
+                raise ValidationError(
+                    _("Line %(n)s: start with text:, choice:, country: or consent:.") % {"n": n}
+                )
             label, *choices = [p.strip() for p in rest.split("|")]
             result.append(QuestionIn(kind, label, choices, required))
         return result
@@ -109,7 +125,9 @@ class EventForm(forms.Form):
     def translations(self) -> dict:
         code = self.cleaned_data.get("translation_language")
         if code and self.cleaned_data.get("translation_title"):
-            return {code: (self.cleaned_data["translation_title"], self.cleaned_data["translation_description"])}
+            return {
+                code: (self.cleaned_data["translation_title"], self.cleaned_data["translation_description"])
+            }
         return {}
 
 
@@ -136,8 +154,12 @@ def registration_form(event, data=None, *, anonymous: bool):
             fields[name] = forms.BooleanField(label=question.label, required=True)
         else:
             fields[name] = forms.CharField(label=question.label, required=question.required, max_length=2000)
-    fields["remind_week"] = forms.BooleanField(label=_("Remind me a week before"), required=False, initial=True)
-    fields["remind_hour"] = forms.BooleanField(label=_("Remind me an hour before"), required=False, initial=True)
+    fields["remind_week"] = forms.BooleanField(
+        label=_("Remind me a week before"), required=False, initial=True
+    )
+    fields["remind_hour"] = forms.BooleanField(
+        label=_("Remind me an hour before"), required=False, initial=True
+    )
     form_class = type("RegistrationForm", (forms.Form,), fields)
     return form_class(data)
 
@@ -163,7 +185,9 @@ class AttendanceImportForm(forms.Form):
 class AfterForm(forms.Form):
     recording_url = forms.URLField(label=_("Recording"), required=False, assume_scheme="https")
     materials = forms.CharField(
-        label=_("Materials"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Materials"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Links and notes (Markdown)."),
     )
     certificates = forms.BooleanField(label=_("Attendees may download a certificate"), required=False)
@@ -171,17 +195,23 @@ class AfterForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     attendees_text = forms.CharField(label=_("To those who came"), widget=forms.Textarea(attrs={"rows": 4}))
-    no_shows_text = forms.CharField(label=_("To those who missed it"), widget=forms.Textarea(attrs={"rows": 4}))
+    no_shows_text = forms.CharField(
+        label=_("To those who missed it"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class CalendarFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *EventKind.choices])
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *EventKind.choices]
+    )
     group = forms.ChoiceField(label=_("Group"), required=False)
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", _("All languages")), *settings.LANGUAGES]
     )
-    region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices])
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices]
+    )
 
     def __init__(self, *args, group_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -72,7 +72,11 @@ class Event(models.Model):
     )
     partners = models.TextField(_("partner organisations"), blank=True, help_text=_("One a line."))
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("Empty: no limit.")
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: no limit."),
     )
     registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
@@ -118,9 +122,7 @@ class EventTranslation(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["event", "language"], name="event_translation_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["event", "language"], name="event_translation_unique")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.language})"

@@ -92,6 +92,29 @@ def _questions(questions: Sequence[QuestionIn]) -> list[QuestionIn]:
     return list(questions)
 
 
+def _check_fields(
+    *, kind, visibility, region, title, language, zone_name, starts, ends, online_url, venue, capacity
+) -> None:
+    check_zone(zone_name)
+    if kind not in EventKind.values:
+        raise ValidationError({"kind": _("Choose a type of event.")})
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose who may see the event.")})
+    if region not in Region.values:
+        raise ValidationError({"region": _("Choose a region.")})
+    if not title.strip():
+        raise ValidationError({"title": _("Give the event a title.")})
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the site's languages.")})
+    if ends <= starts:
+        raise ValidationError({"ends": _("The event must end after it starts.")})
+    if not online_url and not venue.strip():
+        raise ValidationError({"venue": _("Give an online link, a venue, or both.")})
+    _check_url(online_url, "online_url")
+    if capacity is not None and capacity < 1:
+        raise ValidationError({"capacity": _("The capacity is at least one place (or empty: no limit).")})
+
+
 @transaction.atomic
 def event_create(
     *,
@@ -121,26 +144,21 @@ def event_create(
     host_groups = list(dict.fromkeys(host_groups))
     if not may_create_for(acting, host_groups):
         raise PermissionDenied("events.create")
-    check_zone(zone_name)
-    if kind not in EventKind.values:
-        raise ValidationError({"kind": _("Choose a type of event.")})
-    if visibility not in Visibility.values:
-        raise ValidationError({"visibility": _("Choose who may see the event.")})
-    if region not in Region.values:
-        raise ValidationError({"region": _("Choose a region.")})
-    if not title.strip():
-        raise ValidationError({"title": _("Give the event a title.")})
     language = language or settings.LANGUAGE_CODE
+    _check_fields(
+        kind=kind,
+        visibility=visibility,
+        region=region,
+        title=title,
+        language=language,
+        zone_name=zone_name,
+        starts=starts,
+        ends=ends,
+        online_url=online_url,
+        venue=venue,
+        capacity=capacity,
+    )
     languages = dict(settings.LANGUAGES)
-    if language not in languages:
-        raise ValidationError({"language": _("Choose one of the site's languages.")})
-    if ends <= starts:
-        raise ValidationError({"ends": _("The event must end after it starts.")})
-    if not online_url and not venue.strip():
-        raise ValidationError({"venue": _("Give an online link, a venue, or both.")})
-    _check_url(online_url, "online_url")
-    if capacity is not None and capacity < 1:
-        raise ValidationError({"capacity": _("The capacity is at least one place (or empty: no limit).")})
     opens = to_utc(registration_opens, zone_name) if registration_opens else None
     closes = to_utc(registration_closes, zone_name) if registration_closes else None
     starts_utc, ends_utc = to_utc(starts, zone_name), to_utc(ends, zone_name)
@@ -229,9 +247,7 @@ def session_add(*, event: Event, acting, session: SessionIn) -> Session:
 
 
 @transaction.atomic
-def event_after(
-    *, event: Event, acting, recording_url: str, materials: str, certificates: bool
-) -> Event:
+def event_after(*, event: Event, acting, recording_url: str, materials: str, certificates: bool) -> Event:
     """The recording, the materials and whether attendees get a certificate (after the event)."""
     ensure(acting, "events.manage", event)
     _check_url(recording_url, "recording_url")
@@ -343,7 +359,8 @@ def registration_register(
     else:
         if not event.is_public:
             raise PermissionDenied("events.register")
-        email = (email or "").strip()
+        # Kept in lower case: the same address typed twice is one registration.
+        email = (email or "").strip().lower()
         try:
             validate_email(email)
         except ValidationError as error:
@@ -510,16 +527,20 @@ def find_email_column(headers: Sequence[str], chosen: str = "") -> int:
             if header.strip().casefold() == wanted.casefold():
                 return index
         raise ValidationError(
-            {"email_column": _("The file has no column “%(name)s”. Its columns: %(columns)s.")
-             % {"name": wanted, "columns": ", ".join(headers)}}
+            {
+                "email_column": _("The file has no column “%(name)s”. Its columns: %(columns)s.")
+                % {"name": wanted, "columns": ", ".join(headers)}
+            }
         )
     for index, header in enumerate(headers):
         words = header.casefold().replace("-", "").replace("_", " ")
         if "email" in words or "mail" in words.split():
             return index
     raise ValidationError(
-        {"email_column": _("Say which column holds the e-mail addresses. The file's columns: %(columns)s.")
-         % {"columns": ", ".join(headers)}}
+        {
+            "email_column": _("Say which column holds the e-mail addresses. The file's columns: %(columns)s.")
+            % {"columns": ", ".join(headers)}
+        }
     )
 
 
@@ -546,14 +567,18 @@ def attendance_import(
         addresses.add(value.casefold())
     if bad_rows:
         raise ValidationError(
-            {"file": _("Rows %(rows)s have no valid e-mail address; nothing was imported.")
-             % {"rows": ", ".join(bad_rows[:20])}}
+            {
+                "file": _("Rows %(rows)s have no valid e-mail address; nothing was imported.")
+                % {"rows": ", ".join(bad_rows[:20])}
+            }
         )
     if not addresses:
         raise ValidationError({"file": _("The file has no e-mail address; nothing was imported.")})
     registered = {
         r.email.casefold(): r.pk
-        for r in Registration.objects.filter(event=event, status=RegistrationStatus.REGISTERED).only("pk", "email")
+        for r in Registration.objects.filter(event=event, status=RegistrationStatus.REGISTERED).only(
+            "pk", "email"
+        )
     }
     matched = [pk for address, pk in registered.items() if address in addresses]
     Registration.objects.filter(pk__in=matched).update(attended=True, updated_at=timezone.now())
@@ -582,7 +607,9 @@ def event_cancel(*, event: Event, acting) -> Event:
     ensure(acting, "events.manage", event)
     if event.cancelled:
         return event
-    Event.objects.filter(pk=event.pk).update(cancelled=True, sequence=F("sequence") + 1, updated_at=timezone.now())
+    Event.objects.filter(pk=event.pk).update(
+        cancelled=True, sequence=F("sequence") + 1, updated_at=timezone.now()
+    )
     event.refresh_from_db()
     enqueue_on_commit(tasks.send_event_cancelled, event.pk)
     return event

@@ -16,9 +16,7 @@ REMINDER_HOUR = datetime.timedelta(hours=1)
 
 
 def _registration(registration_id: int) -> Registration | None:
-    return (
-        Registration.objects.select_related("event__organiser__profile").filter(pk=registration_id).first()
-    )
+    return Registration.objects.select_related("event__organiser__profile").filter(pk=registration_id).first()
 
 
 def _claim(registration_id: int, field: str, **still) -> bool:
@@ -46,9 +44,10 @@ def send_registration_mail(registration_id: int) -> None:
     if registration.status == RegistrationStatus.REGISTERED:
         if _claim(registration_id, "confirmation_sent_at", status=RegistrationStatus.REGISTERED):
             notifications.registered(registration)
-    elif registration.status == RegistrationStatus.WAITING:
-        if _claim(registration_id, "confirmation_sent_at", status=RegistrationStatus.WAITING):
-            notifications.waiting(registration)
+    elif registration.status == RegistrationStatus.WAITING and _claim(
+        registration_id, "confirmation_sent_at", status=RegistrationStatus.WAITING
+    ):
+        notifications.waiting(registration)
 
 
 @mail_task

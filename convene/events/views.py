@@ -55,7 +55,9 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def _calendar_filters(request) -> tuple[CalendarFilterForm, queries.CalendarFilters]:
-    groups = Group.objects.filter(events__isnull=False).distinct().order_by("name").values_list("slug", "name")
+    groups = (
+        Group.objects.filter(events__isnull=False).distinct().order_by("name").values_list("slug", "name")
+    )
     form = CalendarFilterForm(request.GET or None, group_choices=list(groups))
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = queries.CalendarFilters(
@@ -76,9 +78,7 @@ def calendar_page(request):
     months: dict[datetime.date, list] = {}
     for event in events:
         local = timezone.localtime(event.starts)
-        months.setdefault(local.date().replace(day=1), []).append(
-            (event, *queries.localized(event))
-        )
+        months.setdefault(local.date().replace(day=1), []).append((event, *queries.localized(event)))
     context = {
         "form": form,
         "filters": filters,
@@ -131,7 +131,10 @@ def _detail(request, event, form=None, status=200):
         "groups": list(event.host_groups.all()),
         "partners": [p for p in event.partners.splitlines() if p.strip()],
         "registration": registration,
-        "form": form if may_register and (registration is None or not (holds or registration.status == RegistrationStatus.WAITING)) else None,
+        "form": form
+        if may_register
+        and (registration is None or not (holds or registration.status == RegistrationStatus.WAITING))
+        else None,
         "full": event.capacity is not None and event.taken >= event.capacity,
         "places_left": None if event.capacity is None else max(event.capacity - event.taken, 0),
         "manages": can(request.user, "events.manage", event),
@@ -150,7 +153,9 @@ def event_detail(request, event: int):
 def event_ics(request, event: int):
     found = _event(request, event)
     registration = queries.registration_of(event=found, person=request.user)
-    with_link = (registration is not None and registration.holds_place) or can(request.user, "events.manage", found)
+    with_link = (registration is not None and registration.holds_place) or can(
+        request.user, "events.manage", found
+    )
     return _ics_response(calendar([entry_for(found, with_link=with_link, request=request)]), "event.ics")
 
 
@@ -175,11 +180,16 @@ def event_register(request, event: int):
     except ValidationError as error:
         _add_errors(form, error)
         return _detail(request, found, form, status=400)
-    messages.success(request, {
-        RegistrationStatus.UNCONFIRMED: _("Nearly there: confirm your address from the e-mail we sent you."),
-        RegistrationStatus.REGISTERED: _("You are registered. The confirmation is in your e-mail."),
-        RegistrationStatus.WAITING: _("The event is full: you are on the waiting list."),
-    }[registration.status])
+    messages.success(
+        request,
+        {
+            RegistrationStatus.UNCONFIRMED: _(
+                "Nearly there: confirm your address from the e-mail we sent you."
+            ),
+            RegistrationStatus.REGISTERED: _("You are registered. The confirmation is in your e-mail."),
+            RegistrationStatus.WAITING: _("The event is full: you are on the waiting list."),
+        }[registration.status],
+    )
     return HttpResponseRedirect(reverse("events:detail", args=[found.pk]))
 
 
@@ -201,9 +211,7 @@ def by_link(request, token: str):
     GET shows what the link will do, with one button (a mail scanner following links does nothing);
     POST does it."""
     read = read_token(token)
-    registration = (
-        Registration.objects.select_related("event").filter(pk=read[0]).first() if read else None
-    )
+    registration = Registration.objects.select_related("event").filter(pk=read[0]).first() if read else None
     if registration is None:
         return render(request, "events/link_invalid.html", status=404)
     action = read[1]
@@ -222,7 +230,13 @@ def by_link(request, token: str):
     return render(
         request,
         "events/by_link.html",
-        {"registration": registration, "event": registration.event, "action": action, "done": done, "error": error},
+        {
+            "registration": registration,
+            "event": registration.event,
+            "action": action,
+            "done": done,
+            "error": error,
+        },
         status=409 if error else 200,
     )
 
@@ -264,8 +278,10 @@ def event_new(request):
                 host_groups=list(Group.objects.filter(slug__in=data["host_groups"])),
                 partners=data["partners"].splitlines(),
                 capacity=data["capacity"],
-                registration_opens=data["registration_opens"] and data["registration_opens"].replace(tzinfo=None),
-                registration_closes=data["registration_closes"] and data["registration_closes"].replace(tzinfo=None),
+                registration_opens=data["registration_opens"]
+                and data["registration_opens"].replace(tzinfo=None),
+                registration_closes=data["registration_closes"]
+                and data["registration_closes"].replace(tzinfo=None),
                 visibility=data["visibility"],
                 translations=form.translations(),
                 sessions=data["sessions"],
@@ -296,7 +312,10 @@ def registrations(request, event: int):
             "registered": [r for r in rows if r.status == RegistrationStatus.REGISTERED],
             "waiting": queries.waiting_list(event=found),
             "others": [
-                r for r in rows if r.status not in (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING, RegistrationStatus.OFFERED)
+                r
+                for r in rows
+                if r.status
+                not in (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING, RegistrationStatus.OFFERED)
             ],
             "questions": list(found.questions.all()),
         },
@@ -333,14 +352,22 @@ def attendance_import(request, event: int):
         try:
             parsed = parse_upload(name=upload.name, data=upload.read())
             result = services.attendance_import(
-                event=found, acting=request.user, parsed=parsed, email_column=form.cleaned_data["email_column"]
+                event=found,
+                acting=request.user,
+                parsed=parsed,
+                email_column=form.cleaned_data["email_column"],
             )
         except ImportFileError as error:
             form.add_error("file", error.message)
         except ValidationError as error:
             _add_errors(form, error)
     status = 400 if form.errors else 200
-    return render(request, "events/attendance_import.html", {"event": found, "form": form, "result": result}, status=status)
+    return render(
+        request,
+        "events/attendance_import.html",
+        {"event": found, "form": form, "result": result},
+        status=status,
+    )
 
 
 @login_required
@@ -350,7 +377,11 @@ def event_after(request, event: int):
     found = _manage(request, event)
     after = AfterForm(
         request.POST if "recording_url" in request.POST else None,
-        initial={"recording_url": found.recording_url, "materials": found.materials, "certificates": found.certificates},
+        initial={
+            "recording_url": found.recording_url,
+            "materials": found.materials,
+            "certificates": found.certificates,
+        },
     )
     follow = FollowUpForm(request.POST if "attendees_text" in request.POST else None)
     if request.method == "POST":
@@ -368,7 +399,9 @@ def event_after(request, event: int):
         if not after.is_bound and not follow.is_bound:
             after.add_error(None, _("Nothing to save."))
     status = 400 if after.errors or follow.errors else 200
-    return render(request, "events/event_after.html", {"event": found, "after": after, "follow": follow}, status=status)
+    return render(
+        request, "events/event_after.html", {"event": found, "after": after, "follow": follow}, status=status
+    )
 
 
 # --- A person's events -----------------------------------------------------------------------------
@@ -381,7 +414,10 @@ def my_events(request):
     return render(
         request,
         "events/my_events.html",
-        {"attended": queries.attended_by(person=request.user), "upcoming": queries.upcoming_for(person=request.user)},
+        {
+            "attended": queries.attended_by(person=request.user),
+            "upcoming": queries.upcoming_for(person=request.user),
+        },
     )
 
 
@@ -401,4 +437,3 @@ def certificate(request, event: int):
     response = HttpResponse(certificate_pdf(registration), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{event}.pdf"'
     return response
-

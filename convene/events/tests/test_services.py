@@ -97,16 +97,22 @@ def test_answers_are_checked(webinar, clock):
     country = webinar.questions.get(kind="country")
     with pytest.raises(ValidationError) as error:
         services.registration_register(event=webinar, acting=a, answers={str(country.pk): "XX"})
-    assert set(error.value.message_dict) == {f"q_{country.pk}", f"q_{webinar.questions.get(kind='consent').pk}"}
+    assert set(error.value.message_dict) == {
+        f"q_{country.pk}",
+        f"q_{webinar.questions.get(kind='consent').pk}",
+    }
     assert not Registration.objects.exists()
-    services.registration_register(event=webinar, acting=a, answers={**consent(webinar), str(country.pk): "np"})
+    services.registration_register(
+        event=webinar, acting=a, answers={**consent(webinar), str(country.pk): "np"}
+    )
     assert Registration.objects.get().country == "NP"
 
 
 def test_a_freed_place_is_offered_and_an_expired_offer_moves_on_exactly_once(webinar, clock, mailoutbox):
     a, b, c, d = members(4)
     regs = {
-        p: services.registration_register(event=webinar, acting=p, answers=consent(webinar)) for p in (a, b, c, d)
+        p: services.registration_register(event=webinar, acting=p, answers=consent(webinar))
+        for p in (a, b, c, d)
     }
     mailoutbox.clear()
     services.registration_cancel(registration=regs[a])
@@ -122,7 +128,12 @@ def test_a_freed_place_is_offered_and_an_expired_offer_moves_on_exactly_once(web
     clock.move(minutes=2)
     expire_offers()
     expire_offers()  # run twice: nothing more happens
-    assert statuses(webinar) == {a.email: S.CANCELLED, b.email: S.REGISTERED, c.email: S.EXPIRED, d.email: S.OFFERED}
+    assert statuses(webinar) == {
+        a.email: S.CANCELLED,
+        b.email: S.REGISTERED,
+        c.email: S.EXPIRED,
+        d.email: S.OFFERED,
+    }
     assert [m.to for m in mailoutbox] == [[c.email], [d.email]]
     with pytest.raises(StateConflict):
         services.offer_accept(registration=offer)
@@ -199,11 +210,17 @@ def test_attendance_import_and_follow_up(webinar, secretariat, clock, mailoutbox
 
     mailoutbox.clear()
     clock.now = webinar.ends
-    assert services.follow_up_send(event=webinar, acting=secretariat, attendees_text="Thanks!", no_shows_text="Sorry we missed you") == 2
+    assert (
+        services.follow_up_send(
+            event=webinar, acting=secretariat, attendees_text="Thanks!", no_shows_text="Sorry we missed you"
+        )
+        == 2
+    )
     tasks.send_follow_up(webinar.pk, "Thanks!", "Sorry")  # again: nobody is written to twice
     bodies = {m.to[0]: m.body for m in mailoutbox}
     assert len(mailoutbox) == 2
-    assert "Thanks!" in bodies[a.email] and "Sorry we missed you" in bodies[b.email]
+    assert "Thanks!" in bodies[a.email]
+    assert "Sorry we missed you" in bodies[b.email]
 
 
 def test_a_bad_attendance_file_changes_nothing(webinar, secretariat, clock):
@@ -217,5 +234,7 @@ def test_a_bad_attendance_file_changes_nothing(webinar, secretariat, clock):
     with pytest.raises(ValidationError):
         services.attendance_import(event=webinar, acting=secretariat, parsed=no_column)
     with pytest.raises(PermissionDenied):
-        services.attendance_import(event=webinar, acting=a, parsed=parse_upload(name="z.csv", data=CSV.encode()))
+        services.attendance_import(
+            event=webinar, acting=a, parsed=parse_upload(name="z.csv", data=CSV.encode())
+        )
     assert Registration.objects.get().attended is None
