@@ -73,8 +73,8 @@ def test_the_ics_keeps_washington_time_with_its_vtimezone(secretariat, clock):
 
 
 def test_the_calendar_filters(secretariat, chair, group, clock):
-    webinar = make_event(secretariat, title="Data webinar", region="africa")
-    week = make_event(
+    make_event(secretariat, title="Data webinar", region="africa")
+    make_event(
         chair,
         kind="campaign_week",
         title="Social Service Workforce Week",
@@ -95,7 +95,6 @@ def test_the_calendar_filters(secretariat, chair, group, clock):
     assert titles(region="africa") == ["Data webinar"]
     assert titles(language="fr") == ["Social Service Workforce Week"]
     assert titles(year=2031) == []
-    assert webinar.pk and week.pk
 
 
 def test_register_from_the_page_and_cancel_from_the_email_without_login(webinar, clock, mailoutbox):
