@@ -112,6 +112,12 @@ class Event(models.Model):
     def is_public(self) -> bool:
         return self.visibility == Visibility.PUBLIC
 
+    @property
+    def hours(self) -> float | None:
+        """The length in hours, for a person's CPD record; None for an event over several days."""
+        seconds = (self.ends - self.starts).total_seconds()
+        return round(seconds / 3600, 1) if seconds <= 12 * 3600 else None
+
 
 class EventTranslation(models.Model):
     """The title and description in another language than the event's own."""

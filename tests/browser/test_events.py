@@ -88,3 +88,9 @@ def test_webinar_waiting_list_attendance_and_the_record(new_context):
         "href", "https://video.example/supervision"
     )
     expect(joy.get_by_role("link", name="PDF")).to_be_visible()
+    # …and on her profile.
+    joy.goto(
+        reverse("people:profile_detail", args=[Registration.objects.get(email="joy@example.org").person_id])
+    )
+    expect(joy.get_by_role("heading", name="Events attended")).to_be_visible()
+    expect(joy.get_by_role("link", name="Certificate (PDF)")).to_be_visible()

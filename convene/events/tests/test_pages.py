@@ -214,3 +214,33 @@ def test_query_counts_do_not_grow_with_the_data(secretariat, chair, group, clock
 
 # Event page, calendar, registrations list (session, person, roles and the page's own reads).
 PINNED = (10, 8, 11)
+
+
+def test_the_profile_shows_attended_events_to_the_person_and_the_secretariat_only(
+    webinar, secretariat, clock
+):
+    a, b = members(2)
+    consent = {str(webinar.questions.get(kind="consent").pk): "yes"}
+    registration = services.registration_register(event=webinar, acting=a, answers=consent)
+    services.attendance_mark(
+        event=webinar, acting=secretariat, registration_id=registration.pk, attended=True
+    )
+    url = reverse("people:profile_detail", args=[a.pk])
+    assert "Supervision in practice" in client_for(a).get(url).content.decode()
+    assert "Supervision in practice" in client_for(secretariat).get(url).content.decode()
+    other = client_for(b).get(url)
+    assert other.status_code == 200
+    assert "Events attended" not in other.content.decode()
+
+
+def test_registered_events_are_in_the_persons_private_feed(webinar, clock):
+    from convene.meetings import services as meeting_services
+
+    (a,) = members(1)
+    services.registration_register(
+        event=webinar, acting=a, answers={str(webinar.questions.get(kind="consent").pk): "yes"}
+    )
+    key = meeting_services.calendar_feed_for(person=a).key
+    feed = client_for(None).get(reverse("meetings:personal_feed", args=[key])).content.decode()
+    assert webinar.uid in feed
+    assert "meet.example/webinar" in feed  # the person holds a place: the link is theirs
