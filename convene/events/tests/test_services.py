@@ -238,3 +238,17 @@ def test_a_bad_attendance_file_changes_nothing(webinar, secretariat, clock):
             event=webinar, acting=a, parsed=parse_upload(name="z.csv", data=CSV.encode())
         )
     assert Registration.objects.get().attended is None
+
+
+def test_the_sweep_sends_the_confirmations_a_crashed_worker_left(webinar, clock, mailoutbox, monkeypatch):
+    from convene.events.schedules import sweep_registration_mail
+
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, *args, **kwargs: None)  # the worker died
+    (a,) = members(1)
+    services.registration_register(event=webinar, acting=a, answers=consent(webinar))
+    sweep_registration_mail()
+    assert mailoutbox == []  # too recent: the worker may still be on it
+    clock.move(minutes=11)
+    sweep_registration_mail()
+    sweep_registration_mail()
+    assert [m.to for m in mailoutbox] == [[a.email]]
