@@ -122,6 +122,7 @@ def _detail(request, event, form=None, status=200):
     if form is None and may_register:
         form = registration_form(event, anonymous=anonymous)
     holds = registration is not None and registration.holds_place
+    waiting = registration is not None and registration.status == RegistrationStatus.WAITING
     context = {
         "event": event,
         "title": title,
@@ -131,10 +132,7 @@ def _detail(request, event, form=None, status=200):
         "groups": list(event.host_groups.all()),
         "partners": [p for p in event.partners.splitlines() if p.strip()],
         "registration": registration,
-        "form": form
-        if may_register
-        and (registration is None or not (holds or registration.status == RegistrationStatus.WAITING))
-        else None,
+        "form": form if may_register and not (holds or waiting) else None,
         "full": event.capacity is not None and event.taken >= event.capacity,
         "places_left": None if event.capacity is None else max(event.capacity - event.taken, 0),
         "manages": can(request.user, "events.manage", event),
