@@ -346,6 +346,14 @@ def cancel_event_registration(request, event_id: PathId, registration_id: PathId
     return _registration_out(services.registration_cancel(registration=registration))
 
 
+@router.post("events/{event_id}/cancel", response={200: EventOut, **ERRORS}, summary="Cancel an event")
+def cancel_event(request, event_id: PathId):
+    """Everyone holding a place is told, with a calendar entry that removes it (METHOD:CANCEL)."""
+    event = _managed(request, event_id)
+    services.event_cancel(event=event, acting=request.user)
+    return _out(request, queries.event_for_viewer(viewer=request.user, event_id=event_id))
+
+
 @router.post(
     "events/{event_id}/attendance",
     response={200: list[EventRegistrationOut], **ERRORS},

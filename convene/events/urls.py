@@ -21,5 +21,6 @@ urlpatterns = [
     path("events/<id:event>/registrations/<id:registration>/check-in/", views.check_in, name="check_in"),
     path("events/<id:event>/attendance/", views.attendance_import, name="attendance_import"),
     path("events/<id:event>/after/", views.event_after, name="after"),
+    path("events/<id:event>/cancel/", views.event_cancel, name="cancel"),
     path("events/<id:event>/certificate.pdf", views.certificate, name="certificate"),
 ]

@@ -402,6 +402,18 @@ def event_after(request, event: int):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_cancel(request, event: int):
+    """Cancel the event: everyone holding a place is told, with a calendar entry that removes it."""
+    found = _manage(request, event)
+    if request.method == "POST":
+        services.event_cancel(event=found, acting=request.user)
+        messages.success(request, _("The event is cancelled; those registered are told."))
+        return HttpResponseRedirect(reverse("events:detail", args=[found.pk]))
+    return render(request, "events/event_cancel.html", {"event": found})
+
+
 # --- A person's events -----------------------------------------------------------------------------
 
 

@@ -314,6 +314,16 @@ ROWS += [
         api=True,
     ),
     Row(
+        "api:cancel_event",
+        API_ORGANISERS,
+        method="POST",
+        args=of_event,
+        state=lambda world, role: list(
+            type(event(world)).objects.filter(pk=event(world).pk).values_list("cancelled")
+        ),
+        api=True,
+    ),
+    Row(
         "api:record_event_attendance",
         API_ORGANISERS,
         method="POST",

@@ -252,3 +252,23 @@ def test_the_sweep_sends_the_confirmations_a_crashed_worker_left(webinar, clock,
     sweep_registration_mail()
     sweep_registration_mail()
     assert [m.to for m in mailoutbox] == [[a.email]]
+
+
+def test_cancelling_the_event_tells_those_holding_a_place_with_a_cancel_entry(
+    webinar, secretariat, clock, mailoutbox
+):
+    a, b, c = members(3)
+    for person in (a, b, c):
+        services.registration_register(event=webinar, acting=person, answers=consent(webinar))
+    mailoutbox.clear()
+    with pytest.raises(PermissionDenied):
+        services.event_cancel(event=webinar, acting=a)
+    services.event_cancel(event=webinar, acting=secretariat)
+    services.event_cancel(event=webinar, acting=secretariat)  # twice: told once
+    assert sorted(m.to[0] for m in mailoutbox) == [a.email, b.email]  # not the waiting list's c
+    ics = mailoutbox[0].attachments[0][1]
+    assert b"METHOD:CANCEL" in ics
+    assert b"SEQUENCE:1" in ics
+    (late,) = members(1, prefix="late")
+    with pytest.raises(StateConflict):
+        services.registration_register(event=Event.objects.get(), acting=late, answers=consent(webinar))
