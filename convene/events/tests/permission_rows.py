@@ -247,6 +247,16 @@ ROWS = [
         },
         state=events_state,
     ),
+    Row("events:cancel", ORGANISERS, args=of_event),
+    Row(
+        "events:cancel",
+        ORGANISERS_POST,
+        method="POST",
+        args=of_event,
+        state=lambda world, role: list(
+            type(event(world)).objects.filter(pk=event(world).pk).values_list("cancelled")
+        ),
+    ),
     Row(
         "events:certificate", roles(member=404, secretariat=404, group_member=200, cochair=404), args=of_event
     ),
