@@ -244,3 +244,20 @@ def test_registered_events_are_in_the_persons_private_feed(webinar, clock):
     feed = client_for(None).get(reverse("meetings:personal_feed", args=[key])).content.decode()
     assert webinar.uid in feed
     assert "meet.example/webinar" in feed  # the person holds a place: the link is theirs
+
+
+def test_the_title_in_the_viewers_language_and_the_calendar_fragment_for_htmx(secretariat, clock):
+    event = make_event(secretariat, translations={"fr": ("Supervision en pratique", "En français.")})
+    french = make_person("fr@example.org", name="Fatou Fr", country="SN")
+    french.language = "fr"
+    french.save(update_fields=["language"])
+    page = client_for(french).get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "Supervision en pratique" in page
+    assert "En français." in page
+    english = client_for(secretariat).get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "Supervision en pratique" not in english
+    fragment = client_for(None).get(
+        reverse("events:calendar"), {"year": 2030}, headers={"HX-Request": "true"}
+    )
+    assert "Supervision in practice" in fragment.content.decode()
+    assert b"<html" not in fragment.content
