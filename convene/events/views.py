@@ -302,6 +302,9 @@ def registrations(request, event: int):
     """Everyone registered, the waiting list, and the check-in buttons (usable on a phone)."""
     found = _manage(request, event)
     rows = queries.registrations_of(event=found)
+    questions = list(found.questions.all())
+    for row in rows:  # the answers in the questions' order, for the list
+        row.answer_list = [(q.label, row.answers.get(str(q.pk), "")) for q in questions]
     return render(
         request,
         "events/registrations.html",
@@ -315,7 +318,7 @@ def registrations(request, event: int):
                 if r.status
                 not in (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING, RegistrationStatus.OFFERED)
             ],
-            "questions": list(found.questions.all()),
+            "questions": questions,
         },
     )
 

@@ -145,6 +145,8 @@ def test_check_in_import_recording_and_the_persons_record(webinar, secretariat, 
             event=webinar, acting=person, answers={str(webinar.questions.get(kind="consent").pk): "yes"}
         )
     organiser = client_for(secretariat)
+    listing = organiser.get(reverse("events:registrations", args=[webinar.pk])).content.decode()
+    assert "I agree to be recorded.: yes" in listing
     reg_b = Registration.objects.get(person=b)
     assert (
         organiser.post(
