@@ -4,6 +4,7 @@ It sits above the apps (django-ninja's routers guide): the apps' routers know no
 the shared plumbing (error shape, parser, session authentication) is in ``convene.core.api``."""
 
 from convene.core.api import ConveneAPI, SessionAuthWhenLoggedIn
+from convene.events.api import router as events_router
 from convene.groups.api import router as groups_router
 from convene.meetings.api import router as meetings_router
 from convene.people.api import router as people_router
@@ -26,3 +27,4 @@ api.add_router("/", groups_router)
 api.add_router("/", plans_router)
 api.add_router("/", results_router)
 api.add_router("/", meetings_router)
+api.add_router("/", events_router)

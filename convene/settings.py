@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "convene.plans",
     "convene.results",
     "convene.meetings",
+    "convene.events",
     "convene.reports",
 ]
 
@@ -274,6 +275,8 @@ CONVENE_NETWORK_NAME = os.environ.get("CONVENE_NETWORK_NAME", "Convene demo netw
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{CONVENE_NETWORK_NAME}] "
 # The currency the network reports budgets in (ISO 4217); plans store their own rates to it.
 CONVENE_CURRENCY = os.environ.get("CONVENE_CURRENCY", "USD")
+# A freed place of a full event is offered to the next person of its waiting list for this many hours.
+CONVENE_EVENT_OFFER_HOURS = int(os.environ.get("CONVENE_EVENT_OFFER_HOURS", "48"))
 # An indicator is on track when its actual is within this share of its target (issue 5: 85–115 %).
 CONVENE_ON_TRACK_LOW = float(os.environ.get("CONVENE_ON_TRACK_LOW", "0.85"))
 CONVENE_ON_TRACK_HIGH = float(os.environ.get("CONVENE_ON_TRACK_HIGH", "1.15"))

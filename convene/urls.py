@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include((plans_urlpatterns + reports_urlpatterns, "plans"))),
     path("", include("convene.results.urls")),
     path("", include("convene.meetings.urls")),
+    path("", include("convene.events.urls")),
     path("", include("convene.reports.urls_updates")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -134,7 +134,39 @@ def world(member, secretariat, committee_member) -> dict[str, list]:
         "organisation_id": list(Organisation.objects.values_list("pk", flat=True)),
         "kind": list(GroupKind.objects.values_list("slug", flat=True)),
         "topic": list(Topic.objects.values_list("slug", flat=True)[:5]),
+        **_events(secretariat, chairs[0], open_group, member),
     }
+
+
+def _events(secretariat, chair, group, member) -> dict[str, list]:
+    """A public webinar of the open group (the member registered) and a members' workshop (issue 14)."""
+    import datetime
+
+    from convene.events import services as event_services
+
+    webinar = event_services.event_create(
+        acting=chair,
+        kind="webinar",
+        title="Fuzz webinar",
+        starts=datetime.datetime(2030, 6, 10, 14),  # noqa: DTZ001 (wall-clock time in zone_name)
+        ends=datetime.datetime(2030, 6, 10, 15),  # noqa: DTZ001
+        zone_name="America/New_York",
+        online_url="https://meet.example/fuzz",
+        host_groups=[group],
+        capacity=2,
+    )
+    workshop = event_services.event_create(
+        acting=secretariat,
+        kind="workshop",
+        title="Fuzz workshop",
+        starts=datetime.datetime(2030, 7, 1, 9),  # noqa: DTZ001
+        ends=datetime.datetime(2030, 7, 1, 12),  # noqa: DTZ001
+        zone_name="Africa/Lusaka",
+        venue="Lusaka",
+        visibility="members",
+    )
+    registration = event_services.registration_register(event=webinar, acting=member)
+    return {"event_id": [webinar.pk, workshop.pk], "registration_id": [registration.pk]}
 
 
 def _plans(people: dict, groups: dict, asker) -> None:
@@ -297,7 +329,8 @@ def _aim(case, world: dict[str, list]) -> None:
         for name in PEOPLE_IN_BODIES:
             if name in case.body:
                 case.body[name] = _pick(case.body[name], world["person_id"])
-        if "kind" in case.body and not plans:  # a budget line's kind is cash or in kind
+        # A budget line's kind is cash or in kind; an event's is its type (webinar, …).
+        if "kind" in case.body and not plans and "/events" not in case.path:
             case.body["kind"] = _pick(case.body["kind"], world["kind"])
         if isinstance(case.body.get("topics"), list):
             case.body["topics"] = [_pick(topic, world["topic"]) for topic in case.body["topics"]]

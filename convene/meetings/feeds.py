@@ -1,6 +1,8 @@
 """Meetings as calendar entries (``ical.Entry``): one meeting alone, or one meeting of a series as the
 moved/cancelled instance of the series' UID."""
 
+from collections.abc import Callable
+
 from django.urls import reverse
 
 from convene.core.mail import absolute_url
@@ -79,3 +81,18 @@ def entries_for(meetings: list[Meeting], *, with_video, request=None) -> list[En
             )
         )
     return entries
+
+
+# Other apps add entries to a person's private feed (events registers its source in its ready()):
+# meetings imports none of them. A source takes (person, request) and returns a list of entries.
+_personal_sources: list[Callable] = []
+
+
+def register_personal_source(source: Callable) -> None:
+    if source not in _personal_sources:
+        _personal_sources.append(source)
+
+
+def personal_entries(person, request=None) -> list[Entry]:
+    """The entries the other apps add to ``person``'s private feed."""
+    return [entry for source in _personal_sources for entry in source(person, request)]

@@ -24,7 +24,7 @@ from convene.groups.models import Group
 from convene.people.models import Person
 
 from . import agenda_services, minutes_services, queries, services
-from .feeds import entries_for, entry_for
+from .feeds import entries_for, entry_for, personal_entries
 from .forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -513,6 +513,7 @@ def personal_feed(request, key: str):
         raise Http404
     meetings = queries.feed_meetings(meetings=Meeting.objects.filter(invitations__person=feed.person))
     entries = entries_for(meetings, with_video=lambda m: True, request=request)
+    entries += personal_entries(feed.person, request)
     return _ics_response(calendar(entries, name=_("My meetings")), "meetings.ics")
 
 

@@ -22,6 +22,7 @@ from convene.core.views import ONE_YEAR, safe_next
 from . import queries, services
 from .forms import AccountEraseForm, ApiTokenForm, DirectorySearchForm, OrganisationForm, ProfileForm
 from .models import ApiToken, Organisation, Person
+from .profile_sections import sections_for
 
 PAGE_SIZE = 20
 
@@ -68,6 +69,7 @@ def profile_detail(request, person_id: int):
             and request.user.pk != profile.person_id
             and not profile.person.is_erased
             and can(request.user, "people.erase_account", profile.person),
+            "sections": sections_for(viewer=request.user, profile=profile),
         },
     )
 
