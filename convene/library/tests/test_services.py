@@ -62,7 +62,9 @@ def test_a_second_edition_supersedes_the_first_and_both_are_kept(resource, chair
 
 
 def test_translations_link_to_the_first_and_each_language_once(resource, chair):
-    french = publish(chair, group=resource.group, title="Principes directeurs", language="fr", translation_of=resource)
+    french = publish(
+        chair, group=resource.group, title="Principes directeurs", language="fr", translation_of=resource
+    )
     spanish = publish(chair, group=resource.group, title="Principios", language="es", translation_of=french)
     assert spanish.translation_of == resource  # linked to the first, not to the French
     with pytest.raises(ValidationError) as refused:
