@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "convene.meetings",
     "convene.reports",
     "convene.library",
+    "convene.datacall",
 ]
 
 MIDDLEWARE = [

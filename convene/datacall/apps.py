@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DatacallConfig(AppConfig):
+    name = "convene.datacall"
+    label = "datacall"
+    verbose_name = _("Data calls")
+    default_auto_field = "django.db.models.BigAutoField"
