@@ -129,3 +129,18 @@ def test_the_call_page_has_a_pinned_number_of_queries(
     client.get(f"/data-calls/{call.pk}/")
     with django_assert_num_queries(10):
         assert client.get(f"/data-calls/{call.pk}/").status_code == 200
+
+
+def test_the_demo_call_is_half_answered(db, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from convene.datacall.models import DataCall
+
+    with django_capture_on_commit_callbacks():
+        call_command("demo", "--members", "300", verbosity=0)
+    call = DataCall.objects.get()
+    assert call.status == "open"
+    rows = queries.completeness(call=call)
+    assert len(rows) >= 5
+    assert sum(1 for r in rows if r.validated) == 3
+    assert Submission.objects.filter(call=call).count() > len(rows) - 1
