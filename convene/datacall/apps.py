@@ -7,3 +7,6 @@ class DatacallConfig(AppConfig):
     label = "datacall"
     verbose_name = _("Data calls")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import schedules  # noqa: F401 (registers the periodic task with Huey)

@@ -120,3 +120,19 @@ class CountryRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} {self.country}"
+
+
+class CallReminder(models.Model):
+    """A reminder of a call that went out (``days_before`` the deadline): the row is written with the
+    mails' enqueuing, so that the daily sweep sends each reminder once."""
+
+    call = models.ForeignKey(DataCall, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call", "days_before"], name="callreminder_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} -{self.days_before}"

@@ -17,9 +17,20 @@ from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
 from convene.core.rules import ensure
-from convene.people.models import Person
+from convene.core.tasks import enqueue_on_commit
+from convene.people.models import Person, Profile
 
-from .models import Answerers, CallStatus, CountryRecord, DataCall, FieldKind, FocalPoint, Submission
+from . import tasks
+from .models import (
+    Answerers,
+    CallReminder,
+    CallStatus,
+    CountryRecord,
+    DataCall,
+    FieldKind,
+    FocalPoint,
+    Submission,
+)
 from .rules import answer_countries
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
@@ -251,3 +262,38 @@ def country_reconcile(
     record.updated_by = acting
     record.save()
     return record
+
+
+@transaction.atomic
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind, once per reminder day of each open call, the people who may answer for a country that
+    has not answered yet (members there, or the focal points). Returns the number of mails enqueued."""
+    today = today or timezone.localdate()
+    enqueued = 0
+    for call in DataCall.objects.select_for_update().filter(status=CallStatus.OPEN, deadline__gte=today):
+        due = [d for d in call.reminder_days if today >= call.deadline - datetime.timedelta(days=d)]
+        if not due:
+            continue
+        sent = set(call.reminders.values_list("days_before", flat=True))
+        todo = [d for d in due if d not in sent]
+        if not todo:
+            continue
+        answered = set(map(str, call.submissions.values_list("country", flat=True).distinct()))
+        focal = {
+            pk for pk, c in call.focal_points.values_list("person_id", "country") if str(c) not in answered
+        }
+        people = set(focal)
+        if call.answerers == Answerers.MEMBERS:
+            people |= set(
+                Profile.objects.members()
+                .exclude(country="")
+                .exclude(country__in=answered)
+                .values_list("person_id", flat=True)
+            )
+        for days in todo:
+            CallReminder.objects.create(call=call, days_before=days, recipients=len(people))
+        # Several reminder days due at once (a sweep that did not run) make one mail, not several.
+        for person_id in sorted(people):
+            enqueue_on_commit(tasks.send_reminder, call.pk, person_id)
+            enqueued += 1
+    return enqueued

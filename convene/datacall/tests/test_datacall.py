@@ -144,3 +144,27 @@ def test_the_demo_call_is_half_answered(db, django_capture_on_commit_callbacks):
     assert len(rows) >= 5
     assert sum(1 for r in rows if r.validated) == 3
     assert Submission.objects.filter(call=call).count() > len(rows) - 1
+
+
+def test_reminders_go_once_to_the_countries_that_have_not_answered(
+    call, member, zambian, mailoutbox, django_capture_on_commit_callbacks
+):
+    from conftest import make_person
+
+    kenyan = make_person("wanjiru@example.org", country="KE")
+    services.submission_save(call=call, acting=member, values={"sw_ngo": "1"})  # Zambia has answered
+    early = call.deadline - datetime.timedelta(days=20)
+    assert services.reminders_send(today=early) == 0
+    mailoutbox.clear()
+    day = call.deadline - datetime.timedelta(days=14)
+    with django_capture_on_commit_callbacks(execute=True):
+        with_people = services.reminders_send(today=day)
+    recipients = sorted(m.to[0] for m in mailoutbox)
+    assert kenyan.email in recipients
+    assert zambian.email not in recipients
+    assert member.email not in recipients
+    assert with_people == len(recipients)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send(today=day) == 0
+    assert mailoutbox == []
