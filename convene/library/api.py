@@ -22,6 +22,15 @@ from . import citation, queries, services
 from .models import Resource, ResourceKind, ResourceVisibility
 
 router = Router(tags=["library"])
+SEARCH_COUNT_CAP = 1000
+
+
+class CappedCountPagination(ApiPagination):
+    """The search's pages count no further than 1,000 + 1 rows (as the page does: "1,000+ found"):
+    a full count of a broad search over 100,000 resources cost more than the page itself."""
+
+    def _items_count(self, queryset) -> int:
+        return queryset.order_by()[: SEARCH_COUNT_CAP + 1].count()
 
 
 class ResourceOut(Schema):
@@ -175,10 +184,10 @@ def _topics(slugs: list[str]) -> list[Topic]:
 @router.get(
     "library/resources", response={200: list[ResourceOut], **READ_ERRORS}, summary="Search the library"
 )
-@paginate(ApiPagination, page_size=50)
+@paginate(CappedCountPagination, page_size=50)
 def list_resources(request, filters: Query[ResourceFiltersIn]):
-    found = queries.search(viewer=request.user, filters=queries.ResourceFilters(**filters.model_dump()))
-    return [_out(r) for r in found[:1000]]
+    """Newest first. ``count`` stops at 1,001: more than 1,000 found means "add a word or a filter"."""
+    return queries.search(viewer=request.user, filters=queries.ResourceFilters(**filters.model_dump()))
 
 
 @router.post("library/resources", response={201: ResourceDetailOut, **ERRORS}, summary="Publish a resource")

@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Prefetch, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils.translation import get_language
 
 from convene.groups.models import Group
 from convene.people.models import SEARCH_TERMS, Topic, search_words
@@ -77,12 +80,12 @@ def matching(qs: QuerySet[Resource], query: str) -> QuerySet[Resource]:
     if not terms:
         return qs
     if connection.vendor == "postgresql":
-        # The same expression as the GIN index (migration 0002), so that the planner uses it.
+        # The stored vector of migration 0003 (a generated column the model does not declare), under
+        # its GIN index.
         tsquery = " & ".join(f"{term}:*" for term in terms)
         return qs.filter(
             RawSQL(
-                "to_tsvector('simple'::regconfig, library_resource.search_text) "
-                "@@ to_tsquery('simple'::regconfig, %s)",
+                "library_resource.search_vector @@ to_tsquery('simple'::regconfig, %s)",
                 (tsquery,),
                 output_field=BooleanField(),
             )
@@ -120,26 +123,35 @@ def search(*, viewer, filters: ResourceFilters) -> QuerySet[Resource]:
     return qs.select_related("group").only(*LIST_FIELDS).order_by("-published_on", "-id")
 
 
+FILTER_CHOICES_CACHE_KEY = "library:filter_choices"
+FILTER_CHOICES_SECONDS = 600
+
+
 def filter_choices() -> dict:
-    """The filters' choices (topics and groups that have resources; languages in use)."""
+    """The filters' choices: topics and groups that have resources, languages in use. Finding them
+    reads every resource (three scans at 100,000), so the answer is cached for ten minutes, one per
+    language of the page (the kinds' names are translated): a new topic shows a little later."""
+    key = f"{FILTER_CHOICES_CACHE_KEY}:{get_language() or settings.LANGUAGE_CODE}"
+    return cache.get_or_set(key, _filter_choices, FILTER_CHOICES_SECONDS)
+
+
+def _filter_choices() -> dict:
     return {
-        "kinds": ResourceKind.choices,
+        "kinds": [(value, str(label)) for value, label in ResourceKind.choices],
         "topics": list(
-            Topic.objects.filter(resource__isnull=False)
-            .distinct()
+            Topic.objects.filter(pk__in=Resource.topics.through.objects.values("topic_id").distinct())
             .order_by("name")
             .values_list("slug", "name")
         ),
         "groups": list(
-            Group.objects.filter(resources__isnull=False)
-            .distinct()
+            Group.objects.filter(pk__in=Resource.objects.values("group_id").distinct())
             .order_by("name")
             .values_list("slug", "name")
         ),
         "languages": sorted(
             {
                 code.split("-")[0].lower()
-                for code in Resource.objects.values_list("language", flat=True).distinct()[:200]
+                for code in Resource.objects.values_list("language", flat=True).distinct()
             }
         ),
     }
