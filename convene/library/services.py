@@ -266,7 +266,7 @@ def resource_update(
     *, resource: Resource, acting: Person, topics: Iterable[Topic] | None = None, file=None, **changes
 ) -> Resource:
     """Change a resource's description, file or link (its group, edition and translations stay)."""
-    resource = Resource.objects.select_for_update().select_related("group").get(pk=resource.pk)
+    resource = Resource.objects.select_for_update(of=("self",)).select_related("group").get(pk=resource.pk)
     ensure(acting, "library.manage_resource", resource)
     unknown = set(changes) - set(FIELDS)
     if unknown:
