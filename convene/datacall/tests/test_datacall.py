@@ -168,3 +168,18 @@ def test_reminders_go_once_to_the_countries_that_have_not_answered(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.reminders_send(today=day) == 0
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize("answers", [1, 4])
+def test_the_country_page_has_a_pinned_number_of_queries(
+    answers, call, secretariat, django_assert_num_queries
+):
+    from conftest import make_person
+
+    for n in range(answers):
+        person = make_person(f"zm{n}@example.org", country="ZM")
+        services.submission_save(call=call, acting=person, values={"sw_ngo": str(n)})
+    client = client_for(secretariat)
+    client.get(f"/data-calls/{call.pk}/countries/ZM/")
+    with django_assert_num_queries(7):
+        assert client.get(f"/data-calls/{call.pk}/countries/ZM/").status_code == 200

@@ -217,3 +217,18 @@ def test_the_api_search_has_a_pinned_number_of_queries(rows, secretariat, group,
     with django_assert_num_queries(4):
         response = client.get("/api/v1/library/resources?q=report", headers=headers)
     assert response.json()["count"] == rows
+
+
+@pytest.mark.parametrize("languages", [["fr"], ["fr", "es", "pt", "de", "sw"]])
+def test_the_resource_page_has_a_pinned_number_of_queries(
+    languages, resource, chair, secretariat, django_assert_num_queries
+):
+    for language in languages:
+        publish(
+            chair, group=resource.group, title=f"In {language}", language=language, translation_of=resource
+        )
+    publish(chair, group=resource.group, supersedes=resource)
+    client = client_for(secretariat)
+    client.get(f"/library/{resource.pk}/")
+    with django_assert_num_queries(11):
+        assert client.get(f"/library/{resource.pk}/").status_code == 200
