@@ -111,3 +111,7 @@ def table(*, call: DataCall) -> list[CountryRecord]:
 
 def answered_countries(*, call: DataCall) -> set[str]:
     return set(map(str, Submission.objects.filter(call=call).values_list("country", flat=True).distinct()))
+
+
+def focal_points(*, call: DataCall):
+    return call.focal_points.select_related("person__profile").order_by("country", "person_id")

@@ -16,6 +16,7 @@ urlpatterns = no_store_paths(
         path("data-calls/<id:pk>/", views.call_detail, name="detail"),
         path("data-calls/<id:pk>/answer/", views.call_answer, name="answer"),
         path("data-calls/<id:pk>/status/", views.call_status, name="status"),
+        path("data-calls/<id:pk>/focal-points/", views.focal_point, name="focal_point"),
         path("data-calls/<id:pk>/countries/<str:code>/", views.country, name="country"),
         path("data-calls/<id:pk>/export.<str:fmt>", views.call_export, name="export"),
     ]

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -82,6 +83,7 @@ def call_detail(request, pk: int):
     if can_manage:
         rows = queries.completeness(call=call)
         context["completeness"] = rows
+        context["focal_points"] = list(queries.focal_points(call=call))
         context["chart"] = (
             bar_line_chart(
                 title=_("Coverage by country"),
@@ -189,3 +191,28 @@ def call_export(request, pk: int, fmt: str):
     if fmt == "csv":
         return csv_response(filename=name, headers=headers, rows=rows)
     raise Http404
+
+
+@login_required
+@require_POST
+def focal_point(request, pk: int):
+    """The secretariat names a focal point for a country, by their e-mail address."""
+    ensure(request.user, "datacall.manage")
+    call = queries.call_for_viewer(viewer=request.user, pk=pk)
+    person = (
+        get_user_model()
+        .objects.filter(email__iexact=request.POST.get("email", "").strip(), is_active=True)
+        .first()
+    )
+    if person is None:
+        messages.error(request, _("No member has this e-mail address."))
+        return redirect("datacall:detail", call.pk)
+    try:
+        services.focal_point_name(
+            call=call, acting=request.user, person=person, country=request.POST.get("country", "").upper()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The focal point is named."))
+    return redirect("datacall:detail", call.pk)

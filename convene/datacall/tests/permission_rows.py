@@ -74,6 +74,14 @@ ROWS = [
         data=lambda world, role: {"status": "closed"},
         state=state,
     ),
+    Row(
+        "datacall:focal_point",
+        SECRETARIAT_POST,
+        method="POST",
+        args=of_call,
+        data=lambda world, role: {"email": "gm@example.org", "country": "NP"},
+        state=lambda world, role: sorted(call(world).focal_points.values_list("person_id", "country")),
+    ),
     Row("datacall:country", SECRETARIAT_ONLY, args=lambda world, role: [call(world).pk, "ZM"]),
     Row(
         "datacall:country",

@@ -63,6 +63,15 @@ def test_bad_values_and_strangers_are_refused(call, member, outsider):
     assert Submission.objects.count() == 0
 
 
+def test_the_secretariat_names_a_focal_point_on_the_page(call, secretariat, zambian):
+    response = client_for(secretariat).post(
+        f"/data-calls/{call.pk}/focal-points/", {"email": "MWILA@example.org", "country": "mw"}
+    )
+    assert response.status_code == 302
+    assert [(p.person, str(p.country)) for p in call.focal_points.all()] == [(zambian, "MW")]
+    assert "Malawi: Mwila Banda" in client_for(secretariat).get(f"/data-calls/{call.pk}/").content.decode()
+
+
 def test_only_focal_points_when_the_call_says_so(secretariat, member, zambian):
     call = services.datacall_create(
         acting=secretariat,
@@ -127,7 +136,7 @@ def test_the_call_page_has_a_pinned_number_of_queries(
     )
     client = client_for(secretariat)
     client.get(f"/data-calls/{call.pk}/")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(f"/data-calls/{call.pk}/").status_code == 200
 
 
