@@ -29,7 +29,30 @@ import directory as d  # noqa: E402  (the shared machinery of the directory benc
 ROOT = d.ROOT
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/convene_bench_library"
 
-SUBJECTS = ["case management", "supervision", "para professionals", "child protection", "social work education", "workforce planning", "community development", "alternative care", "family strengthening", "mental health", "disability", "ageing", "youth justice", "violence prevention", "social protection", "cash transfers", "licensing", "regulation", "competencies", "deinstitutionalisation", "kinship care", "foster care"]
+SUBJECTS = [
+    "case management",
+    "supervision",
+    "para professionals",
+    "child protection",
+    "social work education",
+    "workforce planning",
+    "community development",
+    "alternative care",
+    "family strengthening",
+    "mental health",
+    "disability",
+    "ageing",
+    "youth justice",
+    "violence prevention",
+    "social protection",
+    "cash transfers",
+    "licensing",
+    "regulation",
+    "competencies",
+    "deinstitutionalisation",
+    "kinship care",
+    "foster care",
+]
 FORMS = ["toolkit", "guide", "report", "framework", "fact sheet", "review", "study", "brief", "handbook"]
 PLACES = [
     "Kenya",
@@ -50,7 +73,41 @@ PLACES = [
     "Zambia",
     "Malawi",
 ]
-WORDS = ["the", "of", "and", "for", "in", "workforce", "social", "service", "workers", "children", "families", "strengthening", "practice", "policy", "training", "data", "national", "district", "evidence", "outcomes", "quality", "standards", "support", "services", "community", "government", "ministry", "partners", "capacity", "systems", "learning", "findings", "recommendations"]
+WORDS = [
+    "the",
+    "of",
+    "and",
+    "for",
+    "in",
+    "workforce",
+    "social",
+    "service",
+    "workers",
+    "children",
+    "families",
+    "strengthening",
+    "practice",
+    "policy",
+    "training",
+    "data",
+    "national",
+    "district",
+    "evidence",
+    "outcomes",
+    "quality",
+    "standards",
+    "support",
+    "services",
+    "community",
+    "government",
+    "ministry",
+    "partners",
+    "capacity",
+    "systems",
+    "learning",
+    "findings",
+    "recommendations",
+]
 
 
 def parse_args() -> argparse.Namespace:
