@@ -4,8 +4,10 @@ It sits above the apps (django-ninja's routers guide): the apps' routers know no
 the shared plumbing (error shape, parser, session authentication) is in ``convene.core.api``."""
 
 from convene.core.api import ConveneAPI, SessionAuthWhenLoggedIn
+from convene.datacall.api import router as datacall_router
 from convene.events.api import router as events_router
 from convene.groups.api import router as groups_router
+from convene.library.api import router as library_router
 from convene.meetings.api import router as meetings_router
 from convene.people.api import router as people_router
 from convene.people.api_auth import PersonalToken
@@ -28,3 +30,5 @@ api.add_router("/", plans_router)
 api.add_router("/", results_router)
 api.add_router("/", meetings_router)
 api.add_router("/", events_router)
+api.add_router("/", library_router)
+api.add_router("/", datacall_router)

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "convene.meetings",
     "convene.events",
     "convene.reports",
+    "convene.library",
+    "convene.datacall",
 ]
 
 MIDDLEWARE = [

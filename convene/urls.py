@@ -33,6 +33,8 @@ urlpatterns = [
     path("", include("convene.meetings.urls")),
     path("", include("convene.events.urls")),
     path("", include("convene.reports.urls_updates")),
+    path("", include("convene.library.urls")),
+    path("", include("convene.datacall.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
