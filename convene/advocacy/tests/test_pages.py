@@ -65,7 +65,8 @@ def test_a_member_builds_a_plan_through_the_worksheets(member, fact):
         client.post(url, {"name": name, "kind": "minister", "alignment": a, "interest": i, "influence": 4})
     page = client.get(url).content.decode()
     assert page.count('<g class="audience') == 3
-    assert "Challenge" in page and "Persuade" in page
+    assert "Challenge" in page
+    assert "Persuade" in page
     url = reverse("advocacy:worksheet", args=[plan.pk, "messages"])
     page = client.get(url, {"from": fact.pk}).content.decode()
     assert "Zambia needs more social workers." in page
