@@ -312,6 +312,7 @@ def plan_settings_save(
     if stage not in Stage.values:
         raise ValidationError({"stage": _("Choose a stage from the list.")})
     if visibility == Visibility.GROUP:
+        group = group or plan.group
         if group is None:
             raise ValidationError({"group": _("Choose the group to share the plan with.")})
         from convene.groups.rules import is_group_member
@@ -332,8 +333,8 @@ def plan_settings_save(
     plan.title = _required(title, "title", _("Give the plan a title."))
     plan.visibility = visibility
     plan.stage = stage
-    if group is not None or visibility != Visibility.GROUP:
-        plan.group = group if group is not None else plan.group
+    if group is not None:
+        plan.group = group
     if language:
         plan.language = check_language(language)
     _touch(plan, None, ["title", "visibility", "stage", "group", "language"])
