@@ -168,14 +168,14 @@ def plans_visible_to(viewer):
 def plan_list(*, viewer, limit: int = 200) -> list[AdvocacyPlan]:
     return list(
         plans_visible_to(viewer)
-        .select_related("owner", "group")
+        .select_related("owner__profile", "group")
         .annotate(evidence_count=Count("evidence_items"))
         .order_by("-updated_at")[:limit]
     )
 
 
 def plan_for_viewer(*, viewer, pk: int) -> AdvocacyPlan:
-    plan = AdvocacyPlan.objects.select_related("owner", "group", "copied_from").filter(pk=pk).first()
+    plan = AdvocacyPlan.objects.select_related("owner__profile", "group", "copied_from").filter(pk=pk).first()
     if plan is None or not may_see_plan(viewer, plan):
         raise Http404
     return plan
@@ -188,7 +188,7 @@ def plan_parts(plan: AdvocacyPlan, *, viewer) -> AdvocacyPlan:
     if not may_edit_plan(viewer, plan):
         messages = messages.filter(source__state=ItemState.APPROVED)
     return (
-        AdvocacyPlan.objects.select_related("owner", "group", "copied_from")
+        AdvocacyPlan.objects.select_related("owner__profile", "group", "copied_from")
         .prefetch_related(
             "audiences",
             Prefetch("messages", queryset=messages),
@@ -226,7 +226,7 @@ def network_plans(*, limit: int = 500) -> list[AdvocacyPlan]:
     """Every plan that is not private, by country, with its evidence counted per step (one query)."""
     return list(
         AdvocacyPlan.objects.not_private()
-        .select_related("owner", "group")
+        .select_related("owner__profile", "group")
         .annotate(
             informed=Count("evidence_items", filter=Q(evidence_items__step=Step.INFORMED)),
             persuaded=Count("evidence_items", filter=Q(evidence_items__step=Step.PERSUADED)),

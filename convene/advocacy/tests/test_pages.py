@@ -11,9 +11,12 @@ from django.utils import timezone
 
 from conftest import client_for
 from convene.advocacy import services
+from convene.advocacy.documents import plan_pdf_document
 from convene.advocacy.models import AdvocacyPlan, ItemState, Visibility
 
 from .conftest import approved_item
+
+PLANS_PAGE = 6
 
 
 def build_plan(owner, fact, *, audiences=3, title="Zambia plan", visibility="published"):
@@ -122,7 +125,7 @@ def test_the_secretariat_approves_an_item_and_its_translation(secretariat, membe
     assert client.get(item_url).status_code == 200
 
 
-def test_pdf_and_docx_exports(member, fact):
+def test_pdf_and_docx_exports(member, fact, tmp_path):
     plan = build_plan(member, fact)
     client = client_for(member)
     response = client.get(reverse("advocacy:docx", args=[plan.pk]))
@@ -134,14 +137,29 @@ def test_pdf_and_docx_exports(member, fact):
     assert "Evidence of progress" in headings
     response = client.get(reverse("advocacy:pdf", args=[plan.pk]))
     assert response.content.startswith(b"%PDF")
+    # The summary fills the first page; the worksheets start on the next.
+    document = plan_pdf_document(plan, viewer=member)
+    assert len(document.pages) >= 2
     if shutil.which("pdftoppm"):
-        png = subprocess.run(  # noqa: S603 (our own PDF, a fixed program)
-            ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-", "-"],  # noqa: S607
-            input=response.content,
-            capture_output=True,
+        (tmp_path / "plan.pdf").write_bytes(response.content)
+        subprocess.run(  # noqa: S603 (our own PDF, a fixed program)
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "40",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(tmp_path / "plan.pdf"),
+                str(tmp_path / "page"),
+            ],  # noqa: S607
             check=True,
-        ).stdout
-        assert png.startswith(b"\x89PNG")
+        )
+        pages = list(tmp_path.glob("page*.png"))
+        assert len(pages) == 1
+        assert pages[0].read_bytes().startswith(b"\x89PNG")
 
 
 def test_others_never_reach_a_private_plan(member, other_member, secretariat, fact):
@@ -169,8 +187,10 @@ def test_pinned_query_counts(django_assert_num_queries, secretariat, member, oth
     member_client.get(reverse("advocacy:narrative"))  # the session and roles are read once
     with django_assert_num_queries(7):
         assert member_client.get(reverse("advocacy:narrative")).status_code == 200
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert member_client.get(reverse("advocacy:plan", args=[plans[-1].pk])).status_code == 200
+    with django_assert_num_queries(PLANS_PAGE):
+        assert member_client.get(reverse("advocacy:plans")).status_code == 200
     secretariat_client.get(reverse("advocacy:network"))
     with django_assert_num_queries(9):
         assert secretariat_client.get(reverse("advocacy:network")).status_code == 200
