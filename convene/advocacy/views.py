@@ -298,8 +298,9 @@ def plan_settings(request, plan: int):
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        group = next((g for g in groups if str(g.pk) == data.pop("group")), None)
+        data = dict(form.cleaned_data)
+        group_id = data.pop("group")
+        group = next((g for g in groups if str(g.pk) == group_id), None)
         try:
             services.plan_settings_save(plan=found, acting=request.user, group=group, **data)
         except ValidationError as error:
@@ -385,8 +386,9 @@ def _save_worksheet(request, plan, worksheet: str, form, audiences, items) -> No
     if worksheet == "audiences":
         services.audience_save(plan=plan, acting=request.user, **data)
     elif worksheet == "messages":
-        source = next(i for i in items if str(i.pk) == data.pop("source"))
-        audience = next((a for a in audiences if str(a.pk) == data.pop("audience")), None)
+        source_id, audience_id = data.pop("source"), data.pop("audience")
+        source = next(i for i in items if str(i.pk) == source_id)
+        audience = next((a for a in audiences if str(a.pk) == audience_id), None)
         services.message_add(plan=plan, acting=request.user, source=source, audience=audience, **data)
     elif worksheet == "actions":
         services.action_add(plan=plan, acting=request.user, **data)
@@ -421,7 +423,7 @@ def message_tests(request, plan: int):
     audiences = list(found.audiences.all())
     form = MessageTestForm(request.POST or None, audiences=audiences)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
         variants = [
             (data[f"variant_{n}"], data[f"result_{n}"]) for n in (1, 2, 3) if data[f"variant_{n}"].strip()
         ]
@@ -474,8 +476,9 @@ def evidence(request, plan: int):
     audiences = list(found.audiences.all())
     form = EvidenceForm(request.POST or None, audiences=audiences)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        audience = next((a for a in audiences if str(a.pk) == data.pop("audience")), None)
+        data = dict(form.cleaned_data)
+        audience_id = data.pop("audience")
+        audience = next((a for a in audiences if str(a.pk) == audience_id), None)
         try:
             services.evidence_record(plan=found, acting=request.user, audience=audience, **data)
         except ValidationError as error:
