@@ -154,8 +154,8 @@ def item_state(request, item: int):
     _need(request, "advocacy.curate_narrative")
     found = queries.item_for_viewer(viewer=request.user, pk=item)
     replaced_by = None
-    if request.POST.get("replaced_by"):
-        replaced_by = NarrativeItem.objects.filter(pk=request.POST["replaced_by"]).first()
+    if request.POST.get("replaced_by", "").isdigit():
+        replaced_by = NarrativeItem.objects.filter(pk=int(request.POST["replaced_by"])).first()
     try:
         services.narrative_item_move(
             item=found, acting=request.user, state=request.POST.get("state", ""), replaced_by=replaced_by

@@ -194,3 +194,20 @@ def test_pinned_query_counts(django_assert_num_queries, secretariat, member, oth
     secretariat_client.get(reverse("advocacy:network"))
     with django_assert_num_queries(9):
         assert secretariat_client.get(reverse("advocacy:network")).status_code == 200
+
+
+def test_a_suggestion_from_a_private_plan_does_not_name_the_plan(secretariat, member, fact):
+    plan = build_plan(member, fact, visibility="private", title="Quiet plan")
+    services.suggestion_propose(variant=plan.message_tests.get().winner, acting=member)
+    page = client_for(secretariat).get(reverse("advocacy:suggestions")).content.decode()
+    assert "Won a test in a private plan" in page
+    assert "Quiet plan" not in page
+
+
+def test_a_row_of_another_plan_cannot_be_removed_through_ones_own(member, other_member, fact):
+    mine = services.plan_create(acting=member, title="Mine")
+    theirs = build_plan(other_member, fact, title="Theirs")
+    audience = theirs.audiences.first()
+    url = reverse("advocacy:row_delete", args=[mine.pk, "audiences", audience.pk])
+    assert client_for(member).post(url).status_code == 404
+    assert theirs.audiences.filter(pk=audience.pk).exists()
