@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from convene.core.demo import DemoRun, register
+from convene.core.rules import can
 from convene.governance.models import Body, Term
 
 from . import services
@@ -131,8 +132,12 @@ OLD_FACT = (
 def _person(country: str, *, exclude=()) -> object | None:
     """An active member from ``country`` (an ambassador if there is one), else None."""
     people = get_user_model().objects.filter(is_active=True, profile__country=country).exclude(pk__in=exclude)
-    ambassador = people.filter(terms__body=Body.AMBASSADOR).order_by("pk").first()
-    return ambassador or people.order_by("pk").first()
+    candidates = [
+        *people.filter(terms__body=Body.AMBASSADOR).order_by("pk")[:10],
+        *people.order_by("pk")[:40],
+    ]
+    # Only a member of the network may make a plan (an applicant waiting for approval may not).
+    return next((person for person in candidates if can(person, "advocacy.make_plan")), None)
 
 
 def build_advocacy(*, rng: random.Random, today: datetime.date | None = None) -> dict[str, int]:

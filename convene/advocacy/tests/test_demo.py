@@ -40,3 +40,15 @@ def test_the_demo_builds_the_narrative_and_three_plans(secretariat):
         "informed",
         "persuaded",
     ]
+
+
+def test_the_demo_command_runs_the_advocacy_builder(db, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks():
+        call_command("demo", "--members", "300", verbosity=0)
+    assert AdvocacyPlan.objects.filter(visibility="published").count() == 3
+    assert AdvocacyPlan.objects.filter(language="da", country="DK").exists()
+    from convene.core.rules import can
+
+    assert all(can(plan.owner, "advocacy.make_plan") for plan in AdvocacyPlan.objects.select_related("owner"))
