@@ -349,6 +349,21 @@ def worksheet(request, plan: int, worksheet: str):
             if start is not None:
                 shown = queries.item_in_language(start, found.language)
                 initial |= {"source": str(start.pk), "text": shown.statement}
+        if worksheet == "audiences":
+            # ?edit=<id> (and the same id sent back): move an audience on the grid, or change it.
+            editing = next((a for a in audiences if str(a.pk) == request.GET.get("edit")), None)
+            if editing is not None:
+                fields = (
+                    "name",
+                    "kind",
+                    "knows",
+                    "believes",
+                    "should_do",
+                    "alignment",
+                    "interest",
+                    "influence",
+                )
+                initial = {f: getattr(editing, f) for f in fields}
         form = ROW_FORMS[worksheet](data, initial=initial, **kwargs)
     else:
         form = worksheet_form(worksheet)(data, instance=found)
@@ -363,6 +378,7 @@ def worksheet(request, plan: int, worksheet: str):
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(reverse("advocacy:worksheet", args=[found.pk, worksheet]))
     found.refresh_from_db()
+    editing_audience = request.GET.get("edit") if worksheet == "audiences" else None
     parts = queries.plan_parts(found, viewer=request.user)
     return render(
         request,
@@ -377,6 +393,7 @@ def worksheet(request, plan: int, worksheet: str):
             "audiences": list(parts.audiences.all()),
             "grid": audience_grid(list(parts.audiences.all())) if worksheet == "audiences" else "",
             "items": [queries.item_in_language(i, found.language) for i in items],
+            "editing": editing_audience if any(str(a.pk) == editing_audience for a in audiences) else None,
         },
     )
 
@@ -384,7 +401,8 @@ def worksheet(request, plan: int, worksheet: str):
 def _save_worksheet(request, plan, worksheet: str, form, audiences, items) -> None:
     data = dict(form.cleaned_data)
     if worksheet == "audiences":
-        services.audience_save(plan=plan, acting=request.user, **data)
+        editing = next((a for a in audiences if str(a.pk) == request.GET.get("edit")), None)
+        services.audience_save(plan=plan, acting=request.user, audience=editing, **data)
     elif worksheet == "messages":
         source_id, audience_id = data.pop("source"), data.pop("audience")
         source = next(i for i in items if str(i.pk) == source_id)

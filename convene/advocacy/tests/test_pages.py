@@ -211,3 +211,29 @@ def test_a_row_of_another_plan_cannot_be_removed_through_ones_own(member, other_
     url = reverse("advocacy:row_delete", args=[mine.pk, "audiences", audience.pk])
     assert client_for(member).post(url).status_code == 404
     assert theirs.audiences.filter(pk=audience.pk).exists()
+
+
+def test_an_audience_is_moved_on_the_grid(member, other_member, fact):
+    plan = build_plan(member, fact, visibility="private", audiences=2)
+    audience = plan.audiences.last()
+    url = reverse("advocacy:worksheet", args=[plan.pk, "audiences"])
+    client = client_for(member)
+    page = client.get(url, {"edit": audience.pk}).content.decode()
+    assert "Change the audience" in page
+    data = {"name": "Moved", "kind": "donor", "alignment": 1, "interest": 1, "influence": 5}
+    response = client.post(f"{url}?edit={audience.pk}", data)
+    assert response.status_code == 302
+    audience.refresh_from_db()
+    assert (audience.name, audience.alignment, audience.interest, audience.approach) == (
+        "Moved",
+        1,
+        1,
+        "persuade",
+    )
+    assert plan.audiences.count() == 2
+    # Another plan's audience id is not a way in: it adds a new audience to one's own plan instead.
+    theirs = build_plan(other_member, fact, title="Theirs").audiences.first()
+    client.post(f"{url}?edit={theirs.pk}", data)
+    theirs.refresh_from_db()
+    assert theirs.name != "Moved"
+    assert plan.audiences.count() == 3
