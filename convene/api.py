@@ -3,6 +3,7 @@
 It sits above the apps (django-ninja's routers guide): the apps' routers know nothing of each other,
 the shared plumbing (error shape, parser, session authentication) is in ``convene.core.api``."""
 
+from convene.advocacy.api import router as advocacy_router
 from convene.core.api import ConveneAPI, SessionAuthWhenLoggedIn
 from convene.datacall.api import router as datacall_router
 from convene.events.api import router as events_router
@@ -32,3 +33,4 @@ api.add_router("/", meetings_router)
 api.add_router("/", events_router)
 api.add_router("/", library_router)
 api.add_router("/", datacall_router)
+api.add_router("/", advocacy_router)

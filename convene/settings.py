@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "convene.reports",
     "convene.library",
     "convene.datacall",
+    "convene.advocacy",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("convene.reports.urls_updates")),
     path("", include("convene.library.urls")),
     path("", include("convene.datacall.urls")),
+    path("", include("convene.advocacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

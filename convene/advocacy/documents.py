@@ -1,0 +1,202 @@
+"""An advocacy plan as a document: PDF (WeasyPrint, from an HTML template) and DOCX (python-docx),
+with the same content: a one-page summary (context, goal, audiences and their approach, evidence so
+far), then the full worksheets. As in ``convene.reports.documents`` (which this app may not import:
+the two sit side by side): our own template and stylesheet only, a URL fetcher that fetches nothing,
+and text cleaned of the control characters XML refuses."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from . import queries
+from .models import WORKSHEETS, AdvocacyPlan, Step
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def document_context(plan: AdvocacyPlan, *, viewer) -> dict:
+    parts = queries.plan_parts(plan, viewer=viewer)
+    evidence = list(parts.evidence_items.all())
+    steps = {step: [e for e in evidence if e.step == step] for step in Step.values}
+    return {
+        "plan": parts,
+        "network_name": settings.CONVENE_NETWORK_NAME,
+        "generated_at": timezone.localtime(),
+        "objectives": [line.strip() for line in parts.objectives.splitlines() if line.strip()],
+        "audiences": list(parts.audiences.all()),
+        "plan_messages": list(parts.messages.all()),
+        "actions": list(parts.actions.all()),
+        "tests": list(parts.message_tests.all()),
+        "evidence": evidence,
+        "steps": [(label, len(steps[value])) for value, label in Step.choices],
+        "worksheets": WORKSHEETS,
+    }
+
+
+def _no_fetching():
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"Convene does not fetch {url[:60]} into a document")
+
+    return NoFetching()
+
+
+def plan_pdf_document(plan: AdvocacyPlan, *, viewer):
+    from weasyprint import CSS, HTML
+
+    context = document_context(plan, viewer=viewer)
+    html = render_to_string("advocacy/export/plan.html", context)
+    css = render_to_string("advocacy/export/plan.css", context)
+    fetcher = _no_fetching()
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).render(
+        stylesheets=[CSS(string=css, base_url=None, url_fetcher=fetcher)]
+    )
+
+
+def plan_pdf(plan: AdvocacyPlan, *, viewer) -> bytes:
+    return plan_pdf_document(plan, viewer=viewer).write_pdf()
+
+
+def _text(value) -> str:
+    return CONTROL_CHARS.sub("", "" if value is None else str(value))
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "DATE_FORMAT") if value else "—"
+
+
+def _table(document, headers: list[str], rows: list[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = _text(header)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = _text(value)
+
+
+def plan_docx(plan: AdvocacyPlan, *, viewer) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+
+    c = document_context(plan, viewer=viewer)
+    p = c["plan"]
+    document = Document()
+    document.core_properties.title = _text(p.title)
+    document.add_heading(_text(p.title), level=0)
+    document.add_paragraph(
+        _text(
+            f"{c['network_name']} · {p.country.name or p.region or _('No country')} · {p.get_stage_display()}"
+        )
+    )
+    # The one-page summary.
+    document.add_heading(_("Summary"), level=1)
+    document.add_paragraph(_text(p.issue or "—"))
+    document.add_paragraph(_text(_("Goal: %(goal)s") % {"goal": p.goal_change or "—"}))
+    _table(
+        document,
+        [_("Audience"), _("Type"), _("Approach")],
+        [[a.name, a.get_kind_display(), a.get_approach_display()] for a in c["audiences"]],
+    )
+    document.add_paragraph(_text(", ".join(f"{label}: {n}" for label, n in c["steps"])))
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    # The worksheets.
+    document.add_heading(_("Context"), level=1)
+    for label, value in (
+        (_("Country"), p.country.name),
+        (_("Region or place"), p.region),
+        (_("Issue"), p.issue),
+        (_("Evidence"), p.evidence),
+        (_("Policy window"), p.policy_window),
+        (_("Key dates"), p.key_dates),
+    ):
+        document.add_paragraph(_text(f"{label}: {value or '—'}"))
+    document.add_heading(_("Goal and objectives"), level=1)
+    document.add_paragraph(_text(f"{_('What change')}: {p.goal_change or '—'}"))
+    document.add_paragraph(_text(f"{_('Which institution')}: {p.goal_institution or '—'}"))
+    document.add_paragraph(_text(f"{_('By when')}: {_date(p.goal_by)}"))
+    for objective in c["objectives"]:
+        document.add_paragraph(_text(objective), style="List Number")
+    document.add_heading(_("Target audiences"), level=1)
+    _table(
+        document,
+        [_("Who"), _("Knows"), _("Believes"), _("Should do"), _("Alignment"), _("Interest"), _("Influence")],
+        [
+            [a.name, a.knows, a.believes, a.should_do, str(a.alignment), str(a.interest), str(a.influence)]
+            for a in c["audiences"]
+        ],
+    )
+    document.add_heading(_("Messages"), level=1)
+    _table(
+        document,
+        [_("Audience"), _("Language"), _("Message"), _("Starts from")],
+        [
+            [m.audience.name if m.audience else "—", m.language, m.text, m.source.title]
+            for m in c["plan_messages"]
+        ],
+    )
+    document.add_heading(_("Messengers, allies, partners and opponents"), level=1)
+    for label, value in (
+        (_("Messengers"), p.messengers),
+        (_("Allies"), p.allies),
+        (_("Partners"), p.partners),
+        (_("Opponents"), p.opponents),
+    ):
+        document.add_paragraph(_text(f"{label}: {value or '—'}"))
+    document.add_heading(_("Channels and materials"), level=1)
+    document.add_paragraph(_text(p.channels or "—"))
+    document.add_paragraph(_text(p.materials or "—"))
+    document.add_heading(_("Action plan"), level=1)
+    _table(
+        document,
+        [_("What"), _("Who"), _("When"), _("Cost")],
+        [
+            [a.what, a.who, _date(a.when), formats.number_format(a.cost, 2) if a.cost is not None else "—"]
+            for a in c["actions"]
+        ],
+    )
+    document.add_heading(_("Risks"), level=1)
+    document.add_paragraph(_text(p.risks or "—"))
+    document.add_heading(_("Monitoring plan"), level=1)
+    document.add_paragraph(_text(p.monitoring or "—"))
+    document.add_heading(_("Message tests"), level=1)
+    for test in c["tests"]:
+        document.add_paragraph(
+            _text(f"{test.hypothesis} ({test.get_method_display()}, {test.sample or '—'})")
+        )
+        for variant in test.variants.all():
+            mark = " ✓" if test.winner_id == variant.pk else ""
+            document.add_paragraph(
+                _text(f"{variant.text} — {variant.result or '—'}{mark}"), style="List Bullet"
+            )
+        if test.decision:
+            document.add_paragraph(_text(f"{_('Decision')}: {test.decision}"))
+    document.add_heading(_("Evidence of progress"), level=1)
+    _table(
+        document,
+        [_("Step"), _("Date"), _("What happened"), _("Audience"), _("Document or link")],
+        [
+            [
+                e.get_step_display(),
+                _date(e.happened_on),
+                e.what,
+                e.audience.name if e.audience else "—",
+                e.link or e.document,
+            ]
+            for e in c["evidence"]
+        ],
+    )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
