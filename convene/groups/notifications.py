@@ -12,7 +12,7 @@ from convene.people.models import Person
 from convene.people.notifications import tell
 
 from .models import CochairTerm, Group, GroupMembership, MembershipStatus, Post, PostDelivery, Role
-from .tokens import unsubscribe_headers, unsubscribe_url
+from .tokens import reply_address, unsubscribe_headers, unsubscribe_url
 
 # --- Who is told ----------------------------------------------------------------------------------
 
@@ -114,8 +114,13 @@ def post_written(delivery: PostDelivery, membership_id: int) -> None:
             "unsubscribe_url": url,
         },
         language=delivery.person.language,
-        headers=unsubscribe_headers(url),
+        headers=_with_reply_to(unsubscribe_headers(url), reply_address(delivery.person_id, post.thread_id)),
     )
+
+
+def _with_reply_to(headers: dict, address: str) -> dict:
+    # A reply to the mail is posted in the thread (reply by e-mail, convene/mailing/inbound.py).
+    return {**headers, "Reply-To": address} if address else headers
 
 
 def digest(person: Person, posts: dict[Group, list[Post]], memberships: dict, mode: str) -> None:
