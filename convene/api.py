@@ -5,6 +5,7 @@ the shared plumbing (error shape, parser, session authentication) is in ``conven
 
 from convene.core.api import ConveneAPI, SessionAuthWhenLoggedIn
 from convene.groups.api import router as groups_router
+from convene.mailing.api import router as mailing_router
 from convene.meetings.api import router as meetings_router
 from convene.people.api import router as people_router
 from convene.people.api_auth import PersonalToken
@@ -26,3 +27,4 @@ api.add_router("/", groups_router)
 api.add_router("/", plans_router)
 api.add_router("/", results_router)
 api.add_router("/", meetings_router)
+api.add_router("/", mailing_router)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from convene.core.errors import StateConflict
 from convene.core.rules import ensure
 from convene.core.tasks import enqueue_on_commit
 from convene.groups import services as group_services
@@ -121,7 +122,7 @@ def mailing_update(*, mailing: Mailing, acting: Person, segment: dict | None = N
     mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
     ensure(acting, "mailing.send")
     if mailing.state != MailingState.DRAFT:
-        raise ValidationError(_("Only a draft can be changed."))
+        raise StateConflict(_("Only a draft can be changed."))
     if segment is not None:
         mailing.segment = queries.clean_segment(segment)
     if editions is not None:
@@ -152,7 +153,7 @@ def start(mailing: Mailing, started_by: Person) -> Mailing:
     mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
     ensure(started_by, "mailing.send")
     if mailing.state != MailingState.DRAFT:
-        raise ValidationError(_("This mailing has already been started."))
+        raise StateConflict(_("This mailing has already been started."))
     rows = queries.recipients(mailing.segment, mailing.purpose).values_list("pk", "language").iterator(5000)
     batch: list[Delivery] = []
     count = 0
@@ -181,7 +182,7 @@ def pause(mailing: Mailing, acting: Person) -> Mailing:
     mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
     ensure(acting, "mailing.send")
     if mailing.state != MailingState.SENDING:
-        raise ValidationError(_("Only a mailing being sent can be paused."))
+        raise StateConflict(_("Only a mailing being sent can be paused."))
     mailing.state = MailingState.PAUSED
     mailing.save(update_fields=["state"])
     return mailing
@@ -192,7 +193,7 @@ def resume(mailing: Mailing, acting: Person) -> Mailing:
     mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
     ensure(acting, "mailing.send")
     if mailing.state != MailingState.PAUSED:
-        raise ValidationError(_("Only a paused mailing can be resumed."))
+        raise StateConflict(_("Only a paused mailing can be resumed."))
     mailing.state = MailingState.SENDING
     mailing.lease_until = None
     mailing.save(update_fields=["state", "lease_until"])
@@ -271,7 +272,7 @@ def suppression_lift(*, suppression: Suppression, acting: Person) -> Suppression
     suppression = Suppression.objects.select_for_update().get(pk=suppression.pk)
     ensure(acting, "mailing.manage_suppressions")
     if suppression.lifted_at is not None:
-        raise ValidationError(_("This suppression has already been lifted."))
+        raise StateConflict(_("This suppression has already been lifted."))
     suppression.lifted_at = timezone.now()
     suppression.lifted_by = acting
     suppression.save(update_fields=["lifted_at", "lifted_by"])
