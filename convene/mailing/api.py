@@ -134,19 +134,27 @@ def _mailing(request, mailing_id: int):
     return get_object_or_404(queries.mailings(), pk=mailing_id)
 
 
-@router.get("mailing/mailings/{mailing_id}", response={200: MailingOut, **READ_ERRORS}, summary="A mailing and its progress")
+@router.get(
+    "mailing/mailings/{mailing_id}",
+    response={200: MailingOut, **READ_ERRORS},
+    summary="A mailing and its progress",
+)
 def get_mailing(request, mailing_id: PathId):
     return _out(_mailing(request, mailing_id), progress=True)
 
 
-@router.post("mailing/mailings/{mailing_id}/start", response={200: MailingOut, **ERRORS}, summary="Send a mailing")
+@router.post(
+    "mailing/mailings/{mailing_id}/start", response={200: MailingOut, **ERRORS}, summary="Send a mailing"
+)
 def start_mailing(request, mailing_id: PathId):
     mailing = services.start(_mailing(request, mailing_id), request.user)
     return _out(mailing, progress=True)
 
 
 @router.get(
-    "mailing/suppressions", response={200: list[MailingSuppressionOut], **READ_ERRORS}, summary="Suppressed addresses"
+    "mailing/suppressions",
+    response={200: list[MailingSuppressionOut], **READ_ERRORS},
+    summary="Suppressed addresses",
 )
 @paginate(ApiPagination, page_size=100)
 def list_suppressions(request):

@@ -23,14 +23,19 @@ class SegmentForm(forms.Form):
     sectors = forms.MultipleChoiceField(
         label=_("Sector"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    groups = forms.ModelMultipleChoiceField(label=_("Members of the groups"), queryset=Group.objects.none(), required=False)
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Members of the groups"), queryset=Group.objects.none(), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["groups"].queryset = Group.objects.order_by("name")
 
     def segment(self) -> dict:
-        data = {key: list(self.cleaned_data.get(key) or []) for key in ("languages", "regions", "countries", "sectors")}
+        data = {
+            key: list(self.cleaned_data.get(key) or [])
+            for key in ("languages", "regions", "countries", "sectors")
+        }
         data["groups"] = [group.pk for group in self.cleaned_data.get("groups") or []]
         return {key: value for key, value in data.items() if value}
 
@@ -72,4 +77,6 @@ class ListsForm(forms.Form):
     def __init__(self, *args, current: dict[str, bool], **kwargs):
         super().__init__(*args, **kwargs)
         for value, label in BulkList.choices:
-            self.fields[value] = forms.BooleanField(label=label, required=False, initial=current.get(value, True))
+            self.fields[value] = forms.BooleanField(
+                label=label, required=False, initial=current.get(value, True)
+            )

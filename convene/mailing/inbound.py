@@ -63,7 +63,11 @@ def _fields(part: Message) -> list[Message]:
     if isinstance(payload, list):
         return payload
     text = payload if isinstance(payload, str) else part.get_payload(decode=True).decode("utf-8", "replace")
-    return [email.message_from_string(block.strip() + "\n", policy=email.policy.compat32) for block in re.split(r"\n\s*\n", text) if block.strip()]
+    return [
+        email.message_from_string(block.strip() + "\n", policy=email.policy.compat32)
+        for block in re.split(r"\n\s*\n", text)
+        if block.strip()
+    ]
 
 
 def _address(value: str | None) -> str:
@@ -85,7 +89,11 @@ def bounces_of(message: Message) -> list[Bounce]:
                 continue
             match = STATUS.search(str(block.get("Status", "")))
             status = match.group(0) if match else ("5.0.0" if action == "failed" else "4.0.0")
-            found.append(Bounce(recipient, status, action, " ".join(str(block.get("Diagnostic-Code", "")).split())[:300]))
+            found.append(
+                Bounce(
+                    recipient, status, action, " ".join(str(block.get("Diagnostic-Code", "")).split())[:300]
+                )
+            )
     if found or _report_parts(message, "message/delivery-status"):
         return found
     text = _body_text(message)
@@ -128,7 +136,12 @@ def _body_text(message: Message) -> str:
 
 def _log(kind: str, rcpt: str, sender: str, address: str = "", status: str = "", detail: str = "") -> None:
     InboundMessage.objects.create(
-        kind=kind, recipient=rcpt[:320], sender=sender[:320], email=address[:320], status=status[:16], detail=detail[:500]
+        kind=kind,
+        recipient=rcpt[:320],
+        sender=sender[:320],
+        email=address[:320],
+        status=status[:16],
+        detail=detail[:500],
     )
 
 
@@ -140,13 +153,17 @@ def handle(*, mail_from: str, rcpt: str, data: bytes) -> str:
     if reply is not None:
         return _handle_reply(message, mail_from=mail_from, rcpt=rcpt, person_id=reply[0], thread_id=reply[1])
     delivery_id = read_verp(local)
-    delivery = Delivery.objects.select_related("person").filter(pk=delivery_id).first() if delivery_id else None
+    delivery = (
+        Delivery.objects.select_related("person").filter(pk=delivery_id).first() if delivery_id else None
+    )
     complaint = complaint_of(message)
     if complaint is not None:
         address, complained_delivery = complaint
         delivery_id = complained_delivery or delivery_id
         if not address and delivery_id:
-            address = Delivery.objects.filter(pk=delivery_id).values_list("person__email", flat=True).first() or ""
+            address = (
+                Delivery.objects.filter(pk=delivery_id).values_list("person__email", flat=True).first() or ""
+            )
         services.complaint_record(email=address, delivery_id=delivery_id)
         _log(InboundKind.COMPLAINT, rcpt, mail_from, address)
         return "250 Complaint recorded"
@@ -156,7 +173,9 @@ def handle(*, mail_from: str, rcpt: str, data: bytes) -> str:
             address = delivery.person.email if delivery is not None else bounce.email
             if not address:
                 continue
-            services.bounce_record(email=address, status=bounce.status, delivery_id=delivery_id, detail=bounce.diagnostic)
+            services.bounce_record(
+                email=address, status=bounce.status, delivery_id=delivery_id, detail=bounce.diagnostic
+            )
             _log(InboundKind.BOUNCE, rcpt, mail_from, address, bounce.status, bounce.diagnostic)
         return "250 Bounce recorded"
     if delivery is not None and "unsubscribe" in str(message.get("Subject", "")).lower():

@@ -17,7 +17,9 @@ class BulkList(models.TextChoices):
 class ListChoice(models.Model):
     """A member's choice about one list. No row: subscribed (members get the E-Update by default)."""
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_choices")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_choices"
+    )
     list = models.CharField(_("list"), max_length=16, choices=BulkList.choices)
     subscribed = models.BooleanField(_("subscribed"), default=True)
     changed_at = models.DateTimeField(auto_now=True)
@@ -52,7 +54,9 @@ class Mailing(models.Model):
     segment = models.JSONField(_("segment"), default=dict, blank=True)
     editions = models.JSONField(default=dict)
     default_language = models.CharField(_("default language"), max_length=10)
-    state = models.CharField(_("state"), max_length=8, choices=MailingState.choices, default=MailingState.DRAFT)
+    state = models.CharField(
+        _("state"), max_length=8, choices=MailingState.choices, default=MailingState.DRAFT
+    )
     source_label = models.CharField(max_length=200, blank=True)
     source_url = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(

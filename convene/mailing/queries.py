@@ -62,7 +62,9 @@ def recipients(segment: dict | None, purpose: str = BulkList.EUPDATE) -> QuerySe
         people = people.filter(
             Exists(
                 GroupMembership.objects.filter(
-                    person_id=OuterRef("pk"), group_id__in=segment["groups"], status=GroupMembershipStatus.ACTIVE
+                    person_id=OuterRef("pk"),
+                    group_id__in=segment["groups"],
+                    status=GroupMembershipStatus.ACTIVE,
                 )
             )
         )

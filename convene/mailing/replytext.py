@@ -27,7 +27,8 @@ ORIGINAL = re.compile(
 # Outlook's block: "From: …" then "Sent:"/"Date:" within a few lines, in each language.
 HEADER_FROM = re.compile(r"^\s*\*?(?:From|De|Fra|Von)\s*\*?\s*:", re.IGNORECASE)
 HEADER_NEXT = re.compile(
-    r"^\s*\*?(?:Sent|Date|Envoyé|Enviado|Sendt|Gesendet|Dato|Data|Fecha|To|À|Para|Til)\s*\*?\s*:", re.IGNORECASE
+    r"^\s*\*?(?:Sent|Date|Envoyé|Enviado|Sendt|Gesendet|Dato|Data|Fecha|To|À|Para|Til)\s*\*?\s*:",
+    re.IGNORECASE,
 )
 SIGNATURE = re.compile(r"^(?:--|-- |__)\s*$")
 MOBILE = re.compile(

@@ -76,7 +76,11 @@ def _clean_editions(editions: dict, default_language: str) -> dict:
         if isinstance(rendered, Rendered):
             rendered = rendered.as_dict()
         subject = " ".join(str(rendered.get("subject", "")).split())
-        if not subject or not str(rendered.get("text", "")).strip() or not str(rendered.get("html", "")).strip():
+        if (
+            not subject
+            or not str(rendered.get("text", "")).strip()
+            or not str(rendered.get("html", "")).strip()
+        ):
             raise ValidationError(
                 _("The %(language)s edition needs a subject and a text.") % {"language": language}
             )
@@ -118,7 +122,9 @@ def create_mailing(
 
 
 @transaction.atomic
-def mailing_update(*, mailing: Mailing, acting: Person, segment: dict | None = None, editions=None) -> Mailing:
+def mailing_update(
+    *, mailing: Mailing, acting: Person, segment: dict | None = None, editions=None
+) -> Mailing:
     mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
     ensure(acting, "mailing.send")
     if mailing.state != MailingState.DRAFT:
@@ -219,14 +225,21 @@ def _suppress(email: str, reason: str, detail: str) -> Suppression:
 
 @transaction.atomic
 def bounce_record(
-    *, email: str, status: str, delivery_id: int | None = None, detail: str = "", today: datetime.date | None = None
+    *,
+    email: str,
+    status: str,
+    delivery_id: int | None = None,
+    detail: str = "",
+    today: datetime.date | None = None,
 ) -> Suppression | None:
     """A bounce: a permanent failure (5.x.x) suppresses the address at once; a temporary one (4.x.x)
     adds to its score (once a day, from zero again after MAILING_BOUNCE_STALE_DAYS without a bounce)
     and suppresses it at MAILING_BOUNCE_THRESHOLD."""
     email = email.lower()
     if delivery_id:
-        Delivery.objects.filter(pk=delivery_id).update(state=DeliveryState.BOUNCED, error=f"{status} {detail}"[:300])
+        Delivery.objects.filter(pk=delivery_id).update(
+            state=DeliveryState.BOUNCED, error=f"{status} {detail}"[:300]
+        )
     if status.startswith("5"):
         return _suppress(email, SuppressionReason.HARD_BOUNCE, f"{status} {detail}".strip())
     if not status.startswith("4"):
@@ -256,7 +269,9 @@ def complaint_record(*, email: str, delivery_id: int | None = None) -> int:
     for list_name in BulkList.values:
         list_choice_set(person=person, acting=None, list_name=list_name, subscribed=False)
     if delivery_id:
-        Delivery.objects.filter(pk=delivery_id, unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
+        Delivery.objects.filter(pk=delivery_id, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=timezone.now()
+        )
     return len(BulkList.values)
 
 

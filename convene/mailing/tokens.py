@@ -23,7 +23,9 @@ def mac(salt: str, value: str) -> str:
 
 
 def unsubscribe_token(person_id: int, list_name: str, delivery_id: int | None = None) -> str:
-    return signing.dumps({"p": person_id, "l": list_name, "d": delivery_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return signing.dumps(
+        {"p": person_id, "l": list_name, "d": delivery_id}, salt=UNSUBSCRIBE_SALT, compress=True
+    )
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str, int | None] | None:
@@ -35,7 +37,9 @@ def read_unsubscribe_token(token: str) -> tuple[int, str, int | None] | None:
 
 
 def unsubscribe_url(person_id: int, list_name: str, delivery_id: int | None = None) -> str:
-    return absolute_url(reverse("mailing:unsubscribe", args=[unsubscribe_token(person_id, list_name, delivery_id)]))
+    return absolute_url(
+        reverse("mailing:unsubscribe", args=[unsubscribe_token(person_id, list_name, delivery_id)])
+    )
 
 
 def verp_address(delivery_id: int) -> str:

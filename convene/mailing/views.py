@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,7 +29,11 @@ def render_announcement(subject: str, markdown: str, language: str) -> Rendered:
     with override(language):
         html = render_to_string(
             "mailing/email/announcement.html",
-            {"subject": subject, "body": render_markdown(markdown, top_level=2), "network_name": settings.CONVENE_NETWORK_NAME},
+            {
+                "subject": subject,
+                "body": render_markdown(markdown, top_level=2),
+                "network_name": settings.CONVENE_NETWORK_NAME,
+            },
         )
     return Rendered(subject=subject, html=html, text=markdown.strip() + "\n")
 
@@ -86,7 +90,11 @@ def mailing_detail(request, mailing: int):
         context["count"] = queries.count_recipients(mailing.segment, mailing.purpose)
     else:
         context["progress"] = queries.progress(mailing)
-    template = "mailing/_progress.html" if request.htmx and mailing.state != MailingState.DRAFT else "mailing/detail.html"
+    template = (
+        "mailing/_progress.html"
+        if request.htmx and mailing.state != MailingState.DRAFT
+        else "mailing/detail.html"
+    )
     return render(request, template, context)
 
 
@@ -155,11 +163,15 @@ def my_lists(request):
     if request.method == "POST" and form.is_valid():
         for list_name, subscribed in form.cleaned_data.items():
             if subscribed != current[list_name]:
-                services.list_choice_set(person=request.user, acting=request.user, list_name=list_name, subscribed=subscribed)
+                services.list_choice_set(
+                    person=request.user, acting=request.user, list_name=list_name, subscribed=subscribed
+                )
         messages.success(request, _("Your choices are saved."))
         return HttpResponseRedirect(reverse("mailing:lists"))
     return render(
-        request, "mailing/lists.html", {"form": form, "suppression": queries.is_suppressed(request.user.email)}
+        request,
+        "mailing/lists.html",
+        {"form": form, "suppression": queries.is_suppressed(request.user.email)},
     )
 
 
@@ -171,10 +183,10 @@ def unsubscribe(request, token: str):
         return render(request, "mailing/unsubscribe.html", {"invalid": True}, status=404)
     person_id, list_name, delivery_id = found
     if request.method == "POST":
-        done = services.unsubscribe_by_token(person_id=person_id, list_name=list_name, delivery_id=delivery_id)
+        done = services.unsubscribe_by_token(
+            person_id=person_id, list_name=list_name, delivery_id=delivery_id
+        )
         if not done:
             return render(request, "mailing/unsubscribe.html", {"invalid": True}, status=404)
         return render(request, "mailing/unsubscribe.html", {"done": True})
     return render(request, "mailing/unsubscribe.html", {"token": token})
-
-

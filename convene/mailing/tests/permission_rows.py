@@ -45,7 +45,11 @@ def sending(world: World):
     """Started (its deliveries written); the task waits for a commit the matrix never makes."""
     from convene.mailing import services
 
-    return _made(world, "_mailing_sending", lambda: services.start(_new_mailing(world, "Sending"), world.person(SECRETARIAT)))
+    return _made(
+        world,
+        "_mailing_sending",
+        lambda: services.start(_new_mailing(world, "Sending"), world.person(SECRETARIAT)),
+    )
 
 
 def paused(world: World):
@@ -97,7 +101,13 @@ def member_token(world: World, role: str) -> list:
 
 
 def announcement(world: World, role: str) -> dict:
-    return {"purpose": "announcements", "title": "Webinar", "default_language": "en", "subject_en": "Webinar", "body_en": "Join **us**."}
+    return {
+        "purpose": "announcements",
+        "title": "Webinar",
+        "default_language": "en",
+        "subject_en": "Webinar",
+        "body_en": "Join **us**.",
+    }
 
 
 ROWS = [
@@ -146,5 +156,12 @@ ROWS = [
     Row("api:get_mailing", API_SEC, args=of(draft), api=True),
     Row("api:start_mailing", API_SEC, method="POST", args=of(draft), state=mailing_states, api=True),
     Row("api:list_suppressions", API_SEC, api=True),
-    Row("api:lift_suppression", API_SEC, method="POST", args=of(suppression), state=suppression_states, api=True),
+    Row(
+        "api:lift_suppression",
+        API_SEC,
+        method="POST",
+        args=of(suppression),
+        state=suppression_states,
+        api=True,
+    ),
 ]

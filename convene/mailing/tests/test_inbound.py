@@ -59,7 +59,9 @@ def sample(name: str, delivery: Delivery) -> bytes:
     return text.replace("\n", "\r\n").encode()
 
 
-@pytest.mark.parametrize("name", ["postfix_hard.eml", "exim_hard.eml", "gmail_hard.eml", "exim_legacy_plain.eml"])
+@pytest.mark.parametrize(
+    "name", ["postfix_hard.eml", "exim_hard.eml", "gmail_hard.eml", "exim_legacy_plain.eml"]
+)
 def test_a_hard_bounce_suppresses_the_address_at_once(name, staff, audience):
     kofi = audience["kofi"]
     delivery = delivery_to(kofi, staff)
@@ -111,7 +113,9 @@ def test_soft_bounces_are_scored_with_threshold_and_decay(staff, audience, setti
 def test_a_soft_bounce_through_the_receiver_does_not_suppress(staff, audience):
     delivery = delivery_to(audience["eva"], staff)
     verp = tokens.verp_address(delivery.pk)
-    assert inbound.handle(mail_from="", rcpt=verp, data=sample("outlook_soft.eml", delivery)).startswith("250")
+    assert inbound.handle(mail_from="", rcpt=verp, data=sample("outlook_soft.eml", delivery)).startswith(
+        "250"
+    )
     assert not Suppression.objects.exists()
     assert BounceScore.objects.get().score == 1
 
@@ -122,7 +126,9 @@ def test_a_complaint_unsubscribes_from_all_bulk_mail(staff, audience):
     rcpt = f"bounces@{DOMAIN}"
     assert inbound.accepts(rcpt)
 
-    assert inbound.handle(mail_from="staff@hotmail.com", rcpt=rcpt, data=sample("arf_complaint.eml", delivery)).startswith("250")
+    assert inbound.handle(
+        mail_from="staff@hotmail.com", rcpt=rcpt, data=sample("arf_complaint.eml", delivery)
+    ).startswith("250")
 
     assert dict(ListChoice.objects.filter(person=luc).values_list("list", "subscribed")) == {
         BulkList.EUPDATE: False,
@@ -187,7 +193,9 @@ def reply_message(sender: str, to: str, body: str, *, html: bool = False) -> byt
     message["Subject"] = "Re: Supervision tools"
     if html:
         message.set_content(body)
-        message.add_alternative(f"<div>{NEW}</div><blockquote>Who has a checklist?</blockquote>", subtype="html")
+        message.add_alternative(
+            f"<div>{NEW}</div><blockquote>Who has a checklist?</blockquote>", subtype="html"
+        )
     else:
         message.set_content(body)
     return message.as_bytes()
@@ -196,7 +204,9 @@ def reply_message(sender: str, to: str, body: str, *, html: bool = False) -> byt
 @pytest.fixture
 def thread(group, chair, audience, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return group_services.thread_start(group=group, acting=chair, title="Supervision tools", body="Who has a checklist?")
+        return group_services.thread_start(
+            group=group, acting=chair, title="Supervision tools", body="Who has a checklist?"
+        )
 
 
 def test_a_reply_by_e_mail_is_posted_in_the_thread_as_the_member(thread, audience):
@@ -204,7 +214,9 @@ def test_a_reply_by_e_mail_is_posted_in_the_thread_as_the_member(thread, audienc
     rcpt = reply_address(kofi.pk, thread.pk)
     assert inbound.accepts(rcpt)
 
-    answer = inbound.handle(mail_from=kofi.email, rcpt=rcpt, data=reply_message(kofi.email, rcpt, REPLIES["gmail-fr"]))
+    answer = inbound.handle(
+        mail_from=kofi.email, rcpt=rcpt, data=reply_message(kofi.email, rcpt, REPLIES["gmail-fr"])
+    )
 
     assert answer.startswith("250")
     post = Post.objects.filter(thread=thread).latest("pk")
@@ -213,7 +225,9 @@ def test_a_reply_by_e_mail_is_posted_in_the_thread_as_the_member(thread, audienc
     assert thread.post_count == 2
 
 
-def test_the_thread_notification_carries_the_reply_address(group, chair, audience, mailoutbox, django_capture_on_commit_callbacks):
+def test_the_thread_notification_carries_the_reply_address(
+    group, chair, audience, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         thread = group_services.thread_start(group=group, acting=chair, title="Tools", body="Who?")
     kofi_mail = next(m for m in mailoutbox if m.to == [audience["kofi"].email])
@@ -232,7 +246,7 @@ def test_the_thread_notification_carries_the_reply_address(group, chair, audienc
 )
 def test_a_reply_that_cannot_be_posted_is_refused_with_the_reason(case, reason, thread, audience, staff):
     kofi, mei = audience["kofi"], audience["mei"]
-    person, sender, body, extra = kofi, kofi.email, REPLIES["thunderbird-en"], {}
+    person, sender, body, _extra = kofi, kofi.email, REPLIES["thunderbird-en"], {}
     if case == "other sender":
         sender = "impostor@example.net"
     elif case == "suppressed":
@@ -249,7 +263,8 @@ def test_a_reply_that_cannot_be_posted_is_refused_with_the_reason(case, reason, 
 
     answer = inbound.handle(mail_from=sender, rcpt=rcpt, data=data)
 
-    assert answer.startswith("550 5.7.1") and reason in answer
+    assert answer.startswith("550 5.7.1")
+    assert reason in answer
     assert Post.objects.count() == posts
     assert InboundMessage.objects.get().kind == InboundKind.REFUSED
 
@@ -258,7 +273,9 @@ def test_a_reply_that_cannot_be_posted_is_refused_with_the_reason(case, reason, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_mailin_takes_bounces_and_replies_over_lmtp(staff, audience, group, chair, django_capture_on_commit_callbacks):
+def test_mailin_takes_bounces_and_replies_over_lmtp(
+    staff, audience, group, chair, django_capture_on_commit_callbacks
+):
     """``convene mailin``'s server, in this process: a Postfix-style LMTP client hands it a DSN and a
     reply, and an unknown address is refused at RCPT."""
     with django_capture_on_commit_callbacks(execute=True):
@@ -271,12 +288,16 @@ def test_mailin_takes_bounces_and_replies_over_lmtp(staff, audience, group, chai
         with smtplib.LMTP("127.0.0.1", server.port) as lmtp:
             lmtp.sendmail("", [tokens.verp_address(delivery.pk)], sample("postfix_hard.eml", delivery))
             rcpt = reply_address(kofi.pk, thread.pk)
-            lmtp.sendmail(kofi.email, [rcpt], reply_message(kofi.email, rcpt, REPLIES["outlook-da"], html=True))
+            lmtp.sendmail(
+                kofi.email, [rcpt], reply_message(kofi.email, rcpt, REPLIES["outlook-da"], html=True)
+            )
             with pytest.raises(smtplib.SMTPRecipientsRefused):
                 lmtp.sendmail("x@example.net", [f"nobody@{DOMAIN}"], b"Subject: hi\r\n\r\nhi\r\n")
             # A refused reply: the writer's server is told why (550 and the reason).
             with pytest.raises(smtplib.SMTPDataError) as refused:
-                lmtp.sendmail("impostor@example.net", [rcpt], reply_message("impostor@example.net", rcpt, "Hi"))
+                lmtp.sendmail(
+                    "impostor@example.net", [rcpt], reply_message("impostor@example.net", rcpt, "Hi")
+                )
             assert refused.value.smtp_code == 550
             assert b"does not match" in refused.value.smtp_error
     finally:

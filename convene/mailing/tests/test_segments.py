@@ -15,7 +15,9 @@ def names(segment, purpose=BulkList.EUPDATE) -> list[str]:
 
 def test_every_member_is_in_by_default(audience, chair, staff, committee_member):
     everyone = names({})
-    assert everyone == sorted(["ana", "luc", "eva", "kofi", "mei", "sam", "chair.one", "staff.sec", "sc.member"])
+    assert everyone == sorted(
+        ["ana", "luc", "eva", "kofi", "mei", "sam", "chair.one", "staff.sec", "sc.member"]
+    )
     assert queries.count_recipients({}) == len(everyone)
 
 
@@ -40,7 +42,9 @@ def test_segments_combine_criteria_with_and_and_values_with_or(audience, group, 
 
 
 def test_who_left_the_list_or_is_suppressed_is_not_counted(audience, staff):
-    services.list_choice_set(person=audience["luc"], acting=audience["luc"], list_name=BulkList.EUPDATE, subscribed=False)
+    services.list_choice_set(
+        person=audience["luc"], acting=audience["luc"], list_name=BulkList.EUPDATE, subscribed=False
+    )
     services.suppression_add(email="MEI@example.org", acting=staff)
     assert names({"sectors": ["ngo"], "languages": ["en", "fr"]}) == ["kofi"]
     # Leaving the E-Update is not leaving the announcements.

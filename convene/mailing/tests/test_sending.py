@@ -25,7 +25,7 @@ EDITIONS = {
     ),
     "fr": Rendered(
         subject="L'E-Update, décembre",
-        html="<html><body><h1>Nouvelles</h1><p>Bonjour. <a href=\"%%unsubscribe_url%%\">Se désabonner</a></p></body></html>",
+        html='<html><body><h1>Nouvelles</h1><p>Bonjour. <a href="%%unsubscribe_url%%">Se désabonner</a></p></body></html>',
         text="Nouvelles\n\nBonjour.\nSe désabonner : %%unsubscribe_url%%\n",
     ),
 }
@@ -42,7 +42,9 @@ def make_mailing(staff, segment=None, purpose=BulkList.EUPDATE) -> Mailing:
     )
 
 
-def test_a_mailing_reaches_its_segment_once_each_in_their_language(staff, audience, sink, django_capture_on_commit_callbacks):
+def test_a_mailing_reaches_its_segment_once_each_in_their_language(
+    staff, audience, sink, django_capture_on_commit_callbacks
+):
     mailing = make_mailing(staff, {"countries": ["FR", "GH", "BR"]})
     assert queries.count_recipients(mailing.segment) == 3
 
@@ -75,7 +77,8 @@ def test_a_mailing_reaches_its_segment_once_each_in_their_language(staff, audien
         text = message.get_body(("plain",)).get_content()
         html = message.get_body(("html",)).get_content()
         https_url, mailto = [u.strip(" <>") for u in message["List-Unsubscribe"].split(",")]
-        assert https_url.startswith("http") and "/mailing/unsubscribe/" in https_url
+        assert https_url.startswith("http")
+        assert "/mailing/unsubscribe/" in https_url
         assert mailto == f"mailto:{mail_from}?subject=unsubscribe"
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         # The recipient's own link is in both parts; nothing in the HTML loads from elsewhere.
@@ -84,13 +87,15 @@ def test_a_mailing_reaches_its_segment_once_each_in_their_language(staff, audien
         assert not re.search(r"<img|src=|url\(", html)
 
 
-def test_the_one_click_unsubscribe_works_without_cookies_or_csrf(staff, audience, sink, django_capture_on_commit_callbacks):
+def test_the_one_click_unsubscribe_works_without_cookies_or_csrf(
+    staff, audience, sink, django_capture_on_commit_callbacks
+):
     mailing = make_mailing(staff, {"countries": ["GH"]})
     with django_capture_on_commit_callbacks(execute=True):
         services.start(mailing, staff)
-    (_from, _rcpts, message), = sink.messages()
+    ((_from, _rcpts, message),) = sink.messages()
     url = message["List-Unsubscribe"].split(",")[0].strip(" <>")
-    path = url[url.index("/mailing/"):]
+    path = url[url.index("/mailing/") :]
 
     client = Client(enforce_csrf_checks=True)
     assert client.get(path).status_code == 200
@@ -107,12 +112,17 @@ def test_the_one_click_unsubscribe_works_without_cookies_or_csrf(staff, audience
     assert client.post(path[:-5] + "xxxx/").status_code == 404
 
 
-def test_a_test_send_goes_to_the_composer_only_with_every_edition(staff, audience, sink, django_capture_on_commit_callbacks):
+def test_a_test_send_goes_to_the_composer_only_with_every_edition(
+    staff, audience, sink, django_capture_on_commit_callbacks
+):
     mailing = make_mailing(staff)
     assert services.send_test(mailing, staff) == 2
     got = sink.messages()
     assert [rcpts for _f, rcpts, _m in got] == [[staff.email], [staff.email]]
-    assert sorted(m["Subject"] for _f, _r, m in got) == ["[Test] L'E-Update, décembre", "[Test] The E-Update, December"]
+    assert sorted(m["Subject"] for _f, _r, m in got) == [
+        "[Test] L'E-Update, décembre",
+        "[Test] The E-Update, December",
+    ]
     assert not Delivery.objects.exists()
     assert Mailing.objects.get().state == MailingState.DRAFT
 
@@ -129,18 +139,28 @@ def test_only_the_secretariat_sends(staff, audience):
 def test_bad_editions_are_refused_and_nothing_is_made(staff):
     with pytest.raises(ValidationError):
         services.create_mailing(
-            purpose=BulkList.EUPDATE, title="x", segment={}, editions={"fr": EDITIONS["fr"]},
-            default_language="en", created_by=staff,
+            purpose=BulkList.EUPDATE,
+            title="x",
+            segment={},
+            editions={"fr": EDITIONS["fr"]},
+            default_language="en",
+            created_by=staff,
         )
     with pytest.raises(ValidationError):
         services.create_mailing(
-            purpose=BulkList.EUPDATE, title="x", segment={}, editions={"en": {"subject": "", "html": "", "text": ""}},
-            default_language="en", created_by=staff,
+            purpose=BulkList.EUPDATE,
+            title="x",
+            segment={},
+            editions={"en": {"subject": "", "html": "", "text": ""}},
+            default_language="en",
+            created_by=staff,
         )
     assert not Mailing.objects.exists()
 
 
-def test_a_send_cut_short_resumes_without_skipping_or_repeating(staff, audience, sink, django_capture_on_commit_callbacks):
+def test_a_send_cut_short_resumes_without_skipping_or_repeating(
+    staff, audience, sink, django_capture_on_commit_callbacks
+):
     mailing = make_mailing(staff)
     with django_capture_on_commit_callbacks(execute=False):  # the worker does not start yet
         services.start(mailing, staff)
@@ -155,7 +175,14 @@ def test_a_send_cut_short_resumes_without_skipping_or_repeating(staff, audience,
     assert len(rcpts) == len(set(rcpts)) == total
     mailing.refresh_from_db()
     assert mailing.state == MailingState.SENT
-    assert queries.progress(mailing) == {"total": 9, "pending": 0, "sent": 9, "failed": 0, "bounced": 0, "unsubscribed": 0}
+    assert queries.progress(mailing) == {
+        "total": 9,
+        "pending": 0,
+        "sent": 9,
+        "failed": 0,
+        "bounced": 0,
+        "unsubscribed": 0,
+    }
 
 
 def test_pause_and_resume(staff, audience, sink, django_capture_on_commit_callbacks):

@@ -31,7 +31,9 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         answers = [
             await sync_to_async(inbound.handle, thread_sensitive=True)(
-                mail_from=envelope.mail_from or "", rcpt=rcpt, data=envelope.original_content or envelope.content
+                mail_from=envelope.mail_from or "",
+                rcpt=rcpt,
+                data=envelope.original_content or envelope.content,
             )
             for rcpt in envelope.rcpt_tos
         ]
