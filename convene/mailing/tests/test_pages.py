@@ -90,7 +90,9 @@ def test_a_member_leaves_a_list_and_sees_the_banner_when_suppressed(audience, st
     page = client.get(reverse("mailing:lists")).content.decode()
     assert "does not arrive" not in page
     client.post(reverse("mailing:lists"), {"announcements": "on"})
-    assert dict(ListChoice.objects.filter(person=kofi).values_list("list", "subscribed")) == {BulkList.EUPDATE: False}
+    assert dict(ListChoice.objects.filter(person=kofi).values_list("list", "subscribed")) == {
+        BulkList.EUPDATE: False
+    }
 
     services.bounce_record(email=kofi.email, status="5.1.1")
     page = client.get(reverse("mailing:lists")).content.decode()
