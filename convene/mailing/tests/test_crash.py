@@ -92,25 +92,27 @@ def test_killed_again_and_again_nobody_is_skipped_and_only_the_message_in_flight
     command = [sys.executable, "-m", "convene", "mailing_send", str(mailing.pk), "--take-over"]
     rng = random.Random(os.environ.get("MAILING_CRASH_SEED", "13"))
     kill_points = sorted(rng.sample(range(1, RECIPIENTS), KILLS))
+    log_file = tmp_path / "out.log"
     try:
-        for point in kill_points:
-            process = subprocess.Popen(
-                command,
-                env=env,
-                cwd=ROOT,
-                start_new_session=True,
-                stdout=open(tmp_path / "out.log", "ab"),
-                stderr=subprocess.STDOUT,
-            )
-            deadline = time.monotonic() + WAIT
-            while len(sink.received) < point:
-                assert process.poll() is None, (tmp_path / "out.log").read_text()[-3000:]
-                assert time.monotonic() < deadline, f"no progress to {point}"
-                time.sleep(0.002)
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=WAIT)
-        last = subprocess.run(command, env=env, cwd=ROOT, timeout=WAIT, capture_output=True, check=False)
-        assert last.returncode == 0, last.stderr.decode()[-2000:]
+        with log_file.open("ab") as log:
+            for point in kill_points:
+                process = subprocess.Popen(
+                    command,
+                    env=env,
+                    cwd=ROOT,
+                    start_new_session=True,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+                deadline = time.monotonic() + WAIT
+                while len(sink.received) < point:
+                    assert process.poll() is None, log_file.read_text()[-3000:]
+                    assert time.monotonic() < deadline, f"no progress to {point}"
+                    time.sleep(0.002)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=WAIT)
+            last = subprocess.run(command, env=env, cwd=ROOT, timeout=WAIT, capture_output=True, check=False)
+            assert last.returncode == 0, last.stderr.decode()[-2000:]
     finally:
         server.stop()
 
