@@ -136,6 +136,7 @@ def main() -> None:
     env.pop("PYTEST_VERSION", None)
     prepare(args, env)
     os.environ.update(env)
+    sys.path.insert(0, str(ROOT))  # this checkout's code, not an installed copy
     import django
 
     django.setup()
