@@ -18,7 +18,7 @@ from convene.mailing.models import (
 def test_the_demo_has_a_sent_announcement_a_draft_and_suppressions(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         call_command("demo", "--members", "300", verbosity=0)
     sent, draft = Mailing.objects.order_by("pk")
     assert (sent.state, draft.state) == (MailingState.SENT, MailingState.DRAFT)
@@ -26,5 +26,4 @@ def test_the_demo_has_a_sent_announcement_a_draft_and_suppressions(
     assert not Delivery.objects.exclude(state=DeliveryState.SENT).exists()
     assert sorted(Suppression.objects.values_list("reason", flat=True)) == ["hard_bounce", "soft_bounces"]
     assert ListChoice.objects.filter(list=BulkList.EUPDATE, subscribed=False).count() >= 15
-    assert not any("mailing" in getattr(c, "__module__", "") for c in callbacks)
     assert mailoutbox == []
