@@ -195,7 +195,7 @@ def main() -> None:
             (
                 m.from_email,
                 m.to,
-                m.message().as_bytes(),
+                m.message().as_bytes(linesep="\r\n"),  # as Django's SMTP backend sends it
             )
             for m in (
                 build(edition=edition, to=e, person_id=p, list_name="eupdate", language="en", delivery_id=d)
