@@ -81,6 +81,12 @@ def send_mailing(mailing_id: int, *, take_over: bool = False, limit: int | None 
                 except smtplib.SMTPRecipientsRefused as error:
                     _mark(delivery_id, DeliveryState.FAILED, str(error.recipients)[:300])
                     continue
+                except smtplib.SMTPResponseException as error:
+                    if error.smtp_code < 500:
+                        raise  # the server is busy: the task's retry sends the rest later
+                    # This one message is refused for good: it must not stop the others.
+                    _mark(delivery_id, DeliveryState.FAILED, f"{error.smtp_code} {error.smtp_error!r}"[:300])
+                    continue
                 except smtplib.SMTPServerDisconnected:
                     # The server hung up between messages: once more on a fresh connection. This
                     # message was not accepted, so it is not sent twice.
@@ -92,6 +98,10 @@ def send_mailing(mailing_id: int, *, take_over: bool = False, limit: int | None 
                 if limit is not None and sent >= limit:
                     return sent
             Mailing.objects.filter(pk=mailing_id).update(lease_until=timezone.now() + LEASE)
+    except Exception:
+        # A failure (not a kill): let the retry or the sweep take the mailing up at once.
+        Mailing.objects.filter(pk=mailing_id).update(lease_until=None)
+        raise
     finally:
         connection.close()
         Mailing.objects.filter(pk=mailing_id).exclude(state=MailingState.SENDING).update(lease_until=None)

@@ -5,6 +5,7 @@ pause and resume, and a send cut short that resumes without skipping or repeatin
 import re
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
@@ -13,7 +14,7 @@ from convene.mailing.messages import DELIVERY_HEADER, Rendered, read_delivery_he
 from convene.mailing.models import BulkList, Delivery, DeliveryState, ListChoice, Mailing, MailingState
 from convene.mailing.sending import send_mailing
 
-from .conftest import DOMAIN
+from .conftest import DOMAIN, Sink, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +206,44 @@ def test_nobody_in_the_segment_starts_nothing(staff, audience):
     with pytest.raises(ValidationError):
         services.start(mailing, staff)
     assert Mailing.objects.get().state == MailingState.DRAFT
+
+
+class RefusingSink(Sink):
+    """Refuses one recipient at RCPT and one message at DATA (permanent errors)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
+        if address.startswith("mei@"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if envelope.rcpt_tos == ["sam@example.org"]:
+            return "554 5.7.1 Message refused"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_refused_recipient_or_message_fails_alone_and_the_rest_go(
+    staff, audience, settings, django_capture_on_commit_callbacks
+):
+    handler = RefusingSink()
+    server = Controller(handler, hostname="127.0.0.1", port=free_port())
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    try:
+        mailing = make_mailing(staff)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.start(mailing, staff)
+    finally:
+        server.stop()
+    failed = dict(
+        Delivery.objects.filter(mailing=mailing, state=DeliveryState.FAILED).values_list(
+            "person__email", "error"
+        )
+    )
+    assert sorted(failed) == ["mei@example.org", "sam@example.org"]
+    assert "554" in failed["sam@example.org"]
+    assert len(handler.messages()) == 7
+    assert queries.progress(mailing)["failed"] == 2
+    assert Mailing.objects.get().state == MailingState.SENT
