@@ -102,6 +102,7 @@ def post_written(delivery: PostDelivery, membership_id: int) -> None:
     post = delivery.post
     group = post.thread.group
     url = unsubscribe_url(membership_id)
+    reply_to = reply_address(delivery.person_id, post.thread_id)
     send_templated(
         to=delivery.person.email,
         template="groups/email/post",
@@ -112,9 +113,10 @@ def post_written(delivery: PostDelivery, membership_id: int) -> None:
             "person": delivery.person,
             "url": absolute_url(reverse("groups:thread", args=[group.slug, post.thread_id])),
             "unsubscribe_url": url,
+            "reply_by_mail": bool(reply_to),
         },
         language=delivery.person.language,
-        headers=_with_reply_to(unsubscribe_headers(url), reply_address(delivery.person_id, post.thread_id)),
+        headers=_with_reply_to(unsubscribe_headers(url), reply_to),
     )
 
 

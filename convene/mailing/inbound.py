@@ -188,7 +188,10 @@ def handle(*, mail_from: str, rcpt: str, data: bytes) -> str:
 
 
 def _handle_reply(message: EmailMessage, *, mail_from: str, rcpt: str, person_id: int, thread_id: int) -> str:
-    if message.get("Auto-Submitted", "no").lower() != "no" or not mail_from:
+    automatic = str(message.get("Auto-Submitted", "no")).lower() != "no" or str(
+        message.get("Precedence", "")
+    ).lower() in ("bulk", "junk", "list", "auto_reply")
+    if automatic or not mail_from:
         _log(InboundKind.REFUSED, rcpt, mail_from, detail="automatic reply")
         return "550 5.7.1 Automatic replies are not posted"
     sender = parseaddr(str(message.get("From", "")))[1] or mail_from

@@ -232,6 +232,7 @@ def test_the_thread_notification_carries_the_reply_address(
         thread = group_services.thread_start(group=group, acting=chair, title="Tools", body="Who?")
     kofi_mail = next(m for m in mailoutbox if m.to == [audience["kofi"].email])
     assert kofi_mail.extra_headers["Reply-To"] == reply_address(audience["kofi"].pk, thread.pk)
+    assert "Or reply to this e-mail: your answer is posted in the thread." in kofi_mail.body
 
 
 @pytest.mark.parametrize(
