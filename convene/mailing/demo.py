@@ -13,8 +13,8 @@ from convene.core.demo import DemoRun, register
 from convene.people.models import Person
 
 from . import queries, services
+from .compose import render_announcement
 from .models import BulkList, Delivery, DeliveryState, ListChoice, Mailing, MailingState
-from .views import render_announcement
 
 
 @contextmanager

@@ -7,35 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from convene.core.markdown import render_markdown
 from convene.core.rules import ensure
 
 from . import queries, services
+from .compose import render_announcement
 from .forms import AnnouncementForm, ListsForm
-from .messages import Rendered
 from .models import Mailing, MailingState, Suppression
 from .tokens import read_unsubscribe_token
-
-
-def render_announcement(subject: str, markdown: str, language: str) -> Rendered:
-    """An announcement's edition: the Markdown as HTML in the e-mail layout, and as plain text."""
-    with override(language):
-        html = render_to_string(
-            "mailing/email/announcement.html",
-            {
-                "subject": subject,
-                "body": render_markdown(markdown, top_level=2),
-                "network_name": settings.CONVENE_NETWORK_NAME,
-            },
-        )
-    return Rendered(subject=subject, html=html, text=markdown.strip() + "\n")
 
 
 @login_required
