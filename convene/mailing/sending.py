@@ -15,6 +15,7 @@ import time
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,6 +47,7 @@ def send_mailing(mailing_id: int, *, take_over: bool = False, limit: int | None 
     next_at = time.monotonic()
     connection = get_connection()
     connection.open()
+    _fast_commits(True)
     try:
         while True:
             state = Mailing.objects.filter(pk=mailing_id).values_list("state", flat=True).first()
@@ -104,8 +106,20 @@ def send_mailing(mailing_id: int, *, take_over: bool = False, limit: int | None 
         raise
     finally:
         connection.close()
+        _fast_commits(False)
         Mailing.objects.filter(pk=mailing_id).exclude(state=MailingState.SENDING).update(lease_until=None)
     return sent
+
+
+def _fast_commits(on: bool) -> None:
+    """Each row is marked sent in a commit of its own; on PostgreSQL the sender does not wait for that
+    commit to reach the disk (``synchronous_commit = off``). A killed worker loses nothing by it (the
+    commit is in the server's log buffer); only a crash of the database server itself within a fraction
+    of a second could lose the last marks, and those few messages would go again: the price of not
+    waiting for the disk once per message (at 20 ms a flush on a busy disk, a limit of 50 messages/s)."""
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF" if on else "RESET synchronous_commit")
 
 
 def _mark(delivery_id: int, state: str, error: str = "") -> None:
