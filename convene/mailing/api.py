@@ -2,14 +2,16 @@
 start), the suppression list (list, lift). The same rules and services as the pages."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from pydantic import StrictInt, model_validator
+from pydantic_core import PydanticCustomError
 
-from convene.core.api_schemas import ERRORS, READ_ERRORS, JsonBody, PathId
+from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, JsonBody, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import ensure
 
@@ -22,11 +24,21 @@ LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 class MailingSegment(JsonBody):
+    @model_validator(mode="wrap")
+    @classmethod
+    def _an_object(cls, value, handler):
+        # Ninja's schemas also read attributes off any object; a segment is a JSON object only.
+        if not isinstance(value, dict | MailingSegment):
+            raise PydanticCustomError("dict_type", "Give the segment as an object.")
+        return handler(value)
+
     languages: list[Literal[LANGUAGE_CODES]] = Field([], max_length=20)  # type: ignore[valid-type]
     countries: list[str] = Field([], max_length=300)
     regions: list[Literal[tuple(queries.REGIONS)]] = Field([], max_length=10)  # type: ignore[valid-type]
     sectors: list[str] = Field([], max_length=20)
-    groups: list[int] = Field([], max_length=200, description="Group ids: their active members.")
+    groups: list[Annotated[StrictInt, Field(**BODY_ID)]] = Field(
+        [], max_length=200, description="Group ids: their active members."
+    )
 
 
 class MailingCountIn(JsonBody):
