@@ -128,14 +128,11 @@ def _mark(delivery_id: int, state: str, error: str = "") -> None:
     )
 
 
-def resume_abandoned() -> int:
-    """Send the rest of every mailing still "sending" whose worker's lease ran out (a dead worker)."""
+def abandoned() -> list[int]:
+    """The mailings still "sending" whose worker's lease ran out (a dead worker, or never started)."""
     now = timezone.now()
-    ids = list(
+    return list(
         Mailing.objects.filter(state=MailingState.SENDING)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .values_list("pk", flat=True)
     )
-    for mailing_id in ids:
-        send_mailing(mailing_id)
-    return len(ids)

@@ -247,3 +247,19 @@ def test_a_refused_recipient_or_message_fails_alone_and_the_rest_go(
     assert len(handler.messages()) == 7
     assert queries.progress(mailing)["failed"] == 2
     assert Mailing.objects.get().state == MailingState.SENT
+
+
+def test_the_sweep_hands_an_abandoned_mailing_to_a_worker(
+    staff, audience, sink, django_capture_on_commit_callbacks
+):
+    from convene.mailing.schedules import mailing_sweep
+
+    mailing = make_mailing(staff)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker died before it began
+        services.start(mailing, staff)
+    assert send_mailing(mailing.pk, limit=2) == 2  # … or after two: its lease still holds
+    assert mailing_sweep.call_local() == 0
+    Mailing.objects.filter(pk=mailing.pk).update(lease_until=None)  # the lease ran out
+    assert mailing_sweep.call_local() == 1
+    assert len(sink.messages()) == 9
+    assert Mailing.objects.get().state == MailingState.SENT
