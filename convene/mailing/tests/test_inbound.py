@@ -273,7 +273,7 @@ def test_a_reply_that_cannot_be_posted_is_refused_with_the_reason(case, reason, 
 # --- The real receiver --------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the group kinds come back
 def test_mailin_takes_bounces_and_replies_over_lmtp(
     staff, audience, group, chair, django_capture_on_commit_callbacks
 ):
