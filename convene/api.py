@@ -9,6 +9,7 @@ from convene.datacall.api import router as datacall_router
 from convene.events.api import router as events_router
 from convene.groups.api import router as groups_router
 from convene.library.api import router as library_router
+from convene.mailing.api import router as mailing_router
 from convene.meetings.api import router as meetings_router
 from convene.people.api import router as people_router
 from convene.people.api_auth import PersonalToken
@@ -34,3 +35,4 @@ api.add_router("/", events_router)
 api.add_router("/", library_router)
 api.add_router("/", datacall_router)
 api.add_router("/", advocacy_router)
+api.add_router("/", mailing_router)

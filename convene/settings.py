@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "convene.library",
     "convene.datacall",
     "convene.advocacy",
+    "convene.mailing",
 ]
 
 MIDDLEWARE = [
@@ -364,6 +365,13 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Convene <convene@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Bulk mail and the inbound receiver (convene/mailing): the domain of the VERP return path and the
+# reply-by-e-mail addresses (empty: no Reply-To on thread mails), the sending rate, and bounce scoring.
+MAILING_DOMAIN = os.environ.get("MAILING_DOMAIN", "")
+MAILING_RATE_PER_SECOND = float(os.environ.get("MAILING_RATE_PER_SECOND", "50"))
+MAILING_BATCH_SIZE = int(os.environ.get("MAILING_BATCH_SIZE", "200"))
+MAILING_BOUNCE_THRESHOLD = float(os.environ.get("MAILING_BOUNCE_THRESHOLD", "5"))
+MAILING_BOUNCE_STALE_DAYS = int(os.environ.get("MAILING_BOUNCE_STALE_DAYS", "7"))
 
 # --- Security ----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

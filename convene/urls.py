@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("convene.library.urls")),
     path("", include("convene.datacall.urls")),
     path("", include("convene.advocacy.urls")),
+    path("", include("convene.mailing.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -12,7 +12,7 @@ from convene.people.models import Person
 from convene.people.notifications import tell
 
 from .models import CochairTerm, Group, GroupMembership, MembershipStatus, Post, PostDelivery, Role
-from .tokens import unsubscribe_headers, unsubscribe_url
+from .tokens import reply_address, unsubscribe_headers, unsubscribe_url
 
 # --- Who is told ----------------------------------------------------------------------------------
 
@@ -102,6 +102,7 @@ def post_written(delivery: PostDelivery, membership_id: int) -> None:
     post = delivery.post
     group = post.thread.group
     url = unsubscribe_url(membership_id)
+    reply_to = reply_address(delivery.person_id, post.thread_id)
     send_templated(
         to=delivery.person.email,
         template="groups/email/post",
@@ -112,10 +113,16 @@ def post_written(delivery: PostDelivery, membership_id: int) -> None:
             "person": delivery.person,
             "url": absolute_url(reverse("groups:thread", args=[group.slug, post.thread_id])),
             "unsubscribe_url": url,
+            "reply_by_mail": bool(reply_to),
         },
         language=delivery.person.language,
-        headers=unsubscribe_headers(url),
+        headers=_with_reply_to(unsubscribe_headers(url), reply_to),
     )
+
+
+def _with_reply_to(headers: dict, address: str) -> dict:
+    # A reply to the mail is posted in the thread (reply by e-mail, convene/mailing/inbound.py).
+    return {**headers, "Reply-To": address} if address else headers
 
 
 def digest(person: Person, posts: dict[Group, list[Post]], memberships: dict, mode: str) -> None:

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MailingConfig(AppConfig):
+    name = "convene.mailing"
+    label = "mailing"
+    verbose_name = _("Bulk mail")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import schedules  # noqa: F401 (registers the periodic sweep with Huey)
