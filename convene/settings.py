@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "convene.results",
     "convene.meetings",
     "convene.reports",
+    "convene.comms",
 ]
 
 MIDDLEWARE = [

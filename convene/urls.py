@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("convene.results.urls")),
     path("", include("convene.meetings.urls")),
     path("", include("convene.reports.urls_updates")),
+    path("", include("convene.comms.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
