@@ -2,6 +2,7 @@
 and the data the issue's blocks are filled from (upcoming meetings, groups launched, help wanted,
 network figures, the year in review). Every figure is computed from the rows, never typed."""
 
+import calendar
 import datetime
 from dataclasses import asdict, dataclass
 
@@ -210,7 +211,7 @@ class YearFigures:
     plans_approved: int
     deliverables_completed: int
     meetings_held: int
-    # Members who joined in each month, and members in all at each month's end (the chart).
+    # Members who joined in each month, and members at each month's end (the chart).
     joined_by_month: list[int]
     members_by_month: list[int]
     # HOOK (events, ambassadors): those apps come later; their figures stay None until they fill them
@@ -232,23 +233,29 @@ class YearFigures:
 
 
 def year_figures(year: int) -> YearFigures:
-    """Members are today's active members by the day they joined (the network keeps no history of
-    who left: a member who left before the year's end is not counted at all)."""
+    """A member on a day: joined on or before it and not left by then (``joined_on``, ``left_on``);
+    a member who left and came back counts from the last joining only (the profile keeps one)."""
     from convene.meetings.models import Meeting, MeetingStatus
     from convene.plans.models import Deliverable, DeliverableStatus, WorkPlan
 
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    members = Profile.objects.members().exclude(joined_on__isnull=True)
-    joined = list(members.filter(joined_on__lte=end).values_list("joined_on", "country"))
-    before = [(d, c) for d, c in joined if d < start]
+    rows = list(
+        Profile.objects.filter(joined_on__lte=end)
+        .exclude(left_on__lt=start)
+        .values_list("joined_on", "left_on", "country")
+    )
+
+    def members_on(day: datetime.date) -> list[tuple]:
+        return [r for r in rows if r[0] <= day and (r[1] is None or r[1] > day)]
+
+    at_start, at_end = members_on(start - datetime.timedelta(days=1)), members_on(end)
     joined_by_month = [0] * 12
-    for day, _country in joined:
-        if day >= start:
-            joined_by_month[day.month - 1] += 1
-    members_by_month, running = [], len(before)
-    for count in joined_by_month:
-        running += count
-        members_by_month.append(running)
+    for joined_on, _left_on, _country in rows:
+        if joined_on >= start:
+            joined_by_month[joined_on.month - 1] += 1
+    members_by_month = [
+        len(members_on(datetime.date(year, month, calendar.monthrange(year, month)[1]))) for month in range(1, 13)
+    ]
 
     # A deliverable completed in the year: done now, and first recorded as done during the year.
     done_in_year = (
@@ -263,10 +270,10 @@ def year_figures(year: int) -> YearFigures:
     held_until = min(year_end, timezone.now())
     return YearFigures(
         year=year,
-        members_at_start=len(before),
-        members_at_end=len(joined),
-        countries_at_start=len({c for _d, c in before if c}),
-        countries_at_end=len({c for _d, c in joined if c}),
+        members_at_start=len(at_start),
+        members_at_end=len(at_end),
+        countries_at_start=len({r[2] for r in at_start if r[2]}),
+        countries_at_end=len({r[2] for r in at_end if r[2]}),
         new_groups=Group.objects.filter(launched_on__gte=start, launched_on__lte=end).count(),
         plans_approved=WorkPlan.objects.filter(approved_on__gte=start, approved_on__lte=end).count(),
         deliverables_completed=Deliverable.objects.filter(

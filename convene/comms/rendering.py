@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from convene.core.charts import bar_line_chart
@@ -47,9 +48,10 @@ INLINE = {
 _TAG = re.compile(r"<(%s)(?=[\s>])" % "|".join(INLINE))
 
 
-def inline_css(html: str) -> str:
-    """Give each tag the renderer wrote its style attribute (the renderer writes none of its own)."""
-    return _TAG.sub(lambda m: f'<{m.group(1)} style="{INLINE[m.group(1)]}"', html)
+def inline_css(html: SafeString) -> SafeString:
+    """Give each tag the (sanitised) Markdown renderer wrote its style attribute; it writes none of
+    its own, so each tag gets one."""
+    return mark_safe(_TAG.sub(lambda m: f'<{m.group(1)} style="{INLINE[m.group(1)]}"', html))  # noqa: S308 - adds constant attributes to sanitised HTML
 
 
 @dataclass(frozen=True)
@@ -163,8 +165,8 @@ def render_edition(issue: Issue, language: str | None) -> Rendered:
     with translation.override(language):
         context = edition_context(issue, language)
         for item in context["items"]:
-            item["body_html"] = inline_css(str(item["body_html"]))
-        context["editorial_html"] = inline_css(str(context["editorial_html"]))
+            item["body_html"] = inline_css(item["body_html"])
+        context["editorial_html"] = inline_css(context["editorial_html"])
         subject = " ".join(str(context["title"]).split())
         html = render_to_string("comms/email/edition.html", context)
         text = render_to_string("comms/email/edition.txt", context)
