@@ -3,6 +3,7 @@
 It sits above the apps (django-ninja's routers guide): the apps' routers know nothing of each other,
 the shared plumbing (error shape, parser, session authentication) is in ``convene.core.api``."""
 
+from convene.comms.api import router as comms_router
 from convene.core.api import ConveneAPI, SessionAuthWhenLoggedIn
 from convene.groups.api import router as groups_router
 from convene.meetings.api import router as meetings_router
@@ -26,3 +27,4 @@ api.add_router("/", groups_router)
 api.add_router("/", plans_router)
 api.add_router("/", results_router)
 api.add_router("/", meetings_router)
+api.add_router("/", comms_router)
