@@ -7,6 +7,7 @@ import datetime
 from dataclasses import asdict, dataclass
 
 from django.db.models import Count, Min, Prefetch, Q
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -97,7 +98,7 @@ def _issue_parts():
 
 def issue_for_editor(*, viewer, issue_id: int) -> Issue:
     if not can(viewer, "comms.edit_issues"):
-        raise Http404
+        raise PermissionDenied("comms.edit_issues")
     issue = _issue_parts().filter(pk=issue_id).first()
     if issue is None:
         raise Http404
