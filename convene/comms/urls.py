@@ -31,6 +31,6 @@ urlpatterns = [
     path("e-update/issues/<id:pk>/preview/<str:language>/email.html", views.issue_preview_email, name="issue_preview_email"),
     path("e-update/", views.archive, name="archive"),
     path("e-update/feed/", ArchiveFeed(), name="feed"),
-    path("e-update/<int:number>/", views.archive_latest, name="archive_latest"),
-    path("e-update/<int:number>/<str:language>/", views.archive_issue, name="archive_issue"),
+    path("e-update/<id:number>/", views.archive_latest, name="archive_latest"),
+    path("e-update/<id:number>/<str:language>/", views.archive_issue, name="archive_issue"),
 ]
