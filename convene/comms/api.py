@@ -154,7 +154,9 @@ def _contribution(request, contribution_id: int) -> Contribution:
 )
 @paginate(ApiPagination, page_size=50)
 def list_my_contributions(request):
-    return [_contribution_out(c) for c in queries.contributions_of(request.user).order_by("-submitted_at", "-pk")]
+    return [
+        _contribution_out(c) for c in queries.contributions_of(request.user).order_by("-submitted_at", "-pk")
+    ]
 
 
 @router.get(
@@ -167,7 +169,9 @@ def list_contribution_queue(request, filters: Query[EUpdateQueueFilters]):
     """Open contributions (submitted, changes requested, accepted) unless a state is asked for."""
     ensure(request.user, "comms.review_contributions")
     found = queries.contribution_queue(
-        queries.QueueFilters(state=filters.state or "", kind=filters.kind or "", language=filters.language or "")
+        queries.QueueFilters(
+            state=filters.state or "", kind=filters.kind or "", language=filters.language or ""
+        )
     )
     return [
         _contribution_out(c, issue_number=c.issue_item.issue.number if hasattr(c, "issue_item") else None)
@@ -176,7 +180,9 @@ def list_contribution_queue(request, filters: Query[EUpdateQueueFilters]):
 
 
 @router.post(
-    "eupdate/contributions", response={201: EUpdateContributionOut, **ERRORS}, summary="Contribute to the E-Update"
+    "eupdate/contributions",
+    response={201: EUpdateContributionOut, **ERRORS},
+    summary="Contribute to the E-Update",
 )
 def create_contribution(request, payload: EUpdateContributionIn):
     group = None
@@ -239,7 +245,13 @@ def list_contribution_comments(request, contribution_id: PathId):
 def comment_contribution(request, contribution_id: PathId, payload: EUpdateCommentIn):
     contribution = _contribution(request, contribution_id)
     c = services.contribution_comment(contribution=contribution, acting=request.user, body=payload.body)
-    return 201, {"id": c.pk, "author_id": c.author_id, "body": c.body, "state": c.state, "created_at": c.created_at}
+    return 201, {
+        "id": c.pk,
+        "author_id": c.author_id,
+        "body": c.body,
+        "state": c.state,
+        "created_at": c.created_at,
+    }
 
 
 # --- Issues --------------------------------------------------------------------------------------
@@ -285,4 +297,3 @@ def preview_eupdate_issue(request, issue_id: PathId, language: str):
         "text": rendered.text,
         "missing": rendering.edition_flags(issue, language),
     }
-

@@ -24,14 +24,46 @@ from . import services
 from .models import BlockKind, Contribution, ContributionComment, ContributionKind
 
 TEXTS = [
-    ("news", "A new toolkit on case management", "The working group has finished its **toolkit**: eight tools, tested in four countries."),
-    ("event", "Webinar: supervision that supports", "Join us for an hour on *supportive supervision*, with time for questions."),
-    ("call", "Call for case studies", "Send us a page on how your team manages its caseload. We will share the best in the next issue."),
-    ("resource", "Competency framework, French edition", "The framework is now available in French, thanks to our colleagues in Dakar."),
-    ("blog_post", "What we learned from a year of peer learning", "Ten members wrote about their first year in a peer-learning circle."),
-    ("news", "Three new countries join the network", "We welcome members from three more countries this quarter."),
-    ("call", "Volunteers wanted for the data call", "The data group needs help reviewing national workforce figures."),
-    ("event", "Awareness week: social service workforce", "Plan your events for the awareness week now: materials are ready."),
+    (
+        "news",
+        "A new toolkit on case management",
+        "The working group has finished its **toolkit**: eight tools, tested in four countries.",
+    ),
+    (
+        "event",
+        "Webinar: supervision that supports",
+        "Join us for an hour on *supportive supervision*, with time for questions.",
+    ),
+    (
+        "call",
+        "Call for case studies",
+        "Send us a page on how your team manages its caseload. We will share the best in the next issue.",
+    ),
+    (
+        "resource",
+        "Competency framework, French edition",
+        "The framework is now available in French, thanks to our colleagues in Dakar.",
+    ),
+    (
+        "blog_post",
+        "What we learned from a year of peer learning",
+        "Ten members wrote about their first year in a peer-learning circle.",
+    ),
+    (
+        "news",
+        "Three new countries join the network",
+        "We welcome members from three more countries this quarter.",
+    ),
+    (
+        "call",
+        "Volunteers wanted for the data call",
+        "The data group needs help reviewing national workforce figures.",
+    ),
+    (
+        "event",
+        "Awareness week: social service workforce",
+        "Plan your events for the awareness week now: materials are ready.",
+    ),
 ]
 EDITORIALS = {
     "en": "Dear members,\n\nHere is what the network has been doing. Thank you to everyone who contributed.",
@@ -49,9 +81,15 @@ def _nothing_sent() -> Iterator[None]:
 
 
 def _people():
-    secretariat = Term.objects.current().filter(body=Body.SECRETARIAT).select_related("person").order_by("pk").first()
+    secretariat = (
+        Term.objects.current().filter(body=Body.SECRETARIAT).select_related("person").order_by("pk").first()
+    )
     committee = (
-        Term.objects.current().filter(body=Body.STEERING_COMMITTEE).select_related("person").order_by("pk").first()
+        Term.objects.current()
+        .filter(body=Body.STEERING_COMMITTEE)
+        .select_related("person")
+        .order_by("pk")
+        .first()
     )
     return (secretariat and secretariat.person), (committee and committee.person)
 
@@ -61,17 +99,24 @@ def build_eupdate(*, rng: random.Random, today: datetime.date | None = None) -> 
     editor, approver = _people()
     if editor is None or approver is None:
         return {}
-    approver.user_permissions.add(Permission.objects.get(codename="approve_for_sending", content_type__app_label="comms"))
+    approver.user_permissions.add(
+        Permission.objects.get(codename="approve_for_sending", content_type__app_label="comms")
+    )
     approver.__dict__.pop("_perm_cache", None)
     approver.__dict__.pop("_user_perm_cache", None)
     members = list(
-        Profile.objects.members().select_related("person").order_by("person_id").values_list("person_id", flat=True)[:400]
+        Profile.objects.members()
+        .select_related("person")
+        .order_by("person_id")
+        .values_list("person_id", flat=True)[:400]
     )
     from django.contrib.auth import get_user_model
 
     people = {p.pk: p for p in get_user_model().objects.filter(pk__in=members)}
     chairs = list(
-        GroupMembership.objects.filter(role=Role.COCHAIR, status=MembershipStatus.ACTIVE, group__status__in=OPEN_STATUSES)
+        GroupMembership.objects.filter(
+            role=Role.COCHAIR, status=MembershipStatus.ACTIVE, group__status__in=OPEN_STATUSES
+        )
         .select_related("person", "group")
         .order_by("pk")[:12]
     )
@@ -119,11 +164,20 @@ def build_eupdate(*, rng: random.Random, today: datetime.date | None = None) -> 
                 c = contribute(quarter * 3 + n)
                 if n == 0:
                     services.contribution_review(
-                        contribution=c, acting=editor, action="request_changes", comment="Could you add a link?"
+                        contribution=c,
+                        acting=editor,
+                        action="request_changes",
+                        comment="Could you add a link?",
                     )
                     services.contribution_revise(
-                        contribution=c, acting=c.author, kind=c.kind, title=c.title, body=c.body, language=c.language,
-                        links="https://example.org/more", note="Link added.",
+                        contribution=c,
+                        acting=c.author,
+                        kind=c.kind,
+                        title=c.title,
+                        body=c.body,
+                        language=c.language,
+                        links="https://example.org/more",
+                        note="Link added.",
                     )
                 services.issue_item_add(issue=issue, acting=editor, contribution=accept(c))
             if not review:
@@ -131,9 +185,15 @@ def build_eupdate(*, rng: random.Random, today: datetime.date | None = None) -> 
                     services.issue_block_add(issue=issue, acting=editor, kind=kind)
             for code in ("en", "fr"):
                 title = (f"{date:%B %Y}: " if code == "en" else f"{date:%m/%Y} : ") + (
-                    "the year in review" if review and code == "en" else "l'année en revue" if review else "E-Update"
+                    "the year in review"
+                    if review and code == "en"
+                    else "l'année en revue"
+                    if review
+                    else "E-Update"
                 )
-                services.issue_text_save(issue=issue, acting=editor, language=code, title=title, editorial=EDITORIALS[code])
+                services.issue_text_save(
+                    issue=issue, acting=editor, language=code, title=title, editorial=EDITORIALS[code]
+                )
             services.issue_compile(issue=issue, acting=editor)
             services.issue_approve(issue=issue, acting=approver)
             sent_at = datetime.datetime.combine(date, datetime.time(9), tzinfo=datetime.UTC)
@@ -144,18 +204,31 @@ def build_eupdate(*, rng: random.Random, today: datetime.date | None = None) -> 
         waiting = [contribute(20 + i) for i in range(10)]
         accept(waiting[0])
         accept(waiting[1])
-        services.contribution_review(contribution=waiting[2], acting=editor, action="request_changes", comment="Shorter, please.")
-        services.contribution_review(contribution=waiting[3], acting=editor, action="decline", comment="Not for this network.")
+        services.contribution_review(
+            contribution=waiting[2], acting=editor, action="request_changes", comment="Shorter, please."
+        )
+        services.contribution_review(
+            contribution=waiting[3], acting=editor, action="decline", comment="Not for this network."
+        )
         services.contribution_withdraw(contribution=waiting[4], acting=waiting[4].author)
-        draft = services.issue_create(acting=editor, date=today + datetime.timedelta(days=14), languages=["en", "fr"], default_language="en")
+        draft = services.issue_create(
+            acting=editor,
+            date=today + datetime.timedelta(days=14),
+            languages=["en", "fr"],
+            default_language="en",
+        )
         services.issue_item_add(issue=draft, acting=editor, contribution=accept(waiting[5]))
         services.issue_block_add(issue=draft, acting=editor, kind=BlockKind.NETWORK_FIGURES)
-        services.issue_text_save(issue=draft, acting=editor, language="en", title="Coming up", editorial=EDITORIALS["en"])
+        services.issue_text_save(
+            issue=draft, acting=editor, language="en", title="Coming up", editorial=EDITORIALS["en"]
+        )
 
     # Spread the submissions over the year (the services stamp them now), and nothing is owed by mail.
     for i, contribution in enumerate(made):
         days = max(1, 360 - i * 360 // max(len(made), 1))
-        Contribution.objects.filter(pk=contribution.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=days))
+        Contribution.objects.filter(pk=contribution.pk).update(
+            submitted_at=timezone.now() - datetime.timedelta(days=days)
+        )
     ContributionComment.objects.filter(mailed_at__isnull=True).update(mailed_at=timezone.now())
     return {"contributions": len(made), "issues": len(issues)}
 
@@ -163,4 +236,6 @@ def build_eupdate(*, rng: random.Random, today: datetime.date | None = None) -> 
 @register(80, "comms")
 def demo_eupdate(run: DemoRun) -> None:
     made = {} if run.no_groups else build_eupdate(rng=random.Random(f"{run.seed}-comms"))
-    run.summary.append(f"{made.get('contributions', 0)} E-Update contributions, {made.get('issues', 0)} issues sent")
+    run.summary.append(
+        f"{made.get('contributions', 0)} E-Update contributions, {made.get('issues', 0)} issues sent"
+    )

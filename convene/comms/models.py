@@ -135,7 +135,9 @@ class Issue(models.Model):
     )
     # A year-in-review issue: its figures are computed for this year.
     review_year = models.PositiveSmallIntegerField(_("year in review"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=IssueStatus.choices, default=IssueStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=IssueStatus.choices, default=IssueStatus.DRAFT
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

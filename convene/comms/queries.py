@@ -6,8 +6,8 @@ import calendar
 import datetime
 from dataclasses import asdict, dataclass
 
-from django.db.models import Count, Min, Prefetch, Q
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -92,7 +92,10 @@ def _issue_parts():
     return Issue.objects.prefetch_related(
         "texts",
         "blocks",
-        Prefetch("items", queryset=IssueItem.objects.select_related("contribution__author__profile", "contribution__group")),
+        Prefetch(
+            "items",
+            queryset=IssueItem.objects.select_related("contribution__author__profile", "contribution__group"),
+        ),
     )
 
 
@@ -169,7 +172,11 @@ def groups_launched(on: datetime.date) -> list[dict]:
         launched_on__lte=on,
     ).order_by("-launched_on", "name")[:BLOCK_ROWS]
     return [
-        {"name": g.name, "launched_on": g.launched_on.isoformat(), "path": reverse("groups:detail", args=[g.slug])}
+        {
+            "name": g.name,
+            "launched_on": g.launched_on.isoformat(),
+            "path": reverse("groups:detail", args=[g.slug]),
+        }
         for g in groups
     ]
 
@@ -255,7 +262,8 @@ def year_figures(year: int) -> YearFigures:
         if joined_on >= start:
             joined_by_month[joined_on.month - 1] += 1
     members_by_month = [
-        len(members_on(datetime.date(year, month, calendar.monthrange(year, month)[1]))) for month in range(1, 13)
+        len(members_on(datetime.date(year, month, calendar.monthrange(year, month)[1])))
+        for month in range(1, 13)
     ]
 
     # A deliverable completed in the year: done now, and first recorded as done during the year.

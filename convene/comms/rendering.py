@@ -45,7 +45,7 @@ INLINE = {
     "td": "border:1px solid #ccc;padding:4px;",
     "pre": "white-space:pre-wrap;",
 }
-_TAG = re.compile(r"<(%s)(?=[\s>])" % "|".join(INLINE))
+_TAG = re.compile(r"<({})(?=[\s>])".format("|".join(INLINE)))
 
 
 def inline_css(html: SafeString) -> SafeString:
@@ -79,13 +79,20 @@ def edition_flags(issue: Issue, language: str) -> list[str]:
     if text is None or not text.title:
         flags.append(_("The subject is not written in %(language)s.") % {"language": name})
     if (text is None or not text.editorial) and default is not None and default.editorial:
-        flags.append(_("The editorial is not written in %(language)s: the default language's is shown.") % {"language": name})
+        flags.append(
+            _("The editorial is not written in %(language)s: the default language's is shown.")
+            % {"language": name}
+        )
     for item in issue.items.all():
         contribution = item.contribution
         if contribution.language != language:
             flags.append(
                 _("“%(title)s” is in %(other)s, not in %(language)s.")
-                % {"title": contribution.title, "other": LANGUAGES.get(contribution.language, contribution.language), "language": name}
+                % {
+                    "title": contribution.title,
+                    "other": LANGUAGES.get(contribution.language, contribution.language),
+                    "language": name,
+                }
             )
     return flags
 
@@ -124,7 +131,9 @@ def blocks_for(issue: Issue, *, with_charts: bool = False) -> list[dict]:
         if block.kind == BlockKind.YEAR_IN_REVIEW and data:
             data["member_growth"] = data["members_at_end"] - data["members_at_start"]
             data["country_growth"] = data["countries_at_end"] - data["countries_at_start"]
-            data["months"] = list(zip(queries.month_labels(), data["joined_by_month"], data["members_by_month"], strict=True))
+            data["months"] = list(
+                zip(queries.month_labels(), data["joined_by_month"], data["members_by_month"], strict=True)
+            )
             if with_charts:
                 data["chart"] = _year_chart(data)
         blocks.append({"kind": block.kind, "title": BlockKind(block.kind).label, "data": data})
@@ -135,7 +144,11 @@ def edition_context(issue: Issue, language: str, *, with_charts: bool = False) -
     """What a page or the e-mail shows of the ``language`` edition (call inside that language)."""
     texts = _texts(issue)
     text, default = texts.get(language), texts.get(issue.default_language)
-    title = (text and text.title) or (default and default.title) or str(_("E-Update %(number)s") % {"number": issue.number})
+    title = (
+        (text and text.title)
+        or (default and default.title)
+        or str(_("E-Update %(number)s") % {"number": issue.number})
+    )
     editorial = (text and text.editorial) or (default and default.editorial) or ""
     items = [
         {

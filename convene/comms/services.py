@@ -46,7 +46,13 @@ S = ContributionState
 LANGUAGES = dict(settings.LANGUAGES)
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 # An image's extension and the bytes its content starts with (checked like evidence files).
-IMAGE_TYPES = {".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".gif": b"GIF8", ".webp": b"RIFF"}
+IMAGE_TYPES = {
+    ".png": b"\x89PNG\r\n\x1a\n",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".gif": b"GIF8",
+    ".webp": b"RIFF",
+}
 MAX_LINKS = 10
 
 
@@ -74,7 +80,9 @@ def _clean_links(links: str) -> str:
         raise ValidationError({"links": _("Give at most ten links.")})
     for line in lines:
         if not re.fullmatch(r"https?://[^\s<>\"]+", line):
-            raise ValidationError({"links": _("“%(link)s” is not a web address (http:// or https://).") % {"link": line}})
+            raise ValidationError(
+                {"links": _("“%(link)s” is not a web address (http:// or https://).") % {"link": line}}
+            )
     return "\n".join(lines)
 
 
@@ -103,7 +111,9 @@ def _step(contribution: Contribution, *, acting, state: str = "", body: str = ""
 
 
 def _locked(contribution: Contribution) -> Contribution:
-    return Contribution.objects.select_for_update(of=("self",)).select_related("group").get(pk=contribution.pk)
+    return (
+        Contribution.objects.select_for_update(of=("self",)).select_related("group").get(pk=contribution.pk)
+    )
 
 
 def _move(contribution: Contribution, *, to: str, allowed_from, refusal: str) -> None:
@@ -154,7 +164,16 @@ def contribution_submit(
 
 @transaction.atomic
 def contribution_revise(
-    *, contribution: Contribution, acting, kind: str, title: str, body: str, language: str, links: str = "", image=None, note: str = ""
+    *,
+    contribution: Contribution,
+    acting,
+    kind: str,
+    title: str,
+    body: str,
+    language: str,
+    links: str = "",
+    image=None,
+    note: str = "",
 ) -> Contribution:
     """The author's new version: back to the editors (submitted) if they had asked for changes."""
     contribution = _locked(contribution)
@@ -186,7 +205,9 @@ REVIEW_ACTIONS = {
 
 
 @transaction.atomic
-def contribution_review(*, contribution: Contribution, acting, action: str, comment: str = "") -> Contribution:
+def contribution_review(
+    *, contribution: Contribution, acting, action: str, comment: str = ""
+) -> Contribution:
     """An editor's decision: ask for changes (say which), accept, or decline (say why)."""
     ensure(acting, "comms.review_contributions")
     if action not in REVIEW_ACTIONS:
@@ -277,7 +298,9 @@ def _clean_languages(languages, default_language: str) -> list[str]:
     if not languages or any(code not in LANGUAGES for code in languages):
         raise ValidationError({"languages": _("Choose one or more of the site's languages.")})
     if default_language not in languages:
-        raise ValidationError({"default_language": _("The default language is one of the issue's languages.")})
+        raise ValidationError(
+            {"default_language": _("The default language is one of the issue's languages.")}
+        )
     # The default first: the edition a member gets when theirs is not among the issue's.
     return [default_language, *[code for code in languages if code != default_language]]
 
@@ -399,7 +422,9 @@ def issue_block_add(*, issue: Issue, acting, kind: str) -> IssueBlock:
     if issue.blocks.filter(kind=kind).exists():
         raise ValidationError({"kind": _("The issue has this block already.")})
     position = (issue.blocks.aggregate(p=Max("position"))["p"] or 0) + 1
-    return IssueBlock.objects.create(issue=issue, kind=kind, position=position, data=queries.block_data(kind, issue))
+    return IssueBlock.objects.create(
+        issue=issue, kind=kind, position=position, data=queries.block_data(kind, issue)
+    )
 
 
 @transaction.atomic
@@ -431,7 +456,10 @@ def issue_approve(*, issue: Issue, acting) -> Issue:
     missing = [LANGUAGES[code] for code in issue.languages if not (texts.get(code) and texts[code].title)]
     if missing:
         raise ValidationError(
-            {"issue": _("Give the subject in every language of the issue (missing: %(langs)s).") % {"langs": ", ".join(str(m) for m in missing)}}
+            {
+                "issue": _("Give the subject in every language of the issue (missing: %(langs)s).")
+                % {"langs": ", ".join(str(m) for m in missing)}
+            }
         )
     if not issue.items.exists() and not issue.blocks.exists():
         raise ValidationError({"issue": _("The issue has nothing in it yet.")})

@@ -2,9 +2,9 @@
 record that the author is owed a mail; ``mailed_at`` marks it sent, so the task can run twice and
 the sweep finishes what a crashed worker left."""
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
-from django.utils import timezone
 
 from convene.core.tasks import mail_task
 

@@ -171,7 +171,9 @@ def contribution_comment(request, pk: int):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.contribution_comment(contribution=contribution, acting=request.user, body=form.cleaned_data["body"])
+            services.contribution_comment(
+                contribution=contribution, acting=request.user, body=form.cleaned_data["body"]
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -277,7 +279,12 @@ def issues(request):
                 messages.success(request, _("E-Update %(number)s is started.") % {"number": issue.number})
                 return redirect(reverse("comms:issue", args=[issue.pk]))
         status = 400
-    return render(request, "comms/issues.html", {"issues": queries.issues_for_editor()[:200], "form": form}, status=status)
+    return render(
+        request,
+        "comms/issues.html",
+        {"issues": queries.issues_for_editor()[:200], "form": form},
+        status=status,
+    )
 
 
 def _issue(request, pk: int):
@@ -372,7 +379,9 @@ def issue_text(request, pk: int):
 @require_POST
 def issue_item_add(request, pk: int):
     issue = _issue(request, pk)
-    contribution = queries.contribution_for_viewer(viewer=request.user, contribution_id=_int(request.POST.get("contribution")))
+    contribution = queries.contribution_for_viewer(
+        viewer=request.user, contribution_id=_int(request.POST.get("contribution"))
+    )
     return _issue_action(
         request,
         issue,
@@ -389,7 +398,9 @@ def _int(value) -> int:
 
 
 def _item(issue, item_id: int) -> IssueItem:
-    return get_object_or_404(IssueItem.objects.select_related("contribution", "issue"), pk=item_id, issue=issue)
+    return get_object_or_404(
+        IssueItem.objects.select_related("contribution", "issue"), pk=item_id, issue=issue
+    )
 
 
 @login_required
@@ -398,7 +409,10 @@ def issue_item_remove(request, pk: int, item: int):
     issue = _issue(request, pk)
     row = _item(issue, item)
     return _issue_action(
-        request, issue, lambda: services.issue_item_remove(item=row, acting=request.user), _("The contribution is taken out.")
+        request,
+        issue,
+        lambda: services.issue_item_remove(item=row, acting=request.user),
+        _("The contribution is taken out."),
     )
 
 
@@ -408,7 +422,9 @@ def issue_item_move(request, pk: int, item: int):
     issue = _issue(request, pk)
     row = _item(issue, item)
     up = request.POST.get("direction") != "down"
-    return _issue_action(request, issue, lambda: services.issue_item_move(item=row, acting=request.user, up=up), "")
+    return _issue_action(
+        request, issue, lambda: services.issue_item_move(item=row, acting=request.user, up=up), ""
+    )
 
 
 @login_required
@@ -431,7 +447,12 @@ def issue_block_add(request, pk: int):
 def issue_block_remove(request, pk: int, block: int):
     issue = _issue(request, pk)
     row = get_object_or_404(IssueBlock.objects.select_related("issue"), pk=block, issue=issue)
-    return _issue_action(request, issue, lambda: services.issue_block_remove(block=row, acting=request.user), _("The block is removed."))
+    return _issue_action(
+        request,
+        issue,
+        lambda: services.issue_block_remove(block=row, acting=request.user),
+        _("The block is removed."),
+    )
 
 
 @login_required
@@ -439,7 +460,10 @@ def issue_block_remove(request, pk: int, block: int):
 def issue_compile(request, pk: int):
     issue = _issue(request, pk)
     return _issue_action(
-        request, issue, lambda: services.issue_compile(issue=issue, acting=request.user), _("The data blocks are filled afresh.")
+        request,
+        issue,
+        lambda: services.issue_compile(issue=issue, acting=request.user),
+        _("The data blocks are filled afresh."),
     )
 
 
@@ -449,7 +473,10 @@ def issue_approve(request, pk: int):
     issue = _issue(request, pk)
     ensure(request.user, "comms.approve_issue")
     return _issue_action(
-        request, issue, lambda: services.issue_approve(issue=issue, acting=request.user), _("The issue is approved for sending.")
+        request,
+        issue,
+        lambda: services.issue_approve(issue=issue, acting=request.user),
+        _("The issue is approved for sending."),
     )
 
 
@@ -464,7 +491,11 @@ def issue_preview(request, pk: int, language: str):
     return render(
         request,
         "comms/issue_preview.html",
-        {**context, "flags": rendering.edition_flags(issue, language), "rendered": rendering.render_edition(issue, language)},
+        {
+            **context,
+            "flags": rendering.edition_flags(issue, language),
+            "rendered": rendering.render_edition(issue, language),
+        },
     )
 
 
@@ -506,4 +537,3 @@ def archive_latest(request, number: int):
     issue = queries.archived_issue(viewer=request.user, number=number)
     language = rendering.edition_language(issue, translation.get_language())
     return redirect(reverse("comms:archive_issue", args=[issue.number, language]))
-

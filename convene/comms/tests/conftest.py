@@ -30,13 +30,23 @@ def group(committee_member, chair, chair_two):
 def approver(db):
     """Not an editor: only the "approve for sending" permission."""
     person = make_person("appro.ver@example.org", name="Ada Approver", country="GB")
-    person.user_permissions.add(Permission.objects.get(codename="approve_for_sending", content_type__app_label="comms"))
+    person.user_permissions.add(
+        Permission.objects.get(codename="approve_for_sending", content_type__app_label="comms")
+    )
     return person
 
 
-def submit(person, *, title="Our toolkit is out", group=None, language="en", kind="resource", body="We *did* it."):
+def submit(
+    person, *, title="Our toolkit is out", group=None, language="en", kind="resource", body="We *did* it."
+):
     return services.contribution_submit(
-        acting=person, kind=kind, title=title, body=body, language=language, group=group, links="https://example.org/toolkit"
+        acting=person,
+        kind=kind,
+        title=title,
+        body=body,
+        language=language,
+        group=group,
+        links="https://example.org/toolkit",
     )
 
 

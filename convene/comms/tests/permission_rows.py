@@ -46,7 +46,12 @@ def group_contribution(world: World):
         world,
         "_comms_group_contribution",
         lambda: services.contribution_submit(
-            acting=world.person(COCHAIR), kind="call", title="Join us", body="Text", language="en", group=world.group
+            acting=world.person(COCHAIR),
+            kind="call",
+            title="Join us",
+            body="Text",
+            language="en",
+            group=world.group,
         ),
     )
 
@@ -58,7 +63,9 @@ def accepted(world: World):
         made = services.contribution_submit(
             acting=world.person(MEMBER), kind="news", title="Accepted", body="Text", language="en"
         )
-        return services.contribution_review(contribution=made, acting=world.person(SECRETARIAT), action="accept")
+        return services.contribution_review(
+            contribution=made, acting=world.person(SECRETARIAT), action="accept"
+        )
 
     return _made(world, "_comms_accepted", make)
 
@@ -68,11 +75,18 @@ def draft_issue(world: World):
 
     def make():
         issue = services.issue_create(
-            acting=world.person(SECRETARIAT), date=datetime.date(2030, 1, 1), languages=["en"], default_language="en"
+            acting=world.person(SECRETARIAT),
+            date=datetime.date(2030, 1, 1),
+            languages=["en"],
+            default_language="en",
         )
-        item = services.issue_item_add(issue=issue, acting=world.person(SECRETARIAT), contribution=accepted(world))
+        item = services.issue_item_add(
+            issue=issue, acting=world.person(SECRETARIAT), contribution=accepted(world)
+        )
         services.issue_block_add(issue=issue, acting=world.person(SECRETARIAT), kind="network_figures")
-        services.issue_text_save(issue=issue, acting=world.person(SECRETARIAT), language="en", title="January", editorial="")
+        services.issue_text_save(
+            issue=issue, acting=world.person(SECRETARIAT), language="en", title="January", editorial=""
+        )
         services.issue_compile(issue=issue, acting=world.person(SECRETARIAT))
         world.__dict__["_comms_item"] = item
         return issue
@@ -86,11 +100,16 @@ def sent_issue(world: World):
     def make():
         admin = world.person(ADMIN)
         issue = services.issue_create(
-            acting=world.person(SECRETARIAT), date=datetime.date(2029, 12, 1), languages=["en", "fr"], default_language="en"
+            acting=world.person(SECRETARIAT),
+            date=datetime.date(2029, 12, 1),
+            languages=["en", "fr"],
+            default_language="en",
         )
         services.issue_block_add(issue=issue, acting=world.person(SECRETARIAT), kind="network_figures")
         for code in ("en", "fr"):
-            services.issue_text_save(issue=issue, acting=world.person(SECRETARIAT), language=code, title="Dec", editorial="")
+            services.issue_text_save(
+                issue=issue, acting=world.person(SECRETARIAT), language=code, title="Dec", editorial=""
+            )
         services.issue_compile(issue=issue, acting=world.person(SECRETARIAT))
         services.issue_approve(issue=issue, acting=admin)
         return services.issue_mark_sent(issue=issue)
@@ -104,7 +123,10 @@ def group_update(world: World):
     def make():
         update = report_services.update_draft(group=world.group, acting=world.person(COCHAIR))
         report_services.update_save(
-            update=update, acting=world.person(COCHAIR), revision=None, eupdate_items="- A toolkit\n- A webinar"
+            update=update,
+            acting=world.person(COCHAIR),
+            revision=None,
+            eupdate_items="- A toolkit\n- A webinar",
         )
         return update
 
@@ -166,12 +188,24 @@ AUTHOR_AND_EDITORS_POST = roles(
     cochair=404,
     other_cochair=404,
 )
-AUTHOR_ONLY = roles(member=200, committee=404, secretariat=403, group_member=404, cochair=404, other_cochair=404)
+AUTHOR_ONLY = roles(
+    member=200, committee=404, secretariat=403, group_member=404, cochair=404, other_cochair=404
+)
 AUTHOR_ONLY_POST = roles(
-    member=(302, "/e-update/contributions/*"), committee=404, secretariat=403, group_member=404, cochair=404, other_cochair=404
+    member=(302, "/e-update/contributions/*"),
+    committee=404,
+    secretariat=403,
+    group_member=404,
+    cochair=404,
+    other_cochair=404,
 )
 EDITORS_ONLY_POST = roles(
-    member=403, committee=404, secretariat=(302, "/e-update/contributions/*"), group_member=404, cochair=404, other_cochair=404
+    member=403,
+    committee=404,
+    secretariat=(302, "/e-update/contributions/*"),
+    group_member=404,
+    cochair=404,
+    other_cochair=404,
 )
 EDITORS = roles()
 EDITORS_POST = roles(secretariat=(302, "/e-update/issues/*"))
@@ -236,7 +270,14 @@ ROWS = [
     ),
     Row(
         "comms:from_update",
-        roles(member=404, committee=403, secretariat=403, group_member=404, cochair=(302, "/updates/*"), other_cochair=404),
+        roles(
+            member=404,
+            committee=403,
+            secretariat=403,
+            group_member=404,
+            cochair=(302, "/updates/*"),
+            other_cochair=404,
+        ),
         method="POST",
         args=lambda world, role: [group_update(world).pk],
         state=contributions_state,
@@ -246,7 +287,12 @@ ROWS = [
         "comms:issues",
         EDITORS_POST,
         method="POST",
-        data=lambda world, role: {"date": "2030-02-01", "languages": ["en"], "default_language": "en", "visibility": "public"},
+        data=lambda world, role: {
+            "date": "2030-02-01",
+            "languages": ["en"],
+            "default_language": "en",
+            "visibility": "public",
+        },
         state=issues_state,
     ),
     Row("comms:issue", EDITORS, args=of_issue),
@@ -292,7 +338,11 @@ ROWS = [
     Row("comms:issue_preview_email", EDITORS, args=lambda world, role: [draft_issue(world).pk, "en"]),
     Row("comms:archive", EVERYONE_200),
     Row("comms:feed", EVERYONE_200),
-    Row("comms:archive_latest", roles(anonymous=(302, "/e-update/*"), member=(302, "/e-update/*"), secretariat=(302, "/e-update/*")), args=lambda world, role: [sent_issue(world).number]),
+    Row(
+        "comms:archive_latest",
+        roles(anonymous=(302, "/e-update/*"), member=(302, "/e-update/*"), secretariat=(302, "/e-update/*")),
+        args=lambda world, role: [sent_issue(world).number],
+    ),
     Row("comms:archive_issue", EVERYONE_200, args=lambda world, role: [sent_issue(world).number, "fr"]),
 ]
 
@@ -304,13 +354,17 @@ def _second_accepted(world: World):
         made = services.contribution_submit(
             acting=world.person(MEMBER), kind="news", title="Also accepted", body="Text", language="en"
         )
-        return services.contribution_review(contribution=made, acting=world.person(SECRETARIAT), action="accept")
+        return services.contribution_review(
+            contribution=made, acting=world.person(SECRETARIAT), action="accept"
+        )
 
     return _made(world, "_comms_second", make)
 
 
 API_EDITORS = roles(anonymous=401, member=403)
-API_AUTHOR_AND_EDITORS = roles(anonymous=401, member=200, committee=404, group_member=404, cochair=404, other_cochair=404)
+API_AUTHOR_AND_EDITORS = roles(
+    anonymous=401, member=200, committee=404, group_member=404, cochair=404, other_cochair=404
+)
 
 ROWS += [
     Row("api:list_my_contributions", API_EVERYONE, api=True),
@@ -336,7 +390,15 @@ ROWS += [
     Row("api:list_contribution_comments", API_AUTHOR_AND_EDITORS, args=of_contribution, api=True),
     Row(
         "api:comment_contribution",
-        roles(anonymous=401, member=201, committee=404, secretariat=201, group_member=404, cochair=404, other_cochair=404),
+        roles(
+            anonymous=401,
+            member=201,
+            committee=404,
+            secretariat=201,
+            group_member=404,
+            cochair=404,
+            other_cochair=404,
+        ),
         method="POST",
         args=of_contribution,
         json=lambda world, role: {"body": "A word"},
@@ -346,5 +408,10 @@ ROWS += [
     Row("api:list_eupdate_issues", API_EDITORS, api=True),
     Row("api:get_eupdate_issue", API_EDITORS, args=of_issue, api=True),
     Row("api:compile_eupdate_issue", API_EDITORS, method="POST", args=of_issue, state=issues_state, api=True),
-    Row("api:preview_eupdate_issue", API_EDITORS, args=lambda world, role: [draft_issue(world).pk, "en"], api=True),
+    Row(
+        "api:preview_eupdate_issue",
+        API_EDITORS,
+        args=lambda world, role: [draft_issue(world).pk, "en"],
+        api=True,
+    ),
 ]

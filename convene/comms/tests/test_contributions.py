@@ -45,7 +45,9 @@ def test_a_member_submits_and_the_editor_asks_for_changes_then_accepts(contribut
     assert state(contribution) == "accepted"
     assert len(mailoutbox) == 2
     assert "Accepted" in mailoutbox[1].subject
-    assert list(ContributionComment.objects.filter(contribution=contribution).values_list("state", flat=True)) == [
+    assert list(
+        ContributionComment.objects.filter(contribution=contribution).values_list("state", flat=True)
+    ) == [
         "changes_requested",
         "submitted",
         "accepted",
@@ -61,16 +63,22 @@ def test_a_member_submits_and_the_editor_asks_for_changes_then_accepts(contribut
         ("publish", "x", "Choose: request changes"),
     ],
 )
-def test_a_review_needs_a_known_action_and_a_reason(contribution, secretariat, action, comment, message, mailoutbox):
+def test_a_review_needs_a_known_action_and_a_reason(
+    contribution, secretariat, action, comment, message, mailoutbox
+):
     with pytest.raises(ValidationError, match=message):
-        services.contribution_review(contribution=contribution, acting=secretariat, action=action, comment=comment)
+        services.contribution_review(
+            contribution=contribution, acting=secretariat, action=action, comment=comment
+        )
     assert state(contribution) == "submitted"
     assert mailoutbox == []
 
 
 def test_a_step_from_the_wrong_state_is_refused(accepted, secretariat):
     with pytest.raises(StateConflict, match="“Accepted” cannot take this step"):
-        services.contribution_review(contribution=accepted, acting=secretariat, action="request_changes", comment="x")
+        services.contribution_review(
+            contribution=accepted, acting=secretariat, action="request_changes", comment="x"
+        )
     assert state(accepted) == "accepted"
 
 
@@ -103,7 +111,9 @@ def test_the_other_cochair_may_revise_the_groups_contribution(group, chair, chai
     made.refresh_from_db()
     assert (made.title, made.language, made.state) == ("Better", "fr", "submitted")
     with pytest.raises(PermissionDenied):
-        services.contribution_revise(contribution=made, acting=member, kind="news", title="x", body="y", language="en")
+        services.contribution_revise(
+            contribution=made, acting=member, kind="news", title="x", body="y", language="en"
+        )
 
 
 @pytest.mark.parametrize(
@@ -130,11 +140,21 @@ def test_an_image_is_checked_like_an_evidence_file(member):
     assert made.image.name.endswith(".png")
     with pytest.raises(ValidationError, match="does not match its type"):
         services.contribution_submit(
-            acting=member, kind="news", title="T", body="B", language="en", image=SimpleUploadedFile("b.png", b"<svg/>")
+            acting=member,
+            kind="news",
+            title="T",
+            body="B",
+            language="en",
+            image=SimpleUploadedFile("b.png", b"<svg/>"),
         )
     with pytest.raises(ValidationError, match="PNG, JPEG, GIF or WebP"):
         services.contribution_submit(
-            acting=member, kind="news", title="T", body="B", language="en", image=SimpleUploadedFile("c.svg", b"<svg/>")
+            acting=member,
+            kind="news",
+            title="T",
+            body="B",
+            language="en",
+            image=SimpleUploadedFile("c.svg", b"<svg/>"),
         )
     assert Contribution.objects.count() == 1
 
@@ -152,7 +172,8 @@ def test_withdraw_until_scheduled(contribution, member, secretariat, issue):
 def test_comments_between_editor_and_author(contribution, secretariat, member, committee_member, mailoutbox):
     services.contribution_comment(contribution=contribution, acting=secretariat, body="Lovely. A photo?")
     services.contribution_comment(contribution=contribution, acting=member, body="Coming.")
-    assert len(mailoutbox) == 1 and "A comment" in mailoutbox[0].subject
+    assert len(mailoutbox) == 1
+    assert "A comment" in mailoutbox[0].subject
     with pytest.raises(PermissionDenied):
         services.contribution_comment(contribution=contribution, acting=committee_member, body="Me too")
     assert contribution.comments.count() == 2
@@ -169,7 +190,9 @@ def test_update_items_split_into_items():
 
 def test_a_group_update_proposes_its_items_once(group, chair, member):
     update = report_services.update_draft(group=group, acting=chair)
-    report_services.update_save(update=update, acting=chair, revision=None, eupdate_items="- Toolkit launched\n- Webinar on 3 May")
+    report_services.update_save(
+        update=update, acting=chair, revision=None, eupdate_items="- Toolkit launched\n- Webinar on 3 May"
+    )
     update.refresh_from_db()
     made = services.contributions_from_update(update=update, acting=chair)
     assert [(c.title, c.group_id, c.from_update_id, c.state) for c in made] == [
@@ -183,7 +206,9 @@ def test_a_group_update_proposes_its_items_once(group, chair, member):
     assert Contribution.objects.count() == 2
 
 
-def test_mail_waits_for_the_commit(contribution, secretariat, mailoutbox, monkeypatch, django_capture_on_commit_callbacks):
+def test_mail_waits_for_the_commit(
+    contribution, secretariat, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
     from convene.core import tasks as core_tasks
 
     monkeypatch.setattr(services, "enqueue_on_commit", core_tasks.enqueue_on_commit)

@@ -19,24 +19,34 @@ def test_an_issue_starts_with_a_text_per_language_default_first(secretariat):
     )
     assert (issue.number, issue.languages) == (1, ["en", "fr"])
     assert sorted(issue.texts.values_list("language", flat=True)) == ["en", "fr"]
-    second = services.issue_create(acting=secretariat, date=datetime.date(2026, 12, 2), languages=["en"], default_language="en")
+    second = services.issue_create(
+        acting=secretariat, date=datetime.date(2026, 12, 2), languages=["en"], default_language="en"
+    )
     assert second.number == 2
 
 
 @pytest.mark.parametrize(
     ("languages", "default", "message"),
-    [([], "en", "one or more"), (["en"], "fr", "default language is one"), (["en", "xx"], "en", "one or more")],
+    [
+        ([], "en", "one or more"),
+        (["en"], "fr", "default language is one"),
+        (["en", "xx"], "en", "one or more"),
+    ],
 )
 def test_an_issue_needs_its_languages(secretariat, languages, default, message):
     with pytest.raises(ValidationError, match=message):
-        services.issue_create(acting=secretariat, date=datetime.date(2026, 12, 1), languages=languages, default_language=default)
+        services.issue_create(
+            acting=secretariat, date=datetime.date(2026, 12, 1), languages=languages, default_language=default
+        )
     assert not Issue.objects.exists()
 
 
 def test_only_editors_compose(member, committee_member, approver):
     for person in (member, committee_member, approver):
         with pytest.raises(PermissionDenied):
-            services.issue_create(acting=person, date=datetime.date(2026, 12, 1), languages=["en"], default_language="en")
+            services.issue_create(
+                acting=person, date=datetime.date(2026, 12, 1), languages=["en"], default_language="en"
+            )
 
 
 def test_placing_schedules_and_taking_out_accepts_again(issue, accepted, secretariat, member):
@@ -65,7 +75,9 @@ def test_items_move_up_and_down(issue, secretariat, member):
 
 def test_preview_flags_missing_translations(issue, accepted, secretariat):
     services.issue_item_add(issue=issue, acting=secretariat, contribution=accepted)
-    services.issue_text_save(issue=issue, acting=secretariat, language="en", title="December", editorial="Hello **all**.")
+    services.issue_text_save(
+        issue=issue, acting=secretariat, language="en", title="December", editorial="Hello **all**."
+    )
     issue = Issue.objects.get(pk=issue.pk)
     assert rendering.edition_flags(issue, "en") == []
     assert rendering.edition_flags(issue, "fr") == [
@@ -77,17 +89,24 @@ def test_preview_flags_missing_translations(issue, accepted, secretariat):
 
 def test_render_edition_is_a_mail_with_inlined_css_and_a_text_part(issue, accepted, secretariat):
     services.issue_item_add(issue=issue, acting=secretariat, contribution=accepted)
-    services.issue_text_save(issue=issue, acting=secretariat, language="en", title="December news", editorial="Hello **all**.")
-    services.issue_text_save(issue=issue, acting=secretariat, language="fr", title="Nouvelles de décembre", editorial="")
+    services.issue_text_save(
+        issue=issue, acting=secretariat, language="en", title="December news", editorial="Hello **all**."
+    )
+    services.issue_text_save(
+        issue=issue, acting=secretariat, language="fr", title="Nouvelles de décembre", editorial=""
+    )
     services.issue_block_add(issue=issue, acting=secretariat, kind="network_figures")
     issue = Issue.objects.get(pk=issue.pk)
     rendered = rendering.render_edition(issue, "fr")
     assert rendered.subject == "Nouvelles de décembre"
     assert '<html lang="fr">' in rendered.html
     assert '<p style="margin:0 0 12px 0;line-height:1.5;">Hello <strong>all</strong>.</p>' in rendered.html
-    assert "<style" not in rendered.html and "<img" not in rendered.html and "<script" not in rendered.html
+    assert "<style" not in rendered.html
+    assert "<img" not in rendered.html
+    assert "<script" not in rendered.html
     assert 'src="http' not in rendered.html
-    assert "Our toolkit is out" in rendered.text and "We *did* it." in rendered.text
+    assert "Our toolkit is out" in rendered.text
+    assert "We *did* it." in rendered.text
     assert "https://example.org/toolkit" in rendered.text
     assert "/e-update/1/fr/" in rendered.text
     assert "<" not in rendered.text.replace("<https", "")
@@ -103,7 +122,9 @@ def test_the_editor_is_not_the_approver(issue, accepted, secretariat, approver):
     with pytest.raises(ValidationError, match="missing: English, French"):
         services.issue_approve(issue=issue, acting=approver)
     for code in ("en", "fr"):
-        services.issue_text_save(issue=issue, acting=secretariat, language=code, title=f"Subject {code}", editorial="")
+        services.issue_text_save(
+            issue=issue, acting=secretariat, language=code, title=f"Subject {code}", editorial=""
+        )
     with pytest.raises(ValidationError, match="Compile the issue"):
         services.issue_approve(issue=issue, acting=approver)
     services.issue_compile(issue=issue, acting=secretariat)
@@ -113,7 +134,9 @@ def test_the_editor_is_not_the_approver(issue, accepted, secretariat, approver):
     assert (issue.status, issue.approved_by) == (IssueStatus.APPROVED, approver)
     assert issue.approved_at >= before
     with pytest.raises(StateConflict, match="can no longer be changed"):
-        services.issue_text_save(issue=issue, acting=secretariat, language="en", title="Changed", editorial="")
+        services.issue_text_save(
+            issue=issue, acting=secretariat, language="en", title="Changed", editorial=""
+        )
 
 
 def test_mark_sent_publishes_and_tells_authors_once(issue, accepted, secretariat, approver, mailoutbox):

@@ -33,16 +33,31 @@ def network(committee_member, chair, chair_two):
     for i, (joined, left, country) in enumerate(MEMBERS):
         person = make_person(f"m{i}@example.org", country=country)
         Profile.objects.filter(person=person).update(joined_on=joined, left_on=left)
-    launched = make_group(committee=committee_member, cochairs=[chair], name="Launched 2025", launched_on=D(2025, 3, 1))
-    make_group(committee=committee_member, cochairs=[chair_two], name="Launched 2024", launched_on=D(2024, 12, 31))
+    launched = make_group(
+        committee=committee_member, cochairs=[chair], name="Launched 2025", launched_on=D(2025, 3, 1)
+    )
+    make_group(
+        committee=committee_member, cochairs=[chair_two], name="Launched 2024", launched_on=D(2024, 12, 31)
+    )
     plans = WorkPlan.objects.bulk_create(
         [
-            WorkPlan(group=launched, title=f"P{day}", starts_on=D(2025, 1, 1), ends_on=D(2025, 12, 31), status="approved", approved_on=day)
+            WorkPlan(
+                group=launched,
+                title=f"P{day}",
+                starts_on=D(2025, 1, 1),
+                ends_on=D(2025, 12, 31),
+                status="approved",
+                approved_on=day,
+            )
             for day in (D(2025, 6, 1), D(2025, 12, 31), D(2026, 1, 2))
         ]
     )
     # Deliverables: done in April 2025 (counts); done in 2024 (not); done in July 2025 but reopened (not).
-    for title, done_on, reopened in (("D1", D(2025, 4, 1), False), ("D2", D(2024, 11, 1), False), ("D3", D(2025, 7, 1), True)):
+    for title, done_on, reopened in (
+        ("D1", D(2025, 4, 1), False),
+        ("D2", D(2024, 11, 1), False),
+        ("D3", D(2025, 7, 1), True),
+    ):
         deliverable = Deliverable.objects.create(plan=plans[0], title=title)
         deliverable.status = "done"
         deliverable.save()
@@ -64,7 +79,12 @@ def network(committee_member, chair, chair_two):
                 uid=f"m{i}@test",
             )
             for i, (day, status) in enumerate(
-                [((2025, 3, 3), "scheduled"), ((2025, 9, 9), "scheduled"), ((2025, 10, 1), "cancelled"), ((2024, 5, 5), "scheduled")]
+                [
+                    ((2025, 3, 3), "scheduled"),
+                    ((2025, 9, 9), "scheduled"),
+                    ((2025, 10, 1), "cancelled"),
+                    ((2024, 5, 5), "scheduled"),
+                ]
             )
         ]
     )
@@ -77,7 +97,12 @@ def test_the_figures_of_2025(network):
     assert (figures.countries_at_start, figures.countries_at_end, figures.country_growth) == (2, 3, 1)
     assert figures.joined_by_month == [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]
     assert figures.members_by_month == [2, 4, 4, 4, 3, 3, 3, 3, 3, 3, 4, 4]
-    assert (figures.new_groups, figures.plans_approved, figures.deliverables_completed, figures.meetings_held) == (1, 2, 1, 2)
+    assert (
+        figures.new_groups,
+        figures.plans_approved,
+        figures.deliverables_completed,
+        figures.meetings_held,
+    ) == (1, 2, 1, 2)
     # The hook for the apps that come later: no figure typed in for them.
     assert (figures.events_held, figures.event_attendance, figures.ambassadors) == (None, None, None)
 
@@ -104,4 +129,6 @@ def test_a_review_year_must_be_past(secretariat):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="past year"):
-        services.issue_create(acting=secretariat, date=D(2026, 1, 20), languages=["en"], default_language="en", review_year=2027)
+        services.issue_create(
+            acting=secretariat, date=D(2026, 1, 20), languages=["en"], default_language="en", review_year=2027
+        )
