@@ -324,3 +324,21 @@ def chaired_groups(person) -> list[Group]:
 
     ids = [pk for pk, role in current_roles(person).items() if role == "cochair"]
     return list(Group.objects.filter(pk__in=ids, status__in=OPEN_STATUSES).order_by("name")) if ids else []
+
+
+def contribution_with_image(*, viewer, contribution_id: int) -> Contribution:
+    """A contribution whose image the viewer may see: one they may follow, or one published in an
+    issue they may read in the archive."""
+    contribution = _contribution_parts_for_image().filter(pk=contribution_id).first()
+    if contribution is None or not contribution.image:
+        raise Http404
+    if can(viewer, "comms.view_contribution", contribution):
+        return contribution
+    item = getattr(contribution, "issue_item", None)
+    if item is not None and can(viewer, "comms.read_issue", item.issue):
+        return contribution
+    raise Http404
+
+
+def _contribution_parts_for_image():
+    return _contributions().select_related("issue_item__issue")

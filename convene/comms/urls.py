@@ -18,6 +18,7 @@ urlpatterns = [
     path(
         "e-update/contributions/<id:pk>/withdraw/", views.contribution_withdraw, name="contribution_withdraw"
     ),
+    path("e-update/contributions/<id:pk>/image/", views.contribution_image, name="contribution_image"),
     path("updates/<id:update>/propose-for-e-update/", views.from_update, name="from_update"),
     path("e-update/issues/", views.issues, name="issues"),
     path("e-update/issues/<id:pk>/", views.issue_detail, name="issue"),

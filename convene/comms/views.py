@@ -2,10 +2,12 @@
 issue editor, the preview per language, approval, and the archive with its feed. Thin (STYLE §1, §2):
 rules decide, services write, queries read."""
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -509,6 +511,32 @@ def issue_preview_email(request, pk: int, language: str):
     rendered = rendering.render_edition(issue, language)
     response = HttpResponse(rendered.html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+IMAGE_CONTENT_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
+@require_GET
+def contribution_image(request, pk: int):
+    """A contribution's image: a fixed type by extension, never sniffed, sandboxed (files are not
+    served from MEDIA_URL: who may see one depends on the contribution)."""
+    contribution = queries.contribution_with_image(viewer=request.user, contribution_id=pk)
+    name = os.path.basename(contribution.image.name)
+    content_type = IMAGE_CONTENT_TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
+    try:
+        handle = contribution.image.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 

@@ -39,6 +39,28 @@ def contribution(world: World):
     )
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def with_image(world: World):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from convene.comms import services
+
+    return _made(
+        world,
+        "_comms_image",
+        lambda: services.contribution_submit(
+            acting=world.person(MEMBER),
+            kind="news",
+            title="Pictured",
+            body="Text",
+            language="en",
+            image=SimpleUploadedFile("photo.png", PNG),
+        ),
+    )
+
+
 def group_contribution(world: World):
     from convene.comms import services
 
@@ -336,6 +358,11 @@ ROWS = [
     Row("comms:issue_approve", APPROVERS_POST, method="POST", args=of_issue, state=issues_state),
     Row("comms:issue_preview", EDITORS, args=lambda world, role: [draft_issue(world).pk, "en"]),
     Row("comms:issue_preview_email", EDITORS, args=lambda world, role: [draft_issue(world).pk, "en"]),
+    Row(
+        "comms:contribution_image",
+        roles(anonymous=404, member=200, committee=404, group_member=404, cochair=404, other_cochair=404),
+        args=lambda world, role: [with_image(world).pk],
+    ),
     Row("comms:archive", EVERYONE_200),
     Row("comms:feed", EVERYONE_200),
     Row(

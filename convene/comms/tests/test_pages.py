@@ -256,3 +256,34 @@ def test_the_queue_pinned_views(secretariat, member, accepted):
     assert "Our toolkit is out" in page
     assert "Still waiting" not in page
     assert 'href="/e-update/contributions/queue/?state=submitted"' in page
+
+
+def test_an_image_is_seen_by_the_author_the_editors_and_once_published_the_archive(
+    secretariat, approver, member, committee_member
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    made = services.contribution_submit(
+        acting=member,
+        kind="news",
+        title="Pictured",
+        body="B",
+        language="en",
+        image=SimpleUploadedFile("p.png", png),
+    )
+    url = reverse("comms:contribution_image", args=[made.pk])
+    response = client_for(member).get(url)
+    assert (response.status_code, response["Content-Type"], response["X-Content-Type-Options"]) == (
+        200,
+        "image/png",
+        "nosniff",
+    )
+    assert b"".join(response.streaming_content) == png
+    assert client_for(None).get(url).status_code == 404
+    assert client_for(committee_member).get(url).status_code == 404
+    services.contribution_review(contribution=made, acting=secretariat, action="accept")
+    sent_issue(secretariat, approver, made)
+    assert client_for(None).get(url).status_code == 200
+    page = client_for(None).get(reverse("comms:archive_issue", args=[1, "en"])).content.decode()
+    assert f'<img src="{url}"' in page
