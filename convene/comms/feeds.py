@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from .models import Issue, IssueStatus, IssueVisibility
+from .queries import issue_parts
 from .rendering import edition_context
 
 FEED_ISSUES = 30
@@ -23,8 +24,8 @@ class ArchiveFeed(Feed):
 
     def items(self):
         return (
-            Issue.objects.filter(status=IssueStatus.SENT, visibility=IssueVisibility.PUBLIC)
-            .prefetch_related("texts")
+            issue_parts()
+            .filter(status=IssueStatus.SENT, visibility=IssueVisibility.PUBLIC)
             .order_by("-number")[:FEED_ISSUES]
         )
 

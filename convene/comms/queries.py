@@ -88,7 +88,7 @@ def queue_counts() -> dict[str, int]:
 # --- Issues --------------------------------------------------------------------------------------
 
 
-def _issue_parts():
+def issue_parts():
     return Issue.objects.prefetch_related(
         "texts",
         "blocks",
@@ -102,7 +102,7 @@ def _issue_parts():
 def issue_for_editor(*, viewer, issue_id: int) -> Issue:
     if not can(viewer, "comms.edit_issues"):
         raise PermissionDenied("comms.edit_issues")
-    issue = _issue_parts().filter(pk=issue_id).first()
+    issue = issue_parts().filter(pk=issue_id).first()
     if issue is None:
         raise Http404
     return issue
@@ -126,7 +126,7 @@ def archive(*, viewer):
 
 
 def archived_issue(*, viewer, number: int) -> Issue:
-    issue = _issue_parts().filter(number=number).first()
+    issue = issue_parts().filter(number=number).first()
     if issue is None or not can(viewer, "comms.read_issue", issue):
         raise Http404
     return issue
@@ -222,8 +222,9 @@ class YearFigures:
     # Members who joined in each month, and members at each month's end (the chart).
     joined_by_month: list[int]
     members_by_month: list[int]
-    # HOOK (events, ambassadors): those apps come later; their figures stay None until they fill them
-    # here (events and attendance in the year, the ambassadors' cohort).
+    # HOOK (events, library, ambassadors): those apps come later; their figures stay None until they
+    # fill them here (events and attendance in the year, products published, the ambassadors' cohort).
+    products_published: int | None = None
     events_held: int | None = None
     event_attendance: int | None = None
     ambassadors: int | None = None

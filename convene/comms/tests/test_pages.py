@@ -287,3 +287,16 @@ def test_an_image_is_seen_by_the_author_the_editors_and_once_published_the_archi
     assert client_for(None).get(url).status_code == 200
     page = client_for(None).get(reverse("comms:archive_issue", args=[1, "en"])).content.decode()
     assert f'<img src="{url}"' in page
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_the_feed_reads_in_a_fixed_number_of_queries(
+    secretariat, approver, member, n, django_assert_num_queries
+):
+    for i in range(n):
+        c = submit(member, title=f"C{i}")
+        services.contribution_review(contribution=c, acting=secretariat, action="accept")
+        sent_issue(secretariat, approver, c)
+    with django_assert_num_queries(4):  # the issues, their texts, blocks, and items with contributions
+        response = client_for(None).get(reverse("comms:feed"))
+    assert response.content.decode().count("<entry>") == n
