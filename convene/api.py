@@ -4,6 +4,7 @@ It sits above the apps (django-ninja's routers guide): the apps' routers know no
 the shared plumbing (error shape, parser, session authentication) is in ``convene.core.api``."""
 
 from convene.advocacy.api import router as advocacy_router
+from convene.comms.api import router as comms_router
 from convene.core.api import ConveneAPI, SessionAuthWhenLoggedIn
 from convene.datacall.api import router as datacall_router
 from convene.events.api import router as events_router
@@ -36,3 +37,4 @@ api.add_router("/", library_router)
 api.add_router("/", datacall_router)
 api.add_router("/", advocacy_router)
 api.add_router("/", mailing_router)
+api.add_router("/", comms_router)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "convene.datacall",
     "convene.advocacy",
     "convene.mailing",
+    "convene.comms",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("convene.datacall.urls")),
     path("", include("convene.advocacy.urls")),
     path("", include("convene.mailing.urls")),
+    path("", include("convene.comms.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
