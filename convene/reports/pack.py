@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import documents
+from .frozen import figures_of
 from .models import NARRATIVE_FIELDS, GroupUpdate
-from .queries import DashboardRow, UpdateFigures, dashboard_rows, update_figures, updates_sent_in
+from .queries import DashboardRow, UpdateFigures, dashboard_rows, updates_sent_in
 
 
 @dataclass
@@ -28,10 +29,7 @@ class PackSection:
 
 def pack_context(starts: date, ends: date) -> dict:
     updates = updates_sent_in(starts, ends)
-    sections = [
-        PackSection(u, update_figures(u.group, u.period_starts, u.period_ends), f"update-{u.pk}")
-        for u in updates
-    ]
+    sections = [PackSection(u, figures_of(u), f"update-{u.pk}") for u in updates]
     return {
         "network_name": settings.CONVENE_NETWORK_NAME,
         "generated_at": timezone.localtime(),

@@ -14,8 +14,9 @@ from convene.core.rules import ensure
 from convene.groups.models import Group
 from convene.people.models import Person
 
+from .frozen import freeze
 from .models import NARRATIVE_FIELDS, GroupUpdate, UpdateComment, UpdateStatus
-from .queries import quarter_of
+from .queries import quarter_of, update_figures
 
 
 def _locked(update: GroupUpdate) -> GroupUpdate:
@@ -68,8 +69,20 @@ def update_submit(*, update: GroupUpdate, acting: Person) -> GroupUpdate:
     update.status = UpdateStatus.SUBMITTED
     update.submitted_by = acting
     update.submitted_at = timezone.now()
+    # What the committee reads is what was sent: later data does not change a submitted update.
+    update.figures = freeze(update_figures(update.group, update.period_starts, update.period_ends))
+    update.figures_frozen_at = update.submitted_at
     update._history_user = acting
-    update.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    update.save(
+        update_fields=[
+            "status",
+            "submitted_by",
+            "submitted_at",
+            "figures",
+            "figures_frozen_at",
+            "updated_at",
+        ]
+    )
     return update
 
 

@@ -25,6 +25,7 @@ from convene.groups import queries as group_queries
 from convene.results.charts import progress_bar
 
 from . import pack, queries, services
+from .frozen import figures_of
 from .models import NARRATIVE_FIELDS, GroupUpdate
 from .views import DOCX_TYPE, download
 
@@ -82,7 +83,7 @@ def update_start(request, slug: str):
 
 
 def _page(request, update: GroupUpdate, *, form=None, comment_form=None, status: int = 200, conflict=None):
-    figures = queries.update_figures(update.group, update.period_starts, update.period_ends)
+    figures = figures_of(update)
     for f in figures.indicators:
         f.bar = progress_bar(
             percent=f.latest.bar_percent if f.latest else None,
