@@ -123,6 +123,7 @@ ROWS = [
     ),
     Row("reports:dashboard", COMMITTEE_PAGES),
     Row("reports:dashboard_csv", COMMITTEE_PAGES),
+    Row("reports:dashboard_xlsx", COMMITTEE_PAGES),
     Row("reports:pack_pdf", PACK_PAGES, query=PACK),
     Row("reports:pack_docx", PACK_PAGES, query=PACK),
 ]

@@ -222,7 +222,7 @@ def test_dashboard_rows_sort_and_csv(approved, committee_member, member):
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0][0] == "Group"
     assert [r[0] for r in table[1:]] == ["Advocacy", "Case Management"]
-    assert [r[1] for r in table[1:]] == ["Missing", "Approved"]
+    assert [r[2] for r in table[1:]] == ["Missing", "Approved"]
 
 
 def test_a_submitted_update_for_the_last_quarter_is_not_overdue(approved):
