@@ -9,6 +9,7 @@ from convene.meetings.api import router as meetings_router
 from convene.people.api import router as people_router
 from convene.people.api_auth import PersonalToken
 from convene.plans.api import router as plans_router
+from convene.reports.api import router as reports_router
 from convene.results.api import router as results_router
 
 api = ConveneAPI(
@@ -26,3 +27,4 @@ api.add_router("/", groups_router)
 api.add_router("/", plans_router)
 api.add_router("/", results_router)
 api.add_router("/", meetings_router)
+api.add_router("/", reports_router)

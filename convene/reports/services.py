@@ -16,7 +16,9 @@ from convene.people.models import Person
 
 from .frozen import freeze
 from .models import NARRATIVE_FIELDS, GroupUpdate, UpdateComment, UpdateStatus
-from .queries import quarter_of, update_figures
+from .queries import UPDATE_DUE_AFTER, quarter_of, update_figures
+
+MAX_PERIOD_DAYS = 366
 
 
 def _locked(update: GroupUpdate) -> GroupUpdate:
@@ -32,6 +34,8 @@ def update_draft(*, group: Group, acting: Person, period: tuple[date, date] | No
     starts, ends = period or quarter_of(timezone.localdate())
     if ends < starts:
         raise ValidationError(_("The period ends before it starts."))
+    if (ends - starts).days > MAX_PERIOD_DAYS or ends > date.max - UPDATE_DUE_AFTER:
+        raise ValidationError(_("An update covers at most a year."))
     update, _created = GroupUpdate.objects.get_or_create(
         group=group,
         period_starts=starts,

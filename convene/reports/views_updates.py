@@ -199,11 +199,12 @@ DASHBOARD_COLUMNS = [
     ("trend", gettext_lazy("Members, 12 months")),
     ("gaps", gettext_lazy("Composition gaps")),
 ]
-YES_NO = [("", gettext_lazy("Any")), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+# The same values as the API's query (``?overdue=true``): one link works for both.
+YES_NO = [("", gettext_lazy("Any")), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
 
 
 def _yes_no(value: str) -> bool | None:
-    return {"yes": True, "no": False}.get(value)
+    return {"true": True, "false": False}.get(value)
 
 
 class DashboardFilterForm(forms.Form):

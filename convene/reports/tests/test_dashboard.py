@@ -92,9 +92,9 @@ def test_filters_narrow_rows_page_and_downloads_alike(two_groups, approved, comm
         ({"kind": "working-group"}, ["Advocacy"]),
         ({"plan": "missing"}, ["Advocacy"]),
         ({"plan": "approved"}, ["Case Management"]),
-        ({"overdue": "yes"}, ["Advocacy", "Case Management"]),
-        ({"off_track": "no"}, ["Advocacy", "Case Management"]),
-        ({"off_track": "yes"}, []),
+        ({"overdue": "true"}, ["Advocacy", "Case Management"]),
+        ({"off_track": "false"}, ["Advocacy", "Case Management"]),
+        ({"off_track": "true"}, []),
         ({"kind": "no-such-kind"}, ["Advocacy", "Case Management"]),  # a wrong value narrows nothing
     ]:
         page = client.get(reverse("reports:dashboard"), query)
