@@ -67,7 +67,8 @@ def test_the_update_loop_through_the_api(approved, committee_member, secretariat
     submitted = call(chair, f"{path}/submit")
     assert submitted.status_code == 200, submitted.content
     figures = submitted.json()["figures"]
-    assert figures["frozen"] is True and figures["frozen_at"]
+    assert figures["frozen"] is True
+    assert figures["frozen_at"]
     assert float(figures["indicators"][0]["actual"]) == 10
     later = results_services.measurement_record(
         indicator=approved.indicator,
@@ -127,7 +128,8 @@ def test_dashboard_rows_filter_and_sort_as_the_page(approved, committee_member, 
         "interest-group",
         12,
     )
-    assert case["budget_planned"] is not None and case["budget_used_percent"] == 0
+    assert case["budget_planned"] is not None
+    assert case["budget_used_percent"] == 0
     assert rows[1]["composition_gaps"] == ["No co-chair"]
     for query, names in [
         ("kind=working-group", ["Advocacy"]),
