@@ -73,8 +73,10 @@ def _row_values(row: DashboardRow) -> list[str]:
         _("Overdue") if row.overdue else documents.date_text(row.next_due),
         str(row.on_track),
         str(row.off_track),
+        "—" if row.budget_percent is None else f"{row.budget_percent} %",
         f"{row.meetings_held}{expected}",
         str(row.members),
+        "; ".join(row.gaps) or "—",
     ]
 
 
@@ -86,8 +88,10 @@ def dashboard_headers() -> list[str]:
         _("Next update due"),
         _("Indicators on track"),
         _("Off track"),
+        _("Budget used"),
         _("Meetings (90 days) / cadence"),
         _("Members"),
+        _("Composition gaps"),
     ]
 
 
@@ -110,8 +114,8 @@ def pack_docx(starts: date, ends: date) -> bytes:
         document,
         dashboard_headers(),
         [_row_values(row) for row in context["rows"]],
-        weights=[4, 2, 2, 2, 1, 1, 2, 1],
-        numeric=(4, 5, 6, 7),
+        weights=[4, 2, 2, 2, 1, 1, 1, 2, 1, 3],
+        numeric=(4, 5, 6, 7, 8),
     )
     document.add_heading(_("Updates from the groups"), level=1)
     if not context["sections"]:
