@@ -47,7 +47,7 @@ from convene.plans.queries import (
     to_reporting,
 )
 from convene.results import progress
-from convene.results.models import Indicator, Target
+from convene.results.models import Indicator, PeriodActual, Target
 from convene.results.progress import Status
 from convene.results.queries import approved_readings, progress_of
 
@@ -176,11 +176,34 @@ def _indicator_figures(plan_ids: list[int]) -> dict[int, list[IndicatorFigure]]:
 
 
 def _indicator_status(plan_ids: list[int], today: date) -> dict[int, list[Status]]:
-    """The status of each plan's indicators (on track, behind…), for the dashboard's counts."""
-    return {
-        plan_id: [f.progress.status for f in figures]
-        for plan_id, figures in _indicator_figures(plan_ids).items()
-    }
+    """The status of each plan's indicators (on track, behind…), for the dashboard's counts.
+
+    Read from the stored period actuals (``PeriodActual``: each outermost reported period's total,
+    kept at every approval), not from every approved measurement: a plan's page reads its hundreds of
+    measurements, the dashboard would read a million. Three queries whatever the number of plans."""
+    indicators = list(
+        Indicator.objects.filter(plan_id__in=plan_ids)
+        .only("id", "plan_id", "unit", "direction", "cumulative", "disaggregations", "baseline_value")
+        .prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.only(
+                    "indicator_id", "starts_on", "ends_on", "value", "life_of_plan"
+                ).order_by("life_of_plan", "starts_on"),
+            )
+        )
+        .order_by("plan_id", "pk")
+    )
+    readings: dict[int, list[progress.Reading]] = defaultdict(list)
+    actuals = PeriodActual.objects.filter(indicator__plan_id__in=plan_ids).totals()
+    for indicator_id, starts_on, ends_on, value, numerator, denominator in actuals.values_list(
+        "indicator_id", "starts_on", "ends_on", "value", "numerator", "denominator"
+    ):
+        readings[indicator_id].append(progress.Reading(starts_on, ends_on, value, numerator, denominator))
+    statuses: dict[int, list[Status]] = defaultdict(list)
+    for indicator in indicators:
+        statuses[indicator.plan_id].append(progress_of(indicator, readings.get(indicator.pk, [])).status)
+    return statuses
 
 
 def _done_in(model, starts: date, ends: date) -> Exists:

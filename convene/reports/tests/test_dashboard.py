@@ -142,3 +142,32 @@ def test_a_name_that_looks_like_a_formula_is_defused(two_groups, committee_membe
     assert "'=HYPERLINK(1)" in text
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("reports:dashboard_xlsx")).content)).active
     assert "'=HYPERLINK(1)" in [r[0] for r in sheet.iter_rows(values_only=True)]
+
+
+def test_indicator_counts_from_stored_actuals_match_the_plans_progress(two_groups, approved, secretariat):
+    """The dashboard reads PeriodActual; the plan's own progress reads every approved measurement."""
+    from convene.plans.tests.factories import QUARTERS
+    from convene.results import services as results_services
+    from convene.results.queries import plan_progress
+
+    for (starts, ends), value, sex in zip(
+        QUARTERS, ["10", "4", "6", "12"], ["female", "male", "female", "male"], strict=True
+    ):
+        for part in (value, "1"):
+            m = results_services.measurement_record(
+                indicator=approved.indicator,
+                acting=approved.cochair,
+                starts_on=starts,
+                ends_on=ends,
+                value=part,
+                disaggregation={"sex": sex} if part == "1" else {},
+            )
+            results_services.measurement_review(measurement=m, acting=secretariat, approve=True)
+    _rows, progress = plan_progress(approved.plan)
+    live = [p.status for p in progress.values()]
+    row = _row(queries.dashboard_rows(), approved.group)
+    assert (row.on_track, row.off_track) == (
+        sum(1 for s in live if s in queries.ON_TRACK),
+        sum(1 for s in live if s in queries.OFF_TRACK),
+    )
+    assert row.on_track + row.off_track == 1  # judged, one way or the other
