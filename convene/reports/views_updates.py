@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -200,6 +201,7 @@ DASHBOARD_COLUMNS = [
     ("gaps", gettext_lazy("Composition gaps")),
 ]
 # The same values as the API's query (``?overdue=true``): one link works for both.
+DASHBOARD_PAGE_SIZE = 100  # rows a page shows (the downloads and the API hold every row)
 YES_NO = [("", gettext_lazy("Any")), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
 
 
@@ -261,8 +263,10 @@ def _dashboard(request) -> tuple[DashboardFilterForm, str, list[queries.Dashboar
 
 
 def _query(request, **changes) -> str:
-    """The page's query string with ``changes`` (the filters kept when sorting or downloading)."""
+    """The page's query string with ``changes`` (the filters kept when sorting or downloading; the
+    page number dropped: a new order or a download starts from the first row)."""
     query = request.GET.copy()
+    query.pop("page", None)
     for name, value in changes.items():
         query[name] = value
     return query.urlencode()
@@ -277,7 +281,8 @@ def dashboard(request):
         (key, label, key == sort.removeprefix("-"), _query(request, sort=f"-{key}" if sort == key else key))
         for key, label in DASHBOARD_COLUMNS
     ]
-    for row in rows:
+    page = Paginator(rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
         row.trend_chart = sparkline(
             row.trend,
             title=_("Members of %(group)s over 12 months") % {"group": row.group.name},
@@ -289,7 +294,9 @@ def dashboard(request):
         request,
         "reports/dashboard.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "query_string": _query(request),
             "columns": columns,
             "sort": sort,
             "form": form,

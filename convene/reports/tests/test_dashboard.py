@@ -171,3 +171,25 @@ def test_indicator_counts_from_stored_actuals_match_the_plans_progress(two_group
         sum(1 for s in live if s in queries.OFF_TRACK),
     )
     assert row.on_track + row.off_track == 1  # judged, one way or the other
+
+
+def test_the_page_shows_a_hundred_rows_at_a_time_keeping_filters_and_sort(approved, committee_member):
+    kind = GroupKind.objects.get(slug="interest-group")
+    Group.objects.bulk_create(
+        Group(kind=kind, name=f"Group {i:03}", slug=f"group-{i:03}", purpose="Work.", status="active")
+        for i in range(120)
+    )
+    client = client_for(committee_member)
+    first = client.get(reverse("reports:dashboard"), {"kind": "interest-group", "sort": "-name"})
+    assert len(first.context["rows"]) == 100
+    assert "121 groups" in first.content.decode()
+    assert "?kind=interest-group&amp;sort=-name&amp;page=2" in first.content.decode()
+    second = client.get(
+        reverse("reports:dashboard"), {"kind": "interest-group", "sort": "-name", "page": "2"}
+    )
+    assert [r.group.name for r in second.context["rows"]][-1] == "Case Management"
+    assert "page=" not in second.context["export_query"]
+    table = client.get(reverse("reports:dashboard_csv"), {"kind": "interest-group"}).content.decode(
+        "utf-8-sig"
+    )
+    assert len(table.strip().splitlines()) == 122  # the download holds every row
