@@ -89,6 +89,9 @@ def ensure_meetings(wanted: int, seed: int) -> int:
     groups = list(Group.objects.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True))
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     print(f"bench: adding {wanted - have:,} meetings to the {have:,} there are", flush=True)
+    from convene.people.models import Person
+
+    organiser = Person.objects.get(email=COMMITTEE_EMAIL)
     links = Meeting.groups.through
     batch = 2000
     for first in range(have, wanted, batch):
@@ -101,6 +104,7 @@ def ensure_meetings(wanted: int, seed: int) -> int:
                     starts=starts,
                     ends=starts + datetime.timedelta(hours=1),
                     zone_name="UTC",
+                    organiser=organiser,
                     status=MeetingStatus.SCHEDULED if rng.random() > 0.05 else MeetingStatus.CANCELLED,
                 )
             )
@@ -223,8 +227,10 @@ def main() -> None:
     docx = measure_pack("docx", args.pack_runs, env)
 
     table = d.results_table(measured, {"floor": "floor `/floor/` (session)"}) if measured else ""
-    pack_rows = ["| pack | runs | seconds (each run) | peak RSS MiB | RSS before drawing MiB | size KiB |",
-                 "|---|---:|---|---:|---:|---:|"]
+    pack_rows = [
+        "| pack | runs | seconds (each run) | peak RSS MiB | RSS before drawing MiB | size KiB |",
+        "|---|---:|---|---:|---:|---:|",
+    ]
     for label, runs in (("PDF (WeasyPrint)", pdf), ("DOCX (python-docx)", docx)):
         each = ", ".join(f"{r['seconds']:.1f}" for r in runs)
         pack_rows.append(
@@ -269,15 +275,22 @@ def run_load(args, env) -> list[tuple]:
         committee = d.log_in(port, COMMITTEE_EMAIL, "convene-demo")
         scenarios = [
             ("floor `/floor/` (session)", ["/floor/"]),
-            ("dashboard `/committee/dashboard/` sort/filter mix (committee)", [dashboard + q for q in DASHBOARD_MIX]),
+            (
+                "dashboard `/committee/dashboard/` sort/filter mix (committee)",
+                [dashboard + q for q in DASHBOARD_MIX],
+            ),
             ("API `/api/v1/committee/dashboard` (committee, session)", ["/api/v1/committee/dashboard"]),
         ]
         headers = {"Cookie": f"sessionid={committee}"}
         for label, paths in scenarios:
             print(f"bench: {label}: {args.warmup:.0f} s warm-up, {args.duration:.0f} s measured", flush=True)
-            d.load(port, paths, headers, concurrency=args.concurrency, seconds=args.warmup, seed=args.seed + 99)
+            d.load(
+                port, paths, headers, concurrency=args.concurrency, seconds=args.warmup, seed=args.seed + 99
+            )
             started = time.monotonic()
-            outcome = d.load(port, paths, headers, concurrency=args.concurrency, seconds=args.duration, seed=args.seed)
+            outcome = d.load(
+                port, paths, headers, concurrency=args.concurrency, seconds=args.duration, seed=args.seed
+            )
             elapsed = time.monotonic() - started
             latencies = sorted(outcome.latencies)
             name = "floor" if label.startswith("floor") else label
