@@ -15,6 +15,7 @@ from convene.meetings.api import router as meetings_router
 from convene.people.api import router as people_router
 from convene.people.api_auth import PersonalToken
 from convene.plans.api import router as plans_router
+from convene.reports.api import router as reports_router
 from convene.results.api import router as results_router
 
 api = ConveneAPI(
@@ -38,3 +39,4 @@ api.add_router("/", datacall_router)
 api.add_router("/", advocacy_router)
 api.add_router("/", mailing_router)
 api.add_router("/", comms_router)
+api.add_router("/", reports_router)

@@ -25,6 +25,7 @@ body, half of the time, at the record's current revision, so that edits are also
 refused with 409.
 """
 
+import datetime
 import os
 import zlib
 
@@ -124,6 +125,7 @@ def world(member, secretariat, committee_member) -> dict[str, list]:
     group_services.membership_join(group=approval, acting=asker, note="Please.")
     group_services.membership_invite(group=hidden, person=asker, acting=chairs[0])
 
+    updates = _updates(open_group, chairs[0])
     people = {"member": member, "secretariat": secretariat, "committee": committee_member, "chair": chairs[0]}
     groups = {"open": open_group, "approval": approval, "hidden": hidden}
     return {
@@ -135,6 +137,7 @@ def world(member, secretariat, committee_member) -> dict[str, list]:
         "kind": list(GroupKind.objects.values_list("slug", flat=True)),
         "topic": list(Topic.objects.values_list("slug", flat=True)[:5]),
         **_events(secretariat, chairs[0], open_group, member),
+        "update_id": updates,
     }
 
 
@@ -167,6 +170,22 @@ def _events(secretariat, chair, group, member) -> dict[str, list]:
     )
     registration = event_services.registration_register(event=webinar, acting=member)
     return {"event_id": [webinar.pk, workshop.pk], "registration_id": [registration.pk]}
+
+
+def _updates(group, chair) -> list[int]:
+    """A draft update and a submitted one of ``group`` (issue 12), for the operations under /updates/."""
+    from convene.reports import services as report_services
+
+    ids = []
+    for period in ((datetime.date(2025, 1, 1), datetime.date(2025, 3, 31)), None):
+        update = report_services.update_draft(group=group, acting=chair, period=period)
+        ids.append(update.pk)
+        if period is not None:
+            update = report_services.update_save(
+                update=update, acting=chair, revision=1, achievements="Sent."
+            )
+            report_services.update_submit(update=update, acting=chair)
+    return ids
 
 
 def _plans(people: dict, groups: dict, asker) -> None:

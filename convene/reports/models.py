@@ -1,8 +1,8 @@
 """A group's update to the steering committee and the coordinator, and the committee's comments on it.
 
-An update covers a period (a calendar quarter by default). Its figures are composed from the data when
-it is read (``queries.update_figures``); the co-chairs write the narrative and submit it; the
-committee or the secretariat comment and acknowledge it. The narrative is versioned (``revision`` and
+An update covers a period (a calendar quarter by default). Its figures are composed from the data while
+it is a draft (``queries.update_figures``) and frozen on it when it is submitted (``frozen.py``). The
+co-chairs write the narrative and submit it; the committee or the secretariat comment and acknowledge it. The narrative is versioned (``revision`` and
 the history) so that two co-chairs writing at once lose no text (core/concurrency.py)."""
 
 from django.conf import settings
@@ -61,6 +61,10 @@ class GroupUpdate(Revisioned):
         verbose_name=_("acknowledged by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    # The figures as they stood when the update was submitted (``frozen.freeze``): the committee reads
+    # what was sent, whatever is recorded later. None while a draft (its figures are read live).
+    figures = models.JSONField(_("figures as submitted"), null=True, blank=True, editable=False)
+    figures_frozen_at = models.DateTimeField(_("figures frozen"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

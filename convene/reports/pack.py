@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import documents
+from .frozen import figures_of
 from .models import NARRATIVE_FIELDS, GroupUpdate
-from .queries import DashboardRow, UpdateFigures, dashboard_rows, update_figures, updates_sent_in
+from .queries import DashboardRow, UpdateFigures, dashboard_rows, updates_sent_in
 
 
 @dataclass
@@ -28,10 +29,7 @@ class PackSection:
 
 def pack_context(starts: date, ends: date) -> dict:
     updates = updates_sent_in(starts, ends)
-    sections = [
-        PackSection(u, update_figures(u.group, u.period_starts, u.period_ends), f"update-{u.pk}")
-        for u in updates
-    ]
+    sections = [PackSection(u, figures_of(u), f"update-{u.pk}") for u in updates]
     return {
         "network_name": settings.CONVENE_NETWORK_NAME,
         "generated_at": timezone.localtime(),
@@ -75,8 +73,10 @@ def _row_values(row: DashboardRow) -> list[str]:
         _("Overdue") if row.overdue else documents.date_text(row.next_due),
         str(row.on_track),
         str(row.off_track),
+        "—" if row.budget_percent is None else f"{row.budget_percent} %",
         f"{row.meetings_held}{expected}",
         str(row.members),
+        "; ".join(row.gaps) or "—",
     ]
 
 
@@ -88,8 +88,10 @@ def dashboard_headers() -> list[str]:
         _("Next update due"),
         _("Indicators on track"),
         _("Off track"),
+        _("Budget used"),
         _("Meetings (90 days) / cadence"),
         _("Members"),
+        _("Composition gaps"),
     ]
 
 
@@ -112,8 +114,8 @@ def pack_docx(starts: date, ends: date) -> bytes:
         document,
         dashboard_headers(),
         [_row_values(row) for row in context["rows"]],
-        weights=[4, 2, 2, 2, 1, 1, 2, 1],
-        numeric=(4, 5, 6, 7),
+        weights=[4, 2, 2, 2, 1, 1, 1, 2, 1, 3],
+        numeric=(4, 5, 6, 7, 8),
     )
     document.add_heading(_("Updates from the groups"), level=1)
     if not context["sections"]:

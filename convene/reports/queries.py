@@ -4,21 +4,34 @@ dashboard."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from convene.core.rules import can
-from convene.groups.models import OPEN_STATUSES, Group, GroupMembership, MeetingFrequency, MembershipStatus
+from convene.groups.models import (
+    OPEN_STATUSES,
+    Group,
+    GroupKind,
+    GroupMembership,
+    MeetingFrequency,
+    MembershipStatus,
+    Role,
+)
 from convene.groups.rules import is_cochair
 from convene.meetings.models import Attendance, Meeting, MeetingStatus, Presence
+from convene.people.models import Sector
 from convene.plans.models import (
+    BudgetLine,
     Deliverable,
     DeliverableStatus,
+    ExchangeRate,
     PlanImport,
     PlanImportStatus,
     PlanStatus,
@@ -26,9 +39,15 @@ from convene.plans.models import (
     TaskStatus,
     WorkPlan,
 )
-from convene.plans.queries import BudgetSummary, budget_summary, current_plan, late_deliverables
+from convene.plans.queries import (
+    BudgetSummary,
+    budget_summary,
+    current_plan,
+    late_deliverables,
+    to_reporting,
+)
 from convene.results import progress
-from convene.results.models import Indicator, Target
+from convene.results.models import Indicator, PeriodActual, Target
 from convene.results.progress import Status
 from convene.results.queries import approved_readings, progress_of
 
@@ -62,6 +81,7 @@ MEETINGS_PER_DAY = {
     MeetingFrequency.QUARTERLY: 4 / 365,
 }
 DASHBOARD_MEETING_DAYS = 90
+TREND_MONTHS = 12  # the membership trend on the dashboard
 ON_TRACK = (Status.ON_TRACK, Status.AHEAD)
 OFF_TRACK = (Status.BEHIND,)
 
@@ -256,6 +276,37 @@ def _indicator_figures(plan_ids: list[int]) -> dict[int, list[IndicatorFigure]]:
     return figures
 
 
+def _indicator_status(plan_ids: list[int], today: date) -> dict[int, list[Status]]:
+    """The status of each plan's indicators (on track, behind…), for the dashboard's counts.
+
+    Read from the stored period actuals (``PeriodActual``: each outermost reported period's total,
+    kept at every approval), not from every approved measurement: a plan's page reads its hundreds of
+    measurements, the dashboard would read a million. Three queries whatever the number of plans."""
+    indicators = list(
+        Indicator.objects.filter(plan_id__in=plan_ids)
+        .only("id", "plan_id", "unit", "direction", "cumulative", "disaggregations", "baseline_value")
+        .prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.only(
+                    "indicator_id", "starts_on", "ends_on", "value", "life_of_plan"
+                ).order_by("life_of_plan", "starts_on"),
+            )
+        )
+        .order_by("plan_id", "pk")
+    )
+    readings: dict[int, list[progress.Reading]] = defaultdict(list)
+    actuals = PeriodActual.objects.filter(indicator__plan_id__in=plan_ids).totals()
+    for indicator_id, starts_on, ends_on, value, numerator, denominator in actuals.values_list(
+        "indicator_id", "starts_on", "ends_on", "value", "numerator", "denominator"
+    ):
+        readings[indicator_id].append(progress.Reading(starts_on, ends_on, value, numerator, denominator))
+    statuses: dict[int, list[Status]] = defaultdict(list)
+    for indicator in indicators:
+        statuses[indicator.plan_id].append(progress_of(indicator, readings.get(indicator.pk, [])).status)
+    return statuses
+
+
 def _done_in(model, starts: date, ends: date) -> Exists:
     """Marked done in the period: a version saved as done then (the plans keep every version)."""
     versions = model.history.model.objects.filter(
@@ -385,10 +436,30 @@ class DashboardRow:
     meetings_held: int
     meetings_expected: int | None
     members: int
+    # The current plan's budget in its reporting currency (lines without a stored rate left out).
+    budget_currency: str = ""
+    budget_planned: Decimal | None = None
+    budget_actual: Decimal | None = None
+    # Members at the end of each of the last 12 months, oldest first (the last is today).
+    trend: list[int] = field(default_factory=list)
+    # What the charter asks for and the group lacks: sectors and countries missing at the table,
+    # more members than its maximum, no co-chair.
+    gaps: list[str] = field(default_factory=list)
 
     @property
     def plan_state_label(self) -> str:
         return str(PLAN_STATE_LABELS[self.plan_state])
+
+    @property
+    def budget_percent(self) -> int | None:
+        """Budget used against plan, in percent (None: no budget planned)."""
+        if not self.budget_planned:
+            return None
+        return round(100 * (self.budget_actual or 0) / self.budget_planned)
+
+    @property
+    def trend_change(self) -> int:
+        return self.trend[-1] - self.trend[0] if self.trend else 0
 
 
 # ?sort= columns: the key each sorts by (a leading "-" sorts the other way).
@@ -399,15 +470,48 @@ DASHBOARD_SORTS = {
     "overdue": lambda row: (not row.overdue, row.next_due),
     "on_track": lambda row: row.on_track,
     "off_track": lambda row: row.off_track,
+    "kind": lambda row: row.group.kind.localized_name.casefold(),
+    "budget": lambda row: -1 if row.budget_percent is None else row.budget_percent,
     "meetings": lambda row: row.meetings_held,
     "members": lambda row: row.members,
+    "trend": lambda row: row.trend_change,
+    "gaps": lambda row: len(row.gaps),
 }
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """What the committee narrows the dashboard to (each left out: no narrowing)."""
+
+    kind: str = ""  # a group kind's slug
+    plan: str = ""  # a PlanState
+    overdue: bool | None = None  # the next update is overdue (or not)
+    off_track: bool | None = None  # at least one indicator is off track (or none is)
+
+    def keeps(self, row: DashboardRow) -> bool:
+        return (
+            (not self.plan or row.plan_state == self.plan)
+            and (self.overdue is None or row.overdue == self.overdue)
+            and (self.off_track is None or (row.off_track > 0) == self.off_track)
+        )
+
+
+NO_FILTERS = DashboardFilters()
+
+
+def group_kind_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every kind of group, for the dashboard's filter."""
+    return sorted(
+        ((k.slug, k.localized_name) for k in GroupKind.objects.all()), key=lambda c: c[1].casefold()
+    )
 
 
 def _plans_in_force(group_ids: list[int]) -> dict[int, WorkPlan]:
     """Each group's current plan (as ``plans.queries.current_plan`` chooses it), in one query."""
     by_group: dict[int, list[WorkPlan]] = defaultdict(list)
-    plans = WorkPlan.objects.filter(group_id__in=group_ids).only("id", "group_id", "status", "starts_on")
+    plans = WorkPlan.objects.filter(group_id__in=group_ids).only(
+        "id", "group_id", "status", "starts_on", "currency"
+    )
     for plan in plans.order_by("group_id", "-starts_on", "-pk"):
         by_group[plan.group_id].append(plan)
     chosen = {}
@@ -417,51 +521,185 @@ def _plans_in_force(group_ids: list[int]) -> dict[int, WorkPlan]:
     return chosen
 
 
-def dashboard_rows(*, sort: str = "name", today: date | None = None) -> list[DashboardRow]:
-    """Every open group with what the committee follows, in a fixed number of queries."""
+def _budgets(plans: list[WorkPlan]) -> dict[int, tuple[Decimal, Decimal]]:
+    """(planned, used) of each plan in its reporting currency: the lines summed per currency in SQL and
+    converted at the plan's stored rates (two queries for every plan at once)."""
+    ids = [p.pk for p in plans]
+    by_pk = {p.pk: p for p in plans}
+    rates: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for plan_id, currency, rate in ExchangeRate.objects.filter(plan_id__in=ids).values_list(
+        "plan_id", "currency", "rate"
+    ):
+        rates[plan_id][currency] = rate
+    totals: dict[int, tuple[Decimal, Decimal]] = {}
+    sums = (
+        BudgetLine.objects.filter(plan_id__in=ids)
+        .values("plan_id", "currency")
+        .annotate(planned=Sum("planned"), actual=Sum("actual"))
+        .order_by()
+    )
+    for line in sums:
+        plan = by_pk[line["plan_id"]]
+        planned = to_reporting(line["planned"], line["currency"], plan, rates[plan.pk])
+        if planned is None:
+            continue  # no rate stored for this currency: left out, as budget_summary does
+        actual = to_reporting(line["actual"], line["currency"], plan, rates[plan.pk]) or Decimal(0)
+        before = totals.get(plan.pk, (Decimal(0), Decimal(0)))
+        totals[plan.pk] = (before[0] + planned, before[1] + actual)
+    return totals
+
+
+def month_ends(today: date, months: int = TREND_MONTHS) -> list[date]:
+    """The last day of each of the ``months`` months up to today's, oldest first (today for this one)."""
+    ends = [today]
+    day = today.replace(day=1)
+    for _i in range(months - 1):
+        day = day - timedelta(days=1)
+        ends.append(day)
+        day = day.replace(day=1)
+    return ends[::-1]
+
+
+def _member_figures(group_ids: list[int], ends: list[date]) -> dict[int, dict]:
+    """Per group, in one grouped query: members at each of ``ends`` and its co-chairs now."""
+    member_at = {
+        f"at{i}": Count(
+            "pk",
+            filter=Q(joined_on__lte=day)
+            & (Q(left_on__isnull=True) | Q(left_on__gt=day))
+            & ~Q(
+                status__in=[MembershipStatus.REQUESTED, MembershipStatus.INVITED, MembershipStatus.DECLINED]
+            ),
+        )
+        for i, day in enumerate(ends)
+    }
+    rows = (
+        GroupMembership.objects.filter(group_id__in=group_ids)
+        .values("group_id")
+        .annotate(
+            cochairs=Count("pk", filter=Q(status=MembershipStatus.ACTIVE, role=Role.COCHAIR)),
+            active=Count("pk", filter=Q(status=MembershipStatus.ACTIVE)),
+            **member_at,
+        )
+        .order_by()
+    )
+    return {row["group_id"]: row for row in rows}
+
+
+def _at_the_table(groups: list[Group]) -> dict[int, tuple[set, set]]:
+    """The sectors and countries of each group's active members, for the groups whose charter asks for
+    some (one query of distinct pairs)."""
+    asking = [g.pk for g in groups if g.required_sectors or g.required_countries]
+    present: dict[int, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    if not asking:
+        return present
+    pairs = (
+        GroupMembership.objects.filter(group_id__in=asking, status=MembershipStatus.ACTIVE)
+        .values_list("group_id", "person__profile__sector", "person__profile__country")
+        .distinct()
+        .order_by()
+    )
+    for group_id, sector, country in pairs:
+        present[group_id][0].add(sector)
+        present[group_id][1].add(country)
+    return present
+
+
+def _gaps(group: Group, present: tuple[set, set], members: int, cochairs: int) -> list[str]:
+    sectors, country_codes = present
+    labels = dict(Sector.choices)
+    gaps = [str(labels.get(s, s)) for s in group.required_sectors or [] if s not in sectors]
+    gaps += [countries.name(c) or c for c in group.required_countries or [] if c not in country_codes]
+    if group.max_size and members > group.max_size:
+        gaps.append(str(_("More members than the charter's %(n)s") % {"n": group.max_size}))
+    if not cochairs:
+        gaps.append(str(_("No co-chair")))
+    return gaps
+
+
+def dashboard_rows(
+    *, sort: str = "name", filters: DashboardFilters = NO_FILTERS, today: date | None = None
+) -> list[DashboardRow]:
+    """Every open group with what the committee follows, in a fixed number of queries (whatever the
+    number of groups: every figure is read for all groups at once)."""
     today = today or timezone.localdate()
     since = timezone.now() - timedelta(days=DASHBOARD_MEETING_DAYS)
-    held = Meeting.objects.filter(
-        groups=OuterRef("pk"), status=MeetingStatus.SCHEDULED, starts__gte=since, starts__lt=timezone.now()
-    )
-    active = GroupMembership.objects.filter(group=OuterRef("pk"), status=MembershipStatus.ACTIVE)
+    groups = Group.objects.filter(status__in=OPEN_STATUSES)
+    if filters.kind:
+        groups = groups.filter(kind__slug=filters.kind)
     groups = list(
-        Group.objects.filter(status__in=OPEN_STATUSES)
-        .annotate(
-            meetings_held=_count(held), members_count=_count(active), update_months=F("kind__update_months")
+        groups.select_related("kind")
+        .only(
+            "id",
+            "name",
+            "slug",
+            "status",
+            "meeting_frequency",
+            "launched_on",
+            "max_size",
+            "required_sectors",
+            "required_countries",
+            "kind__id",
+            "kind__slug",
+            "kind__name",
+            "kind__name_translations",
+            "kind__update_months",
         )
-        .only("id", "name", "slug", "status", "meeting_frequency", "launched_on")
         .order_by("name", "pk")
     )
     ids = [g.pk for g in groups]
+    # Grouped counts for every group at once (a correlated subquery per group row cost seconds).
+    held = dict(
+        Meeting.groups.through.objects.filter(
+            group_id__in=ids,
+            meeting__status=MeetingStatus.SCHEDULED,
+            meeting__starts__gte=since,
+            meeting__starts__lt=timezone.now(),
+        )
+        .values("group_id")
+        .annotate(n=Count("meeting_id"))
+        .order_by()
+        .values_list("group_id", "n")
+    )
     plans = _plans_in_force(ids)
-    indicators = _indicator_figures([p.pk for p in plans.values()])
+    indicators = _indicator_status([p.pk for p in plans.values()], today)
+    budgets = _budgets(list(plans.values()))
+    ends = month_ends(today)
+    people = _member_figures(ids, ends)
+    present = _at_the_table(groups)
     last = _last_sent(ids)
     rows = []
     for group in groups:
         plan = plans.get(group.pk)
         update = last.get(group.pk)
-        figures = indicators.get(plan.pk, []) if plan else []
+        statuses = indicators.get(plan.pk, []) if plan else []
         due = update_due(
-            months=group.update_months,
+            months=group.kind.update_months,
             launched_on=group.launched_on,
             last_sent_ends=update.period_ends if update else None,
             today=today,
         )
-        rows.append(
-            DashboardRow(
-                group=group,
-                plan_state=PLAN_STATES.get(plan.status, PlanState.DRAFT) if plan else PlanState.MISSING,
-                last_update=update,
-                next_due=due.next_due,
-                overdue=due.overdue,
-                on_track=sum(1 for f in figures if f.on_track),
-                off_track=sum(1 for f in figures if f.progress.status in OFF_TRACK),
-                meetings_held=group.meetings_held,
-                meetings_expected=meetings_expected(group.meeting_frequency, DASHBOARD_MEETING_DAYS),
-                members=group.members_count,
-            )
+        budget = budgets.get(plan.pk) if plan else None
+        figures = people.get(group.pk, {})
+        row = DashboardRow(
+            group=group,
+            plan_state=PLAN_STATES.get(plan.status, PlanState.DRAFT) if plan else PlanState.MISSING,
+            last_update=update,
+            next_due=due.next_due,
+            overdue=due.overdue,
+            on_track=sum(1 for s in statuses if s in ON_TRACK),
+            off_track=sum(1 for s in statuses if s in OFF_TRACK),
+            meetings_held=held.get(group.pk, 0),
+            meetings_expected=meetings_expected(group.meeting_frequency, DASHBOARD_MEETING_DAYS),
+            members=figures.get("active", 0),
+            budget_currency=plan.currency if plan else "",
+            budget_planned=budget[0] if budget else None,
+            budget_actual=budget[1] if budget else None,
+            trend=[figures.get(f"at{i}", 0) for i in range(len(ends))],
+            gaps=_gaps(group, present[group.pk], figures.get("active", 0), figures.get("cochairs", 0)),
         )
+        if filters.keeps(row):
+            rows.append(row)
     return sort_rows(rows, sort)
 
 

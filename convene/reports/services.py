@@ -17,8 +17,11 @@ from convene.groups.models import Group
 from convene.people.models import Person
 
 from . import tasks
+from .frozen import freeze
 from .models import NARRATIVE_FIELDS, Digest, GroupUpdate, UpdateComment, UpdateReminder, UpdateStatus
-from .queries import period_of
+from .queries import UPDATE_DUE_AFTER, period_of, update_figures
+
+MAX_PERIOD_DAYS = 366
 
 
 def _locked(update: GroupUpdate) -> GroupUpdate:
@@ -35,6 +38,8 @@ def update_draft(*, group: Group, acting: Person, period: tuple[date, date] | No
     starts, ends = period or period_of(timezone.localdate(), group.kind.update_months)
     if ends < starts:
         raise ValidationError(_("The period ends before it starts."))
+    if (ends - starts).days > MAX_PERIOD_DAYS or ends > date.max - UPDATE_DUE_AFTER:
+        raise ValidationError(_("An update covers at most a year."))
     update, _created = GroupUpdate.objects.get_or_create(
         group=group,
         period_starts=starts,
@@ -72,8 +77,20 @@ def update_submit(*, update: GroupUpdate, acting: Person) -> GroupUpdate:
     update.status = UpdateStatus.SUBMITTED
     update.submitted_by = acting
     update.submitted_at = timezone.now()
+    # What the committee reads is what was sent: later data does not change a submitted update.
+    update.figures = freeze(update_figures(update.group, update.period_starts, update.period_ends))
+    update.figures_frozen_at = update.submitted_at
     update._history_user = acting
-    update.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    update.save(
+        update_fields=[
+            "status",
+            "submitted_by",
+            "submitted_at",
+            "figures",
+            "figures_frozen_at",
+            "updated_at",
+        ]
+    )
     return update
 
 

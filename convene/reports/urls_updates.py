@@ -16,6 +16,7 @@ urlpatterns = [
     path("updates/<id:update>/acknowledge/", views.update_acknowledge, name="update_acknowledge"),
     path("committee/dashboard/", views.dashboard, name="dashboard"),
     path("committee/dashboard.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("committee/dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("committee/pack.pdf", views.pack_pdf, name="pack_pdf"),
     path("committee/pack.docx", views.pack_docx, name="pack_docx"),
 ]

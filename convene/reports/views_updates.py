@@ -1,6 +1,6 @@
 """Group updates and the committee's pages (thin views, STYLE §1, §2): a group's updates, one update
 (its figures, the narrative form, submitting, comments, acknowledging), the committee's dashboard (as
-a page and as CSV) and the committee pack (PDF, DOCX). Pages work without JavaScript."""
+a page, as CSV and as XLSX, filtered and sorted alike) and the committee pack (PDF, DOCX). Pages work without JavaScript."""
 
 import csv
 import io
@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,11 +21,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from convene.core.concurrency import EditConflict
 from convene.core.concurrency_views import add_service_error, conflict_response
+from convene.core.exports import XLSX_TYPE, spreadsheet_safe, xlsx_bytes
 from convene.core.rules import can, ensure
 from convene.groups import queries as group_queries
 from convene.results.charts import progress_bar
 
 from . import pack, queries, services
+from .charts import sparkline
+from .dashboard_table import EXPORT_HEADERS, export_values
+from .frozen import figures_of
 from .models import NARRATIVE_FIELDS, GroupUpdate
 from .views import DOCX_TYPE, download
 
@@ -88,7 +93,7 @@ def update_start(request, slug: str):
 
 
 def _page(request, update: GroupUpdate, *, form=None, comment_form=None, status: int = 200, conflict=None):
-    figures = queries.update_figures(update.group, update.period_starts, update.period_ends)
+    figures = figures_of(update)
     for f in figures.indicators:
         f.bar = progress_bar(
             percent=f.latest.bar_percent if f.latest else None,
@@ -189,14 +194,66 @@ def update_acknowledge(request, update: int):
 
 DASHBOARD_COLUMNS = [
     ("name", gettext_lazy("Group")),
+    ("kind", gettext_lazy("Kind")),
     ("plan", gettext_lazy("Work plan")),
     ("update", gettext_lazy("Last update")),
     ("overdue", gettext_lazy("Next update due")),
     ("on_track", gettext_lazy("Indicators on track")),
     ("off_track", gettext_lazy("Off track")),
+    ("budget", gettext_lazy("Budget used")),
     ("meetings", gettext_lazy("Meetings (90 days)")),
     ("members", gettext_lazy("Members")),
+    ("trend", gettext_lazy("Members, 12 months")),
+    ("gaps", gettext_lazy("Composition gaps")),
 ]
+# The same values as the API's query (``?overdue=true``): one link works for both.
+DASHBOARD_PAGE_SIZE = 100  # rows a page shows (the downloads and the API hold every row)
+YES_NO = [("", gettext_lazy("Any")), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"true": True, "false": False}.get(value)
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, sent with GET (the page, its CSV and its XLSX read the same)."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of group"), required=False)
+    plan = forms.ChoiceField(
+        label=gettext_lazy("Work plan"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Any")),
+            *[(s.value, label) for s, label in queries.PLAN_STATE_LABELS.items()],
+        ],
+    )
+    overdue = forms.TypedChoiceField(
+        label=gettext_lazy("Update overdue"), required=False, choices=YES_NO, coerce=_yes_no, empty_value=None
+    )
+    off_track = forms.TypedChoiceField(
+        label=gettext_lazy("Indicators off track"),
+        required=False,
+        choices=YES_NO,
+        coerce=_yes_no,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", gettext_lazy("Any")), *queries.group_kind_choices()]
+
+    def filters(self) -> queries.DashboardFilters:
+        """The filters asked for; a wrong value is left out (no narrowing), as a wrong sort is."""
+        if not self.is_bound:
+            return queries.NO_FILTERS
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return queries.DashboardFilters(
+            kind=data.get("kind") or "",
+            plan=data.get("plan") or "",
+            overdue=data.get("overdue"),
+            off_track=data.get("off_track"),
+        )
 
 
 def _sort(request) -> str:
@@ -204,66 +261,85 @@ def _sort(request) -> str:
     return sort if sort.removeprefix("-") in queries.DASHBOARD_SORTS else "name"
 
 
+def _dashboard(request) -> tuple[DashboardFilterForm, str, list[queries.DashboardRow]]:
+    ensure(request.user, "reports.view_dashboard")
+    form = DashboardFilterForm(request.GET or None)
+    sort = _sort(request)
+    return form, sort, queries.dashboard_rows(sort=sort, filters=form.filters())
+
+
+def _query(request, **changes) -> str:
+    """The page's query string with ``changes`` (the filters kept when sorting or downloading; the
+    page number dropped: a new order or a download starts from the first row)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
+
+
 @login_required
 @require_GET
 def dashboard(request):
-    ensure(request.user, "reports.view_dashboard")
-    sort = _sort(request)
+    form, sort, rows = _dashboard(request)
     starts, ends = queries.last_ended_quarter(timezone.localdate())
     columns = [
-        (key, label, key == sort.removeprefix("-"), f"-{key}" if sort == key else key)
+        (key, label, key == sort.removeprefix("-"), _query(request, sort=f"-{key}" if sort == key else key))
         for key, label in DASHBOARD_COLUMNS
     ]
+    page = Paginator(rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.trend_chart = sparkline(
+            row.trend,
+            title=_("Members of %(group)s over 12 months") % {"group": row.group.name},
+            description=_("From %(first)s to %(last)s members; at each month's end: %(all)s.")
+            % {"first": row.trend[0], "last": row.trend[-1], "all": ", ".join(map(str, row.trend))},
+            uid=f"trend-{row.group.pk}",
+        )
     return render(
         request,
         "reports/dashboard.html",
         {
-            "rows": queries.dashboard_rows(sort=sort),
+            "rows": page.object_list,
+            "page": page,
+            "query_string": _query(request),
             "columns": columns,
             "sort": sort,
+            "form": form,
+            "export_query": _query(request, sort=sort),
             "pack_from": starts,
             "pack_to": ends,
         },
     )
 
 
-CSV_HEADERS = (
-    gettext_lazy("Group"),
-    gettext_lazy("Work plan"),
-    gettext_lazy("Last update (period ends)"),
-    gettext_lazy("Next update due"),
-    gettext_lazy("Overdue"),
-    gettext_lazy("Indicators on track"),
-    gettext_lazy("Indicators off track"),
-    gettext_lazy("Meetings held (90 days)"),
-    gettext_lazy("Meetings the charter asks for (90 days)"),
-    gettext_lazy("Members"),
-)
+@login_required
+@require_GET
+def dashboard_csv(request):
+    _form, _sort_by, rows = _dashboard(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(h) for h in EXPORT_HEADERS])
+    for row in rows:
+        writer.writerow(
+            [
+                ""
+                if value is None
+                else spreadsheet_safe(value.isoformat() if isinstance(value, date) else value)
+                for value in export_values(row)
+            ]
+        )
+    return download(out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", "dashboard.csv")
 
 
 @login_required
 @require_GET
-def dashboard_csv(request):
-    ensure(request.user, "reports.view_dashboard")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(h) for h in CSV_HEADERS])
-    for row in queries.dashboard_rows(sort=_sort(request)):
-        writer.writerow(
-            [
-                row.group.name,
-                row.plan_state_label,
-                row.last_update.period_ends.isoformat() if row.last_update else "",
-                row.next_due.isoformat(),
-                _("yes") if row.overdue else _("no"),
-                row.on_track,
-                row.off_track,
-                row.meetings_held,
-                "" if row.meetings_expected is None else row.meetings_expected,
-                row.members,
-            ]
-        )
-    return download(out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", "dashboard.csv")
+def dashboard_xlsx(request):
+    _form, _sort_by, rows = _dashboard(request)
+    data = xlsx_bytes(
+        sheet=_("Dashboard"), headers=[str(h) for h in EXPORT_HEADERS], rows=(export_values(r) for r in rows)
+    )
+    return download(data, XLSX_TYPE, "dashboard.xlsx")
 
 
 def _period(request) -> tuple[date, date] | None:

@@ -123,6 +123,85 @@ ROWS = [
     ),
     Row("reports:dashboard", COMMITTEE_PAGES),
     Row("reports:dashboard_csv", COMMITTEE_PAGES),
+    Row("reports:dashboard_xlsx", COMMITTEE_PAGES),
     Row("reports:pack_pdf", PACK_PAGES, query=PACK),
     Row("reports:pack_docx", PACK_PAGES, query=PACK),
+]
+
+# --- The API (convene/reports/api.py) --------------------------------------------------------------
+# As the pages: 401 instead of the sign-in page; a write answers the update (200) or the new record (201).
+API_DRAFT_WRITERS = roles(anonymous=401, member=404, committee=403, secretariat=403, cochair=200)
+API_COMMITTEE = roles(anonymous=401, committee=200)
+
+
+def api_narrative(world: World, role: str) -> dict:
+    from convene.reports.models import GroupUpdate
+
+    return {"revision": GroupUpdate.objects.get(pk=draft(world).pk).revision, "achievements": "By API."}
+
+
+ROWS += [
+    Row(
+        "api:list_group_updates",
+        roles(anonymous=401, member=403, committee=200, group_member=200),
+        args=lambda w, r: [G],
+        api=True,
+    ),
+    Row(
+        "api:start_group_update",
+        roles(anonymous=401, member=403, secretariat=403, cochair=201),
+        method="POST",
+        args=lambda w, r: [G],
+        json=lambda w, r: {"period_starts": "2025-07-01", "period_ends": "2025-09-30"},
+        state=updates_of_g,
+        api=True,
+    ),
+    Row(
+        "api:get_group_update",
+        roles(anonymous=401, member=404, committee=200, cochair=200),
+        args=of_draft,
+        api=True,
+    ),
+    Row(
+        "api:get_group_update",
+        roles(anonymous=401, member=404, committee=200, group_member=200),
+        variant="submitted",
+        args=of_sent,
+        api=True,
+    ),
+    Row(
+        "api:save_group_update",
+        API_DRAFT_WRITERS,
+        method="PATCH",
+        args=of_draft,
+        json=api_narrative,
+        state=updates_of_g,
+        api=True,
+    ),
+    Row(
+        "api:submit_group_update",
+        API_DRAFT_WRITERS,
+        method="POST",
+        args=of_draft,
+        state=updates_of_g,
+        api=True,
+    ),
+    Row(
+        "api:comment_group_update",
+        roles(anonymous=401, member=404, committee=201, secretariat=201, group_member=403, cochair=201),
+        method="POST",
+        args=of_sent,
+        json=lambda world, role: {"body": "Thank you."},
+        state=comments,
+        api=True,
+    ),
+    Row(
+        "api:acknowledge_group_update",
+        roles(anonymous=401, member=404, committee=200, group_member=403, cochair=403),
+        method="POST",
+        args=of_sent,
+        state=updates_of_g,
+        api=True,
+    ),
+    Row("api:dashboard_rows", API_COMMITTEE, api=True),
 ]
