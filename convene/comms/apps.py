@@ -14,3 +14,10 @@ class CommsConfig(AppConfig):
         # The group update page offers its co-chairs to propose its E-Update items (reports knows
         # nothing of comms: it renders whatever the hook holds).
         register_hook("reports.update_actions", "comms/_from_update.html")
+
+        from convene.mailing.signals import mailing_started
+
+        from .services import on_mailing_started
+
+        # Starting the mailing of an issue puts the issue in the archive (mailing knows nothing of comms).
+        mailing_started.connect(on_mailing_started, dispatch_uid="comms.issue_sent")

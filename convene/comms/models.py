@@ -152,6 +152,15 @@ class Issue(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The bulk mailing that sends it (prepared once approved; starting it marks the issue sent).
+    mailing = models.OneToOneField(
+        "mailing.Mailing",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="eupdate_issue",
+        verbose_name=_("mailing"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -89,7 +89,7 @@ def queue_counts() -> dict[str, int]:
 
 
 def issue_parts():
-    return Issue.objects.prefetch_related(
+    return Issue.objects.select_related("mailing").prefetch_related(
         "texts",
         "blocks",
         Prefetch(

@@ -18,14 +18,18 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convene.core.errors import StateConflict
 from convene.core.rules import can, ensure
 from convene.core.tasks import enqueue_on_commit
+from convene.mailing import services as mailing_services
+from convene.mailing.messages import Rendered
+from convene.mailing.models import BulkList, Mailing, MailingState
 
-from . import queries, tasks
+from . import queries, rendering, tasks
 from .models import (
     REVISABLE_STATES,
     BlockKind,
@@ -494,3 +498,46 @@ def issue_mark_sent(*, issue: Issue, sent_at: datetime.datetime | None = None) -
 
 def may_approve(person) -> bool:
     return can(person, "comms.approve_issue")
+
+
+# --- Sending: the approved issue handed to the bulk mailing (convene/mailing) ------------------------
+
+
+@transaction.atomic
+def issue_mailing(*, issue: Issue, acting, segment: dict) -> Mailing:
+    """The mailing that sends an approved issue to a segment of the E-Update's readers: every edition
+    rendered now (the issue is frozen once approved). While the mailing is a draft, preparing it again
+    only changes the segment; it is started, tested and watched on the mailing's own page, and starting
+    it marks the issue sent (``on_mailing_started``)."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    ensure(acting, "mailing.send")
+    if issue.status != IssueStatus.APPROVED:
+        raise StateConflict(_("Only an issue approved for sending can be sent."))
+    if issue.mailing is not None and issue.mailing.state == MailingState.DRAFT:
+        return mailing_services.mailing_update(mailing=issue.mailing, acting=acting, segment=segment)
+    if issue.mailing is not None:
+        raise StateConflict(_("This issue's mailing has already been started."))
+    editions = {}
+    for language in issue.languages:
+        rendered = rendering.render_edition(issue, language)
+        editions[language] = Rendered(subject=rendered.subject, html=rendered.html, text=rendered.text)
+    issue.mailing = mailing_services.create_mailing(
+        purpose=BulkList.EUPDATE,
+        title=str(issue),
+        segment=segment,
+        editions=editions,
+        default_language=issue.default_language,
+        created_by=acting,
+        source_label=str(issue),
+        source_url=reverse("comms:issue", args=[issue.pk]),
+    )
+    issue.save(update_fields=["mailing"])
+    return issue.mailing
+
+
+def on_mailing_started(sender, mailing, started_by, **kwargs) -> None:
+    """The issue a mailing sends goes into the archive when the mailing starts, in the same
+    transaction as its delivery rows (connected in ``CommsConfig.ready``)."""
+    issue = Issue.objects.filter(mailing=mailing).first()
+    if issue is not None:
+        issue_mark_sent(issue=issue)

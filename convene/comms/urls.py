@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("e-update/issues/<id:pk>/compile/", views.issue_compile, name="issue_compile"),
     path("e-update/issues/<id:pk>/approve/", views.issue_approve, name="issue_approve"),
+    path("e-update/issues/<id:pk>/send/", views.issue_send, name="issue_send"),
     path("e-update/issues/<id:pk>/preview/<str:language>/", views.issue_preview, name="issue_preview"),
     path(
         "e-update/issues/<id:pk>/preview/<str:language>/email.html",

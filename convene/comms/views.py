@@ -15,8 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convene.core.concurrency_views import add_service_error
+from convene.core.errors import StateConflict
 from convene.core.markdown import render_markdown
 from convene.core.rules import can, ensure
+from convene.mailing import queries as mailing_queries
+from convene.mailing.forms import SegmentForm
 
 from . import queries, rendering, services
 from .forms import (
@@ -326,6 +329,8 @@ def _issue_page(request, issue, *, status=200, text_forms=None, block_form=None)
             "block_form": block_form,
             "accepted": list(queries.accepted_contributions()[:100]) if issue.is_draft else [],
             "may_approve": services.may_approve(request.user),
+            "may_send": can(request.user, "mailing.send"),
+            "mailing_progress": mailing_queries.progress(issue.mailing) if issue.mailing else None,
         },
         status=status,
     )
@@ -565,3 +570,28 @@ def archive_latest(request, number: int):
     issue = queries.archived_issue(viewer=request.user, number=number)
     language = rendering.edition_language(issue, translation.get_language())
     return redirect(reverse("comms:archive_issue", args=[issue.number, language]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_send(request, pk: int):
+    """Who an approved issue goes to: a segment of the E-Update's readers, counted before anything is
+    written; then the mailing's own page (test send, send, progress)."""
+    issue = _issue(request, pk)
+    ensure(request.user, "mailing.send")
+    initial = issue.mailing.segment if issue.mailing else {}
+    form = SegmentForm(request.POST or None, initial=initial)
+    count = None
+    if request.method == "POST" and form.is_valid():
+        if "count" in request.POST:
+            count = mailing_queries.count_recipients(form.segment())
+        else:
+            try:
+                mailing = services.issue_mailing(issue=issue, acting=request.user, segment=form.segment())
+            except (ValidationError, StateConflict) as error:
+                form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            else:
+                return redirect(reverse("mailing:detail", args=[mailing.pk]))
+    elif request.method == "GET":
+        count = mailing_queries.count_recipients(initial)
+    return render(request, "comms/issue_send.html", {"issue": issue, "form": form, "count": count})

@@ -32,6 +32,7 @@ from .models import (
     Suppression,
     SuppressionReason,
 )
+from .signals import mailing_started
 
 # --- Lists ----------------------------------------------------------------------------------------
 
@@ -178,6 +179,7 @@ def start(mailing: Mailing, started_by: Person) -> Mailing:
     mailing.started_at = timezone.now()
     mailing.recipient_count = count
     mailing.save(update_fields=["state", "started_by", "started_at", "recipient_count"])
+    mailing_started.send(sender=Mailing, mailing=mailing, started_by=started_by)
     enqueue_on_commit(tasks.send_mailing, mailing.pk)
     return mailing
 

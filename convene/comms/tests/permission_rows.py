@@ -139,6 +139,33 @@ def sent_issue(world: World):
     return _made(world, "_comms_sent", make)
 
 
+def approved_issue(world: World):
+    """An issue approved for sending, not yet handed to a mailing."""
+    from convene.comms import services
+
+    def make():
+        secretariat = world.person(SECRETARIAT)
+        issue = services.issue_create(
+            acting=secretariat, date=datetime.date(2029, 11, 1), languages=["en"], default_language="en"
+        )
+        services.issue_block_add(issue=issue, acting=secretariat, kind="network_figures")
+        services.issue_text_save(issue=issue, acting=secretariat, language="en", title="Nov", editorial="")
+        services.issue_compile(issue=issue, acting=secretariat)
+        return services.issue_approve(issue=issue, acting=world.person(ADMIN))
+
+    return _made(world, "_comms_approved", make)
+
+
+def mailings_state(world, role):
+    from convene.comms.models import Issue
+    from convene.mailing.models import Mailing
+
+    return [
+        sorted(Mailing.objects.values_list("pk", "state", "segment")),
+        sorted(Issue.objects.values_list("pk", "status", "mailing_id")),
+    ]
+
+
 def group_update(world: World):
     from convene.reports import services as report_services
 
@@ -356,6 +383,15 @@ ROWS = [
     Row("comms:issue_block_remove", EDITORS_POST, method="POST", args=of_block, state=issues_state),
     Row("comms:issue_compile", EDITORS_POST, method="POST", args=of_issue, state=issues_state),
     Row("comms:issue_approve", APPROVERS_POST, method="POST", args=of_issue, state=issues_state),
+    Row("comms:issue_send", EDITORS, args=lambda world, role: [approved_issue(world).pk]),
+    Row(
+        "comms:issue_send",
+        roles(secretariat=(302, "/mailing/*")),
+        method="POST",
+        args=lambda world, role: [approved_issue(world).pk],
+        data=lambda world, role: {"languages": ["en"]},
+        state=mailings_state,
+    ),
     Row("comms:issue_preview", EDITORS, args=lambda world, role: [draft_issue(world).pk, "en"]),
     Row("comms:issue_preview_email", EDITORS, args=lambda world, role: [draft_issue(world).pk, "en"]),
     Row(
