@@ -214,6 +214,8 @@ class BlockKind(models.TextChoices):
     GROUPS_LAUNCHED = "groups_launched", _("Groups launched recently")
     HELP_WANTED = "help_wanted", _("Help wanted")
     NETWORK_FIGURES = "network_figures", _("The network in figures")
+    UPCOMING_EVENTS = "upcoming_events", _("Upcoming events")
+    NEW_RESOURCES = "new_resources", _("New in the library")
     YEAR_IN_REVIEW = "year_in_review", _("The year in review")
 
 

@@ -29,6 +29,9 @@ from .models import (
 
 # How far the blocks look: meetings ahead, groups launched before the issue's date.
 MEETINGS_AHEAD = datetime.timedelta(days=60)
+EVENTS_AHEAD = datetime.timedelta(days=90)
+# Resources added to the library in the last two months make the "new in the library" block.
+RESOURCES_BEHIND = datetime.timedelta(days=61)
 LAUNCHED_WITHIN = datetime.timedelta(days=120)
 BLOCK_ROWS = 10
 
@@ -222,8 +225,8 @@ class YearFigures:
     # Members who joined in each month, and members at each month's end (the chart).
     joined_by_month: list[int]
     members_by_month: list[int]
-    # HOOK (events, library, ambassadors): those apps come later; their figures stay None until they
-    # fill them here (events and attendance in the year, products published, the ambassadors' cohort).
+    # Resources the groups published in the library, events held and their attendance. Ambassadors
+    # stay None until the ambassador cohorts exist (issue 15).
     products_published: int | None = None
     events_held: int | None = None
     event_attendance: int | None = None
@@ -244,6 +247,8 @@ class YearFigures:
 def year_figures(year: int) -> YearFigures:
     """A member on a day: joined on or before it and not left by then (``joined_on``, ``left_on``);
     a member who left and came back counts from the last joining only (the profile keeps one)."""
+    from convene.events.models import Event, Registration
+    from convene.library.models import Resource
     from convene.meetings.models import Meeting, MeetingStatus
     from convene.plans.models import Deliverable, DeliverableStatus, WorkPlan
 
@@ -278,6 +283,7 @@ def year_figures(year: int) -> YearFigures:
     year_start = datetime.datetime(year, 1, 1, tzinfo=datetime.UTC)
     year_end = datetime.datetime(year + 1, 1, 1, tzinfo=datetime.UTC)
     held_until = min(year_end, timezone.now())
+    held_events = Event.objects.filter(cancelled=False, starts__gte=year_start, ends__lte=held_until)
     return YearFigures(
         year=year,
         members_at_start=len(at_start),
@@ -294,7 +300,53 @@ def year_figures(year: int) -> YearFigures:
         ).count(),
         joined_by_month=joined_by_month,
         members_by_month=members_by_month,
+        products_published=Resource.objects.filter(
+            group__isnull=False, published_on__gte=start, published_on__lte=end
+        ).count(),
+        events_held=held_events.count(),
+        event_attendance=Registration.objects.filter(event__in=held_events, attended=True).count(),
     )
+
+
+def upcoming_events(on: datetime.date) -> list[dict]:
+    """Public events starting in the weeks after ``on`` (the E-Update goes to the public archive)."""
+    from convene.events.models import Event
+    from convene.events.models import Visibility as EventVisibility
+
+    starts = datetime.datetime.combine(on, datetime.time(), tzinfo=datetime.UTC)
+    events = Event.objects.filter(
+        cancelled=False,
+        visibility=EventVisibility.PUBLIC,
+        starts__gte=starts,
+        starts__lt=starts + EVENTS_AHEAD,
+    ).order_by("starts", "pk")[:BLOCK_ROWS]
+    return [
+        {
+            "title": e.title,
+            "kind": e.get_kind_display(),
+            "starts": e.starts.isoformat(),
+            "zone_name": e.zone_name,
+            "path": reverse("events:detail", args=[e.pk]),
+        }
+        for e in events
+    ]
+
+
+def new_resources(on: datetime.date) -> list[dict]:
+    """Public resources added to the library in the weeks before ``on``."""
+    from convene.library.queries import new_resources as library_new
+
+    until = datetime.datetime.combine(on, datetime.time(), tzinfo=datetime.UTC) + datetime.timedelta(days=1)
+    rows = library_new(until - RESOURCES_BEHIND, until).public()[:BLOCK_ROWS]
+    return [
+        {
+            "title": r.title,
+            "kind": r.get_kind_display(),
+            "group": r.group.name if r.group else "",
+            "path": reverse("library:detail", args=[r.pk]),
+        }
+        for r in rows
+    ]
 
 
 def block_data(kind: str, issue: Issue) -> dict:
@@ -307,6 +359,10 @@ def block_data(kind: str, issue: Issue) -> dict:
         return {"tasks": help_wanted()}
     if kind == BlockKind.NETWORK_FIGURES:
         return network_figures(issue.date)
+    if kind == BlockKind.UPCOMING_EVENTS:
+        return {"events": upcoming_events(issue.date)}
+    if kind == BlockKind.NEW_RESOURCES:
+        return {"resources": new_resources(issue.date)}
     if kind == BlockKind.YEAR_IN_REVIEW:
         year = issue.review_year or issue.date.year - 1
         return year_figures(year).as_dict()

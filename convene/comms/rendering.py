@@ -128,6 +128,9 @@ def blocks_for(issue: Issue, *, with_charts: bool = False) -> list[dict]:
         if block.kind == BlockKind.UPCOMING_MEETINGS:
             for row in data.get("meetings", []):
                 row["when"] = _meeting_time(row)
+        if block.kind == BlockKind.UPCOMING_EVENTS:
+            for row in data.get("events", []):
+                row["when"] = _meeting_time(row)
         if block.kind == BlockKind.YEAR_IN_REVIEW and data:
             data["member_growth"] = data["members_at_end"] - data["members_at_start"]
             data["country_growth"] = data["countries_at_end"] - data["countries_at_start"]

@@ -162,3 +162,61 @@ def test_a_block_once_per_issue(issue, secretariat):
     with pytest.raises(ValidationError, match="Choose a block"):
         services.issue_block_add(issue=issue, acting=secretariat, kind="weather")
     assert issue.blocks.count() == 1
+
+
+def test_event_and_library_blocks_show_only_what_the_public_may_see(issue, secretariat, chair):
+    from django.utils import timezone
+
+    from convene.events.models import Event
+    from convene.library.models import Resource
+
+    soon = timezone.now() + datetime.timedelta(days=20)
+    Event.objects.bulk_create(
+        [
+            Event(
+                kind=kind,
+                title=title,
+                organiser=chair,
+                zone_name="Africa/Lusaka",
+                starts=soon,
+                ends=soon + datetime.timedelta(hours=1),
+                visibility=visibility,
+                cancelled=cancelled,
+                uid=f"{title}@test",
+            )
+            for kind, title, visibility, cancelled in [
+                ("webinar", "Open webinar", "public", False),
+                ("workshop", "Members' workshop", "members", False),
+                ("webinar", "Called off", "public", True),
+            ]
+        ]
+    )
+    Resource.objects.bulk_create(
+        [
+            Resource(
+                kind="toolkit",
+                title=title,
+                published_on=datetime.date(2026, 1, 1),
+                language="en",
+                link="https://example.org/r",
+                visibility=visibility,
+            )
+            for title, visibility in [("Open toolkit", "public"), ("Members' notes", "members")]
+        ]
+    )
+    from convene.comms.queries import block_data
+
+    today = timezone.localdate()
+    Issue.objects.filter(pk=issue.pk).update(date=today)
+    issue.refresh_from_db()
+    events = block_data("upcoming_events", issue)["events"]
+    assert [e["title"] for e in events] == ["Open webinar"]
+    resources = block_data("new_resources", issue)["resources"]
+    assert [r["title"] for r in resources] == ["Open toolkit"]
+    services.issue_block_add(issue=issue, acting=secretariat, kind="upcoming_events")
+    services.issue_block_add(issue=issue, acting=secretariat, kind="new_resources")
+    services.issue_compile(issue=issue, acting=secretariat)
+    text = rendering.render_edition(issue, "en").text
+    assert "Open webinar" in text
+    assert "Open toolkit" in text
+    assert "Members' notes" not in text
