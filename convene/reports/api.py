@@ -58,6 +58,11 @@ class GroupUpdateDeliverableOut(Schema):
     due_on: datetime.date | None
 
 
+class GroupUpdateResourceOut(Schema):
+    id: int
+    title: str
+
+
 class GroupUpdateBudgetOut(Schema):
     currency: str
     planned: Decimal
@@ -79,6 +84,9 @@ class GroupUpdateFiguresOut(Schema):
     members: int
     joined: int
     left: int
+    resources: list[GroupUpdateResourceOut] = Field(
+        ..., description="What the group published in the library in the period."
+    )
 
 
 class GroupUpdateCommentOut(Schema):
@@ -209,6 +217,7 @@ def _figures(update: GroupUpdate) -> dict:
         "members": figures.members,
         "joined": figures.joined,
         "left": figures.left,
+        "resources": [{"id": r.pk, "title": r.title} for r in figures.resources],
     }
 
 

@@ -127,6 +127,7 @@ def freeze(figures: UpdateFigures) -> dict:
         "joined": figures.joined,
         "left": figures.left,
         "members": figures.members,
+        "resources": [{"id": r.pk, "title": r.title} for r in figures.resources],
     }
 
 
@@ -173,6 +174,7 @@ def thaw(data: dict) -> UpdateFigures:
         joined=data.get("joined", 0),
         left=data.get("left", 0),
         members=data.get("members", 0),
+        resources=[FrozenRecord(pk=r["id"], title=r["title"]) for r in data.get("resources", [])],
     )
 
 

@@ -160,6 +160,7 @@ def _docx_section(document, section: PackSection, narrative: list[tuple[str, str
     facts = [
         _("Deliverables completed: %(n)s") % {"n": len(figures.deliverables_done)},
         _("Deliverables late: %(n)s") % {"n": len(figures.deliverables_late)},
+        _("Published in the library: %(n)s") % {"n": len(figures.resources)},
         _("Tasks done: %(n)s") % {"n": figures.tasks_done},
         _("Meetings held: %(n)s") % {"n": figures.meetings_held},
         _("Members joined: %(joined)s, left: %(left)s") % {"joined": figures.joined, "left": figures.left},

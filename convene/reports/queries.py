@@ -25,6 +25,7 @@ from convene.groups.models import (
     Role,
 )
 from convene.groups.rules import is_cochair
+from convene.library.models import Resource
 from convene.meetings.models import Attendance, Meeting, MeetingStatus, Presence
 from convene.people.models import Sector
 from convene.plans.models import (
@@ -242,6 +243,8 @@ class UpdateFigures:
     joined: int = 0
     left: int = 0
     members: int = 0
+    # What the group published in the library in the period (its products).
+    resources: list = field(default_factory=list)
 
     @property
     def on_track(self) -> int:
@@ -355,6 +358,11 @@ def update_figures(group: Group, starts: date, ends: date) -> UpdateFigures:
         memberships["joined"],
         memberships["left"],
         memberships["members"],
+    )
+    figures.resources = list(
+        Resource.objects.filter(group=group, published_on__gte=starts, published_on__lte=ends)
+        .only("id", "title", "kind", "published_on")
+        .order_by("published_on", "pk")
     )
     return figures
 

@@ -95,3 +95,33 @@ def test_freeze_and_thaw_keep_every_figure(submitted, approved):
         live.attendance_percent,
     )
     assert (thawed.budget.planned, thawed.budget.actual) == (live.budget.planned, live.budget.actual)
+
+
+def test_what_the_group_published_in_the_library_is_in_the_update_and_stays(
+    draft, approved, committee_member
+):
+    from convene.library.models import Resource
+
+    def publish(title, day):
+        return Resource.objects.create(
+            kind="toolkit",
+            title=title,
+            published_on=day,
+            language="en",
+            link="https://example.org/r",
+            group=approved.group,
+        )
+
+    inside = publish("Toolkit of the quarter", Q1[0])
+    publish("Toolkit of another year", Q1[0].replace(year=Q1[0].year - 1))
+    live = queries.update_figures(approved.group, *Q1)
+    assert [r.pk for r in live.resources] == [inside.pk]
+
+    services.update_save(update=draft, acting=approved.cochair, revision=1, achievements="Published.")
+    sent = services.update_submit(update=draft, acting=approved.cochair)
+    publish("Published after the update was sent", Q1[1])
+    sent.refresh_from_db()
+    assert [r.title for r in frozen.figures_of(sent).resources] == ["Toolkit of the quarter"]
+    page = client_for(committee_member).get(reverse("reports:update", args=[sent.pk]))
+    assert reverse("library:detail", args=[inside.pk]).encode() in page.content
+    assert b"Published after the update was sent" not in page.content
