@@ -43,7 +43,7 @@ class MailingSegment(JsonBody):
 
 class MailingCountIn(JsonBody):
     purpose: Literal[tuple(BulkList.values)] = BulkList.EUPDATE  # type: ignore[valid-type]
-    segment: MailingSegment = MailingSegment()
+    segment: MailingSegment | None = Field(None, description="Nobody left out when absent.")
 
 
 class MailingCountOut(Schema):
@@ -59,7 +59,7 @@ class MailingEdition(Schema):
 class MailingIn(JsonBody):
     purpose: Literal[tuple(BulkList.values)]  # type: ignore[valid-type]
     title: str = Field(..., min_length=1, max_length=200)
-    segment: MailingSegment = MailingSegment()
+    segment: MailingSegment | None = Field(None, description="Nobody left out when absent.")
     editions: dict[Literal[LANGUAGE_CODES], MailingEdition]  # type: ignore[valid-type]
     default_language: Literal[LANGUAGE_CODES]  # type: ignore[valid-type]
 
@@ -118,7 +118,7 @@ def _out(mailing, progress: bool = False) -> dict:
 @router.post("mailing/segments/count", response={200: MailingCountOut, **ERRORS}, summary="Count a segment")
 def count_segment(request, payload: MailingCountIn):
     ensure(request.user, "mailing.send")
-    return {"count": queries.count_recipients(payload.segment.model_dump(), payload.purpose)}
+    return {"count": queries.count_recipients(payload.segment.model_dump() if payload.segment else {}, payload.purpose)}
 
 
 @router.get("mailing/mailings", response={200: list[MailingOut], **READ_ERRORS}, summary="Mailings")
@@ -133,7 +133,7 @@ def create_mailing(request, payload: MailingIn):
     mailing = services.create_mailing(
         purpose=payload.purpose,
         title=payload.title,
-        segment=payload.segment.model_dump(),
+        segment=payload.segment.model_dump() if payload.segment else {},
         editions={code: edition.model_dump() for code, edition in payload.editions.items()},
         default_language=payload.default_language,
         created_by=request.user,

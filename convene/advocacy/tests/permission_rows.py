@@ -389,7 +389,8 @@ ROWS = [
     ),
     Row(
         "api:move_narrative_item",
-        API_CURATORS,
+        # A draft is the secretariat's alone: anyone else may not know it exists.
+        roles(anonymous=401, member=404),
         method="POST",
         args=of(draft),
         json=lambda world, role: {"state": "in_review"},
