@@ -2,11 +2,13 @@
 a monthly series is scheduled, a member answers yes from the link in the invitation e-mail (no login),
 minutes with a decision and an action item are published, the action item is a task of the plan and
 opens the next meeting's agenda, the quarterly update's draft shows the indicators, the co-chair
-submits it, the committee acknowledges it, and the committee's dashboard shows the group up to date.
-(The digest step is added where the digests are.)"""
+submits it, the committee acknowledges it, and the committee's dashboard shows the group up to date;
+the member's morning digest names the action item."""
 
+import datetime
 import re
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -14,10 +16,11 @@ from playwright.sync_api import expect
 from conftest import give_term, make_person
 from convene.governance.models import Body
 from convene.groups import services as group_services
-from convene.meetings.models import ActionItem, Invitation, Meeting, Series, TimePoll
+from convene.meetings.models import ActionItem, Invitation, Meeting, MeetingPreferences, Series, TimePoll
 from convene.plans import services as plan_services
 from convene.plans.tests.factories import build_plan, launch_group
 from convene.reports.models import GroupUpdate, UpdateStatus
+from convene.reports.reminders import send_due_digests
 
 from .conftest import BROWSER, log_in
 
@@ -106,6 +109,7 @@ def test_the_loop_from_a_time_poll_to_the_committees_dashboard(new_context, mail
     chair.get_by_role("button", name="Record the decision").click()
     chair.get_by_label("What is to be done").fill("Circulate the outline to reviewers")
     chair.get_by_label("Who").select_option(label="Chipo Banda")
+    chair.get_by_label("By").fill("2030-02-20")
     chair.get_by_role("button", name="Add the action item").click()
     chair.get_by_role("button", name="Publish the minutes").click()
     expect(chair.get_by_role("heading", name="Notes")).to_be_visible()
@@ -120,6 +124,18 @@ def test_the_loop_from_a_time_poll_to_the_committees_dashboard(new_context, mail
     chair.get_by_role("button", name="Start from the usual agenda").click()
     expect(chair.get_by_text("Review of action items")).to_be_visible()
     expect(chair.get_by_text(re.compile(r"Circulate the outline to reviewers \(Chipo Banda"))).to_be_visible()
+
+    # 5b. The member asks for a daily digest; the morning's digest (06:00 in Lusaka) names the action item.
+    mate.goto(reverse("meetings:preferences"))
+    mate.get_by_label("Daily").check()
+    mate.get_by_role("button", name="Save").click()
+    mate.wait_for_load_state()
+    assert MeetingPreferences.objects.get(person=member).digest == "daily"
+    morning = datetime.datetime(2030, 2, 15, 6, 30, tzinfo=ZoneInfo("Africa/Lusaka"))
+    send_due_digests(now=morning)
+    digest = [m for m in mailoutbox if m.to == [member.email] and "Circulate the outline" in m.body]
+    assert len(digest) == 1, [m.subject for m in mailoutbox if m.to == [member.email]]
+    assert "List-Unsubscribe" in digest[0].extra_headers
 
     # 6. The quarterly update: the draft shows the indicators; the co-chair writes and submits it.
     chair.goto(reverse("reports:group_updates", args=[group.slug]))
