@@ -90,7 +90,7 @@ def call_detail(request, pk: int):
                 description=_("Share of the call's fields with a reconciled value, per country."),
                 labels=[r.country for r in rows],
                 bars=[r.percent for r in rows],
-                bar_label=_("% of fields filled"),
+                bar_label=_("Fields filled (%)"),
             )
             if rows
             else ""
