@@ -118,7 +118,11 @@ def _out(mailing, progress: bool = False) -> dict:
 @router.post("mailing/segments/count", response={200: MailingCountOut, **ERRORS}, summary="Count a segment")
 def count_segment(request, payload: MailingCountIn):
     ensure(request.user, "mailing.send")
-    return {"count": queries.count_recipients(payload.segment.model_dump() if payload.segment else {}, payload.purpose)}
+    return {
+        "count": queries.count_recipients(
+            payload.segment.model_dump() if payload.segment else {}, payload.purpose
+        )
+    }
 
 
 @router.get("mailing/mailings", response={200: list[MailingOut], **READ_ERRORS}, summary="Mailings")
