@@ -42,8 +42,18 @@ def _secret_key() -> str:
     if not key_file.exists():
         import secrets
 
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Several processes may start at once (web workers, Huey consumers): the key is written to a
+        # file of this process's own and linked into place, which fails if another got there first,
+        # so nobody ever reads a half-written (empty) key.
+        mine = key_file.with_name(f"secret_key.{os.getpid()}")
+        mine.write_text(secrets.token_urlsafe(50))
+        mine.chmod(0o600)
+        try:
+            os.link(mine, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            mine.unlink()
     return key_file.read_text().strip()
 
 
