@@ -292,6 +292,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{CONVENE_NETWORK_NAME}] "
 CONVENE_CURRENCY = os.environ.get("CONVENE_CURRENCY", "USD")
 # A freed place of a full event is offered to the next person of its waiting list for this many hours.
 CONVENE_EVENT_OFFER_HOURS = int(os.environ.get("CONVENE_EVENT_OFFER_HOURS", "48"))
+# Figures that cost seconds at a network's scale (the committee's dashboard) are kept in each
+# process until what they rest on changes (core.generations). Off in the tests, whose transactions
+# never commit; the tests of the mechanism turn it on.
+CONVENE_KEEP_COPIES = env_bool("CONVENE_KEEP_COPIES", not TESTING)
 # An indicator is on track when its actual is within this share of its target (issue 5: 85–115 %).
 CONVENE_ON_TRACK_LOW = float(os.environ.get("CONVENE_ON_TRACK_LOW", "0.85"))
 CONVENE_ON_TRACK_HIGH = float(os.environ.get("CONVENE_ON_TRACK_HIGH", "1.15"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from convene.core import generations
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
 from convene.core.rules import ensure, is_member
@@ -310,6 +311,7 @@ def group_close(*, group: Group, acting: Person, text: str = "", decided_on: dat
     CochairTerm.objects.filter(group=group, ends_on__isnull=True).update(
         ends_on=decided_on, ended_by=decision
     )
+    generations.bump("groups")  # the memberships were updated in bulk (no signal)
     return decision
 
 

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from convene.core import generations
 from convene.core.errors import StateConflict
 from convene.core.rules import ensure
 from convene.core.tasks import enqueue_on_commit
@@ -214,6 +215,7 @@ def _series_meetings(series: Series, groups: Sequence[Group], *, until: datetime
     made = list(series.meetings.filter(original_starts__in=[m.original_starts for m in made]))
     through = Meeting.groups.through
     through.objects.bulk_create([through(meeting_id=m.pk, group_id=g.pk) for m in made for g in groups])
+    generations.bump("meetings")  # written in bulk (no signal)
     _invite(made, invitees(groups=groups, for_committee=series.for_committee))
     return made
 
@@ -319,6 +321,7 @@ def meeting_cancel(*, meeting: Meeting, acting) -> Meeting:
     Meeting.objects.filter(pk=meeting.pk).update(
         status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, revision=F("revision") + 1
     )
+    generations.bump("meetings")
     meeting.refresh_from_db()
     enqueue_on_commit(tasks.send_meeting_mail, meeting.pk)
     return meeting
@@ -396,6 +399,7 @@ def series_move(
         each.revision += 1
         moved.append(each)
     Meeting.objects.bulk_update(moved, ["starts", "ends", "zone_name", "moved_alone", "sequence", "revision"])
+    generations.bump("meetings")
     series.retimings = [*series.retimings, retiming.as_json()]
     series.sequence += 1
     series.save(update_fields=["retimings", "sequence", "updated_at"])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from convene.core import generations
 from convene.core.rules import ensure
 from convene.core.tasks import enqueue_on_commit
 
@@ -205,6 +206,7 @@ def _write_rows(*, preview: Preview, acting: Person) -> None:
             topic_names.setdefault(profile_id, []).append(name)
     missing = [Profile(person_id=pk) for pk in update_ids if pk not in existing]
     Profile.objects.bulk_create(missing, batch_size=BATCH_SIZE)
+    generations.bump("people")  # profiles written in bulk (no signal)
     existing.update((p.person_id, p) for p in missing)
     for row in update_rows:
         values, profile = row.values, existing[row.person_id]

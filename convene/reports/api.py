@@ -6,6 +6,7 @@ now; the narrative is saved with the ``revision`` it was read at (409 with what 
 Refusals have the API's one error shape."""
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -341,27 +342,44 @@ def dashboard_rows(request, filters: Query[DashboardFiltersIn]):
     wanted = queries.DashboardFilters(
         kind=filters.kind, plan=filters.plan, overdue=filters.overdue, off_track=filters.off_track
     )
-    return [
-        {
-            "group": r.group.slug,
-            "name": r.group.name,
-            "kind": r.group.kind.slug,
-            "plan_state": str(r.plan_state),
-            "last_update_id": r.last_update.pk if r.last_update else None,
-            "last_update_period_ends": r.last_update.period_ends if r.last_update else None,
-            "next_update_due": r.next_due,
-            "overdue": r.overdue,
-            "indicators_on_track": r.on_track,
-            "indicators_off_track": r.off_track,
-            "budget_currency": r.budget_currency,
-            "budget_planned": r.budget_planned,
-            "budget_used": r.budget_actual,
-            "budget_used_percent": r.budget_percent,
-            "meetings_held": r.meetings_held,
-            "meetings_expected": r.meetings_expected,
-            "members": r.members,
-            "members_trend": r.trend,
-            "composition_gaps": r.gaps,
-        }
-        for r in queries.dashboard_rows(sort=filters.sort, filters=wanted)
-    ]
+    # Only the page's rows are turned into dicts (the pagination slices this sequence).
+    return MappedRows(queries.dashboard_rows(sort=filters.sort, filters=wanted), _dashboard_row_out)
+
+
+def _dashboard_row_out(r: queries.DashboardRow) -> dict:
+    return {
+        "group": r.group.slug,
+        "name": r.group.name,
+        "kind": r.group.kind.slug,
+        "plan_state": str(r.plan_state),
+        "last_update_id": r.last_update.pk if r.last_update else None,
+        "last_update_period_ends": r.last_update.period_ends if r.last_update else None,
+        "next_update_due": r.next_due,
+        "overdue": r.overdue,
+        "indicators_on_track": r.on_track,
+        "indicators_off_track": r.off_track,
+        "budget_currency": r.budget_currency,
+        "budget_planned": r.budget_planned,
+        "budget_used": r.budget_actual,
+        "budget_used_percent": r.budget_percent,
+        "meetings_held": r.meetings_held,
+        "meetings_expected": r.meetings_expected,
+        "members": r.members,
+        "members_trend": r.trend,
+        "composition_gaps": r.gaps,
+    }
+
+
+class MappedRows(Sequence):
+    """``rows`` read through ``out`` as they are asked for."""
+
+    def __init__(self, rows: list, out):
+        self.rows, self.out = rows, out
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.out(row) for row in self.rows[index]]
+        return self.out(self.rows[index])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from convene.core import generations
 from convene.core.rules import can
 from convene.groups.models import (
     OPEN_STATUSES,
@@ -451,8 +452,13 @@ class DashboardRow:
     # Members at the end of each of the last 12 months, oldest first (the last is today).
     trend: list[int] = field(default_factory=list)
     # What the charter asks for and the group lacks: sectors and countries missing at the table,
-    # more members than its maximum, no co-chair.
-    gaps: list[str] = field(default_factory=list)
+    # more members than its maximum, no co-chair ((what, value) pairs: see ``gaps``).
+    gap_keys: list[tuple[str, object]] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[str]:
+        """The gaps named in the active language."""
+        return [_gap_label(what, value) for what, value in self.gap_keys]
 
     @property
     def plan_state_label(self) -> str:
@@ -483,7 +489,7 @@ DASHBOARD_SORTS = {
     "meetings": lambda row: row.meetings_held,
     "members": lambda row: row.members,
     "trend": lambda row: row.trend_change,
-    "gaps": lambda row: len(row.gaps),
+    "gaps": lambda row: len(row.gap_keys),
 }
 
 
@@ -613,28 +619,60 @@ def _at_the_table(groups: list[Group]) -> dict[int, tuple[set, set]]:
     return present
 
 
-def _gaps(group: Group, present: tuple[set, set], members: int, cochairs: int) -> list[str]:
+def _gaps(group: Group, present: tuple[set, set], members: int, cochairs: int) -> list[tuple[str, object]]:
+    """What the group lacks, as (what, value) pairs: named in the viewer's language when shown
+    (``DashboardRow.gaps``), since the rows are kept for viewers of every language."""
     sectors, country_codes = present
-    labels = dict(Sector.choices)
-    gaps = [str(labels.get(s, s)) for s in group.required_sectors or [] if s not in sectors]
-    gaps += [countries.name(c) or c for c in group.required_countries or [] if c not in country_codes]
+    gaps: list[tuple[str, object]] = [("sector", s) for s in group.required_sectors or [] if s not in sectors]
+    gaps += [("country", c) for c in group.required_countries or [] if c not in country_codes]
     if group.max_size and members > group.max_size:
-        gaps.append(str(_("More members than the charter's %(n)s") % {"n": group.max_size}))
+        gaps.append(("too_many", group.max_size))
     if not cochairs:
-        gaps.append(str(_("No co-chair")))
+        gaps.append(("no_cochair", None))
     return gaps
 
 
+def _gap_label(what: str, value) -> str:
+    if what == "sector":
+        return str(dict(Sector.choices).get(value, value))
+    if what == "country":
+        return countries.name(value) or value
+    if what == "too_many":
+        return str(_("More members than the charter's %(n)s") % {"n": value})
+    return str(_("No co-chair"))
+
+
+# What the dashboard's figures rest on: a write to any of these apps' followed models (reports/apps.py)
+# or a bulk write of theirs makes every process compute the rows again.
+DASHBOARD_RESTS_ON = ("groups", "plans", "results", "meetings", "people", "reports")
+
+
+def dashboard_copy(today: date | None = None):
+    """Every open group's row, computed once per process and kept until the data changes (a
+    ``core.generations`` copy: ``.value`` is the rows by name, ``.derived`` keeps what the page renders
+    from them). The rows are shared between requests: read them, never change them."""
+    today = today or timezone.localdate()
+    return generations.kept(
+        "dashboard", today, lambda: _all_dashboard_rows(today), rests_on=DASHBOARD_RESTS_ON
+    )
+
+
 def dashboard_rows(
-    *, sort: str = "name", filters: DashboardFilters = NO_FILTERS, today: date | None = None
+    *, sort: str = "name", filters: DashboardFilters = NO_FILTERS, today: date | None = None, copy=None
 ) -> list[DashboardRow]:
+    """The open groups the committee asked for, sorted (from the kept copy of every row, or ``copy``,
+    one the caller already read)."""
+    rows = (copy or dashboard_copy(today)).value
+    if filters.kind:
+        rows = [row for row in rows if row.group.kind.slug == filters.kind]
+    return sort_rows([row for row in rows if filters.keeps(row)], sort)
+
+
+def _all_dashboard_rows(today: date) -> list[DashboardRow]:
     """Every open group with what the committee follows, in a fixed number of queries (whatever the
     number of groups: every figure is read for all groups at once)."""
-    today = today or timezone.localdate()
     since = timezone.now() - timedelta(days=DASHBOARD_MEETING_DAYS)
     groups = Group.objects.filter(status__in=OPEN_STATUSES)
-    if filters.kind:
-        groups = groups.filter(kind__slug=filters.kind)
     groups = list(
         groups.select_related("kind")
         .only(
@@ -704,11 +742,10 @@ def dashboard_rows(
             budget_planned=budget[0] if budget else None,
             budget_actual=budget[1] if budget else None,
             trend=[figures.get(f"at{i}", 0) for i in range(len(ends))],
-            gaps=_gaps(group, present[group.pk], figures.get("active", 0), figures.get("cochairs", 0)),
+            gap_keys=_gaps(group, present[group.pk], figures.get("active", 0), figures.get("cochairs", 0)),
         )
-        if filters.keeps(row):
-            rows.append(row)
-    return sort_rows(rows, sort)
+        rows.append(row)
+    return rows
 
 
 def sort_rows(rows: list[DashboardRow], sort: str) -> list[DashboardRow]:

@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convene.core.concurrency import EditConflict
@@ -261,11 +262,32 @@ def _sort(request) -> str:
     return sort if sort.removeprefix("-") in queries.DASHBOARD_SORTS else "name"
 
 
-def _dashboard(request) -> tuple[DashboardFilterForm, str, list[queries.DashboardRow]]:
+def _dashboard(request) -> tuple[DashboardFilterForm, str, list[queries.DashboardRow], dict]:
+    """The filter form, the sort, the rows asked for, and what is kept beside the rows."""
     ensure(request.user, "reports.view_dashboard")
     form = DashboardFilterForm(request.GET or None)
     sort = _sort(request)
-    return form, sort, queries.dashboard_rows(sort=sort, filters=form.filters())
+    copy = queries.dashboard_copy()
+    return form, sort, queries.dashboard_rows(sort=sort, filters=form.filters(), copy=copy), copy.derived
+
+
+def _row_html(row: queries.DashboardRow, derived: dict) -> str:
+    """A row of the dashboard's table, rendered once per language and kept beside the kept rows
+    (``derived``: dropped with them when the data changes)."""
+    key = ("row", get_language(), row.group.pk)
+    html = derived.get(key)
+    if html is None:
+        chart = sparkline(
+            row.trend,
+            title=_("Members of %(group)s over 12 months") % {"group": row.group.name},
+            description=_("From %(first)s to %(last)s members; at each month's end: %(all)s.")
+            % {"first": row.trend[0], "last": row.trend[-1], "all": ", ".join(map(str, row.trend))},
+            uid=f"trend-{row.group.pk}",
+        )
+        html = derived[key] = render_to_string(
+            "reports/_dashboard_row.html", {"row": row, "trend_chart": chart}
+        )
+    return html
 
 
 def _query(request, **changes) -> str:
@@ -281,26 +303,19 @@ def _query(request, **changes) -> str:
 @login_required
 @require_GET
 def dashboard(request):
-    form, sort, rows = _dashboard(request)
+    form, sort, rows, derived = _dashboard(request)
     starts, ends = queries.last_ended_quarter(timezone.localdate())
     columns = [
         (key, label, key == sort.removeprefix("-"), _query(request, sort=f"-{key}" if sort == key else key))
         for key, label in DASHBOARD_COLUMNS
     ]
     page = Paginator(rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.trend_chart = sparkline(
-            row.trend,
-            title=_("Members of %(group)s over 12 months") % {"group": row.group.name},
-            description=_("From %(first)s to %(last)s members; at each month's end: %(all)s.")
-            % {"first": row.trend[0], "last": row.trend[-1], "all": ", ".join(map(str, row.trend))},
-            uid=f"trend-{row.group.pk}",
-        )
     return render(
         request,
         "reports/dashboard.html",
         {
             "rows": page.object_list,
+            "rows_html": [_row_html(row, derived) for row in page.object_list],
             "page": page,
             "query_string": _query(request),
             "columns": columns,
@@ -316,7 +331,7 @@ def dashboard(request):
 @login_required
 @require_GET
 def dashboard_csv(request):
-    _form, _sort_by, rows = _dashboard(request)
+    _form, _sort_by, rows, _derived = _dashboard(request)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([str(h) for h in EXPORT_HEADERS])
@@ -335,7 +350,7 @@ def dashboard_csv(request):
 @login_required
 @require_GET
 def dashboard_xlsx(request):
-    _form, _sort_by, rows = _dashboard(request)
+    _form, _sort_by, rows, _derived = _dashboard(request)
     data = xlsx_bytes(
         sheet=_("Dashboard"), headers=[str(h) for h in EXPORT_HEADERS], rows=(export_values(r) for r in rows)
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from convene.core import generations
 from convene.core.concurrency import revision_save
 from convene.core.errors import StateConflict
 from convene.core.rules import ensure
@@ -544,6 +545,7 @@ def actuals_refresh(*, indicator: Indicator, starts_on: date, ends_on: date) -> 
         )
         for country, actual in progress.period_actuals(spec, readings).items()
     )
+    generations.bump("results")  # written in bulk (no signal)
 
 
 def actuals_rebuild(*, indicator: Indicator) -> None:
