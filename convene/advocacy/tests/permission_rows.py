@@ -203,6 +203,18 @@ def of(make):
     return lambda world, role: [make(world).pk]
 
 
+def of_with(make, *also):
+    """``of(make)``, making ``also`` first: paths are made outside the roles' rolled-back savepoints,
+    so what a row's body names must exist by then."""
+
+    def args(world: World, role: str) -> list:
+        for other in also:
+            other(world)
+        return [make(world).pk]
+
+    return args
+
+
 def gp_and(kind: str):
     def args(world: World, role: str) -> list:
         plan = group_plan(world)
@@ -423,7 +435,7 @@ ROWS = [
         "advocacy:resources",
         GP_EDIT_POST,
         method="POST",
-        args=of(group_plan),
+        args=of_with(group_plan, library_resource),
         data=lambda world, role: {"add": library_resource(world).pk},
         state=plans_state,
     ),
@@ -432,7 +444,7 @@ ROWS = [
         PP_EDIT_POST,
         method="POST",
         variant="private",
-        args=of(private_plan),
+        args=of_with(private_plan, library_resource),
         data=lambda world, role: {"add": library_resource(world).pk},
         state=plans_state,
     ),
@@ -569,7 +581,7 @@ ROWS = [
         "api:add_advocacy_action",
         API_GP_EDIT_201,
         method="POST",
-        args=of(group_plan),
+        args=of_with(group_plan, upcoming_event),
         json=lambda world, role: {"what": "Brief the minister", "event_id": upcoming_event(world).pk},
         state=plans_state,
         api=True,
@@ -590,7 +602,7 @@ ROWS = [
         "api:link_advocacy_resource",
         API_GP_EDIT_201,
         method="POST",
-        args=of(group_plan),
+        args=of_with(group_plan, library_resource),
         json=lambda world, role: {"resource_id": library_resource(world).pk},
         state=plans_state,
         api=True,
@@ -600,7 +612,7 @@ ROWS = [
         roles(anonymous=401, member=201, committee=404, secretariat=404, group_member=404, other_cochair=404),
         method="POST",
         variant="private",
-        args=of(private_plan),
+        args=of_with(private_plan, library_resource),
         json=lambda world, role: {"resource_id": library_resource(world).pk},
         state=plans_state,
         api=True,
