@@ -600,7 +600,7 @@ def action_update(
     """Change a line of the action plan; from an older ``revision``: ``EditConflict``, nothing written."""
     plan = action.plan
     _ensure_edit(acting, plan)
-    action = PlanAction.objects.select_for_update().select_related("event").get(pk=action.pk)
+    action = PlanAction.objects.select_for_update().get(pk=action.pk)  # the event loads apart (an outer join)
     if action.plan_id != plan.pk:
         raise ValidationError(_("This action is another plan's."))
     _check_event(acting, event, kept=action.event)
