@@ -10,13 +10,14 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
+from convene.core.api_schemas import BODY_ID, EDIT_ERRORS, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can
 from convene.groups.models import Group
+from convene.library.models import Resource
 
 from . import queries, services
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
     ItemState,
     NarrativeItem,
     NarrativeTranslation,
+    PlanAction,
     Stage,
     Step,
     TestingMethod,
@@ -124,19 +126,40 @@ class AdvocacyAudienceOut(Schema):
 
 class AdvocacyMessageOut(Schema):
     id: int
+    revision: int = Field(..., description="Send it back to change the message.")
     audience_id: int | None
     source_id: int
     language: str
     text: str
 
 
+class AdvocacyEventOut(Schema):
+    id: int
+    title: str
+    starts: datetime.datetime
+    ends: datetime.datetime
+    cancelled: bool
+
+
 class AdvocacyActionOut(Schema):
     id: int
+    revision: int = Field(..., description="Send it back to change the action.")
     what: str
     who: str
     when: datetime.date | None
     cost: Decimal | None
+    event: AdvocacyEventOut | None = Field(
+        None, description="The event of the network's calendar (null if none, or not yours to see)."
+    )
     event_url: str
+
+
+class AdvocacyResourceOut(Schema):
+    id: int = Field(..., description="The library resource.")
+    title: str
+    kind: str
+    year: int
+    language: str
 
 
 class AdvocacyVariantOut(Schema):
@@ -185,7 +208,9 @@ class AdvocacyPlanOut(AdvocacyPlanSummaryOut):
     materials: str
     risks: str
     monitoring: str
+    revision: int = Field(..., description="Send it back with a worksheet to catch a concurrent edit.")
     worksheets_done: list[str]
+    resources: list[AdvocacyResourceOut] = Field(..., description="Materials from the library.")
     audiences: list[AdvocacyAudienceOut]
     messages: list[AdvocacyMessageOut]
     actions: list[AdvocacyActionOut]
@@ -212,6 +237,12 @@ class AdvocacyWorksheetIn(JsonBody):
     materials: str | None = Field(None, max_length=20_000)
     risks: str | None = Field(None, max_length=20_000)
     monitoring: str | None = Field(None, max_length=20_000)
+    revision: int | None = Field(
+        None,
+        ge=1,
+        le=2_147_483_647,
+        description="The plan's revision you read: 409 if one of this worksheet's fields changed since.",
+    )
 
 
 class AdvocacySettingsIn(JsonBody):
@@ -237,6 +268,37 @@ class AdvocacyMessageIn(JsonBody):
     audience_id: int | None = Field(None, **BODY_ID)
     language: str | None = Field(None, max_length=35)
     text: str = Field(..., min_length=1, max_length=10_000)
+
+
+class AdvocacyMessagePatch(JsonBody):
+    revision: int = Field(..., ge=1, le=2_147_483_647, description="The message's revision you read.")
+    source_id: int = Field(None, description="An approved narrative item.", **BODY_ID)
+    audience_id: int | None = Field(None, **BODY_ID)
+    language: str = Field(None, min_length=2, max_length=35)
+    text: str = Field(None, min_length=1, max_length=10_000)
+
+
+class AdvocacyActionIn(JsonBody):
+    what: str = Field(..., min_length=1, max_length=300)
+    who: str = Field("", max_length=200)
+    when: IsoDate | None = Field(None, description="Empty with an event: the event's day.")
+    cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    event_id: int | None = Field(None, description="An upcoming event of the calendar.", **BODY_ID)
+    event_url: str = Field("", max_length=200, description="Or a link to an event elsewhere.")
+
+
+class AdvocacyActionPatch(JsonBody):
+    revision: int = Field(..., ge=1, le=2_147_483_647, description="The action's revision you read.")
+    what: str = Field(None, min_length=1, max_length=300)
+    who: str = Field(None, max_length=200)
+    when: IsoDate | None = None
+    cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    event_id: int | None = Field(None, **BODY_ID)
+    event_url: str = Field(None, max_length=200)
+
+
+class AdvocacyResourceIn(JsonBody):
+    resource_id: int = Field(..., description="A resource of the library.", **BODY_ID)
 
 
 class AdvocacyVariantIn(JsonBody):
@@ -328,7 +390,9 @@ def _plan_out(request, plan: AdvocacyPlan) -> dict:
         | {f: getattr(parts, f) for f in text}
         | {
             "language": parts.language,
+            "revision": parts.revision,
             "worksheets_done": list(parts.worksheets_done or []),
+            "resources": [_resource_out(r) for r in queries.materials_resources(parts)],
             "audiences": [
                 {
                     "id": a.pk,
@@ -345,7 +409,7 @@ def _plan_out(request, plan: AdvocacyPlan) -> dict:
                 for a in parts.audiences.all()
             ],
             "messages": list(parts.messages.all()),
-            "actions": list(parts.actions.all()),
+            "actions": [_action_out(a) for a in parts.actions.all()],
             "tests": [
                 {
                     "id": t.pk,
@@ -362,6 +426,47 @@ def _plan_out(request, plan: AdvocacyPlan) -> dict:
             "evidence_items": list(parts.evidence_items.all()),
         }
     )
+
+
+def _resource_out(r) -> dict:
+    return {"id": r.pk, "title": r.title, "kind": r.kind, "year": r.year, "language": r.language}
+
+
+def _action_out(a: PlanAction) -> dict:
+    """An action; its event only if the reader may see it (``shown_event``, set by ``plan_parts``)."""
+    event = getattr(a, "shown_event", a.event)
+    return {
+        "id": a.pk,
+        "revision": a.revision,
+        "what": a.what,
+        "who": a.who,
+        "when": a.when,
+        "cost": a.cost,
+        "event": (
+            {
+                "id": event.pk,
+                "title": event.title,
+                "starts": event.starts,
+                "ends": event.ends,
+                "cancelled": event.cancelled,
+            }
+            if event is not None
+            else None
+        ),
+        "event_url": a.event_url,
+    }
+
+
+def _event(request, event_id: int | None):
+    """The calendar's event the caller may see (the service decides whether it may be chosen)."""
+    if event_id is None:
+        return None
+    from convene.events.queries import events_visible_to
+
+    found = events_visible_to(request.user).filter(pk=event_id).first()
+    if found is None:
+        raise ValidationError({"event_id": _("There is no such event in the calendar.")})
+    return found
 
 
 def _plan(request, plan_id: int, *, edit: bool = False) -> AdvocacyPlan:
@@ -519,11 +624,14 @@ def save_advocacy_worksheet(request, plan_id: PathId, worksheet: str, payload: A
     if worksheet not in WORKSHEET_FIELDS or not WORKSHEET_FIELDS[worksheet]:
         raise Http404
     values = payload.model_dump(exclude_unset=True)
+    revision = values.pop("revision", None)
     stray = sorted(set(values) - set(WORKSHEET_FIELDS[worksheet]))
     if stray:
         raise ValidationError({stray[0]: _("This field is not on this worksheet.")})
     values = {k: ("" if v is None and k != "goal_by" else v) for k, v in values.items()}
-    services.plan_worksheet_save(plan=plan, acting=request.user, worksheet=worksheet, values=values)
+    services.plan_worksheet_save(
+        plan=plan, acting=request.user, worksheet=worksheet, values=values, revision=revision
+    )
     return _plan_out(request, plan)
 
 
@@ -591,6 +699,108 @@ def add_advocacy_message(request, plan_id: PathId, payload: AdvocacyMessageIn):
         language=payload.language,
     )
     return 201, message
+
+
+@router.patch(
+    "advocacy/plans/{plan_id}/messages/{message_id}",
+    response={200: AdvocacyMessageOut, **EDIT_ERRORS},
+    summary="Change a message",
+)
+def update_advocacy_message(request, plan_id: PathId, message_id: PathId, payload: AdvocacyMessagePatch):
+    """Send the ``revision`` you read and the fields to change; the message keeps its narrative item
+    unless ``source_id`` names another, approved one (409 if someone changed the message since)."""
+    plan = _plan(request, plan_id, edit=True)
+    message = plan.messages.select_related("source", "audience").filter(pk=message_id).first()
+    if message is None:
+        raise Http404
+    changes = payload.model_dump(exclude_unset=True)
+    source = message.source
+    if changes.get("source_id") is not None:
+        source = NarrativeItem.objects.filter(pk=changes["source_id"]).first()
+        if source is None:
+            raise ValidationError({"source_id": _("There is no such item.")})
+    audience = _audience(plan, changes["audience_id"]) if "audience_id" in changes else message.audience
+    return services.message_update(
+        message=message,
+        acting=request.user,
+        source=source,
+        audience=audience,
+        text=changes.get("text") or message.text,
+        language=changes.get("language") or message.language,
+        revision=payload.revision,
+    )
+
+
+@router.post(
+    "advocacy/plans/{plan_id}/actions",
+    response={201: AdvocacyActionOut, **ERRORS},
+    summary="Add an action, tied to an event of the calendar or a link",
+)
+def add_advocacy_action(request, plan_id: PathId, payload: AdvocacyActionIn):
+    plan = _plan(request, plan_id, edit=True)
+    data = payload.model_dump()
+    data["event"] = _event(request, data.pop("event_id"))
+    action = services.action_add(plan=plan, acting=request.user, **data)
+    return Status(201, _action_out(action))
+
+
+@router.patch(
+    "advocacy/plans/{plan_id}/actions/{action_id}",
+    response={200: AdvocacyActionOut, **EDIT_ERRORS},
+    summary="Change an action",
+)
+def update_advocacy_action(request, plan_id: PathId, action_id: PathId, payload: AdvocacyActionPatch):
+    """Send the ``revision`` you read and the fields to change (null clears ``when``, ``cost`` or
+    ``event_id``); 409 if someone changed the action since. An action keeps its event if that event
+    has since passed or been cancelled."""
+    plan = _plan(request, plan_id, edit=True)
+    action = plan.actions.select_related("event").filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    changes = payload.model_dump(exclude_unset=True)
+    event = action.event
+    if "event_id" in changes:
+        kept = action.event_id is not None and changes["event_id"] == action.event_id
+        event = action.event if kept else _event(request, changes["event_id"])
+    updated = services.action_update(
+        action=action,
+        acting=request.user,
+        what=changes.get("what") or action.what,
+        who=changes.get("who", action.who) or "",
+        when=changes.get("when", action.when),
+        cost=changes.get("cost", action.cost),
+        event=event,
+        event_url=changes.get("event_url", action.event_url) or "",
+        revision=payload.revision,
+    )
+    return _action_out(updated)
+
+
+@router.post(
+    "advocacy/plans/{plan_id}/resources",
+    response={201: list[AdvocacyResourceOut], **ERRORS},
+    summary="Add a library resource to the plan's materials",
+)
+def link_advocacy_resource(request, plan_id: PathId, payload: AdvocacyResourceIn):
+    """Answers with the plan's library materials. Who sees the plan does not change."""
+    plan = _plan(request, plan_id, edit=True)
+    resource = Resource.objects.visible_to(request.user).filter(pk=payload.resource_id).first()
+    if resource is None:
+        raise ValidationError({"resource_id": _("There is no such resource in the library.")})
+    services.resource_link(plan=plan, acting=request.user, resource=resource)
+    parts = queries.plan_parts(plan, viewer=request.user)
+    return Status(201, [_resource_out(r) for r in queries.materials_resources(parts)])
+
+
+@router.delete(
+    "advocacy/plans/{plan_id}/resources/{resource_id}",
+    response={204: None, **ERRORS},
+    summary="Take a library resource from the plan's materials",
+)
+def unlink_advocacy_resource(request, plan_id: PathId, resource_id: PathId):
+    plan = _plan(request, plan_id, edit=True)
+    services.resource_unlink(plan=plan, acting=request.user, resource_id=resource_id)
+    return Status(204, None)
 
 
 @router.post(

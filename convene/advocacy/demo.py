@@ -276,6 +276,31 @@ def build_advocacy(*, rng: random.Random, today: datetime.date | None = None) ->
         who=str(zambia_owner),
         when=today - datetime.timedelta(days=90),
     )
+    # The network's calendar and library, where the demo has them: the next campaign day or week,
+    # and the Alliance's toolkit among the materials.
+    from convene.library.models import Resource
+
+    from . import queries
+
+    campaign = next(
+        (
+            e
+            for e in queries.event_choices(viewer=zambia_owner)
+            if e.kind in ("advocacy_day", "campaign_week")
+        ),
+        None,
+    )
+    if campaign is not None:
+        services.action_add(
+            plan=zambia,
+            acting=zambia_owner,
+            what="Launch the district campaign with the network",
+            who=str(zambia_owner),
+            event=campaign,
+        )
+    toolkit = Resource.objects.visible_to(zambia_owner).filter(kind="toolkit").order_by("pk").first()
+    if toolkit is not None:
+        services.resource_link(plan=zambia, acting=zambia_owner, resource=toolkit)
     services.message_test_record(
         plan=zambia,
         acting=zambia_owner,

@@ -11,6 +11,7 @@ import re
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,31 @@ from . import queries
 from .models import WORKSHEETS, AdvocacyPlan, Step
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _resource_lines(parts) -> list[dict]:
+    """The library materials as the documents list them: title, type, year and a full link."""
+    from convene.core.mail import absolute_url
+
+    return [
+        {
+            "title": r.title,
+            "kind": r.get_kind_display(),
+            "year": r.year,
+            "url": absolute_url(reverse("library:detail", args=[r.pk])),
+        }
+        for r in queries.materials_resources(parts)
+    ]
+
+
+def _event_text(action) -> str:
+    """An action's event: the calendar's (title and start in the reader's time zone) or its link."""
+    event = getattr(action, "shown_event", None)
+    if event is not None:
+        when = formats.date_format(timezone.localtime(event.starts), "DATETIME_FORMAT")
+        cancelled = f" ({_('cancelled')})" if event.cancelled else ""
+        return f"{event.title}, {when}{cancelled}"
+    return action.event_url or "—"
 
 
 def document_context(plan: AdvocacyPlan, *, viewer) -> dict:
@@ -32,6 +58,7 @@ def document_context(plan: AdvocacyPlan, *, viewer) -> dict:
         "audiences": list(parts.audiences.all()),
         "plan_messages": list(parts.messages.all()),
         "actions": list(parts.actions.all()),
+        "resources": _resource_lines(parts),
         "tests": list(parts.message_tests.all()),
         "evidence": evidence,
         "steps": [(label, len(steps[value])) for value, label in Step.choices],
@@ -156,13 +183,25 @@ def plan_docx(plan: AdvocacyPlan, *, viewer) -> bytes:
         document.add_paragraph(_text(f"{label}: {value or '—'}"))
     document.add_heading(_("Channels and materials"), level=1)
     document.add_paragraph(_text(p.channels or "—"))
+    if c["resources"]:
+        _table(
+            document,
+            [_("Material from the library"), _("Type"), _("Year"), _("Link")],
+            [[r["title"], r["kind"], str(r["year"]), r["url"]] for r in c["resources"]],
+        )
     document.add_paragraph(_text(p.materials or "—"))
     document.add_heading(_("Action plan"), level=1)
     _table(
         document,
-        [_("What"), _("Who"), _("When"), _("Cost")],
+        [_("What"), _("Who"), _("When"), _("Cost"), _("Event")],
         [
-            [a.what, a.who, _date(a.when), formats.number_format(a.cost, 2) if a.cost is not None else "—"]
+            [
+                a.what,
+                a.who,
+                _date(a.when),
+                formats.number_format(a.cost, 2) if a.cost is not None else "—",
+                _event_text(a),
+            ]
             for a in c["actions"]
         ],
     )

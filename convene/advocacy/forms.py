@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from convene.core.concurrency_views import RevisionFormMixin
+
 from .models import (
     WORKSHEET_FIELDS,
     AdvocacyPlan,
@@ -88,7 +90,9 @@ def worksheet_form(worksheet: str):
             if isinstance(AdvocacyPlan._meta.get_field(name), db_models.TextField)
         } | {"goal_by": forms.DateInput(attrs={"type": "date"})}
 
-    return type("WorksheetForm", (forms.ModelForm,), {"Meta": Meta})
+    # The hidden revision the editor started from: a save after someone else changed this worksheet is
+    # shown again with what changed (``core/_conflict.html``), never written over it.
+    return type("WorksheetForm", (RevisionFormMixin, forms.ModelForm), {"Meta": Meta})
 
 
 class AudienceForm(forms.Form):
@@ -126,14 +130,50 @@ class MessageForm(forms.Form):
         self.fields["audience"].choices = [("", "—")] + [(str(a.pk), a.name) for a in audiences]
 
 
+class MessageEditForm(RevisionFormMixin, MessageForm):
+    """Change a message: the item it starts from may stay one that is no longer approved (it is listed
+    with the approved ones, marked), so that only the wording is changed if that is all."""
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None and current.state != "approved":
+            label = _("%(title)s (no longer approved)") % {"title": current.title}
+            self.fields["source"].choices = [(str(current.pk), label)] + self.fields["source"].choices
+
+
+def _event_label(event) -> str:
+    from django.utils import formats, timezone
+
+    return f"{formats.date_format(timezone.localtime(event.starts), 'DATE_FORMAT')}: {event.title}"
+
+
 class ActionForm(forms.Form):
     what = forms.CharField(label=_("What"), max_length=300)
     who = forms.CharField(label=_("Who"), max_length=200, required=False)
-    when = forms.DateField(label=_("When"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    cost = forms.DecimalField(label=_("Cost"), required=False, min_value=0, max_digits=12, decimal_places=2)
-    event_url = forms.URLField(
-        label=_("Event in the network's calendar (link)"), required=False, assume_scheme="https"
+    when = forms.DateField(
+        label=_("When"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty with an event: the event's day."),
     )
+    cost = forms.DecimalField(label=_("Cost"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    event = forms.ChoiceField(label=_("Event in the network's calendar"), required=False)
+    event_url = forms.URLField(
+        label=_("Or a link to an event elsewhere"), required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args, events=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(e.pk), _event_label(e)) for e in events]
+        if current is not None and all(str(current.pk) != pk for pk, _label in choices):
+            # An action keeps its event when the event has passed or was cancelled.
+            label = _event_label(current) + (f" ({_('cancelled')})" if current.cancelled else "")
+            choices.insert(0, (str(current.pk), label))
+        self.fields["event"].choices = [("", "—")] + choices
+
+
+class ActionEditForm(RevisionFormMixin, ActionForm):
+    pass
 
 
 class MessageTestForm(forms.Form):

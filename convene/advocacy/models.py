@@ -201,8 +201,8 @@ class AdvocacyPlan(Revisioned):
     allies = models.TextField(_("allies"), blank=True)
     partners = models.TextField(_("partners"), blank=True)
     opponents = models.TextField(_("opponents"), blank=True)
-    # Channels and materials. Materials are text and links for now; the library's resources are
-    # wired in later (``materials_resources`` hook in queries).
+    # Channels and materials. Materials in the library are linked (``PlanResource``); this text holds
+    # the others (titles or links of things the library does not have).
     channels = models.TextField(_("channels"), blank=True)
     materials = models.TextField(_("materials"), blank=True, help_text=_("Titles or links, one a line."))
     risks = models.TextField(_("risks and how to handle them"), blank=True)
@@ -211,6 +211,10 @@ class AdvocacyPlan(Revisioned):
     # Set when a narrative item one of its messages starts from is retired.
     flagged_at = models.DateTimeField(_("flagged for review"), null=True, blank=True)
     flag_reason = models.TextField(_("why it is flagged"), blank=True)
+    # The revision at which each of the plan's own fields was last changed ({field: revision}): a
+    # worksheet saved from an older revision is a conflict only when one of its fields changed since.
+    # (No history rows to merge from, see below.)
+    field_revisions = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # No history here: the audit trail is the secretariat's to read, and a private plan is its owner's.
@@ -271,8 +275,9 @@ class TargetAudience(models.Model):
         return str(Approach(self.approach).label)
 
 
-class PlanMessage(models.Model):
-    """A message for one audience in one language, adapted from an approved narrative item."""
+class PlanMessage(Revisioned):
+    """A message for one audience in one language, adapted from an approved narrative item (the
+    ``revision`` catches two people editing it at once)."""
 
     plan = models.ForeignKey(AdvocacyPlan, on_delete=models.CASCADE, related_name="messages")
     audience = models.ForeignKey(
@@ -299,14 +304,25 @@ class PlanMessage(models.Model):
         return self.text[:60]
 
 
-class PlanAction(models.Model):
-    """One line of the action plan. ``event_url`` is the hook for the network's calendar (events app)."""
+class PlanAction(Revisioned):
+    """One line of the action plan, tied to an event of the network's calendar or to a bare link.
+
+    The event is SET_NULL: an action outlives its event's deletion (it keeps its own date, which is the
+    event's when the action was tied to it); a cancelled event stays linked and shows as cancelled."""
 
     plan = models.ForeignKey(AdvocacyPlan, on_delete=models.CASCADE, related_name="actions")
     what = models.CharField(_("what"), max_length=300)
     who = models.CharField(_("who"), max_length=200, blank=True)
     when = models.DateField(_("when"), null=True, blank=True)
     cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, null=True, blank=True)
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event in the network's calendar"),
+    )
     event_url = models.URLField(_("event (link)"), blank=True)
 
     class Meta:
@@ -316,6 +332,27 @@ class PlanAction(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+class PlanResource(models.Model):
+    """A resource of the library among a plan's materials. A link says nothing about who sees the plan
+    (the library's own rule still decides who sees the resource), and no page of the library lists the
+    plans that link a resource."""
+
+    plan = models.ForeignKey(AdvocacyPlan, on_delete=models.CASCADE, related_name="resource_links")
+    resource = models.ForeignKey(
+        "library.Resource", on_delete=models.CASCADE, related_name="+", verbose_name=_("resource")
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("material from the library")
+        verbose_name_plural = _("materials from the library")
+        ordering = ["added_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "resource"], name="plan_resource_once")]
+
+    def __str__(self) -> str:
+        return str(self.resource_id)
 
 
 class TestingMethod(models.TextChoices):

@@ -9,7 +9,9 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from convene.events.models import Event
 from convene.groups.rules import current_roles
+from convene.library.models import Resource
 
 from .models import (
     AdvocacyPlan,
@@ -19,7 +21,9 @@ from .models import (
     NarrativeItem,
     NarrativeSuggestion,
     NarrativeTranslation,
+    PlanAction,
     PlanMessage,
+    PlanResource,
     Stage,
     Step,
     SuggestionStatus,
@@ -183,16 +187,23 @@ def plan_for_viewer(*, viewer, pk: int) -> AdvocacyPlan:
 
 def plan_parts(plan: AdvocacyPlan, *, viewer) -> AdvocacyPlan:
     """The plan with its rows prefetched. Others than its editors see only the messages that start from
-    an approved narrative item (a retired item never reaches a published plan's readers)."""
+    an approved narrative item (a retired item never reaches a published plan's readers). Library
+    materials and calendar events show only as far as the viewer may see them (``shown_event``)."""
     messages = PlanMessage.objects.select_related("source", "audience")
     if not may_edit_plan(viewer, plan):
         messages = messages.filter(source__state=ItemState.APPROVED)
-    return (
+    parts = (
         AdvocacyPlan.objects.select_related("owner__profile", "group", "copied_from")
         .prefetch_related(
             "audiences",
             Prefetch("messages", queryset=messages),
-            "actions",
+            Prefetch("actions", queryset=PlanAction.objects.select_related("event")),
+            Prefetch(
+                "resource_links",
+                queryset=PlanResource.objects.filter(
+                    resource__in=Resource.objects.visible_to(viewer)
+                ).select_related("resource"),
+            ),
             Prefetch(
                 "message_tests",
                 queryset=MessageTest.objects.select_related("audience", "winner").prefetch_related(
@@ -203,12 +214,41 @@ def plan_parts(plan: AdvocacyPlan, *, viewer) -> AdvocacyPlan:
         )
         .get(pk=plan.pk)
     )
+    from convene.core.rules import can
+
+    for action in parts.actions.all():
+        # A members-only event does not show to someone outside the network who reads the plan.
+        seen = action.event_id and can(viewer, "events.see", action.event)
+        action.shown_event = action.event if seen else None
+    return parts
 
 
-def materials_resources(plan: AdvocacyPlan) -> list:
-    """Hook for the library: the resources a plan's materials name. Empty until the library app is
-    wired in (materials are text and links for now)."""
-    return []
+def materials_resources(plan: AdvocacyPlan) -> list[Resource]:
+    """The library resources among a plan's materials, as ``plan_parts`` prefetched them for its
+    viewer (title, type, year, link)."""
+    return [link.resource for link in plan.resource_links.all()]
+
+
+def resource_matches(*, viewer, q: str, limit: int = 20) -> list[Resource]:
+    """The library's resources the viewer may see matching ``q``, to pick among a plan's materials."""
+    from convene.library.queries import ResourceFilters, search
+
+    if not q.strip():
+        return []
+    return list(search(viewer=viewer, filters=ResourceFilters(q=q.strip()[:200]))[:limit])
+
+
+def event_choices(*, viewer, limit: int = 200) -> list[Event]:
+    """Upcoming, live events of the network's calendar the viewer may see, to tie an action to."""
+    from convene.events.queries import events_visible_to
+
+    return list(
+        events_visible_to(viewer)
+        .live()
+        .filter(ends__gte=timezone.now())
+        .only("id", "title", "kind", "starts", "ends", "zone_name", "cancelled")
+        .order_by("starts", "pk")[:limit]
+    )
 
 
 # --- The network view ----------------------------------------------------------------------------

@@ -12,9 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries.fields import Country
 
+from convene.core.concurrency import EditConflict, revision_save
 from convene.core.rules import ensure
+from convene.events.models import Event
 from convene.groups.models import Group
+from convene.library.models import Resource
 
 from .models import (
     WORKSHEET_FIELDS,
@@ -31,6 +35,7 @@ from .models import (
     NarrativeTranslation,
     PlanAction,
     PlanMessage,
+    PlanResource,
     Stage,
     Step,
     SuggestionStatus,
@@ -238,8 +243,8 @@ def plan_create(
 @transaction.atomic
 def plan_copy(*, source: AdvocacyPlan, acting, title: str = "") -> AdvocacyPlan:
     """A new private plan that starts as a copy of one the person may see: its worksheets, audiences,
-    the messages that still start from approved items, and its actions (without dates). Tests and
-    evidence belong to the plan they happened in."""
+    the messages that still start from approved items, its actions (without dates or events), and
+    its library materials the person may see. Tests and evidence belong to the plan they happened in."""
     ensure(acting, "advocacy.make_plan")
     if not may_see_plan(acting, source):
         raise ValidationError(_("You may only copy a plan you can see."))
@@ -275,22 +280,60 @@ def plan_copy(*, source: AdvocacyPlan, acting, title: str = "") -> AdvocacyPlan:
     PlanAction.objects.bulk_create(
         [PlanAction(plan=plan, what=a.what, who=a.who, cost=a.cost) for a in source.actions.all()]
     )
+    PlanResource.objects.bulk_create(
+        [
+            PlanResource(plan=plan, resource_id=pk)
+            for pk in source.resource_links.filter(
+                resource__in=Resource.objects.visible_to(acting)
+            ).values_list("resource_id", flat=True)
+        ]
+    )
     return plan
+
+
+def _plain(value):
+    """A field value as compared (a country by its code)."""
+    return (value.code or "") if isinstance(value, Country) else value
 
 
 @transaction.atomic
-def plan_worksheet_save(*, plan: AdvocacyPlan, acting, worksheet: str, values: dict) -> AdvocacyPlan:
-    """Save one worksheet's fields (only those) and mark it done."""
+def plan_worksheet_save(
+    *, plan: AdvocacyPlan, acting, worksheet: str, values: dict, revision: int | None = None
+) -> AdvocacyPlan:
+    """Save one worksheet's fields (only those) and mark it done.
+
+    ``revision`` is the plan's revision the editor started from. When one of this worksheet's fields
+    was changed since (``field_revisions``), nothing is written and ``EditConflict`` says what changed;
+    a change to another worksheet (or a row added) is no conflict. ``None`` skips the check."""
     _ensure_edit(acting, plan)
     if worksheet not in WORKSHEET_FIELDS:
         raise ValidationError({"worksheet": _("There is no such worksheet.")})
+    given, plan = plan, AdvocacyPlan.objects.select_for_update().get(pk=plan.pk)
     fields = [f for f in WORKSHEET_FIELDS[worksheet] if f in values]
-    for name in fields:
-        value = values[name]
-        setattr(plan, name, value.strip() if isinstance(value, str) else value)
+    mine = {f: values[f].strip() if isinstance(values[f], str) else values[f] for f in fields}
+    theirs = {f: _plain(getattr(plan, f)) for f in fields}
+    changed = [f for f in fields if _plain(mine[f]) != theirs[f]]
+    if revision is not None and int(revision) < plan.revision:
+        since = [f for f in fields if (plan.field_revisions or {}).get(f, 0) > int(revision)]
+        if since and changed:
+            raise EditConflict(
+                revision=plan.revision,
+                theirs_changed=since,
+                mine_changed=[f for f in changed if f not in since],
+                conflicts=[f for f in since if f in changed],
+                merged=mine,
+                theirs=theirs,
+                changed_at=plan.updated_at,
+            )
+    for name in changed:
+        setattr(plan, name, mine[name])
     plan.full_clean(exclude=["owner", "group", "copied_from"])
-    _touch(plan, worksheet, fields)
-    return plan
+    plan.field_revisions = {**(plan.field_revisions or {}), **dict.fromkeys(changed, plan.revision + 1)}
+    _touch(plan, worksheet, [*changed, "field_revisions"])
+    # The caller's instance follows what was saved (it may be saved again, field by field, later).
+    for name in [*fields, "worksheets_done", "field_revisions", "revision", "updated_at"]:
+        setattr(given, name, getattr(plan, name))
+    return given
 
 
 @transaction.atomic
@@ -410,37 +453,162 @@ def message_add(
     return message
 
 
+def _lift_flag(plan: AdvocacyPlan) -> list[str]:
+    """Once no message starts from a narrative item that is not approved, the plan's flag is lifted."""
+    if plan.flagged_at and not plan.messages.exclude(source__state=ItemState.APPROVED).exists():
+        plan.flagged_at, plan.flag_reason = None, ""
+        return ["flagged_at", "flag_reason"]
+    return []
+
+
+@transaction.atomic
+def message_update(
+    *,
+    message: PlanMessage,
+    acting,
+    text: str,
+    source: NarrativeItem | None = None,
+    audience: TargetAudience | None = None,
+    language: str | None = None,
+    revision: int | None = None,
+) -> PlanMessage:
+    """Change a message: its wording, audience, language, or the narrative item it starts from (the
+    link is kept; ``source=None`` keeps the one it has). A new source must be approved, and a published
+    plan's message must start from an approved item (a message whose item was retired is moved to an
+    approved one, such as its replacement, or removed). From an older ``revision``: ``EditConflict``."""
+    plan = message.plan
+    _ensure_edit(acting, plan)
+    message = PlanMessage.objects.select_for_update().select_related("source").get(pk=message.pk)
+    if message.plan_id != plan.pk:
+        raise ValidationError(_("This message is another plan's."))
+    source = source or message.source
+    if source.pk != message.source_id and source.state != ItemState.APPROVED:
+        raise ValidationError(
+            {"source": _("A message starts from an approved item of the common narrative.")}
+        )
+    if plan.visibility == Visibility.PUBLISHED and source.state != ItemState.APPROVED:
+        raise ValidationError(
+            {
+                "source": _(
+                    "The item this message starts from is no longer approved, and the plan is "
+                    "published: choose an approved item (its replacement, say) or remove the message."
+                )
+            }
+        )
+    if audience is not None and audience.plan_id != plan.pk:
+        raise ValidationError({"audience": _("Choose one of the plan's audiences.")})
+    changes = {
+        "text": _required(text, "text", _("Write the message.")),
+        "source": source,
+        "audience": audience,
+        "language": check_language(language or message.language),
+    }
+    if revision_save(message, revision=revision, changes=changes):
+        _touch(plan, "messages", _lift_flag(plan))
+    return message
+
+
 @transaction.atomic
 def message_remove(*, message: PlanMessage, acting) -> None:
     """Remove a message; once no message starts from a retired item, the plan's flag is lifted."""
     plan = message.plan
     _ensure_edit(acting, plan)
     message.delete()
-    fields = []
-    if plan.flagged_at and not plan.messages.exclude(source__state=ItemState.APPROVED).exists():
-        plan.flagged_at, plan.flag_reason = None, ""
-        fields = ["flagged_at", "flag_reason"]
-    _touch(plan, None, fields)
+    _touch(plan, None, _lift_flag(plan))
+
+
+def event_day(event: Event):
+    """The day an event starts, in the event's own time zone (an action's ``when``)."""
+    import zoneinfo
+
+    try:
+        zone = zoneinfo.ZoneInfo(event.zone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = timezone.get_default_timezone()
+    return timezone.localtime(event.starts, zone).date()
+
+
+def _check_event(acting, event: Event | None, *, kept: Event | None = None) -> None:
+    """A newly chosen event is one of the calendar's upcoming, live events the person may see (an
+    action keeps its event if that event has since passed or been cancelled)."""
+    if event is None or (kept is not None and event.pk == kept.pk):
+        return
+    from convene.events.queries import events_visible_to
+
+    if not events_visible_to(acting).filter(pk=event.pk).exists():
+        raise ValidationError({"event": _("There is no such event in the calendar.")})
+    if event.cancelled or event.ends < timezone.now():
+        raise ValidationError({"event": _("Choose an upcoming event that is not cancelled.")})
+
+
+def _action_values(*, what, who, when, cost, event, event_url) -> dict:
+    if cost is not None and cost < 0:
+        raise ValidationError({"cost": _("A cost is not negative.")})
+    if event is not None and event_url:
+        raise ValidationError(
+            {"event_url": _("Tie the action to an event of the calendar or give a link, not both.")}
+        )
+    return {
+        "what": _required(what, "what", _("Say what will be done.")),
+        "who": (who or "").strip(),
+        "when": when if when is not None or event is None else event_day(event),
+        "cost": cost,
+        "event": event,
+        "event_url": (event_url or "").strip(),
+    }
 
 
 @transaction.atomic
 def action_add(
-    *, plan: AdvocacyPlan, acting, what: str, who: str = "", when=None, cost=None, event_url: str = ""
+    *,
+    plan: AdvocacyPlan,
+    acting,
+    what: str,
+    who: str = "",
+    when=None,
+    cost=None,
+    event: Event | None = None,
+    event_url: str = "",
 ) -> PlanAction:
+    """A line of the action plan, tied to an upcoming event of the calendar (its day is the action's
+    unless another is given) or to a bare link."""
     _ensure_edit(acting, plan)
-    if cost is not None and cost < 0:
-        raise ValidationError({"cost": _("A cost is not negative.")})
+    _check_event(acting, event)
     action = PlanAction(
         plan=plan,
-        what=_required(what, "what", _("Say what will be done.")),
-        who=who,
-        when=when,
-        cost=cost,
-        event_url=event_url,
+        **_action_values(what=what, who=who, when=when, cost=cost, event=event, event_url=event_url),
     )
-    action.full_clean()
+    action.full_clean(exclude=["event"])
     action.save()
     _touch(plan, "actions")
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *,
+    action: PlanAction,
+    acting,
+    what: str,
+    who: str = "",
+    when=None,
+    cost=None,
+    event: Event | None = None,
+    event_url: str = "",
+    revision: int | None = None,
+) -> PlanAction:
+    """Change a line of the action plan; from an older ``revision``: ``EditConflict``, nothing written."""
+    plan = action.plan
+    _ensure_edit(acting, plan)
+    action = PlanAction.objects.select_for_update().get(pk=action.pk)  # the event loads apart (an outer join)
+    if action.plan_id != plan.pk:
+        raise ValidationError(_("This action is another plan's."))
+    _check_event(acting, event, kept=action.event)
+    changes = _action_values(what=what, who=who, when=when, cost=cost, event=event, event_url=event_url)
+    probe = PlanAction(plan=plan, **changes)
+    probe.full_clean(exclude=["event", "plan"])
+    if revision_save(action, revision=revision, changes=changes):
+        _touch(plan, "actions")
     return action
 
 
@@ -450,6 +618,27 @@ def action_remove(*, action: PlanAction, acting) -> None:
     plan = action.plan
     action.delete()
     _touch(plan, None)
+
+
+@transaction.atomic
+def resource_link(*, plan: AdvocacyPlan, acting, resource: Resource) -> PlanResource:
+    """Put a library resource among the plan's materials (once). Only a resource the person may see;
+    the link changes nothing of who sees the plan or the resource."""
+    _ensure_edit(acting, plan)
+    if not Resource.objects.visible_to(acting).filter(pk=resource.pk).exists():
+        raise ValidationError({"resource": _("There is no such resource in the library.")})
+    link, created = PlanResource.objects.get_or_create(plan=plan, resource=resource)
+    if created:
+        _touch(plan, "channels")
+    return link
+
+
+@transaction.atomic
+def resource_unlink(*, plan: AdvocacyPlan, acting, resource_id: int) -> None:
+    _ensure_edit(acting, plan)
+    deleted, _rows = PlanResource.objects.filter(plan=plan, resource_id=resource_id).delete()
+    if deleted:
+        _touch(plan, None)
 
 
 # --- Message tests and evidence ----------------------------------------------------------------

@@ -26,6 +26,7 @@ urlpatterns = [
     path("advocacy/plans/<id:plan>/settings/", views.plan_settings, name="plan_settings"),
     path("advocacy/plans/<id:plan>/copy/", views.plan_copy, name="plan_copy"),
     path("advocacy/plans/<id:plan>/worksheets/<slug:worksheet>/", views.worksheet, name="worksheet"),
+    path("advocacy/plans/<id:plan>/materials/", views.plan_resources, name="resources"),
     path("advocacy/plans/<id:plan>/<slug:kind>/<id:row>/delete/", views.row_delete, name="row_delete"),
     path("advocacy/plans/<id:plan>/tests/", views.message_tests, name="tests"),
     path("advocacy/plans/<id:plan>/tests/<id:variant>/propose/", views.variant_propose, name="propose"),

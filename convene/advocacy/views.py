@@ -1,6 +1,8 @@
 """Advocacy's pages. Thin (STYLE §1, §2): rules decide, services write, queries read. Every page works
 without JavaScript; a worksheet is saved on its own, as the person goes."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,17 +15,21 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from convene.core.concurrency_views import add_service_error
+from convene.core.concurrency import EditConflict
+from convene.core.concurrency_views import add_service_error, conflict_context
 from convene.core.rules import can
 from convene.groups.models import Group
 from convene.groups.rules import current_roles
+from convene.library.models import Resource
 
 from . import queries, services
 from .documents import plan_docx, plan_pdf
 from .forms import (
+    ActionEditForm,
     ActionForm,
     AudienceForm,
     EvidenceForm,
+    MessageEditForm,
     MessageForm,
     MessageTestForm,
     NarrativeItemForm,
@@ -275,6 +281,7 @@ def plan_detail(request, plan: int):
             "audiences": audiences,
             "grid": audience_grid(audiences),
             "progress": _progress(parts),
+            "resources": queries.materials_resources(parts),
             "may_edit": may_edit_plan(request.user, found),
             "objectives": [line for line in parts.objectives.splitlines() if line.strip()],
         },
@@ -324,6 +331,59 @@ def plan_copy(request, plan: int):
 
 
 ROW_FORMS = {"audiences": AudienceForm, "messages": MessageForm, "actions": ActionForm}
+EDIT_FORMS = {"messages": MessageEditForm, "actions": ActionEditForm}
+AUDIENCE_FIELDS = ("name", "kind", "knows", "believes", "should_do", "alignment", "interest", "influence")
+
+
+def _row_form(request, plan, worksheet: str, data, *, audiences, items, events, editing):
+    """The form of a worksheet of rows: add one, or change ``editing`` (``?edit=<id>``)."""
+    initial, kwargs = {}, {}
+    form_class = ROW_FORMS[worksheet]
+    if worksheet == "messages":
+        kwargs = {"items": items, "audiences": audiences}
+        start = next((i for i in items if str(i.pk) == request.GET.get("from")), None)
+        initial = {"language": plan.language}
+        if start is not None:
+            shown = queries.item_in_language(start, plan.language)
+            initial |= {"source": str(start.pk), "text": shown.statement}
+    elif worksheet == "actions":
+        kwargs = {"events": events}
+    if editing is not None:
+        if worksheet == "audiences":
+            initial = {f: getattr(editing, f) for f in AUDIENCE_FIELDS}
+        elif worksheet == "messages":
+            form_class = MessageEditForm
+            kwargs |= {"current": editing.source, "revision": editing.revision}
+            initial = {
+                "source": str(editing.source_id),
+                "audience": str(editing.audience_id or ""),
+                "language": editing.language,
+                "text": editing.text,
+            }
+        else:
+            form_class = ActionEditForm
+            kwargs |= {"current": editing.event, "revision": editing.revision}
+            initial = {
+                "what": editing.what,
+                "who": editing.who,
+                "when": editing.when,
+                "cost": editing.cost,
+                "event": str(editing.event_id or ""),
+                "event_url": editing.event_url,
+            }
+    return form_class(data, initial=initial, **kwargs)
+
+
+def _editing(request, plan, worksheet: str, audiences):
+    """The row ``?edit=<id>`` names, if it is one of this plan's (another plan's id edits nothing)."""
+    pk = request.GET.get("edit", "")
+    if worksheet not in ROW_FORMS or not pk.isdigit():
+        return None
+    if worksheet == "audiences":
+        return next((a for a in audiences if str(a.pk) == pk), None)
+    if worksheet == "messages":
+        return plan.messages.select_related("source").filter(pk=int(pk)).first()
+    return plan.actions.select_related("event").filter(pk=int(pk)).first()
 
 
 @login_required
@@ -338,48 +398,32 @@ def worksheet(request, plan: int, worksheet: str):
     title = WORKSHEETS[index][1]
     audiences = list(found.audiences.all())
     items = list(queries.approved_items()) if worksheet == "messages" else []
+    events = queries.event_choices(viewer=request.user) if worksheet == "actions" else []
+    editing = _editing(request, found, worksheet, audiences)
     data = request.POST or None
     if worksheet in ROW_FORMS:
-        kwargs = {}
-        initial = {}
-        if worksheet == "messages":
-            kwargs = {"items": items, "audiences": audiences}
-            start = next((i for i in items if str(i.pk) == request.GET.get("from")), None)
-            initial = {"language": found.language}
-            if start is not None:
-                shown = queries.item_in_language(start, found.language)
-                initial |= {"source": str(start.pk), "text": shown.statement}
-        if worksheet == "audiences":
-            # ?edit=<id> (and the same id sent back): move an audience on the grid, or change it.
-            editing = next((a for a in audiences if str(a.pk) == request.GET.get("edit")), None)
-            if editing is not None:
-                fields = (
-                    "name",
-                    "kind",
-                    "knows",
-                    "believes",
-                    "should_do",
-                    "alignment",
-                    "interest",
-                    "influence",
-                )
-                initial = {f: getattr(editing, f) for f in fields}
-        form = ROW_FORMS[worksheet](data, initial=initial, **kwargs)
+        form = _row_form(
+            request, found, worksheet, data, audiences=audiences, items=items, events=events, editing=editing
+        )
     else:
-        form = worksheet_form(worksheet)(data, instance=found)
+        form = worksheet_form(worksheet)(data, instance=found, revision=found.revision)
+    extra, status = {}, 200
     if request.method == "POST" and form.is_valid():
         try:
-            _save_worksheet(request, found, worksheet, form, audiences, items)
+            _save_worksheet(request, found, worksheet, form, audiences, items, events, editing)
         except ValidationError as error:
             _apply_error(form, error)
+        except EditConflict as conflict:
+            extra, status = conflict_context(form, conflict), 409
         else:
             if "next" in request.POST and following:
                 return HttpResponseRedirect(reverse("advocacy:worksheet", args=[found.pk, following]))
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(reverse("advocacy:worksheet", args=[found.pk, worksheet]))
     found.refresh_from_db()
-    editing_audience = request.GET.get("edit") if worksheet == "audiences" else None
     parts = queries.plan_parts(found, viewer=request.user)
+    q = request.GET.get("q", "").strip()[:200] if worksheet == "channels" else ""
+    linked = {r.pk for r in queries.materials_resources(parts)}
     return render(
         request,
         "advocacy/worksheet.html",
@@ -393,25 +437,67 @@ def worksheet(request, plan: int, worksheet: str):
             "audiences": list(parts.audiences.all()),
             "grid": audience_grid(list(parts.audiences.all())) if worksheet == "audiences" else "",
             "items": [queries.item_in_language(i, found.language) for i in items],
-            "editing": editing_audience if any(str(a.pk) == editing_audience for a in audiences) else None,
+            "editing": str(editing.pk) if editing is not None else None,
+            "resources": queries.materials_resources(parts) if worksheet == "channels" else [],
+            "q": q,
+            "matches": [(r, r.pk in linked) for r in queries.resource_matches(viewer=request.user, q=q)],
+            **extra,
         },
+        status=status,
     )
 
 
-def _save_worksheet(request, plan, worksheet: str, form, audiences, items) -> None:
+def _save_worksheet(request, plan, worksheet: str, form, audiences, items, events, editing) -> None:
     data = dict(form.cleaned_data)
     if worksheet == "audiences":
-        editing = next((a for a in audiences if str(a.pk) == request.GET.get("edit")), None)
         services.audience_save(plan=plan, acting=request.user, audience=editing, **data)
     elif worksheet == "messages":
         source_id, audience_id = data.pop("source"), data.pop("audience")
-        source = next(i for i in items if str(i.pk) == source_id)
+        source = next((i for i in items if str(i.pk) == source_id), None)
         audience = next((a for a in audiences if str(a.pk) == audience_id), None)
-        services.message_add(plan=plan, acting=request.user, source=source, audience=audience, **data)
+        if editing is not None:
+            services.message_update(
+                message=editing, acting=request.user, source=source, audience=audience, **data
+            )
+        else:
+            services.message_add(plan=plan, acting=request.user, source=source, audience=audience, **data)
     elif worksheet == "actions":
-        services.action_add(plan=plan, acting=request.user, **data)
+        event_id = data.pop("event")
+        kept = editing.event if editing is not None else None
+        event = next((e for e in [*events, kept] if e is not None and str(e.pk) == event_id), None)
+        if editing is not None:
+            services.action_update(action=editing, acting=request.user, event=event, **data)
+        else:
+            services.action_add(plan=plan, acting=request.user, event=event, **data)
     else:
-        services.plan_worksheet_save(plan=plan, acting=request.user, worksheet=worksheet, values=data)
+        revision = data.pop("revision")
+        services.plan_worksheet_save(
+            plan=plan, acting=request.user, worksheet=worksheet, values=data, revision=revision
+        )
+
+
+@login_required
+@require_POST
+def plan_resources(request, plan: int):
+    """Add a library resource to the plan's materials, or take one away (``add`` or ``remove``)."""
+    found = _plan(request, plan, edit=True)
+    add, remove = request.POST.get("add", ""), request.POST.get("remove", "")
+    back = reverse("advocacy:worksheet", args=[found.pk, "channels"])
+    if add.isdigit():
+        resource = Resource.objects.visible_to(request.user).filter(pk=int(add)).first()
+        if resource is None:
+            raise Http404
+        services.resource_link(plan=found, acting=request.user, resource=resource)
+        messages.success(request, _("“%(title)s” is among the materials.") % {"title": resource.title})
+        query = request.POST.get("q", "").strip()[:200]
+        if query:
+            back += "?" + urlencode({"q": query})
+    elif remove.isdigit():
+        services.resource_unlink(plan=found, acting=request.user, resource_id=int(remove))
+        messages.success(request, _("The resource is no longer among the materials."))
+    else:
+        messages.error(request, _("Choose a resource."))
+    return HttpResponseRedirect(back)
 
 
 @login_required

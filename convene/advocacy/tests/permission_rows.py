@@ -105,6 +105,77 @@ def group_plan(world: World):
     return _made(world, "_adv_group_plan", make)
 
 
+def library_resource(world: World):
+    """A public resource of the library, published by the secretariat for the network."""
+    from convene.library import services as library_services
+
+    return _made(
+        world,
+        "_adv_resource",
+        lambda: library_services.resource_create(
+            acting=world.person(SECRETARIAT),
+            group=None,
+            kind="toolkit",
+            title="Advocacy toolkit",
+            published_on=datetime.date(2023, 4, 1),
+            language="en",
+            link="https://example.org/toolkit.pdf",
+        ),
+    )
+
+
+def linked_resource(world: World):
+    """A second resource, among GP's materials (for the row that takes it away)."""
+    from convene.advocacy import services
+    from convene.library import services as library_services
+
+    def make():
+        resource = library_services.resource_create(
+            acting=world.person(SECRETARIAT),
+            group=None,
+            kind="report",
+            title="Workforce report",
+            published_on=datetime.date(2024, 4, 1),
+            language="en",
+            link="https://example.org/report.pdf",
+        )
+        services.resource_link(plan=group_plan(world), acting=world.person(GROUP_MEMBER), resource=resource)
+        return resource
+
+    return _made(world, "_adv_linked_resource", make)
+
+
+def upcoming_event(world: World):
+    from django.utils import timezone
+
+    from convene.events import services as event_services
+
+    day = timezone.localdate() + datetime.timedelta(days=40)
+    return _made(
+        world,
+        "_adv_event",
+        lambda: event_services.event_create(
+            acting=world.person(SECRETARIAT),
+            kind="advocacy_day",
+            title="World Social Work Day",
+            starts=datetime.datetime.combine(day, datetime.time(9)),
+            ends=datetime.datetime.combine(day, datetime.time(17)),
+            zone_name="UTC",
+            online_url="https://meet.example/wswd",
+        ),
+    )
+
+
+def gp_action(world: World):
+    from convene.advocacy import services
+
+    return _made(
+        world,
+        "_adv_action",
+        lambda: services.action_add(plan=group_plan(world), acting=world.person(GROUP_MEMBER), what="Meet"),
+    )
+
+
 def private_plan(world: World):
     from convene.advocacy import services
 
@@ -132,18 +203,24 @@ def of(make):
     return lambda world, role: [make(world).pk]
 
 
+def of_with(make, *also):
+    """``of(make)``, making ``also`` first: paths are made outside the roles' rolled-back savepoints,
+    so what a row's body names must exist by then."""
+
+    def args(world: World, role: str) -> list:
+        for other in also:
+            other(world)
+        return [make(world).pk]
+
+    return args
+
+
 def gp_and(kind: str):
     def args(world: World, role: str) -> list:
         plan = group_plan(world)
         row = {"audiences": plan.audiences.first(), "messages": plan.messages.first()}.get(kind)
         if kind == "actions":
-            from convene.advocacy import services
-
-            row = _made(
-                world,
-                "_adv_action",
-                lambda: services.action_add(plan=plan, acting=world.person(GROUP_MEMBER), what="Meet"),
-            )
+            row = gp_action(world)
         return [plan.pk, kind, row.pk]
 
     return args
@@ -169,14 +246,16 @@ def plans_state(world: World, role: str) -> list:
         MessageTest,
         PlanAction,
         PlanMessage,
+        PlanResource,
         TargetAudience,
     )
 
     return [
         sorted(AdvocacyPlan.objects.values_list("pk", "title", "visibility", "revision", "issue")),
         sorted(TargetAudience.objects.values_list("pk")),
-        sorted(PlanMessage.objects.values_list("pk")),
-        sorted(PlanAction.objects.values_list("pk")),
+        sorted(PlanMessage.objects.values_list("pk", "revision")),
+        sorted(PlanAction.objects.values_list("pk", "revision")),
+        sorted(PlanResource.objects.values_list("plan", "resource")),
         sorted(MessageTest.objects.values_list("pk")),
         sorted(Evidence.objects.values_list("pk")),
     ]
@@ -238,8 +317,16 @@ def item_form(world: World, role: str) -> dict:
     }
 
 
-def worksheet_form(world: World, role: str) -> dict:
-    return {"country": "ZM", "issue": f"Issue by {role}"}
+def worksheet_form(plan):
+    """The context worksheet as posted, with the plan's revision the form was read at."""
+
+    def data(world: World, role: str) -> dict:
+        from convene.advocacy.models import AdvocacyPlan
+
+        revision = AdvocacyPlan.objects.get(pk=plan(world).pk).revision
+        return {"country": "ZM", "issue": f"Issue by {role}", "revision": revision}
+
+    return data
 
 
 ROWS = [
@@ -332,7 +419,7 @@ ROWS = [
         GP_EDIT_POST,
         method="POST",
         args=lambda world, role: [group_plan(world).pk, "context"],
-        data=worksheet_form,
+        data=worksheet_form(group_plan),
         state=plans_state,
     ),
     Row(
@@ -341,7 +428,24 @@ ROWS = [
         method="POST",
         variant="private",
         args=lambda world, role: [private_plan(world).pk, "context"],
-        data=worksheet_form,
+        data=worksheet_form(private_plan),
+        state=plans_state,
+    ),
+    Row(
+        "advocacy:resources",
+        GP_EDIT_POST,
+        method="POST",
+        args=of_with(group_plan, library_resource),
+        data=lambda world, role: {"add": library_resource(world).pk},
+        state=plans_state,
+    ),
+    Row(
+        "advocacy:resources",
+        PP_EDIT_POST,
+        method="POST",
+        variant="private",
+        args=of_with(private_plan, library_resource),
+        data=lambda world, role: {"add": library_resource(world).pk},
         state=plans_state,
     ),
     Row("advocacy:row_delete", GP_EDIT_POST, method="POST", args=gp_and("actions"), state=plans_state),
@@ -458,6 +562,66 @@ ROWS = [
         method="POST",
         args=of(group_plan),
         json=lambda world, role: {"source_id": fact(world).pk, "text": "Adapted again"},
+        state=plans_state,
+        api=True,
+    ),
+    Row(
+        "api:update_advocacy_message",
+        API_GP_EDIT,
+        method="PATCH",
+        args=lambda world, role: [group_plan(world).pk, group_plan(world).messages.get().pk],
+        json=lambda world, role: {
+            "revision": group_plan(world).messages.get().revision,
+            "text": f"Changed by {role}",
+        },
+        state=plans_state,
+        api=True,
+    ),
+    Row(
+        "api:add_advocacy_action",
+        API_GP_EDIT_201,
+        method="POST",
+        args=of_with(group_plan, upcoming_event),
+        json=lambda world, role: {"what": "Brief the minister", "event_id": upcoming_event(world).pk},
+        state=plans_state,
+        api=True,
+    ),
+    Row(
+        "api:update_advocacy_action",
+        API_GP_EDIT,
+        method="PATCH",
+        args=lambda world, role: [group_plan(world).pk, gp_action(world).pk],
+        json=lambda world, role: {
+            "revision": type(gp_action(world)).objects.get(pk=gp_action(world).pk).revision,
+            "who": f"{role}",
+        },
+        state=plans_state,
+        api=True,
+    ),
+    Row(
+        "api:link_advocacy_resource",
+        API_GP_EDIT_201,
+        method="POST",
+        args=of_with(group_plan, library_resource),
+        json=lambda world, role: {"resource_id": library_resource(world).pk},
+        state=plans_state,
+        api=True,
+    ),
+    Row(
+        "api:link_advocacy_resource",
+        roles(anonymous=401, member=201, committee=404, secretariat=404, group_member=404, other_cochair=404),
+        method="POST",
+        variant="private",
+        args=of_with(private_plan, library_resource),
+        json=lambda world, role: {"resource_id": library_resource(world).pk},
+        state=plans_state,
+        api=True,
+    ),
+    Row(
+        "api:unlink_advocacy_resource",
+        roles(anonymous=401, member=404, committee=403, secretariat=403, group_member=204, other_cochair=404),
+        method="DELETE",
+        args=lambda world, role: [group_plan(world).pk, linked_resource(world).pk],
         state=plans_state,
         api=True,
     ),
