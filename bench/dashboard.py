@@ -232,6 +232,8 @@ def main() -> None:
         "|---|---:|---|---:|---:|---:|",
     ]
     for label, runs in (("PDF (WeasyPrint)", pdf), ("DOCX (python-docx)", docx)):
+        if not runs:  # --pack-runs 0
+            continue
         each = ", ".join(f"{r['seconds']:.1f}" for r in runs)
         pack_rows.append(
             f"| {label} | {len(runs)} | {each} | "
@@ -251,7 +253,7 @@ def main() -> None:
         f"- server: granian, {args.server_workers} worker(s) × {args.server_threads} threads; client: "
         f"{args.concurrency} threads (closed loop) on the same machine; {args.duration:.0f} s per scenario after "
         f"{args.warmup:.0f} s warm-up\n\n"
-        f"{table}\n" + "\n".join(pack_rows) + "\n"
+        f"{table}\n" + ("\n".join(pack_rows) + "\n" if args.pack_runs else "")
     )
     print("\n" + text)
     if not args.no_record:

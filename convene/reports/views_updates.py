@@ -5,6 +5,7 @@ a page, as CSV and as XLSX, filtered and sorted alike) and the committee pack (P
 import csv
 import io
 from datetime import date
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -300,9 +301,30 @@ def _query(request, **changes) -> str:
     return query.urlencode()
 
 
+# Rendered dashboard contents kept per process beside the kept rows (a page is ~130 KB).
+KEPT_PAGES = 200
+
+
 @login_required
 @require_GET
 def dashboard(request):
+    """The page is the same for every viewer allowed to see it: its content is rendered once per
+    language and query string and kept with the rows it shows (dropped with them when data changes)."""
+    ensure(request.user, "reports.view_dashboard")
+    derived = queries.dashboard_copy().derived
+    key = ("page", get_language(), urlencode(sorted(request.GET.lists()), doseq=True))
+    content = derived.get(key)
+    if content is None:
+        content = _dashboard_content(request)
+        pages = [k for k in derived if k[0] == "page"]
+        if len(pages) >= KEPT_PAGES:
+            for k in pages:
+                derived.pop(k, None)
+        derived[key] = content
+    return render(request, "reports/dashboard.html", {"content": content})
+
+
+def _dashboard_content(request) -> str:
     form, sort, rows, derived = _dashboard(request)
     starts, ends = queries.last_ended_quarter(timezone.localdate())
     columns = [
@@ -310,9 +332,8 @@ def dashboard(request):
         for key, label in DASHBOARD_COLUMNS
     ]
     page = Paginator(rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "reports/dashboard.html",
+    return render_to_string(
+        "reports/_dashboard_content.html",
         {
             "rows": page.object_list,
             "rows_html": [_row_html(row, derived) for row in page.object_list],
@@ -325,6 +346,7 @@ def dashboard(request):
             "pack_from": starts,
             "pack_to": ends,
         },
+        request,
     )
 
 

@@ -84,3 +84,18 @@ def test_rows_are_rendered_per_language(keep, approved, committee_member):
     assert approved.group.name in french
     assert "Approved" in english
     assert "Approuvé" in french
+
+
+def test_the_kept_page_shows_a_change_at_once(
+    keep, approved, committee_member, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    client: Client = client_for(committee_member)
+    url = reverse("reports:dashboard") + "?sort=-members"
+    assert approved.group.name in client.get(url).content.decode()
+    with django_assert_max_num_queries(6):  # session, person, roles, generations, the menu's membership
+        client.get(url)
+    _drop_pending_bumps()
+    with django_capture_on_commit_callbacks(execute=True):
+        approved.group.name = "Renamed group"
+        approved.group.save(update_fields=["name"])
+    assert "Renamed group" in client.get(url).content.decode()
