@@ -335,3 +335,20 @@ def test_the_api(secretariat, member):
     report = post(mem, f"advocacy/ambassadors/{term['id']}/reports", {"quarter": 1, "did": "Met."})
     assert report.status_code == 422
     assert mem.get(f"/api/v1/advocacy/ambassadors/{term['id']}/reports").json() == []
+
+
+def test_erasure_takes_the_applications_and_the_ambassadorship(secretariat, member):
+    from convene.core.privacy import erase
+
+    cohort = open_cohort(secretariat, deadline=today(), term_starts=today())
+    ambassador = select(secretariat, cohort, member, starts_on=today() - datetime.timedelta(days=100))
+    services.report_save(ambassador=ambassador, acting=member, quarter=1, did="Done.")
+    erase(person=member, acting=secretariat)
+    assert (Application.objects.count(), Ambassador.objects.count(), QuarterlyReport.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+    # The cohort the secretariat opened and the decision stay.
+    assert Decision.objects.count() == 1
+    assert cohort.pk in [c.pk for c in queries.cohort_list()]
