@@ -3,6 +3,7 @@ queries and services as the pages. An ambassador's reports answer 404 to anyone 
 and the secretariat, as the pages do."""
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import paginate
 
-from convene.core.api_schemas import ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
+from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
 from convene.core.pagination import ApiPagination
 from convene.core.rules import can
 from convene.events.models import Event
@@ -41,7 +42,7 @@ class CohortIn(JsonBody):
     term_starts: IsoDate
     term_years: int = Field(2, ge=1, le=5)
     is_open: bool = True
-    event_ids: list[int] = Field([], max_length=50)
+    event_ids: list[Annotated[int, Field(**BODY_ID)]] = Field([], max_length=50)
 
 
 class ApplicationIn(JsonBody):
