@@ -138,6 +138,34 @@ def world(member, secretariat, committee_member) -> dict[str, list]:
         "topic": list(Topic.objects.values_list("slug", flat=True)[:5]),
         **_events(secretariat, chairs[0], open_group, member),
         "update_id": updates,
+        **_ambassadors(secretariat, asker, member),
+    }
+
+
+def _ambassadors(secretariat, ambassador, applicant) -> dict[str, list]:
+    """An open cohort with one ambassador (a term begun 100 days ago) and one application waiting."""
+    from convene.advocacy import ambassador_services
+
+    today = datetime.date.today()  # noqa: DTZ011
+    cohort = ambassador_services.cohort_save(
+        acting=secretariat,
+        title="Fuzz cohort",
+        deadline=today + datetime.timedelta(days=30),
+        term_starts=today + datetime.timedelta(days=60),
+    )
+    first = ambassador_services.application_submit(
+        cohort=cohort, acting=ambassador, country="IN", motivation="To serve."
+    )
+    selected = ambassador_services.application_select(
+        application=first, acting=secretariat, starts_on=today - datetime.timedelta(days=100)
+    )
+    waiting = ambassador_services.application_submit(
+        cohort=cohort, acting=applicant, country="ZM", motivation="Me too."
+    )
+    return {
+        "cohort_id": [cohort.pk],
+        "application_id": [waiting.pk, first.pk],
+        "ambassador_id": [selected.pk],
     }
 
 

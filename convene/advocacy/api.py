@@ -866,3 +866,7 @@ def advocacy_network(request):
         ],
         "summary": queries.network_summary(),
     }
+
+
+# --- Ambassadors (their operations live in ambassador_api, on this router) ------------------------
+from . import ambassador_api  # noqa: E402, F401

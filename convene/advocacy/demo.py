@@ -437,3 +437,7 @@ def demo_advocacy(run: DemoRun) -> None:
         f"{made.get('items', 0)} narrative items in {made.get('languages', 0)} languages, "
         f"{made.get('plans', 0)} advocacy plans"
     )
+
+
+# The ambassadors' cohorts are built by their own module, after the plans (so that they can link them).
+from . import ambassador_demo  # noqa: E402, F401

@@ -491,3 +491,152 @@ WORKSHEETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("monitoring", _("Monitoring plan"), ("monitoring",)),
 )
 WORKSHEET_FIELDS = {slug: fields for slug, _title, fields in WORKSHEETS}
+
+
+# --- Ambassadors ---------------------------------------------------------------------------------
+# The secretariat runs cohorts: a call for applications, review, selection (a decision in the
+# governance log, which gives the ambassador a governance ``Term``), orientation and training events,
+# and a short quarterly report per quarter of the term. The term's dates live on the ``Term``; a term
+# is over when its end date has passed (alumni), with no job to run.
+
+
+class Cohort(models.Model):
+    """A cohort of ambassadors and its call for applications."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    deadline = models.DateField(_("applications close"))
+    is_open = models.BooleanField(_("open for applications"), default=True)
+    term_starts = models.DateField(_("terms start"))
+    term_years = models.PositiveSmallIntegerField(
+        _("length of a term (years)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    events = models.ManyToManyField(
+        "events.Event", blank=True, related_name="+", verbose_name=_("orientation and training")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cohort of ambassadors")
+        verbose_name_plural = _("cohorts of ambassadors")
+        ordering = ["-term_starts", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def accepts_on(self, day) -> bool:
+        return self.is_open and day <= self.deadline
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    SELECTED = "selected", _("Selected")
+    NOT_SELECTED = "not_selected", _("Not selected")
+
+
+class Application(models.Model):
+    """One person's application to a cohort (one per person and cohort, editable until the deadline)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="applications")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    country = CountryField(_("country"))
+    motivation = models.TextField(_("why you want to be an ambassador"))
+    experience = models.TextField(_("your advocacy experience"), blank=True)
+    languages = models.CharField(_("languages you work in"), max_length=200, blank=True)
+    referee = models.CharField(_("referee (name and e-mail)"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=14, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    # The secretariat's review.
+    score = models.PositiveSmallIntegerField(_("score (1–5)"), null=True, blank=True, validators=SCORE)
+    notes = models.TextField(_("review notes"), blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["cohort", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "person"], name="ambassador_application_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.cohort}"
+
+
+class Ambassador(models.Model):
+    """A selected applicant: their term (governance), the decision, their advocacy plan, their reports."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="ambassadors")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    country = CountryField(_("country"), blank=True)
+    term = models.OneToOneField(
+        "governance.Term", on_delete=models.CASCADE, related_name="ambassadorship", verbose_name=_("term")
+    )
+    application = models.OneToOneField(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="ambassador"
+    )
+    decision = models.ForeignKey(
+        "governance.Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    plan = models.ForeignKey(
+        AdvocacyPlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("advocacy plan"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ambassador")
+        verbose_name_plural = _("ambassadors")
+        ordering = ["country", "pk"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "person"], name="ambassador_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.cohort})"
+
+
+class QuarterlyReport(models.Model):
+    """An ambassador's short report for one quarter of their term (1 = the term's first three months)."""
+
+    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="reports")
+    quarter = models.PositiveSmallIntegerField(_("quarter of the term"), validators=[MinValueValidator(1)])
+    did = models.TextField(_("what you did"))
+    with_whom = models.TextField(_("with whom"), blank=True)
+    results = models.TextField(_("results"), blank=True)
+    support_needed = models.TextField(_("support needed"), blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("quarterly report")
+        verbose_name_plural = _("quarterly reports")
+        ordering = ["ambassador", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["ambassador", "quarter"], name="ambassador_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ambassador} Q{self.quarter}"
+
+
+class ReportReminder(models.Model):
+    """A reminder that a quarterly report is due: one row per ambassador and quarter, so it goes once."""
+
+    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="+")
+    quarter = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ambassador", "quarter"], name="ambassador_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ambassador} Q{self.quarter}"

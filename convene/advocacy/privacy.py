@@ -41,4 +41,17 @@ DECLARATIONS: tuple[Declaration, ...] = (
         trail=frozenset({"recorded_by"}),
         trail_columns=("created_at",),
     ),
+    # Ambassadors: a person's applications and ambassadorships (with their quarterly reports) are
+    # theirs and go with them; their governance term is ended by governance. A cohort someone opened stays.
+    Declaration("advocacy.Cohort", fields={"created_by": Erase.KEEP}),
+    Declaration(
+        "advocacy.Application",
+        fields={"person": Erase.DELETE},
+        title=_("Your applications to be an ambassador"),
+    ),
+    Declaration(
+        "advocacy.Ambassador",
+        fields={"person": Erase.DELETE},
+        title=_("Your terms as an ambassador"),
+    ),
 )

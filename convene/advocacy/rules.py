@@ -65,3 +65,26 @@ rules.add_perm("advocacy.make_plan", is_insider)
 rules.add_perm("advocacy.view_plan", owns_plan | sees_plan_as_other)
 rules.add_perm("advocacy.edit_plan", owns_plan | leads_plans_group)
 rules.add_perm("advocacy.view_network", is_committee_or_secretariat)
+
+
+# --- Ambassadors ---------------------------------------------------------------------------------
+# The secretariat runs the cohorts; members of the network apply; an ambassador's page, plan link and
+# quarterly reports are theirs (the secretariat reads them).
+
+
+@rules.predicate
+def is_the_ambassador(person, ambassador) -> bool:
+    return (
+        ambassador is not None
+        and person is not None
+        and person.is_authenticated
+        and person.is_active
+        and ambassador.person_id == person.pk
+    )
+
+
+rules.add_perm("advocacy.run_cohorts", is_secretariat)
+rules.add_perm("advocacy.see_cohorts", is_insider)
+rules.add_perm("advocacy.apply_as_ambassador", is_member)
+rules.add_perm("advocacy.view_ambassador", is_the_ambassador | is_secretariat)
+rules.add_perm("advocacy.report_as_ambassador", is_the_ambassador)

@@ -35,3 +35,28 @@ urlpatterns = [
     path("advocacy/plans/<id:plan>/plan.docx", views.plan_export_docx, name="docx"),
     path("advocacy/network/", views.network, name="network"),
 ]
+
+# --- Ambassadors ---------------------------------------------------------------------------------
+from . import ambassador_views  # noqa: E402
+
+urlpatterns += [
+    path("ambassadors/", ambassador_views.public_ambassadors, name="public_ambassadors"),
+    path("advocacy/ambassadors/alumni/", ambassador_views.alumni, name="alumni"),
+    path("advocacy/cohorts/", ambassador_views.cohorts, name="cohorts"),
+    path("advocacy/cohorts/new/", ambassador_views.cohort_edit, name="cohort_new"),
+    path("advocacy/cohorts/<id:cohort>/", ambassador_views.cohort_detail, name="cohort"),
+    path("advocacy/cohorts/<id:cohort>/edit/", ambassador_views.cohort_edit, name="cohort_edit"),
+    path("advocacy/cohorts/<id:cohort>/apply/", ambassador_views.apply, name="apply"),
+    path("advocacy/applications/<id:application>/", ambassador_views.application_detail, name="application"),
+    path(
+        "advocacy/applications/<id:application>/select/",
+        ambassador_views.application_select,
+        name="select",
+    ),
+    path("advocacy/ambassadors/<id:ambassador>/", ambassador_views.ambassador_detail, name="ambassador"),
+    path(
+        "advocacy/ambassadors/<id:ambassador>/reports/<int:quarter>/",
+        ambassador_views.report,
+        name="report",
+    ),
+]

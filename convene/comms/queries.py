@@ -225,12 +225,13 @@ class YearFigures:
     # Members who joined in each month, and members at each month's end (the chart).
     joined_by_month: list[int]
     members_by_month: list[int]
-    # Resources the groups published in the library, events held and their attendance. Ambassadors
-    # stay None until the ambassador cohorts exist (issue 15).
+    # Resources the groups published in the library, events held and their attendance; ambassadors
+    # serving at some time in the year, and of them those whose term began in it (advocacy).
     products_published: int | None = None
     events_held: int | None = None
     event_attendance: int | None = None
     ambassadors: int | None = None
+    new_ambassadors: int | None = None
 
     @property
     def member_growth(self) -> int:
@@ -247,6 +248,7 @@ class YearFigures:
 def year_figures(year: int) -> YearFigures:
     """A member on a day: joined on or before it and not left by then (``joined_on``, ``left_on``);
     a member who left and came back counts from the last joining only (the profile keeps one)."""
+    from convene.advocacy.ambassador_queries import ambassadors_in_year
     from convene.events.models import Event, Registration
     from convene.library.models import Resource
     from convene.meetings.models import Meeting, MeetingStatus
@@ -284,6 +286,7 @@ def year_figures(year: int) -> YearFigures:
     year_end = datetime.datetime(year + 1, 1, 1, tzinfo=datetime.UTC)
     held_until = min(year_end, timezone.now())
     held_events = Event.objects.filter(cancelled=False, starts__gte=year_start, ends__lte=held_until)
+    ambassadors, new_ambassadors = ambassadors_in_year(year)
     return YearFigures(
         year=year,
         members_at_start=len(at_start),
@@ -305,6 +308,8 @@ def year_figures(year: int) -> YearFigures:
         ).count(),
         events_held=held_events.count(),
         event_attendance=Registration.objects.filter(event__in=held_events, attended=True).count(),
+        ambassadors=ambassadors,
+        new_ambassadors=new_ambassadors,
     )
 
 

@@ -23,6 +23,8 @@ TITLES: dict[str, str] = {
     "workplan_submitted": gettext_noop("Work plan of %(group)s submitted (version %(version)s)"),
     "workplan_approved": gettext_noop("Work plan of %(group)s approved (version %(version)s)"),
     "workplan_returned": gettext_noop("Work plan of %(group)s returned with comments (version %(version)s)"),
+    # Advocacy's ambassadors (no group): a selection from a cohort's applications.
+    "ambassador_selected": gettext_noop("%(name)s selected as an ambassador (%(cohort)s)"),
 }
 
 # Parameters that hold a person's name: account erasure (governance/privacy.py) replaces them.

@@ -654,3 +654,194 @@ ROWS = [
     ),
     Row("api:advocacy_network", roles(anonymous=401, member=403, committee=200), api=True),
 ]
+
+
+# --- Ambassadors ---------------------------------------------------------------------------------
+# The records: an open cohort C (made by the secretariat); G's member applied and was selected, with a
+# term that began 100 days ago (so its first quarter's report can be filed); MEMBER's application waits.
+
+
+def cohort(world: World):
+    from convene.advocacy import ambassador_services
+
+    day = datetime.date.today()  # noqa: DTZ011 (a date a person types)
+    return _made(
+        world,
+        "_amb_cohort",
+        lambda: ambassador_services.cohort_save(
+            acting=world.person(SECRETARIAT),
+            title="Cohort 2027",
+            deadline=day + datetime.timedelta(days=30),
+            term_starts=day + datetime.timedelta(days=60),
+        ),
+    )
+
+
+def _apply(world: World, role: str, country: str):
+    from convene.advocacy import ambassador_services
+
+    return ambassador_services.application_submit(
+        cohort=cohort(world), acting=world.person(role), country=country, motivation="To serve."
+    )
+
+
+def ambassador(world: World):
+    from convene.advocacy import ambassador_services
+
+    def make():
+        application = _apply(world, GROUP_MEMBER, "ZM")
+        return ambassador_services.application_select(
+            application=application,
+            acting=world.person(SECRETARIAT),
+            starts_on=datetime.date.today() - datetime.timedelta(days=100),  # noqa: DTZ011
+        )
+
+    return _made(world, "_amb_ambassador", make)
+
+
+def application(world: World):
+    ambassador(world)
+    return _made(world, "_amb_application", lambda: _apply(world, MEMBER, "KE"))
+
+
+def ambassadors_state(world: World, role: str) -> list:
+    from convene.advocacy.models import Ambassador, Application, Cohort, QuarterlyReport
+
+    return [
+        sorted(Cohort.objects.values_list("pk", "title", "deadline", "is_open")),
+        sorted(Application.objects.values_list("pk", "status", "score", "notes", "motivation", "updated_at")),
+        sorted(Ambassador.objects.values_list("pk", "plan_id")),
+        sorted(QuarterlyReport.objects.values_list("pk", "did")),
+    ]
+
+
+def cohort_form(world: World, role: str) -> dict:
+    day = datetime.date.today()  # noqa: DTZ011
+    return {
+        "title": f"Cohort by {role}",
+        "deadline": (day + datetime.timedelta(days=10)).isoformat(),
+        "term_starts": (day + datetime.timedelta(days=40)).isoformat(),
+        "term_years": "2",
+        "is_open": "on",
+    }
+
+
+AMB_READ = roles(member=404, secretariat=200, group_member=200, cochair=404)
+AMB_WRITE = roles(member=404, secretariat=403, group_member=(302, "/advocacy/*"), cochair=404)
+RUN_POST = roles(member=403, secretariat=(302, "/advocacy/*"))
+# Applying: a member's own application (new or changed); G's member's was decided, so theirs is refused.
+APPLY_POST = roles(
+    member=(302, "/advocacy/*"),
+    secretariat=(302, "/advocacy/*"),
+    group_member=200,
+    cochair=(302, "/advocacy/*"),
+)
+
+ROWS += [
+    Row(
+        "advocacy:public_ambassadors",
+        roles(anonymous=200, member=200),
+        args=lambda w, r: (ambassador(w), [])[1],
+    ),
+    Row("advocacy:alumni", LOGGED_IN_200),
+    Row("advocacy:cohorts", LOGGED_IN_200),
+    Row("advocacy:cohort_new", roles()),
+    Row("advocacy:cohort_new", RUN_POST, method="POST", data=cohort_form, state=ambassadors_state),
+    Row("advocacy:cohort", LOGGED_IN_200, args=lambda w, r: [application(w).cohort_id]),
+    Row("advocacy:cohort_edit", roles(), args=of(cohort)),
+    Row(
+        "advocacy:cohort_edit",
+        RUN_POST,
+        method="POST",
+        args=of(cohort),
+        data=cohort_form,
+        state=ambassadors_state,
+    ),
+    Row("advocacy:apply", LOGGED_IN_200, args=lambda w, r: [ambassador(w).cohort_id]),
+    Row(
+        "advocacy:apply",
+        APPLY_POST,
+        method="POST",
+        args=lambda w, r: [application(w).cohort_id],
+        data=lambda world, role: {"country": "TZ", "motivation": f"Because, says {role}."},
+        state=ambassadors_state,
+        unchanged=frozenset({GROUP_MEMBER}),
+    ),
+    Row("advocacy:application", roles(), args=of(application)),
+    Row(
+        "advocacy:application",
+        RUN_POST,
+        method="POST",
+        args=of(application),
+        data=lambda world, role: {"score": "4", "notes": "Strong."},
+        state=ambassadors_state,
+    ),
+    Row("advocacy:select", RUN_POST, method="POST", args=of(application), state=ambassadors_state),
+    Row("advocacy:ambassador", AMB_READ, args=of(ambassador)),
+    Row(
+        "advocacy:ambassador",
+        AMB_WRITE,
+        method="POST",
+        args=of(ambassador),
+        data=lambda world, role: {"title": "My ambassador's plan"},
+        state=ambassadors_state,
+    ),
+    Row("advocacy:report", AMB_READ, args=lambda w, r: [ambassador(w).pk, 1]),
+    Row(
+        "advocacy:report",
+        AMB_WRITE,
+        method="POST",
+        args=lambda w, r: [ambassador(w).pk, 1],
+        data=lambda world, role: {"did": f"Met the ministry ({role})."},
+        state=ambassadors_state,
+    ),
+    # The API
+    Row("api:list_ambassador_cohorts", API_EVERYONE, api=True),
+    Row("api:get_ambassador_cohort", API_EVERYONE, args=of(cohort), api=True),
+    Row(
+        "api:create_ambassador_cohort",
+        API_CURATORS_201,
+        method="POST",
+        json=lambda world, role: {
+            "title": "Cohort API",
+            "deadline": (datetime.date.today() + datetime.timedelta(days=5)).isoformat(),  # noqa: DTZ011
+            "term_starts": (datetime.date.today() + datetime.timedelta(days=50)).isoformat(),  # noqa: DTZ011
+        },
+        state=ambassadors_state,
+        api=True,
+    ),
+    Row(
+        "api:apply_to_cohort",
+        roles(anonymous=401, member=201, secretariat=201, group_member=409, cochair=201),
+        method="POST",
+        args=lambda w, r: [application(w).cohort_id],
+        json=lambda world, role: {"country": "TZ", "motivation": f"Because, says {role}."},
+        state=ambassadors_state,
+        api=True,
+    ),
+    Row("api:list_cohort_applications", API_CURATORS, args=lambda w, r: [application(w).cohort_id], api=True),
+    Row(
+        "api:select_ambassador",
+        API_CURATORS_201,
+        method="POST",
+        args=of(application),
+        state=ambassadors_state,
+        api=True,
+    ),
+    Row("api:list_ambassador_terms", API_EVERYONE, args=lambda w, r: (ambassador(w), [])[1], api=True),
+    Row(
+        "api:list_quarterly_reports",
+        roles(anonymous=401, member=404, secretariat=200, group_member=200, cochair=404),
+        args=of(ambassador),
+        api=True,
+    ),
+    Row(
+        "api:file_quarterly_report",
+        roles(anonymous=401, member=404, secretariat=403, group_member=201, cochair=404),
+        method="POST",
+        args=of(ambassador),
+        json=lambda world, role: {"quarter": 1, "did": f"Met the ministry ({role})."},
+        state=ambassadors_state,
+        api=True,
+    ),
+]

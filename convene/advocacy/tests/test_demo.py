@@ -52,3 +52,18 @@ def test_the_demo_command_runs_the_advocacy_builder(db, django_capture_on_commit
     from convene.core.rules import can
 
     assert all(can(plan.owner, "advocacy.make_plan") for plan in AdvocacyPlan.objects.select_related("owner"))
+    # Two cohorts of ambassadors: the 2016 one are alumni; the current eight come from eight countries
+    # and have filed quarterly reports; each selection is in the decision log.
+    from convene.advocacy import ambassador_queries
+    from convene.advocacy.models import Ambassador, Cohort, QuarterlyReport
+    from convene.governance.models import Decision
+
+    assert Cohort.objects.count() == 2
+    assert len(ambassador_queries.alumni()) == 8
+    (current,) = ambassador_queries.public_cohorts()
+    assert current.size == 8
+    assert len(current.countries) == 8
+    assert QuarterlyReport.objects.exists()
+    assert (
+        Decision.objects.filter(title_kind="ambassador_selected").count() == Ambassador.objects.count() == 16
+    )
