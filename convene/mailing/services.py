@@ -220,9 +220,18 @@ def _suppress(email: str, reason: str, detail: str) -> Suppression:
     person = Person.objects.filter(email=email).first()
     try:
         with transaction.atomic():
-            return Suppression.objects.create(email=email, person=person, reason=reason, detail=detail[:500])
+            suppression = Suppression.objects.create(
+                email=email, person=person, reason=reason, detail=detail[:500]
+            )
     except IntegrityError:  # suppressed meanwhile by another bounce
         return Suppression.objects.active().get(email=email)
+    _flag_suppressed(email, True)
+    return suppression
+
+
+def _flag_suppressed(email: str, suppressed: bool) -> None:
+    """The person's flag read by the "fix your address" banner on every page (no query per page)."""
+    Person.objects.filter(email__iexact=email).update(bulk_mail_suppressed=suppressed)
 
 
 @transaction.atomic
@@ -294,6 +303,7 @@ def suppression_lift(*, suppression: Suppression, acting: Person) -> Suppression
     suppression.lifted_by = acting
     suppression.save(update_fields=["lifted_at", "lifted_by"])
     BounceScore.objects.filter(email=suppression.email).delete()
+    _flag_suppressed(suppression.email, False)
     return suppression
 
 
