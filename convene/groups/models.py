@@ -187,6 +187,8 @@ class Group(Revisioned):
     required_sectors = models.JSONField(_("sectors that must be at the table"), default=list, blank=True)
     required_countries = models.JSONField(_("countries that must be at the table"), default=list, blank=True)
     strategic_objectives = models.TextField(_("strategic objectives"), blank=True)
+    # Members may start a thread by writing to the group's address (``tokens.group_address``).
+    threads_by_email = models.BooleanField(_("members may start threads by e-mail"), default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -210,6 +212,13 @@ class Group(Revisioned):
     @property
     def is_closed(self) -> bool:
         return self.status == GroupStatus.CLOSED
+
+    @property
+    def email_address(self) -> str:
+        """Where members write to start a thread, when the group allows it ("" without a mail domain)."""
+        from .tokens import group_address
+
+        return group_address(self.slug)
 
     @property
     def is_proposal(self) -> bool:

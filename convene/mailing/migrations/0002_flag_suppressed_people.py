@@ -1,6 +1,7 @@
-"""People whose address is already suppressed get the flag the "fix your address" banner reads."""
+"""People whose address is already suppressed get the flag the "fix your address" banner reads; the
+receiver's log names the threads started by writing to a group's address."""
 
-from django.db import migrations
+from django.db import migrations, models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
@@ -20,4 +21,20 @@ class Migration(migrations.Migration):
         ("people", "0008_person_bulk_mail_suppressed"),
     ]
 
-    operations = [migrations.RunPython(flag, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(flag, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="inboundmessage",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("bounce", "Bounce"),
+                    ("complaint", "Complaint"),
+                    ("reply", "Reply"),
+                    ("thread", "New thread"),
+                    ("refused", "Refused"),
+                ],
+                max_length=10,
+            ),
+        ),
+    ]
