@@ -4,8 +4,6 @@ The token is the membership's id signed with the site's secret: no row to keep. 
 views that read a token and the tasks that put one in an e-mail.
 """
 
-import re
-
 from django.core import signing
 from django.urls import reverse
 
@@ -67,34 +65,3 @@ def read_reply_address(local_part: str) -> tuple[int, int] | None:
     if not constant_time_compare(parts[2], _reply_mac(person_id, thread_id)):
         return None
     return person_id, thread_id
-
-
-# --- The group's address ---------------------------------------------------------------------------
-# ``<slug>@MAILING_DOMAIN`` (or ``group+<slug>@`` for a slug that is one of the receiver's own names):
-# a member of a group that allows it starts a thread by writing to it (convene/mailing/inbound.py).
-RESERVED_LOCAL_PARTS = frozenset(
-    {"bounces", "reply", "group", "postmaster", "abuse", "mailer-daemon", "noreply", "no-reply", "root"}
-)
-
-
-def group_address(slug: str) -> str:
-    """The group's address, or "" when no mail domain is set."""
-    from django.conf import settings
-
-    if not settings.MAILING_DOMAIN:
-        return ""
-    local = f"group+{slug}" if slug in RESERVED_LOCAL_PARTS else slug
-    return f"{local}@{settings.MAILING_DOMAIN}"
-
-
-def read_group_address(local_part: str) -> str | None:
-    """The group slug a local part names (``<slug>`` or ``group+<slug>``), else None. Whether that
-    group exists and takes threads by e-mail is for the caller to find out."""
-    local = local_part.lower()
-    if local.startswith("group+"):
-        slug = local[len("group+") :]
-    elif "+" in local or local in RESERVED_LOCAL_PARTS:
-        return None
-    else:
-        slug = local
-    return slug if re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,159}", slug) else None

@@ -18,7 +18,8 @@ from email.utils import parseaddr
 
 from django.conf import settings
 
-from convene.groups.tokens import read_group_address, read_reply_address
+from convene.groups.models import read_group_address
+from convene.groups.tokens import read_reply_address
 
 from . import services
 from .messages import DELIVERY_HEADER, read_delivery_header

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from conftest import client_for
 from convene.groups import services as group_services
-from convene.groups.models import Post, Thread
-from convene.groups.tokens import group_address, read_group_address
+from convene.groups.models import Post, Thread, group_address, read_group_address
 from convene.mailing import inbound, services
 from convene.mailing.management.commands.mailin import controller
 from convene.mailing.models import InboundKind, InboundMessage
