@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from convene.core.api_schemas import ERRORS, READ_ERRORS, JsonBody, PathId
@@ -66,6 +66,23 @@ class EUpdateReviewIn(JsonBody):
 
 class EUpdateCommentIn(JsonBody):
     body: str = Field(..., min_length=1, max_length=10_000)
+
+
+class EUpdateTranslationOut(Schema):
+    language: str
+    title: str
+    body: str
+    translated_by_id: int | None
+    updated_at: datetime.datetime
+
+
+class EUpdateTranslationIn(JsonBody):
+    title: str = Field(..., min_length=1, max_length=200)
+    body: str = Field(..., min_length=1, max_length=50_000)
+
+
+class EUpdateReopenIn(JsonBody):
+    reason: str = Field("", max_length=500)
 
 
 class EUpdateQueueFilters(Schema):
@@ -254,6 +271,62 @@ def comment_contribution(request, contribution_id: PathId, payload: EUpdateComme
     }
 
 
+def _translation_out(t) -> dict:
+    return {
+        "language": t.language,
+        "title": t.title,
+        "body": t.body,
+        "translated_by_id": t.translated_by_id,
+        "updated_at": t.updated_at,
+    }
+
+
+@router.get(
+    "eupdate/contributions/{contribution_id}/translations",
+    response={200: list[EUpdateTranslationOut], **READ_ERRORS},
+    summary="A contribution's translations",
+)
+def list_contribution_translations(request, contribution_id: PathId):
+    return [_translation_out(t) for t in _contribution(request, contribution_id).translations.all()]
+
+
+@router.put(
+    "eupdate/contributions/{contribution_id}/translations/{language}",
+    response={200: EUpdateTranslationOut, **ERRORS},
+    summary="Add or change a contribution's translation",
+)
+def save_contribution_translation(
+    request,
+    contribution_id: PathId,
+    language: Literal[LANGUAGE_CODES],
+    payload: EUpdateTranslationIn,  # type: ignore[valid-type]
+):
+    """The author, a co-chair of the group it speaks for, or an editor; until its issue is approved."""
+    translation = services.contribution_translation_save(
+        contribution=_contribution(request, contribution_id),
+        acting=request.user,
+        language=language,
+        title=payload.title,
+        body=payload.body,
+    )
+    return _translation_out(translation)
+
+
+@router.delete(
+    "eupdate/contributions/{contribution_id}/translations/{language}",
+    response={204: None, **ERRORS},
+    summary="Remove a contribution's translation",
+)
+def delete_contribution_translation(request, contribution_id: PathId, language: Literal[LANGUAGE_CODES]):  # type: ignore[valid-type]
+    contribution = _contribution(request, contribution_id)
+    if not any(t.language == language for t in contribution.translations.all()):
+        raise Http404
+    services.contribution_translation_delete(
+        contribution=contribution, acting=request.user, language=language
+    )
+    return Status(204, None)
+
+
 # --- Issues --------------------------------------------------------------------------------------
 
 
@@ -277,6 +350,18 @@ def get_eupdate_issue(request, issue_id: PathId):
 def compile_eupdate_issue(request, issue_id: PathId):
     issue = queries.issue_for_editor(viewer=request.user, issue_id=issue_id)
     services.issue_compile(issue=issue, acting=request.user)
+    return _issue_out(queries.issue_for_editor(viewer=request.user, issue_id=issue_id))
+
+
+@router.post(
+    "eupdate/issues/{issue_id}/reopen",
+    response={200: EUpdateIssueOut, **ERRORS},
+    summary="Reopen an approved issue for editing",
+)
+def reopen_eupdate_issue(request, issue_id: PathId, payload: EUpdateReopenIn):
+    """The approval is cleared (it must be given again); refused once sending has started."""
+    issue = queries.issue_for_editor(viewer=request.user, issue_id=issue_id)
+    services.issue_reopen(issue=issue, acting=request.user, reason=payload.reason)
     return _issue_out(queries.issue_for_editor(viewer=request.user, issue_id=issue_id))
 
 

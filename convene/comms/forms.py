@@ -110,3 +110,28 @@ class ItemAddForm(forms.Form):
 
 class BlockAddForm(forms.Form):
     kind = forms.ChoiceField(label=_("Block"), choices=BlockKind.choices)
+
+
+class TranslationForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: *emphasis*, **bold**, [links](https://…)."),
+    )
+
+    def __init__(self, *args, original_language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, name) for code, name in settings.LANGUAGES if code != original_language
+        ]
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What needs changing"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

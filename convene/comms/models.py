@@ -112,6 +112,31 @@ class ContributionComment(models.Model):
         return f"{self.contribution_id}: {self.state or 'comment'}"
 
 
+class ContributionTranslation(models.Model):
+    """A contribution's title and text in another language than its own, written by its author, a
+    co-chair of its group or an editor: the edition in that language shows it instead of the original."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("translation of a contribution")
+        verbose_name_plural = _("translations of contributions")
+        ordering = ("language",)
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "language"], name="contribution_translation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contribution_id} ({self.language})"
+
+
 class IssueStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved for sending")
@@ -231,6 +256,30 @@ class IssueBlock(models.Model):
     class Meta:
         ordering = ("position", "pk")
         constraints = [models.UniqueConstraint(fields=["issue", "kind"], name="issue_block_once")]
+
+    def __str__(self) -> str:
+        return f"{self.issue}: {self.kind}"
+
+
+class IssueEventKind(models.TextChoices):
+    APPROVED = "approved", _("Approved for sending")
+    REOPENED = "reopened", _("Reopened for editing")
+    SENT = "sent", _("Sent")
+
+
+class IssueEvent(models.Model):
+    """A step in an issue's life (approved, reopened, sent): who took it, when, and why."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=IssueEventKind.choices)
+    acting = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "pk")
 
     def __str__(self) -> str:
         return f"{self.issue}: {self.kind}"

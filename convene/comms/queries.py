@@ -23,6 +23,7 @@ from .models import (
     ContributionComment,
     ContributionState,
     Issue,
+    IssueEvent,
     IssueItem,
     IssueStatus,
 )
@@ -44,7 +45,13 @@ def _contributions():
 
 
 def contribution_for_viewer(*, viewer, contribution_id: int) -> Contribution:
-    contribution = _contributions().filter(pk=contribution_id).first()
+    contribution = (
+        _contributions()
+        .select_related("issue_item__issue")
+        .prefetch_related("translations")
+        .filter(pk=contribution_id)
+        .first()
+    )
     if contribution is None or not can(viewer, "comms.view_contribution", contribution):
         raise Http404
     return contribution
@@ -97,9 +104,15 @@ def issue_parts():
         "blocks",
         Prefetch(
             "items",
-            queryset=IssueItem.objects.select_related("contribution__author__profile", "contribution__group"),
+            queryset=IssueItem.objects.select_related(
+                "contribution__author__profile", "contribution__group"
+            ).prefetch_related("contribution__translations"),
         ),
     )
+
+
+def issue_history(issue: Issue) -> list[IssueEvent]:
+    return list(issue.events.select_related("acting__profile"))
 
 
 def issue_for_editor(*, viewer, issue_id: int) -> Issue:

@@ -70,6 +70,17 @@ def _texts(issue: Issue) -> dict:
     return {text.language: text for text in issue.texts.all()}
 
 
+def in_language(contribution, language: str) -> tuple[str, str, bool]:
+    """(title, body, written in ``language``): the contribution's own text when it is in that language,
+    else its translation into it, else its own text (not written in that language)."""
+    if contribution.language == language:
+        return contribution.title, contribution.body, True
+    for translation_ in contribution.translations.all():
+        if translation_.language == language:
+            return translation_.title, translation_.body, True
+    return contribution.title, contribution.body, False
+
+
 def edition_flags(issue: Issue, language: str) -> list[str]:
     """What the ``language`` edition lacks and will show from elsewhere (the preview's warnings)."""
     flags = []
@@ -85,7 +96,7 @@ def edition_flags(issue: Issue, language: str) -> list[str]:
         )
     for item in issue.items.all():
         contribution = item.contribution
-        if contribution.language != language:
+        if not in_language(contribution, language)[2]:
             flags.append(
                 _("“%(title)s” is in %(other)s, not in %(language)s.")
                 % {
@@ -153,15 +164,20 @@ def edition_context(issue: Issue, language: str, *, with_charts: bool = False) -
         or str(_("E-Update %(number)s") % {"number": issue.number})
     )
     editorial = (text and text.editorial) or (default and default.editorial) or ""
-    items = [
-        {
-            "contribution": item.contribution,
-            "body_html": render_markdown(item.contribution.body, top_level=3),
-            "links": item.contribution.link_list,
-            "kind": item.contribution.get_kind_display(),
-        }
-        for item in issue.items.all()
-    ]
+    items = []
+    for item in issue.items.all():
+        item_title, item_body, translated = in_language(item.contribution, language)
+        items.append(
+            {
+                "contribution": item.contribution,
+                "title": item_title,
+                "body": item_body,
+                "lang": language if translated else item.contribution.language,
+                "body_html": render_markdown(item_body, top_level=3),
+                "links": item.contribution.link_list,
+                "kind": item.contribution.get_kind_display(),
+            }
+        )
     return {
         "issue": issue,
         "language": language,

@@ -58,6 +58,20 @@ def is_revisable(person, contribution) -> bool:
     return contribution is not None and contribution.is_revisable
 
 
+# A translation can be written until the contribution's issue is approved (the e-mail is frozen then).
+TRANSLATABLE_STATES = ("submitted", "changes_requested", "accepted", "scheduled")
+
+
+@rules.predicate
+def is_translatable(person, contribution) -> bool:
+    if contribution is None or contribution.state not in TRANSLATABLE_STATES:
+        return False
+    if contribution.state != "scheduled":
+        return True
+    item = getattr(contribution, "issue_item", None)
+    return item is not None and item.issue.status == "draft"
+
+
 @rules.predicate
 def issue_is_public(person, issue) -> bool:
     return issue is not None and issue.visibility == "public"
@@ -76,6 +90,9 @@ rules.add_perm("comms.comment_contribution", is_author | speaks_for_group | is_e
 rules.add_perm("comms.review_contributions", is_editor)
 rules.add_perm("comms.edit_issues", is_editor)
 rules.add_perm("comms.approve_issue", is_approver)
+# An approved issue goes back to the editors: its approver, or an editor who found something to fix.
+rules.add_perm("comms.reopen_issue", is_approver | is_editor)
+rules.add_perm("comms.translate_contribution", (is_author | speaks_for_group | is_editor) & is_translatable)
 # A sent issue in the archive: public ones for everyone, members-only ones for members and editors.
 rules.add_perm("comms.read_issue", issue_is_sent & (issue_is_public | is_member | is_editor) | is_editor)
 

@@ -37,8 +37,11 @@ from .models import (
     ContributionComment,
     ContributionKind,
     ContributionState,
+    ContributionTranslation,
     Issue,
     IssueBlock,
+    IssueEvent,
+    IssueEventKind,
     IssueItem,
     IssueStatus,
     IssueText,
@@ -250,6 +253,51 @@ def contribution_comment(*, contribution: Contribution, acting, body: str) -> Co
     if not body.strip():
         raise ValidationError({"body": _("Write the comment.")})
     return _step(contribution, acting=acting, body=body)
+
+
+@transaction.atomic
+def contribution_translation_save(
+    *, contribution: Contribution, acting, language: str, title: str, body: str
+) -> ContributionTranslation:
+    """Add or replace the contribution's title and text in another language (its author, a co-chair of
+    its group, or an editor), until the issue it is placed in is approved."""
+    contribution = _locked(contribution)
+    ensure(acting, "comms.view_contribution", contribution)
+    if not can(acting, "comms.translate_contribution", contribution):
+        raise StateConflict(
+            _("The translations of this contribution can no longer be changed (it is “%(state)s”).")
+            % {"state": contribution.get_state_display()}
+            if contribution.state != S.SCHEDULED
+            else _("The issue this contribution is in is approved: reopen it to change its translations.")
+        )
+    if language not in LANGUAGES:
+        raise ValidationError({"language": _("Choose one of the site's languages.")})
+    if language == contribution.language:
+        raise ValidationError(
+            {"language": _("The contribution is written in this language: revise it instead.")}
+        )
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the translated title.")})
+    if len(title) > 200:
+        raise ValidationError({"title": _("Keep the title to 200 characters.")})
+    if not body:
+        raise ValidationError({"body": _("Write the translated text.")})
+    translation, _made = ContributionTranslation.objects.update_or_create(
+        contribution=contribution,
+        language=language,
+        defaults={"title": title, "body": body, "translated_by": acting},
+    )
+    return translation
+
+
+@transaction.atomic
+def contribution_translation_delete(*, contribution: Contribution, acting, language: str) -> None:
+    contribution = _locked(contribution)
+    ensure(acting, "comms.view_contribution", contribution)
+    if not can(acting, "comms.translate_contribution", contribution):
+        raise StateConflict(_("The translations of this contribution can no longer be changed."))
+    ContributionTranslation.objects.filter(contribution=contribution, language=language).delete()
 
 
 def update_items(text: str) -> list[str]:
@@ -471,6 +519,33 @@ def issue_approve(*, issue: Issue, acting) -> Issue:
         raise ValidationError({"issue": _("Compile the issue's data before approving it.")})
     issue.status, issue.approved_by, issue.approved_at = IssueStatus.APPROVED, acting, timezone.now()
     issue.save(update_fields=["status", "approved_by", "approved_at"])
+    IssueEvent.objects.create(issue=issue, kind=IssueEventKind.APPROVED, acting=acting)
+    return issue
+
+
+@transaction.atomic
+def issue_reopen(*, issue: Issue, acting, reason: str = "") -> Issue:
+    """An approved issue goes back to draft for editing (the approver, or an editor): the approval is
+    cleared and must be given again; a mailing prepared from it but not started is dropped, since its
+    e-mails were rendered from the approved text. Not once sending has started."""
+    ensure(acting, "comms.reopen_issue")
+    issue = Issue.objects.select_for_update(of=("self",)).select_related("mailing").get(pk=issue.pk)
+    mailing = issue.mailing
+    if issue.status == IssueStatus.SENT or (mailing is not None and mailing.state != MailingState.DRAFT):
+        raise StateConflict(_("Sending this issue has started: it can no longer be reopened."))
+    if issue.status != IssueStatus.APPROVED:
+        raise StateConflict(_("Only an issue approved for sending can be reopened."))
+    reason = " ".join((reason or "").split())
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("Keep the reason to 500 characters.")})
+    if mailing is not None:
+        # Removed only while still a draft: a start committed meanwhile leaves nothing to remove.
+        _count, removed = Mailing.objects.filter(pk=mailing.pk, state=MailingState.DRAFT).delete()
+        if not removed.get(Mailing._meta.label):
+            raise StateConflict(_("Sending this issue has started: it can no longer be reopened."))
+    issue.status, issue.approved_by, issue.approved_at, issue.mailing = IssueStatus.DRAFT, None, None, None
+    issue.save(update_fields=["status", "approved_by", "approved_at", "mailing"])
+    IssueEvent.objects.create(issue=issue, kind=IssueEventKind.REOPENED, acting=acting, note=reason)
     return issue
 
 
@@ -485,6 +560,8 @@ def issue_mark_sent(*, issue: Issue, sent_at: datetime.datetime | None = None) -
         raise StateConflict(_("Only an issue approved for sending can be marked sent."))
     issue.status, issue.sent_at = IssueStatus.SENT, sent_at or timezone.now()
     issue.save(update_fields=["status", "sent_at"])
+    started_by = issue.mailing.started_by_id if issue.mailing_id else None
+    IssueEvent.objects.create(issue=issue, kind=IssueEventKind.SENT, acting_id=started_by)
     contributions = list(
         Contribution.objects.select_for_update().filter(issue_item__issue=issue, state=S.SCHEDULED)
     )

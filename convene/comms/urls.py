@@ -18,6 +18,11 @@ urlpatterns = [
     path(
         "e-update/contributions/<id:pk>/withdraw/", views.contribution_withdraw, name="contribution_withdraw"
     ),
+    path(
+        "e-update/contributions/<id:pk>/translation/",
+        views.contribution_translation,
+        name="contribution_translation",
+    ),
     path("e-update/contributions/<id:pk>/image/", views.contribution_image, name="contribution_image"),
     path("updates/<id:update>/propose-for-e-update/", views.from_update, name="from_update"),
     path("e-update/issues/", views.issues, name="issues"),
@@ -36,6 +41,7 @@ urlpatterns = [
     ),
     path("e-update/issues/<id:pk>/compile/", views.issue_compile, name="issue_compile"),
     path("e-update/issues/<id:pk>/approve/", views.issue_approve, name="issue_approve"),
+    path("e-update/issues/<id:pk>/reopen/", views.issue_reopen, name="issue_reopen"),
     path("e-update/issues/<id:pk>/send/", views.issue_send, name="issue_send"),
     path("e-update/issues/<id:pk>/preview/<str:language>/", views.issue_preview, name="issue_preview"),
     path(

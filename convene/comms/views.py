@@ -20,6 +20,7 @@ from convene.core.markdown import render_markdown
 from convene.core.rules import can, ensure
 from convene.mailing import queries as mailing_queries
 from convene.mailing.forms import SegmentForm
+from convene.mailing.models import MailingState
 
 from . import queries, rendering, services
 from .forms import (
@@ -29,10 +30,12 @@ from .forms import (
     IssueForm,
     IssueTextForm,
     QueueFilterForm,
+    ReopenForm,
     ReviewForm,
     ReviseForm,
+    TranslationForm,
 )
-from .models import ContributionState, IssueBlock, IssueItem
+from .models import ContributionState, IssueBlock, IssueItem, IssueStatus
 
 QUEUE_PAGE = 100
 WITHDRAWABLE = (ContributionState.SUBMITTED, ContributionState.CHANGES_REQUESTED, ContributionState.ACCEPTED)
@@ -112,6 +115,9 @@ def _detail(request, contribution, *, status=200, comment_form=None, review_form
             "may_withdraw": can(user, "comms.withdraw_contribution", contribution)
             and contribution.state in WITHDRAWABLE,
             "may_comment": can(user, "comms.comment_contribution", contribution),
+            "may_translate": can(user, "comms.translate_contribution", contribution),
+            "translations": list(contribution.translations.all()),
+            "translation_form": TranslationForm(original_language=contribution.language),
             "may_review": can(user, "comms.review_contributions")
             and contribution.state in services.REVIEW_ACTIONS["decline"][1],
             "comment_form": comment_form or CommentForm(),
@@ -207,6 +213,53 @@ def contribution_review(request, pk: int):
             messages.success(request, _("The author is told."))
             return redirect(_contribution_url(contribution))
     return _detail(request, contribution, status=400, review_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_translation(request, pk: int):
+    """Add or change the contribution's title and text in another language (``?language=fr`` opens
+    that translation), or remove one."""
+    contribution = _contribution(request, pk)
+    ensure(request.user, "comms.translate_contribution", contribution)
+    existing = {t.language: t for t in contribution.translations.all()}
+    context = {"contribution": contribution}
+    if request.method == "GET":
+        language = request.GET.get("language", "")
+        found = existing.get(language)
+        form = TranslationForm(
+            original_language=contribution.language,
+            initial={"language": language, "title": found.title, "body": found.body}
+            if found
+            else {"language": language},
+        )
+        return render(request, "comms/translation_form.html", {**context, "form": form})
+    if "delete" in request.POST:
+        language = request.POST.get("language", "")
+        if language not in existing:
+            raise Http404
+        services.contribution_translation_delete(
+            contribution=contribution, acting=request.user, language=language
+        )
+        messages.success(request, _("The translation is removed."))
+        return redirect(_contribution_url(contribution) + "#translations")
+    form = TranslationForm(request.POST, original_language=contribution.language)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.contribution_translation_save(
+                contribution=contribution,
+                acting=request.user,
+                language=data["language"],
+                title=data["title"],
+                body=data["body"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The translation is saved."))
+            return redirect(_contribution_url(contribution) + "#translations")
+    return render(request, "comms/translation_form.html", {**context, "form": form}, status=400)
 
 
 @login_required
@@ -329,6 +382,11 @@ def _issue_page(request, issue, *, status=200, text_forms=None, block_form=None)
             "block_form": block_form,
             "accepted": list(queries.accepted_contributions()[:100]) if issue.is_draft else [],
             "may_approve": services.may_approve(request.user),
+            "may_reopen": issue.status == IssueStatus.APPROVED
+            and (issue.mailing is None or issue.mailing.state == MailingState.DRAFT)
+            and can(request.user, "comms.reopen_issue"),
+            "reopen_form": ReopenForm(),
+            "history": queries.issue_history(issue),
             "may_send": can(request.user, "mailing.send"),
             "mailing_progress": mailing_queries.progress(issue.mailing) if issue.mailing else None,
         },
@@ -484,6 +542,24 @@ def issue_approve(request, pk: int):
         issue,
         lambda: services.issue_approve(issue=issue, acting=request.user),
         _("The issue is approved for sending."),
+    )
+
+
+@login_required
+@require_POST
+def issue_reopen(request, pk: int):
+    issue = _issue(request, pk)
+    ensure(request.user, "comms.reopen_issue")
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        _refused(request, ValidationError(form.errors["reason"]))
+        return redirect(reverse("comms:issue", args=[issue.pk]))
+    reason = form.cleaned_data["reason"]
+    return _issue_action(
+        request,
+        issue,
+        lambda: services.issue_reopen(issue=issue, acting=request.user, reason=reason),
+        _("The issue is open for editing again: it must be approved again before sending."),
     )
 
 

@@ -268,6 +268,11 @@ class CharterForm(RevisionFormMixin, forms.Form):
     strategic_objectives = forms.CharField(
         label=_("Strategic objectives"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+    threads_by_email = forms.BooleanField(
+        label=_("Members may start threads by e-mail"),
+        required=False,
+        help_text=_("A member writes to the group's address: the subject becomes the thread's title."),
+    )
 
     FIELDS = (
         "working_language",
@@ -279,6 +284,7 @@ class CharterForm(RevisionFormMixin, forms.Form):
         "required_sectors",
         "required_countries",
         "strategic_objectives",
+        "threads_by_email",
     )
 
     @classmethod

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -131,6 +133,36 @@ class GroupQuerySet(models.QuerySet):
         return self.filter(launched, visibility=Visibility.PUBLIC)
 
 
+# --- The group's address ---------------------------------------------------------------------------
+# ``<slug>@MAILING_DOMAIN`` (or ``group+<slug>@`` for a slug that is one of the receiver's own names):
+# a member of a group that allows it starts a thread by writing to it (convene/mailing/inbound.py).
+# Here, not in tokens: the model names its own address (nothing is signed).
+RESERVED_LOCAL_PARTS = frozenset(
+    {"bounces", "reply", "group", "postmaster", "abuse", "mailer-daemon", "noreply", "no-reply", "root"}
+)
+
+
+def group_address(slug: str) -> str:
+    """The group's address, or "" when no mail domain is set."""
+    if not settings.MAILING_DOMAIN:
+        return ""
+    local = f"group+{slug}" if slug in RESERVED_LOCAL_PARTS else slug
+    return f"{local}@{settings.MAILING_DOMAIN}"
+
+
+def read_group_address(local_part: str) -> str | None:
+    """The group slug a local part names (``<slug>`` or ``group+<slug>``), else None. Whether that
+    group exists and takes threads by e-mail is for the caller to find out."""
+    local = local_part.lower()
+    if local.startswith("group+"):
+        slug = local[len("group+") :]
+    elif "+" in local or local in RESERVED_LOCAL_PARTS:
+        return None
+    else:
+        slug = local
+    return slug if re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,159}", slug) else None
+
+
 class Group(Revisioned):
     """A group of the network. ``revision`` counts the versions of its charter (``charter_update``):
     two co-chairs editing the charter at once never silently overwrite each other (core.concurrency)."""
@@ -187,6 +219,8 @@ class Group(Revisioned):
     required_sectors = models.JSONField(_("sectors that must be at the table"), default=list, blank=True)
     required_countries = models.JSONField(_("countries that must be at the table"), default=list, blank=True)
     strategic_objectives = models.TextField(_("strategic objectives"), blank=True)
+    # Members may start a thread by writing to the group's address (``tokens.group_address``).
+    threads_by_email = models.BooleanField(_("members may start threads by e-mail"), default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -210,6 +244,11 @@ class Group(Revisioned):
     @property
     def is_closed(self) -> bool:
         return self.status == GroupStatus.CLOSED
+
+    @property
+    def email_address(self) -> str:
+        """Where members write to start a thread, when the group allows it ("" without a mail domain)."""
+        return group_address(self.slug)
 
     @property
     def is_proposal(self) -> bool:

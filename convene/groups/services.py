@@ -44,6 +44,7 @@ from .models import (
 from .rules import forget_roles
 
 CHARTER_FIELDS = {
+    "threads_by_email",
     "working_language",
     "meeting_frequency",
     "meeting_form",

@@ -9,4 +9,9 @@ class MailingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from convene.core.hooks import register_hook
+
         from . import schedules  # noqa: F401 (registers the periodic sweep with Huey)
+
+        # The "fix your address" banner on every page, for a member whose address is suppressed.
+        register_hook("base.banners", "mailing/_suppressed_banner_hook.html")

@@ -18,6 +18,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 
+from convene.groups.models import read_group_address
 from convene.groups.tokens import read_reply_address
 
 from . import services
@@ -46,7 +47,12 @@ def accepts(address: str) -> bool:
     local, domain = _split(address)
     if not settings.MAILING_DOMAIN or domain != settings.MAILING_DOMAIN.lower():
         return False
-    return local.lower() == "bounces" or read_verp(local) is not None or read_reply_address(local) is not None
+    return (
+        local.lower() == "bounces"
+        or read_verp(local) is not None
+        or read_reply_address(local) is not None
+        or accepts_group_address(local)
+    )
 
 
 def parse(data: bytes) -> EmailMessage:
@@ -152,6 +158,9 @@ def handle(*, mail_from: str, rcpt: str, data: bytes) -> str:
     reply = read_reply_address(local)
     if reply is not None:
         return _handle_reply(message, mail_from=mail_from, rcpt=rcpt, person_id=reply[0], thread_id=reply[1])
+    slug = read_group_address(local)
+    if slug is not None:
+        return _handle_new_thread(message, mail_from=mail_from, rcpt=rcpt, slug=slug)
     delivery_id = read_verp(local)
     delivery = (
         Delivery.objects.select_related("person").filter(pk=delivery_id).first() if delivery_id else None
@@ -203,3 +212,48 @@ def _handle_reply(message: EmailMessage, *, mail_from: str, rcpt: str, person_id
         return f"550 5.7.1 {error}"
     _log(InboundKind.REPLY, rcpt, sender, sender, detail=f"post {post.pk}")
     return "250 Posted in the thread"
+
+
+# --- A new thread, written to a group's address ----------------------------------------------------
+
+
+def accepts_group_address(local: str) -> bool:
+    """``<slug>@`` (or ``group+<slug>@``) of a group that takes threads by e-mail; others are refused
+    at RCPT time as unknown addresses."""
+    from convene.groups.models import Group
+
+    slug = read_group_address(local)
+    return slug is not None and Group.objects.filter(slug=slug, threads_by_email=True).exists()
+
+
+def _automatic(message: EmailMessage) -> bool:
+    return str(message.get("Auto-Submitted", "no")).lower() != "no" or str(
+        message.get("Precedence", "")
+    ).lower() in ("bulk", "junk", "list", "auto_reply")
+
+
+def _handle_new_thread(message: EmailMessage, *, mail_from: str, rcpt: str, slug: str) -> str:
+    """The sender (the From address, which must also be the envelope sender) starts a thread in the
+    group. Anyone can write any From address: a message whose domain fails DMARC at the mail server
+    (its Authentication-Results header) is refused."""
+    if _automatic(message) or not mail_from:
+        _log(InboundKind.REFUSED, rcpt, mail_from, detail="automatic message")
+        return "550 5.7.1 Automatic messages do not start threads"
+    sender = parseaddr(str(message.get("From", "")))[1] or mail_from
+    if sender.lower() != parseaddr(mail_from)[1].lower():
+        _log(InboundKind.REFUSED, rcpt, mail_from, sender, detail="From and envelope sender differ")
+        return "550 5.7.1 The From address and the envelope sender differ"
+    results = " ".join(str(value) for value in message.get_all("Authentication-Results", []))
+    if re.search(r"\bdmarc=fail\b", results, re.IGNORECASE):
+        _log(InboundKind.REFUSED, rcpt, sender, sender, detail="DMARC failed")
+        return "550 5.7.1 The sender's domain does not vouch for this message (DMARC failed)"
+    body = strip_reply(_body_text(message))
+    try:
+        thread = services.thread_by_mail(
+            slug=slug, sender=sender, subject=str(message.get("Subject", "")), body=body
+        )
+    except services.Refused as error:
+        _log(InboundKind.REFUSED, rcpt, sender, sender, detail=str(error))
+        return f"550 5.7.1 {error}"
+    _log(InboundKind.THREAD, rcpt, sender, sender, detail=f"thread {thread.pk}")
+    return "250 Thread started"

@@ -174,6 +174,7 @@ class InboundKind(models.TextChoices):
     BOUNCE = "bounce", _("Bounce")
     COMPLAINT = "complaint", _("Complaint")
     REPLY = "reply", _("Reply")
+    THREAD = "thread", _("New thread")
     REFUSED = "refused", _("Refused")
 
 

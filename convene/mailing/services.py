@@ -220,9 +220,18 @@ def _suppress(email: str, reason: str, detail: str) -> Suppression:
     person = Person.objects.filter(email=email).first()
     try:
         with transaction.atomic():
-            return Suppression.objects.create(email=email, person=person, reason=reason, detail=detail[:500])
+            suppression = Suppression.objects.create(
+                email=email, person=person, reason=reason, detail=detail[:500]
+            )
     except IntegrityError:  # suppressed meanwhile by another bounce
         return Suppression.objects.active().get(email=email)
+    _flag_suppressed(email, True)
+    return suppression
+
+
+def _flag_suppressed(email: str, suppressed: bool) -> None:
+    """The person's flag read by the "fix your address" banner on every page (no query per page)."""
+    Person.objects.filter(email__iexact=email).update(bulk_mail_suppressed=suppressed)
 
 
 @transaction.atomic
@@ -294,6 +303,7 @@ def suppression_lift(*, suppression: Suppression, acting: Person) -> Suppression
     suppression.lifted_by = acting
     suppression.save(update_fields=["lifted_at", "lifted_by"])
     BounceScore.objects.filter(email=suppression.email).delete()
+    _flag_suppressed(suppression.email, False)
     return suppression
 
 
@@ -318,6 +328,39 @@ def reply_post(*, person_id: int, thread_id: int, sender: str, body: str) -> Pos
         raise Refused("The reply is empty once quoted text is removed")
     try:
         return group_services.post_reply(thread=thread, acting=person, body=body)
+    except PermissionDenied as error:
+        raise Refused("The group is closed or you may not post in it") from error
+    except ValidationError as error:
+        raise Refused("; ".join(error.messages)) from error
+
+
+# --- Threads started by writing to a group's address ----------------------------------------------
+
+
+def thread_by_mail(*, slug: str, sender: str, subject: str, body: str) -> Thread:
+    """A member starts a thread by writing to the group's address (``<slug>@MAILING_DOMAIN``), if the
+    group allows it: the subject is the title, the new words of the body the first post."""
+    from convene.groups.models import Group, GroupMembership, MembershipStatus
+
+    group = Group.objects.filter(slug=slug).first()
+    if group is None or not group.threads_by_email:
+        raise Refused("This group does not take new threads by e-mail")
+    person = Person.objects.filter(email__iexact=sender, is_active=True).first()
+    if person is None:
+        raise Refused("Sender address is not the address of a member")
+    if queries.is_suppressed(sender):
+        raise Refused("Sender address is suppressed; fix the address on the site first")
+    if not GroupMembership.objects.filter(
+        group=group, person=person, status=MembershipStatus.ACTIVE
+    ).exists():
+        raise Refused("Only members of the group may start a thread in it")
+    title = " ".join(subject.split())
+    if not title:
+        raise Refused("The subject is empty: it becomes the thread's title")
+    if not body.strip():
+        raise Refused("The message is empty once quoted text and signature are removed")
+    try:
+        return group_services.thread_start(group=group, acting=person, title=title, body=body)
     except PermissionDenied as error:
         raise Refused("The group is closed or you may not post in it") from error
     except ValidationError as error:

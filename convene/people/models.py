@@ -68,6 +68,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("account created"), default=timezone.now)
     language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Bulk mail to the person's address is suppressed (bounces, complaints): kept by the bulk-mail app
+    # when it suppresses or lifts an address, so that every page can show the "fix your address" banner
+    # without a query for the many who have no suppression.
+    bulk_mail_suppressed = models.BooleanField(_("bulk mail suppressed"), default=False, editable=False)
 
     objects = PersonManager()
 

@@ -223,6 +223,28 @@ def issues_state(world, role):
     ]
 
 
+def translations_state(world, role):
+    from convene.comms.models import ContributionTranslation
+
+    return sorted(ContributionTranslation.objects.values_list("contribution_id", "language", "title"))
+
+
+def translated(world: World):
+    """MEMBER's contribution with a French translation (for removing one)."""
+    from convene.comms import services
+
+    def make():
+        made = services.contribution_submit(
+            acting=world.person(MEMBER), kind="news", title="Translated", body="Text", language="en"
+        )
+        services.contribution_translation_save(
+            contribution=made, acting=world.person(MEMBER), language="fr", title="Traduit", body="Texte"
+        )
+        return made
+
+    return _made(world, "_comms_translated", make)
+
+
 def contribution_form(world, role):
     return {"kind": "news", "title": "New", "body": "Text", "language": "en", "links": ""}
 
@@ -286,6 +308,15 @@ ROWS = [
         args=of_contribution,
         data=lambda world, role: {**contribution_form(world, role), "title": "Revised"},
         state=contributions_state,
+    ),
+    Row("comms:contribution_translation", AUTHOR_AND_EDITORS, args=of_contribution),
+    Row(
+        "comms:contribution_translation",
+        AUTHOR_AND_EDITORS_POST,
+        method="POST",
+        args=of_contribution,
+        data=lambda world, role: {"language": "fr", "title": "Titre", "body": "Texte"},
+        state=translations_state,
     ),
     Row(
         "comms:contribution_comment",
@@ -383,6 +414,14 @@ ROWS = [
     Row("comms:issue_block_remove", EDITORS_POST, method="POST", args=of_block, state=issues_state),
     Row("comms:issue_compile", EDITORS_POST, method="POST", args=of_issue, state=issues_state),
     Row("comms:issue_approve", APPROVERS_POST, method="POST", args=of_issue, state=issues_state),
+    Row(
+        "comms:issue_reopen",
+        EDITORS_POST,
+        method="POST",
+        args=lambda world, role: [approved_issue(world).pk],
+        data=lambda world, role: {"reason": "A typo"},
+        state=issues_state,
+    ),
     Row("comms:issue_send", EDITORS, args=lambda world, role: [approved_issue(world).pk]),
     Row(
         "comms:issue_send",
@@ -466,6 +505,49 @@ ROWS += [
         args=of_contribution,
         json=lambda world, role: {"body": "A word"},
         state=contributions_state,
+        api=True,
+    ),
+    Row("api:list_contribution_translations", API_AUTHOR_AND_EDITORS, args=of_contribution, api=True),
+    Row(
+        "api:save_contribution_translation",
+        roles(
+            anonymous=401,
+            member=200,
+            committee=404,
+            secretariat=200,
+            group_member=404,
+            cochair=404,
+            other_cochair=404,
+        ),
+        method="PUT",
+        args=lambda world, role: [contribution(world).pk, "fr"],
+        json=lambda world, role: {"title": "Titre", "body": "Texte"},
+        state=translations_state,
+        api=True,
+    ),
+    Row(
+        "api:delete_contribution_translation",
+        roles(
+            anonymous=401,
+            member=204,
+            committee=404,
+            secretariat=204,
+            group_member=404,
+            cochair=404,
+            other_cochair=404,
+        ),
+        method="DELETE",
+        args=lambda world, role: [translated(world).pk, "fr"],
+        state=translations_state,
+        api=True,
+    ),
+    Row(
+        "api:reopen_eupdate_issue",
+        API_EDITORS,
+        method="POST",
+        args=lambda world, role: [approved_issue(world).pk],
+        json=lambda world, role: {"reason": "A typo"},
+        state=issues_state,
         api=True,
     ),
     Row("api:list_eupdate_issues", API_EDITORS, api=True),

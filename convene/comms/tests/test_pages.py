@@ -124,7 +124,8 @@ def test_the_issue_editor_reads_in_a_fixed_number_of_queries(
     services.issue_block_add(issue=issue, acting=secretariat, kind="network_figures")
     client = client_for(secretariat)
     client.get(reverse("comms:issue", args=[issue.pk]))
-    with django_assert_num_queries(11):
+    # + the items' translations and the issue's history (steps taken)
+    with django_assert_num_queries(13):
         response = client.get(reverse("comms:issue", args=[issue.pk]))
     assert response.content.decode().count('name="contribution"') == n
 
@@ -297,6 +298,7 @@ def test_the_feed_reads_in_a_fixed_number_of_queries(
         c = submit(member, title=f"C{i}")
         services.contribution_review(contribution=c, acting=secretariat, action="accept")
         sent_issue(secretariat, approver, c)
-    with django_assert_num_queries(4):  # the issues, their texts, blocks, and items with contributions
+    # the issues, their texts, blocks, items with contributions, and the contributions' translations
+    with django_assert_num_queries(5):
         response = client_for(None).get(reverse("comms:feed"))
     assert response.content.decode().count("<entry>") == n

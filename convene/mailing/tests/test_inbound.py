@@ -159,7 +159,7 @@ def test_the_secretariat_lifts_a_suppression(staff, audience):
         "bounces@elsewhere.example",
     ],
 )
-def test_unknown_addresses_are_not_accepted(address):
+def test_unknown_addresses_are_not_accepted(address, db):  # db: a group address is looked up
     assert not inbound.accepts(address)
 
 
