@@ -227,10 +227,10 @@ def poll_choice(world: World, role: str) -> dict:
 
 
 def minutes_form(world: World, role: str) -> dict:
-    from convene.meetings.views import _writer_token
+    from convene.meetings.tokens import writer_token
 
     person = world.person(role) or world.person(COCHAIR)
-    return {"body": "We met.", "revision": "1", "writer": _writer_token(meeting(world), person)}
+    return {"body": "We met.", "revision": "1", "writer": writer_token(meeting(world).pk, person.pk)}
 
 
 def with_body(world: World, role: str) -> list:
