@@ -19,12 +19,6 @@ from tests.permissions.harness import (
 )
 
 
-def _made(world: World, key: str, make):
-    if key not in world.__dict__:
-        world.__dict__[key] = make()
-    return world.__dict__[key]
-
-
 def fact(world: World):
     from convene.advocacy import services
 
@@ -41,14 +35,13 @@ def fact(world: World):
         services.narrative_item_move(item=item, acting=secretariat, state="in_review")
         return services.narrative_item_move(item=item, acting=secretariat, state="approved")
 
-    return _made(world, "_adv_fact", make)
+    return world.once("_adv_fact", make)
 
 
 def draft(world: World):
     from convene.advocacy import services
 
-    return _made(
-        world,
+    return world.once(
         "_adv_draft",
         lambda: services.narrative_item_save(
             acting=world.person(SECRETARIAT), kind="story", title="Draft", statement="Once."
@@ -59,8 +52,7 @@ def draft(world: World):
 def translation(world: World):
     from convene.advocacy import services
 
-    return _made(
-        world,
+    return world.once(
         "_adv_translation",
         lambda: services.translation_save(
             item=fact(world),
@@ -102,14 +94,13 @@ def group_plan(world: World):
         )
         return plan
 
-    return _made(world, "_adv_group_plan", make)
+    return world.once("_adv_group_plan", make)
 
 
 def private_plan(world: World):
     from convene.advocacy import services
 
-    return _made(
-        world,
+    return world.once(
         "_adv_private_plan",
         lambda: services.plan_create(acting=world.person(MEMBER), title="My private plan", country="KE"),
     )
@@ -119,8 +110,7 @@ def suggestion(world: World):
     from convene.advocacy import services
 
     plan = group_plan(world)
-    return _made(
-        world,
+    return world.once(
         "_adv_suggestion",
         lambda: services.suggestion_propose(
             variant=plan.message_tests.get().winner, acting=world.person(GROUP_MEMBER)
@@ -139,8 +129,7 @@ def gp_and(kind: str):
         if kind == "actions":
             from convene.advocacy import services
 
-            row = _made(
-                world,
+            row = world.once(
                 "_adv_action",
                 lambda: services.action_add(plan=plan, acting=world.person(GROUP_MEMBER), what="Meet"),
             )
