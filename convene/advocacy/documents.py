@@ -1,13 +1,12 @@
 """An advocacy plan as a document: PDF (WeasyPrint, from an HTML template) and DOCX (python-docx),
 with the same content: a one-page summary (context, goal, audiences and their approach, evidence so
-far), then the full worksheets. As in ``convene.reports.documents`` (which this app may not import:
-the two sit side by side): our own template and stylesheet only, a URL fetcher that fetches nothing,
-and text cleaned of the control characters XML refuses."""
+far), then the full worksheets. Drawn with the helpers of ``convene.core.documents``, as the work
+plan's: our own template and stylesheet only, a URL fetcher that fetches nothing, and text cleaned of
+the control characters XML refuses."""
 
 from __future__ import annotations
 
 import io
-import re
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -15,10 +14,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from convene.core.documents import date_text as _date
+from convene.core.documents import docx_text as _text
+from convene.core.documents import plain_table as _table
+from convene.core.documents import render_pdf
+
 from . import queries
 from .models import WORKSHEETS, AdvocacyPlan, Step
-
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _resource_lines(parts) -> list[dict]:
@@ -66,51 +68,16 @@ def document_context(plan: AdvocacyPlan, *, viewer) -> dict:
     }
 
 
-def _no_fetching():
-    from weasyprint.urls import URLFetcher
-
-    class NoFetching(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"Convene does not fetch {url[:60]} into a document")
-
-    return NoFetching()
-
-
 def plan_pdf_document(plan: AdvocacyPlan, *, viewer):
-    from weasyprint import CSS, HTML
-
     context = document_context(plan, viewer=viewer)
-    html = render_to_string("advocacy/export/plan.html", context)
-    css = render_to_string("advocacy/export/plan.css", context)
-    fetcher = _no_fetching()
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).render(
-        stylesheets=[CSS(string=css, base_url=None, url_fetcher=fetcher)]
+    return render_pdf(
+        render_to_string("advocacy/export/plan.html", context),
+        render_to_string("advocacy/export/plan.css", context),
     )
 
 
 def plan_pdf(plan: AdvocacyPlan, *, viewer) -> bytes:
     return plan_pdf_document(plan, viewer=viewer).write_pdf()
-
-
-def _text(value) -> str:
-    return CONTROL_CHARS.sub("", "" if value is None else str(value))
-
-
-def _date(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else "—"
-
-
-def _table(document, headers: list[str], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = _text(header)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = _text(value)
 
 
 def plan_docx(plan: AdvocacyPlan, *, viewer) -> bytes:

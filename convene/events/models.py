@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from convene.core.regions import Region as WorldRegion
 from convene.groups.models import Group
 
 
@@ -33,13 +34,23 @@ class Visibility(models.TextChoices):
     MEMBERS = "members", _("Members of the network only")
 
 
-class Region(models.TextChoices):
-    GLOBAL = "global", _("Global")
-    AFRICA = "africa", _("Africa")
-    AMERICAS = "americas", _("Americas")
-    ASIA_PACIFIC = "asia_pacific", _("Asia and the Pacific")
-    EUROPE = "europe", _("Europe")
-    MIDDLE_EAST = "middle_east", _("Middle East and North Africa")
+# The calendar's regions: the world as the network's partners group it, taken from the one list of
+# regions (codes and names) in ``convene.core.regions``.
+Region = models.TextChoices(
+    "Region",
+    [
+        (region.name, (region.value, region.label))
+        for region in (
+            WorldRegion.GLOBAL,
+            WorldRegion.AFRICA,
+            WorldRegion.AMERICAS,
+            WorldRegion.ASIA_PACIFIC,
+            WorldRegion.EUROPE,
+            WorldRegion.MIDDLE_EAST,
+        )
+    ],
+    module=__name__,
+)
 
 
 def new_uid() -> str:

@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, JsonBody, PathId
 from convene.core.pagination import ApiPagination
+from convene.core.regions import M49_REGIONS
 from convene.core.rules import ensure
 
 from . import queries, services
@@ -34,7 +35,7 @@ class MailingSegment(JsonBody):
 
     languages: list[Literal[LANGUAGE_CODES]] = Field([], max_length=20)  # type: ignore[valid-type]
     countries: list[str] = Field([], max_length=300)
-    regions: list[Literal[tuple(queries.REGIONS)]] = Field([], max_length=10)  # type: ignore[valid-type]
+    regions: list[Literal[M49_REGIONS]] = Field([], max_length=10)  # type: ignore[valid-type]
     sectors: list[str] = Field([], max_length=20)
     groups: list[Annotated[StrictInt, Field(**BODY_ID)]] = Field(
         [], max_length=200, description="Group ids: their active members."

@@ -5,11 +5,11 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from convene.core.regions import M49_CHOICES
 from convene.groups.models import Group
 from convene.people.models import Sector
 
 from .models import BulkList
-from .regions import REGION_CHOICES
 
 
 class SegmentForm(forms.Form):
@@ -17,7 +17,7 @@ class SegmentForm(forms.Form):
         label=_("Language"), choices=settings.LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
     )
     regions = forms.MultipleChoiceField(
-        label=_("Region"), choices=REGION_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Region"), choices=M49_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
     countries = forms.MultipleChoiceField(label=_("Country"), choices=list(countries), required=False)
     sectors = forms.MultipleChoiceField(

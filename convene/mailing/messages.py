@@ -10,7 +10,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from .tokens import mac, return_path, unsubscribe_url
+from convene.core import tokens
+
+from .tokens import return_path, unsubscribe_url
 
 UNSUBSCRIBE_MARK = "%%unsubscribe_url%%"
 DELIVERY_HEADER = "X-Convene-Delivery"
@@ -31,16 +33,12 @@ class Rendered:
 
 
 def delivery_header(delivery_id: int) -> str:
-    return f"{delivery_id}-{mac(DELIVERY_SALT, str(delivery_id))}"
+    return tokens.signed_ids(delivery_id, salt=DELIVERY_SALT)
 
 
 def read_delivery_header(value: str) -> int | None:
-    from django.utils.crypto import constant_time_compare
-
-    delivery_id, _sep, given = (value or "").strip().lower().partition("-")
-    if not delivery_id.isdigit() or not constant_time_compare(given, mac(DELIVERY_SALT, delivery_id)):
-        return None
-    return int(delivery_id)
+    ids = tokens.read_signed_ids(value, salt=DELIVERY_SALT, count=1)
+    return ids[0] if ids else None
 
 
 def _with_link(edition: dict, url: str, language: str) -> tuple[str, str]:

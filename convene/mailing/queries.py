@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from convene.core.regions import M49_REGIONS, countries_of
 from convene.groups.models import GroupMembership
 from convene.groups.models import MembershipStatus as GroupMembershipStatus
 from convene.people.models import MembershipStatus, Person
 
 from .models import BulkList, Delivery, DeliveryState, ListChoice, Mailing, Suppression
-from .regions import REGIONS, countries_of
 
 SEGMENT_KEYS = ("languages", "countries", "regions", "sectors", "groups")
 
@@ -35,7 +35,7 @@ def clean_segment(segment: dict | None) -> dict:
                 raise ValidationError(_("Groups are given by their ids.")) from error
         else:
             values = sorted({str(v) for v in values if str(v).strip()})
-        if key == "regions" and set(values) - set(REGIONS):
+        if key == "regions" and set(values) - set(M49_REGIONS):
             raise ValidationError(_("Unknown region."))
         if values:
             cleaned[key] = values

@@ -4,57 +4,42 @@
   without cookies, so the token alone says who leaves which list;
 - the VERP return path ``bounces+<delivery>-<mac>@MAILING_DOMAIN``: a bounce names its delivery.
 
-The MACs are lower-case hex (some mail servers fold the local part's case)."""
+The mechanism is ``convene.core.tokens`` (MACs in lower-case hex: some mail servers fold the local
+part's case); the salts here must not change (links and addresses already sent would stop working)."""
 
 from django.conf import settings
-from django.core import signing
-from django.urls import reverse
-from django.utils.crypto import constant_time_compare, salted_hmac
 
-from convene.core.mail import absolute_url
+from convene.core import tokens
 
 UNSUBSCRIBE_SALT = "convene.mailing.unsubscribe"
 VERP_SALT = "convene.mailing.verp"
-MAC_LENGTH = 20
-
-
-def mac(salt: str, value: str) -> str:
-    return salted_hmac(salt, value, algorithm="sha256").hexdigest()[:MAC_LENGTH]
 
 
 def unsubscribe_token(person_id: int, list_name: str, delivery_id: int | None = None) -> str:
-    return signing.dumps(
-        {"p": person_id, "l": list_name, "d": delivery_id}, salt=UNSUBSCRIBE_SALT, compress=True
-    )
+    return tokens.sign({"p": person_id, "l": list_name, "d": delivery_id}, salt=UNSUBSCRIBE_SALT)
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str, int | None] | None:
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return int(data["p"]), str(data["l"]), (int(data["d"]) if data.get("d") else None)
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-
-
-def unsubscribe_url(person_id: int, list_name: str, delivery_id: int | None = None) -> str:
-    return absolute_url(
-        reverse("mailing:unsubscribe", args=[unsubscribe_token(person_id, list_name, delivery_id)])
+    return tokens.read(
+        token,
+        salt=UNSUBSCRIBE_SALT,
+        parse=lambda data: (int(data["p"]), str(data["l"]), (int(data["d"]) if data.get("d") else None)),
     )
 
 
+def unsubscribe_url(person_id: int, list_name: str, delivery_id: int | None = None) -> str:
+    return tokens.link("mailing:unsubscribe", unsubscribe_token(person_id, list_name, delivery_id))
+
+
 def verp_address(delivery_id: int) -> str:
-    return f"bounces+{delivery_id}-{mac(VERP_SALT, str(delivery_id))}@{settings.MAILING_DOMAIN}"
+    return f"bounces+{tokens.signed_ids(delivery_id, salt=VERP_SALT)}@{settings.MAILING_DOMAIN}"
 
 
 def read_verp(local_part: str) -> int | None:
     """The delivery id of ``bounces+<id>-<mac>`` (the local part, before the @), if the MAC is right."""
     prefix, _, rest = local_part.lower().partition("+")
-    if prefix != "bounces" or "-" not in rest:
-        return None
-    delivery_id, _, given = rest.partition("-")
-    if not delivery_id.isdigit() or not constant_time_compare(given, mac(VERP_SALT, delivery_id)):
-        return None
-    return int(delivery_id)
+    ids = tokens.read_signed_ids(rest, salt=VERP_SALT, count=1) if prefix == "bounces" else None
+    return ids[0] if ids else None
 
 
 def return_path(delivery_id: int | None) -> str:

@@ -3,7 +3,6 @@ Times show in the viewer's zone (the middleware activates it) with the organiser
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -45,7 +44,7 @@ from .ical import calendar, invitation
 from .models import CalendarFeed, DigestChoice, Invitation, Meeting, PollStatus, ReminderChoice
 from .rules import is_committee_or_secretariat, may_schedule_for
 from .times import to_local
-from .tokens import invitation_id_of, preferences_of_token
+from .tokens import invitation_id_of, preferences_of_token, writer_of, writer_token
 
 
 def _default_zone(request) -> str:
@@ -605,21 +604,6 @@ def answer_by_link(request, token: str):
 
 # --- Minutes --------------------------------------------------------------------------------------
 
-WRITER_SALT = "convene.meetings.minutes-writer"
-
-
-def _writer_token(meeting, person) -> str:
-    return signing.dumps({"m": meeting.pk, "p": person.pk}, salt=WRITER_SALT, compress=True)
-
-
-def _writer_of(token: str, meeting) -> int | None:
-    """The person a minutes form was opened by, from its signed field (valid for 2 days)."""
-    try:
-        data = signing.loads(token, salt=WRITER_SALT, max_age=2 * 24 * 3600)
-    except (signing.BadSignature, TypeError):
-        return None
-    return data.get("p") if data.get("m") == meeting.pk else None
-
 
 def _minutes_context(request, meeting, form=None) -> dict:
     minutes = queries.minutes_of(meeting=meeting)
@@ -633,7 +617,7 @@ def _minutes_context(request, meeting, form=None) -> dict:
         form = MinutesForm(
             initial={
                 "body": rescued.body if rescued else minutes.body,
-                "writer": _writer_token(meeting, request.user),
+                "writer": writer_token(meeting.pk, request.user.pk),
             },
             revision=rescued.revision if rescued and rescued.revision else minutes.revision,
         )
@@ -677,7 +661,7 @@ def minutes_edit(request, meeting: int):
     logging in again."""
     if request.method == "POST" and not request.user.is_authenticated:
         found = Meeting.objects.filter(pk=meeting).first()
-        writer = _writer_of(request.POST.get("writer", ""), found) if found else None
+        writer = writer_of(request.POST.get("writer", ""), found.pk) if found else None
         if writer is not None:
             revision = request.POST.get("revision", "")
             minutes_services.minutes_rescue_keep(

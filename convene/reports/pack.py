@@ -1,7 +1,8 @@
 """The committee pack: the dashboard summary and every group's update sent in a period, as one PDF
 (WeasyPrint, an ordered list of links to each group's section) and one DOCX (python-docx, a heading
 per group, which Word and LibreOffice turn into the table of contents). Drawn the way
-``documents.py`` draws a work plan: our own template only, a URL fetcher that fetches nothing."""
+``documents.py`` draws a work plan (``convene.core.documents``): our own template only, a URL
+fetcher that fetches nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import documents
+from convene.core.documents import date_text, docx_table, docx_text, number_text, page_setup, render_pdf
+
 from .frozen import figures_of
 from .models import NARRATIVE_FIELDS, GroupUpdate
 from .queries import DashboardRow, UpdateFigures, dashboard_rows, updates_sent_in
@@ -49,14 +51,9 @@ def narrative_labels() -> list[tuple[str, str]]:
 
 def pack_pdf_document(starts: date, ends: date):
     """The laid-out pack (WeasyPrint's ``Document``: pages and boxes), before it is written."""
-    from weasyprint import CSS, HTML
-
     context = pack_context(starts, ends)
-    html = render_to_string("reports/pack.html", context)
-    css = render_to_string("plans/export/plan.css", {})
-    fetcher = documents.no_fetching()
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).render(
-        stylesheets=[CSS(string=css, base_url=None, url_fetcher=fetcher)]
+    return render_pdf(
+        render_to_string("reports/pack.html", context), render_to_string("plans/export/plan.css", {})
     )
 
 
@@ -69,8 +66,8 @@ def _row_values(row: DashboardRow) -> list[str]:
     return [
         row.group.name,
         row.plan_state_label,
-        documents.date_text(row.last_update.period_ends) if row.last_update else "—",
-        _("Overdue") if row.overdue else documents.date_text(row.next_due),
+        date_text(row.last_update.period_ends) if row.last_update else "—",
+        _("Overdue") if row.overdue else date_text(row.next_due),
         str(row.on_track),
         str(row.off_track),
         "—" if row.budget_percent is None else f"{row.budget_percent} %",
@@ -98,19 +95,19 @@ def dashboard_headers() -> list[str]:
 def pack_docx(starts: date, ends: date) -> bytes:
     from docx import Document
 
-    t = documents.docx_text
+    t = docx_text
     context = pack_context(starts, ends)
     document = Document()
-    documents.page_setup(document)
+    page_setup(document)
     title = _("Committee pack %(start)s – %(end)s") % {
-        "start": documents.date_text(starts),
-        "end": documents.date_text(ends),
+        "start": date_text(starts),
+        "end": date_text(ends),
     }
     document.core_properties.title = t(title)
     document.add_heading(t(title), level=0)
     document.add_paragraph(t(context["network_name"]))
     document.add_heading(_("Dashboard"), level=1)
-    documents.docx_table(
+    docx_table(
         document,
         dashboard_headers(),
         [_row_values(row) for row in context["rows"]],
@@ -128,28 +125,28 @@ def pack_docx(starts: date, ends: date) -> bytes:
 
 
 def _docx_section(document, section: PackSection, narrative: list[tuple[str, str]]) -> None:
-    t = documents.docx_text
+    t = docx_text
     update, figures = section.update, section.figures
     document.add_heading(t(update.group.name), level=2)
     document.add_paragraph(
         t(
             _("%(start)s – %(end)s · %(status)s")
             % {
-                "start": documents.date_text(update.period_starts),
-                "end": documents.date_text(update.period_ends),
+                "start": date_text(update.period_starts),
+                "end": date_text(update.period_ends),
                 "status": update.get_status_display(),
             }
         )
     )
     if figures.indicators:
-        documents.docx_table(
+        docx_table(
             document,
             [_("Indicator"), _("Target"), _("Actual"), _("Status")],
             [
                 [
                     f.indicator.name,
-                    documents.number_text(f.latest.target if f.latest else None),
-                    documents.number_text(f.latest.actual if f.latest else None),
+                    number_text(f.latest.target if f.latest else None),
+                    number_text(f.latest.actual if f.latest else None),
                     f.status_label,
                 ]
                 for f in figures.indicators

@@ -64,6 +64,13 @@ class World:
     def person(self, role: str) -> Person | None:
         return self.people[role]
 
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """A record made once per world, outside the roles' savepoints: ``make()`` on first use (by a
+        row's args), the same record after. ``key`` names it among the rows of every app."""
+        if key not in self.__dict__:
+            self.__dict__[key] = make()
+        return self.__dict__[key]
+
     @cached_property
     def plans(self):
         """G's work plan, a draft, written by COCHAIR with GROUP_MEMBER responsible for its indicator

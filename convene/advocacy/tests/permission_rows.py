@@ -19,12 +19,6 @@ from tests.permissions.harness import (
 )
 
 
-def _made(world: World, key: str, make):
-    if key not in world.__dict__:
-        world.__dict__[key] = make()
-    return world.__dict__[key]
-
-
 def fact(world: World):
     from convene.advocacy import services
 
@@ -41,14 +35,13 @@ def fact(world: World):
         services.narrative_item_move(item=item, acting=secretariat, state="in_review")
         return services.narrative_item_move(item=item, acting=secretariat, state="approved")
 
-    return _made(world, "_adv_fact", make)
+    return world.once("_adv_fact", make)
 
 
 def draft(world: World):
     from convene.advocacy import services
 
-    return _made(
-        world,
+    return world.once(
         "_adv_draft",
         lambda: services.narrative_item_save(
             acting=world.person(SECRETARIAT), kind="story", title="Draft", statement="Once."
@@ -59,8 +52,7 @@ def draft(world: World):
 def translation(world: World):
     from convene.advocacy import services
 
-    return _made(
-        world,
+    return world.once(
         "_adv_translation",
         lambda: services.translation_save(
             item=fact(world),
@@ -102,15 +94,14 @@ def group_plan(world: World):
         )
         return plan
 
-    return _made(world, "_adv_group_plan", make)
+    return world.once("_adv_group_plan", make)
 
 
 def library_resource(world: World):
     """A public resource of the library, published by the secretariat for the network."""
     from convene.library import services as library_services
 
-    return _made(
-        world,
+    return world.once(
         "_adv_resource",
         lambda: library_services.resource_create(
             acting=world.person(SECRETARIAT),
@@ -142,7 +133,7 @@ def linked_resource(world: World):
         services.resource_link(plan=group_plan(world), acting=world.person(GROUP_MEMBER), resource=resource)
         return resource
 
-    return _made(world, "_adv_linked_resource", make)
+    return world.once("_adv_linked_resource", make)
 
 
 def upcoming_event(world: World):
@@ -151,8 +142,7 @@ def upcoming_event(world: World):
     from convene.events import services as event_services
 
     day = timezone.localdate() + datetime.timedelta(days=40)
-    return _made(
-        world,
+    return world.once(
         "_adv_event",
         lambda: event_services.event_create(
             acting=world.person(SECRETARIAT),
@@ -169,8 +159,7 @@ def upcoming_event(world: World):
 def gp_action(world: World):
     from convene.advocacy import services
 
-    return _made(
-        world,
+    return world.once(
         "_adv_action",
         lambda: services.action_add(plan=group_plan(world), acting=world.person(GROUP_MEMBER), what="Meet"),
     )
@@ -179,8 +168,7 @@ def gp_action(world: World):
 def private_plan(world: World):
     from convene.advocacy import services
 
-    return _made(
-        world,
+    return world.once(
         "_adv_private_plan",
         lambda: services.plan_create(acting=world.person(MEMBER), title="My private plan", country="KE"),
     )
@@ -190,8 +178,7 @@ def suggestion(world: World):
     from convene.advocacy import services
 
     plan = group_plan(world)
-    return _made(
-        world,
+    return world.once(
         "_adv_suggestion",
         lambda: services.suggestion_propose(
             variant=plan.message_tests.get().winner, acting=world.person(GROUP_MEMBER)
@@ -665,8 +652,7 @@ def cohort(world: World):
     from convene.advocacy import ambassador_services
 
     day = datetime.date.today()  # noqa: DTZ011 (a date a person types)
-    return _made(
-        world,
+    return world.once(
         "_amb_cohort",
         lambda: ambassador_services.cohort_save(
             acting=world.person(SECRETARIAT),
@@ -696,12 +682,12 @@ def ambassador(world: World):
             starts_on=datetime.date.today() - datetime.timedelta(days=100),  # noqa: DTZ011
         )
 
-    return _made(world, "_amb_ambassador", make)
+    return world.once("_amb_ambassador", make)
 
 
 def application(world: World):
     ambassador(world)
-    return _made(world, "_amb_application", lambda: _apply(world, MEMBER, "KE"))
+    return world.once("_amb_application", lambda: _apply(world, MEMBER, "KE"))
 
 
 def ambassadors_state(world: World, role: str) -> list:

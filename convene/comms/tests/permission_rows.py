@@ -21,17 +21,10 @@ from tests.permissions.harness import (
 )
 
 
-def _made(world: World, key: str, make):
-    if key not in world.__dict__:
-        world.__dict__[key] = make()
-    return world.__dict__[key]
-
-
 def contribution(world: World):
     from convene.comms import services
 
-    return _made(
-        world,
+    return world.once(
         "_comms_contribution",
         lambda: services.contribution_submit(
             acting=world.person(MEMBER), kind="news", title="Our news", body="Text", language="en"
@@ -47,8 +40,7 @@ def with_image(world: World):
 
     from convene.comms import services
 
-    return _made(
-        world,
+    return world.once(
         "_comms_image",
         lambda: services.contribution_submit(
             acting=world.person(MEMBER),
@@ -64,8 +56,7 @@ def with_image(world: World):
 def group_contribution(world: World):
     from convene.comms import services
 
-    return _made(
-        world,
+    return world.once(
         "_comms_group_contribution",
         lambda: services.contribution_submit(
             acting=world.person(COCHAIR),
@@ -89,7 +80,7 @@ def accepted(world: World):
             contribution=made, acting=world.person(SECRETARIAT), action="accept"
         )
 
-    return _made(world, "_comms_accepted", make)
+    return world.once("_comms_accepted", make)
 
 
 def draft_issue(world: World):
@@ -113,7 +104,7 @@ def draft_issue(world: World):
         world.__dict__["_comms_item"] = item
         return issue
 
-    return _made(world, "_comms_issue", make)
+    return world.once("_comms_issue", make)
 
 
 def sent_issue(world: World):
@@ -136,7 +127,7 @@ def sent_issue(world: World):
         services.issue_approve(issue=issue, acting=admin)
         return services.issue_mark_sent(issue=issue)
 
-    return _made(world, "_comms_sent", make)
+    return world.once("_comms_sent", make)
 
 
 def approved_issue(world: World):
@@ -153,7 +144,7 @@ def approved_issue(world: World):
         services.issue_compile(issue=issue, acting=secretariat)
         return services.issue_approve(issue=issue, acting=world.person(ADMIN))
 
-    return _made(world, "_comms_approved", make)
+    return world.once("_comms_approved", make)
 
 
 def mailings_state(world, role):
@@ -179,7 +170,7 @@ def group_update(world: World):
         )
         return update
 
-    return _made(world, "_comms_update", make)
+    return world.once("_comms_update", make)
 
 
 def of_contribution(world, role):
@@ -460,7 +451,7 @@ def _second_accepted(world: World):
             contribution=made, acting=world.person(SECRETARIAT), action="accept"
         )
 
-    return _made(world, "_comms_second", make)
+    return world.once("_comms_second", make)
 
 
 API_EDITORS = roles(anonymous=401, member=403)

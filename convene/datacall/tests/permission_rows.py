@@ -17,17 +17,16 @@ from tests.permissions.harness import (
 def call(world: World):
     from convene.datacall import services
 
-    if "_data_call" not in world.__dict__:
+    def make():
         made = services.datacall_create(
             acting=world.person(SECRETARIAT),
             title="State of the Workforce",
             year=2017,
             deadline=datetime.date(2099, 12, 1),
         )
-        world.__dict__["_data_call"] = services.datacall_set_status(
-            call=made, acting=world.person(SECRETARIAT), status="open"
-        )
-    return world.__dict__["_data_call"]
+        return services.datacall_set_status(call=made, acting=world.person(SECRETARIAT), status="open")
+
+    return world.once("_data_call", make)
 
 
 def of_call(world: World, role: str) -> list:

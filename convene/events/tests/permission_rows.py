@@ -29,12 +29,6 @@ def wall(*args) -> datetime.datetime:
     return datetime.datetime(*args)  # noqa: DTZ001 (a wall-clock time; its zone is passed beside it)
 
 
-def _made(world: World, key: str, make):
-    if key not in world.__dict__:
-        world.__dict__[key] = make()
-    return world.__dict__[key]
-
-
 def _build_event(world: World):
     from convene.events import services
 
@@ -61,14 +55,13 @@ def _build_event(world: World):
 
 
 def event(world: World):
-    return _made(world, "_event", lambda: _build_event(world))
+    return world.once("_event", lambda: _build_event(world))
 
 
 def members_event(world: World):
     from convene.events import services
 
-    return _made(
-        world,
+    return world.once(
         "_members_event",
         lambda: services.event_create(
             acting=world.person(SECRETARIAT),

@@ -18,17 +18,10 @@ from tests.permissions.harness import (
 )
 
 
-def _made(world: World, key: str, make):
-    if key not in world.__dict__:
-        world.__dict__[key] = make()
-    return world.__dict__[key]
-
-
 def resource(world: World):
     from convene.library import services
 
-    return _made(
-        world,
+    return world.once(
         "_library_resource",
         lambda: services.resource_create(
             acting=world.person(COCHAIR),

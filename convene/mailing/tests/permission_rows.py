@@ -18,12 +18,6 @@ API_SEC = roles(anonymous=401, member=403, secretariat=200)
 API_SEC_CREATED = roles(anonymous=401, member=403, secretariat=201)
 
 
-def _made(world: World, key: str, make):
-    if key not in world.__dict__:
-        world.__dict__[key] = make()
-    return world.__dict__[key]
-
-
 def _new_mailing(world: World, title: str):
     from convene.mailing import services
 
@@ -38,15 +32,14 @@ def _new_mailing(world: World, title: str):
 
 
 def draft(world: World):
-    return _made(world, "_mailing_draft", lambda: _new_mailing(world, "Draft"))
+    return world.once("_mailing_draft", lambda: _new_mailing(world, "Draft"))
 
 
 def sending(world: World):
     """Started (its deliveries written); the task waits for a commit the matrix never makes."""
     from convene.mailing import services
 
-    return _made(
-        world,
+    return world.once(
         "_mailing_sending",
         lambda: services.start(_new_mailing(world, "Sending"), world.person(SECRETARIAT)),
     )
@@ -59,14 +52,13 @@ def paused(world: World):
         mailing = services.start(_new_mailing(world, "Paused"), world.person(SECRETARIAT))
         return services.pause(mailing, world.person(SECRETARIAT))
 
-    return _made(world, "_mailing_paused", make)
+    return world.once("_mailing_paused", make)
 
 
 def suppression(world: World):
     from convene.mailing import services
 
-    return _made(
-        world,
+    return world.once(
         "_suppression",
         lambda: services.bounce_record(email="bounced.person@example.org", status="5.1.1"),
     )

@@ -26,18 +26,10 @@ def wall(*args) -> datetime.datetime:
     return datetime.datetime(*args)  # noqa: DTZ001 (a wall-clock time; its zone is passed beside it)
 
 
-def _made(world: World, key: str, make):
-    """A record made once per world, outside the roles' savepoints (on first use by a row's args)."""
-    if key not in world.__dict__:
-        world.__dict__[key] = make()
-    return world.__dict__[key]
-
-
 def meeting(world: World):
     from convene.meetings import services
 
-    return _made(
-        world,
+    return world.once(
         "_meeting",
         lambda: services.meeting_schedule(
             acting=world.person(COCHAIR),
@@ -54,8 +46,7 @@ def meeting(world: World):
 def joint(world: World):
     from convene.meetings import services
 
-    return _made(
-        world,
+    return world.once(
         "_joint",
         lambda: services.meeting_schedule(
             acting=world.person(SECRETARIAT),
@@ -73,8 +64,7 @@ def series(world: World):
     from convene.meetings import services
     from convene.meetings.times import Frequency, Recurrence
 
-    return _made(
-        world,
+    return world.once(
         "_series",
         lambda: services.series_schedule(
             acting=world.person(COCHAIR),
@@ -93,8 +83,7 @@ def poll(world: World):
     from convene.meetings import services
 
     slots = [(wall(2030, 4, day, 9), wall(2030, 4, day, 10)) for day in (1, 2, 3)]
-    return _made(
-        world,
+    return world.once(
         "_poll",
         lambda: services.poll_create(
             acting=world.person(COCHAIR), title="When?", zone_name="UTC", slots=slots, groups=[world.group]
@@ -105,8 +94,7 @@ def poll(world: World):
 def agenda_item(world: World):
     from convene.meetings import agenda_services
 
-    return _made(
-        world,
+    return world.once(
         "_agenda_item",
         lambda: agenda_services.agenda_item_add(
             meeting=meeting(world), acting=world.person(COCHAIR), title="Budget"
@@ -117,8 +105,7 @@ def agenda_item(world: World):
 def action_item(world: World):
     from convene.meetings import minutes_services
 
-    return _made(
-        world,
+    return world.once(
         "_action_item",
         lambda: minutes_services.action_item_add(
             meeting=meeting(world), acting=world.person(COCHAIR), what="Write"
@@ -227,10 +214,10 @@ def poll_choice(world: World, role: str) -> dict:
 
 
 def minutes_form(world: World, role: str) -> dict:
-    from convene.meetings.views import _writer_token
+    from convene.meetings.tokens import writer_token
 
     person = world.person(role) or world.person(COCHAIR)
-    return {"body": "We met.", "revision": "1", "writer": _writer_token(meeting(world), person)}
+    return {"body": "We met.", "revision": "1", "writer": writer_token(meeting(world).pk, person.pk)}
 
 
 def with_body(world: World, role: str) -> list:
@@ -238,8 +225,7 @@ def with_body(world: World, role: str) -> list:
     from convene.meetings import minutes_services
 
     m = meeting(world)
-    _made(
-        world,
+    world.once(
         "_minutes",
         lambda: minutes_services.minutes_save(
             meeting=m, acting=world.person(COCHAIR), body="Notes.", revision=None
@@ -420,8 +406,7 @@ ROWS = [
 def committee_meeting(world: World):
     from convene.meetings import services
 
-    return _made(
-        world,
+    return world.once(
         "_committee_meeting",
         lambda: services.meeting_schedule(
             acting=world.person(SECRETARIAT),

@@ -14,13 +14,6 @@ SENT_PERIOD = (datetime.date(2025, 1, 1), datetime.date(2025, 3, 31))
 PACK = {"from": "2025-01-01", "to": "2025-03-31"}
 
 
-def _made(world: World, key: str, make):
-    """A record made once per world, outside the roles' savepoints (on first use by a row's args)."""
-    if key not in world.__dict__:
-        world.__dict__[key] = make()
-    return world.__dict__[key]
-
-
 def _written(world: World, period):
     from convene.reports import services
 
@@ -32,7 +25,7 @@ def _written(world: World, period):
 
 
 def draft(world: World):
-    return _made(world, "_update_draft", lambda: _written(world, DRAFT_PERIOD))
+    return world.once("_update_draft", lambda: _written(world, DRAFT_PERIOD))
 
 
 def sent(world: World):
@@ -42,7 +35,7 @@ def sent(world: World):
         update = _written(world, SENT_PERIOD)
         return services.update_submit(update=update, acting=world.person(COCHAIR))
 
-    return _made(world, "_update_sent", make)
+    return world.once("_update_sent", make)
 
 
 def of_draft(world: World, role: str) -> list:

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
+from convene.core.documents import no_fetching
 from convene.plans import services
 from convene.plans.tests.factories import QUARTERS, approve
 from convene.reports import documents
@@ -103,7 +104,7 @@ def test_pdf_fetches_nothing_and_escapes_the_plan_text(plan_world):
     )
     text = pdf_text(plan_world.plan)
     assert '<img src="file:///etc/passwd">' in text
-    fetcher = documents.no_fetching()
+    fetcher = no_fetching()
     for url in ("http://127.0.0.1:9/x.png", "file:///etc/passwd", "data:text/plain,hello"):
         with pytest.raises(ValueError, match="does not fetch"):
             fetcher.fetch(url)
