@@ -67,6 +67,29 @@ def registration_of(*, event: Event, person) -> Registration | None:
     return Registration.objects.filter(event=event, email__iexact=person.email).first()
 
 
+def with_counts(events: list[Event]) -> list[Event]:
+    """Set ``taken`` and ``waiting`` on each event of a list, in one query (the API's calendar)."""
+    counts = {
+        (row["event_id"], row["status"]): row["n"]
+        for row in Registration.objects.filter(
+            event__in=events, status__in=[*HOLDS_PLACE, RegistrationStatus.WAITING]
+        )
+        .values("event_id", "status")
+        .annotate(n=Count("pk"))
+    }
+    for event in events:
+        event.taken = sum(counts.get((event.pk, status), 0) for status in HOLDS_PLACE)
+        event.waiting = counts.get((event.pk, RegistrationStatus.WAITING), 0)
+    return events
+
+
+def registrations_by_event(*, person, events: list[Event]) -> dict[int, Registration]:
+    """The person's registration for each of these events that they registered for, in one query."""
+    if person is None or not person.is_authenticated:
+        return {}
+    return {r.event_id: r for r in Registration.objects.filter(event__in=events, email__iexact=person.email)}
+
+
 @dataclass(frozen=True)
 class CalendarFilters:
     year: int

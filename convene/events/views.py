@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convene.core.errors import StateConflict
@@ -341,7 +342,12 @@ def event_edit(request, event: int):
             if result.offered:
                 messages.info(
                     request,
-                    _("%(n)s places were offered to the waiting list.") % {"n": result.offered},
+                    ngettext(
+                        "%(n)s place was offered to the waiting list.",
+                        "%(n)s places were offered to the waiting list.",
+                        result.offered,
+                    )
+                    % {"n": result.offered},
                 )
             return HttpResponseRedirect(reverse("events:detail", args=[found.pk]))
     return render(
