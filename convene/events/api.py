@@ -87,6 +87,33 @@ class EventIn(JsonBody):
     questions: list[EventQuestionIn] = Field([], max_length=20)
 
 
+class EventUpdateIn(JsonBody):
+    """An event's new fields, all of them (the programme excepted: it moves with the start)."""
+
+    kind: Literal[tuple(EventKind.values)]  # type: ignore[valid-type]
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = Field("", max_length=20_000)
+    language: str = Field("", max_length=10)
+    starts: WallTime = Field(..., description="Wall-clock time in zone_name, YYYY-MM-DDTHH:MM.")
+    ends: WallTime
+    zone_name: str = Field(..., max_length=64)
+    online_url: str = Field("", max_length=200)
+    venue: str = Field("", max_length=300)
+    region: Literal[tuple(Region.values)] = Region.GLOBAL  # type: ignore[valid-type]
+    host_groups: list[str] = Field([], max_length=10, description="Slugs of the host groups.")
+    partners: list[str] = Field([], max_length=30)
+    capacity: int | None = Field(None, ge=1, le=1_000_000)
+    registration_opens: WallTime | None = None
+    registration_closes: WallTime | None = None
+    visibility: Literal[tuple(Visibility.values)] = Visibility.PUBLIC  # type: ignore[valid-type]
+    translations: dict[str, EventTranslationIn] | None = Field(
+        None, max_length=10, description="Language code → text, added or replaced; absent: unchanged."
+    )
+    questions: list[EventQuestionIn] | None = Field(
+        None, max_length=20, description="All the questions (only before anyone answers); absent: unchanged."
+    )
+
+
 class EventOut(Schema):
     id: int
     kind: str
@@ -148,8 +175,12 @@ class EventFilters(Schema):
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def _out(request, event, *, detail: bool = False) -> dict:
-    registration = queries.registration_of(event=event, person=request.user)
+_LOOK_UP = object()
+
+
+def _out(request, event, *, detail: bool = False, registration=_LOOK_UP) -> dict:
+    if registration is _LOOK_UP:
+        registration = queries.registration_of(event=event, person=request.user)
     shows_link = (registration is not None and registration.holds_place) or can(
         request.user, "events.manage", event
     )
@@ -169,7 +200,7 @@ def _out(request, event, *, detail: bool = False) -> dict:
         "host_groups": [g.slug for g in event.host_groups.all()],
         "partners": [p for p in event.partners.splitlines() if p],
         "capacity": event.capacity,
-        "places_taken": getattr(event, "taken", None) or services.places_taken(event),
+        "places_taken": event.taken if hasattr(event, "taken") else services.places_taken(event),
         "waiting": getattr(event, "waiting", 0),
         "recording_url": event.recording_url,
         "cancelled": event.cancelled,
@@ -227,7 +258,9 @@ def list_events(request, filters: Query[EventFilters]):
             region=filters.region or "",
         ),
     )
-    return [_out(request, e) for e in found]
+    # Their places and the caller's registrations in one query each, not one per event.
+    mine = queries.registrations_by_event(person=request.user, events=queries.with_counts(found))
+    return [_out(request, e, registration=mine.get(e.pk)) for e in found]
 
 
 @router.post("events", response={201: EventDetailOut, **ERRORS}, summary="Create an event")
@@ -259,6 +292,44 @@ def create_event(request, payload: EventIn):
         questions=[services.QuestionIn(q.kind, q.label, q.choices, q.required) for q in payload.questions],
     )
     return 201, _out(request, queries.event_for_viewer(viewer=request.user, event_id=event.pk), detail=True)
+
+
+@router.put("events/{event_id}", response={200: EventDetailOut, **ERRORS}, summary="Change an event")
+def update_event(request, event_id: PathId, payload: EventUpdateIn):
+    """A new time or place is sent to those registered (the same calendar entry, a higher SEQUENCE);
+    a higher capacity offers places to the waiting list."""
+    event = _managed(request, event_id)
+    groups = [
+        group_queries.group_for_viewer(viewer=request.user, slug=s)
+        for s in dict.fromkeys(payload.host_groups)
+    ]
+    services.event_update(
+        event=event,
+        acting=request.user,
+        kind=payload.kind,
+        title=payload.title,
+        description=payload.description,
+        language=payload.language,
+        starts=payload.starts,
+        ends=payload.ends,
+        zone_name=payload.zone_name,
+        online_url=payload.online_url,
+        venue=payload.venue,
+        region=payload.region,
+        host_groups=groups,
+        partners=payload.partners,
+        capacity=payload.capacity,
+        registration_opens=payload.registration_opens,
+        registration_closes=payload.registration_closes,
+        visibility=payload.visibility,
+        translations=None
+        if payload.translations is None
+        else {code: (t.title, t.description) for code, t in payload.translations.items()},
+        questions=None
+        if payload.questions is None
+        else [services.QuestionIn(q.kind, q.label, q.choices, q.required) for q in payload.questions],
+    )
+    return _out(request, queries.event_for_viewer(viewer=request.user, event_id=event_id), detail=True)
 
 
 @router.get("events/{event_id}", response={200: EventDetailOut, **READ_ERRORS}, summary="One event")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from convene.meetings.forms import zone_choices
+from convene.meetings.times import to_local
 
 from .models import EventKind, QuestionKind, Region, Visibility
 from .services import QuestionIn, SessionIn
@@ -131,6 +132,67 @@ class EventForm(forms.Form):
         return {}
 
 
+def question_lines(questions) -> str:
+    """The questions as the form types them (the inverse of ``EventForm.clean_questions``)."""
+    lines = []
+    for q in questions:
+        kind = q.kind + ("*" if q.required and q.kind != QuestionKind.CONSENT else "")
+        lines.append(" | ".join([f"{kind}: {q.label}", *q.choice_list]))
+    return "\n".join(lines)
+
+
+class EventEditForm(EventForm):
+    """The creation form without the programme (sessions move with the event's start); the questions
+    are shown but locked once someone has answered them."""
+
+    def __init__(self, *args, questions_locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["sessions"]
+        self.fields["translation_title"].help_text = _("Empty: the translation in this language is removed.")
+        if questions_locked:
+            self.fields["questions"].disabled = True
+            self.fields["questions"].help_text = _(
+                "People have answered these questions: they can no longer change."
+            )
+
+    @staticmethod
+    def initial_for(event) -> dict:
+        translation = next(iter(event.translations.all()), None)
+        return {
+            "kind": event.kind,
+            "title": event.title,
+            "description": event.description,
+            "language": event.language,
+            "starts": to_local(event.starts, event.zone_name).replace(tzinfo=None),
+            "ends": to_local(event.ends, event.zone_name).replace(tzinfo=None),
+            "zone_name": event.zone_name,
+            "online_url": event.online_url,
+            "venue": event.venue,
+            "region": event.region,
+            "host_groups": [g.slug for g in event.host_groups.all()],
+            "partners": event.partners,
+            "capacity": event.capacity,
+            "registration_opens": event.registration_opens
+            and to_local(event.registration_opens, event.zone_name).replace(tzinfo=None),
+            "registration_closes": event.registration_closes
+            and to_local(event.registration_closes, event.zone_name).replace(tzinfo=None),
+            "visibility": event.visibility,
+            "questions": question_lines(event.questions.all()),
+            "translation_language": translation.language if translation else "",
+            "translation_title": translation.title if translation else "",
+            "translation_description": translation.description if translation else "",
+        }
+
+    def translations(self) -> dict:
+        """The translation typed (an empty title removes that language's)."""
+        code = self.cleaned_data.get("translation_language")
+        if code:
+            return {
+                code: (self.cleaned_data["translation_title"], self.cleaned_data["translation_description"])
+            }
+        return {}
+
+
 def registration_form(event, data=None, *, anonymous: bool):
     """The registration form of one event: name and address for a visitor, the event's questions,
     and the reminders the person wants."""
@@ -179,6 +241,24 @@ class AttendanceImportForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_("Its header or its number; empty: found from the headers."),
+    )
+    min_minutes = forms.IntegerField(
+        label=_("Count as attended after (minutes)"),
+        required=False,
+        min_value=0,
+        max_value=24 * 60,
+        help_text=_(
+            "Only those who stayed at least this long are marked as attended (the times of a person's"
+            " joins and leaves are added up). Empty: everyone in the file."
+        ),
+    )
+    duration_column = forms.CharField(
+        label=_("Column of the time each person stayed"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Its header or its number; empty: found from the headers (Zoom: minutes; Teams: 1h 5m 12s)."
+        ),
     )
 
 

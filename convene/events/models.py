@@ -229,6 +229,11 @@ class Registration(models.Model):
     reminded_week_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_hour_at = models.DateTimeField(null=True, blank=True, editable=False)
     follow_up_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the mail of the current offer went out (None: owed; the sweep sends it once).
+    offer_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The event's SEQUENCE this person's calendar entry was last e-mailed at: an update is owed when
+    # the event's is higher.
+    sent_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -67,6 +67,10 @@ def offered(registration: Registration) -> None:
     )
 
 
+def updated(registration: Registration) -> None:
+    _send(registration, "updated", {}, ics=_ics(registration))
+
+
 def reminder(registration: Registration, *, which: str) -> None:
     _send(registration, "reminder", {"which": which}, ics=_ics(registration))
 

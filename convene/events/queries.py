@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_countries import countries
 
 from convene.core.rules import can, is_member
 from convene.groups.models import Group
 
-from .models import HOLDS_PLACE, Event, Registration, RegistrationStatus
+from .models import HOLDS_PLACE, Event, QuestionKind, Registration, RegistrationStatus
 
 
 def events_visible_to(viewer) -> QuerySet[Event]:
@@ -63,6 +65,29 @@ def registration_of(*, event: Event, person) -> Registration | None:
     if person is None or not person.is_authenticated:
         return None
     return Registration.objects.filter(event=event, email__iexact=person.email).first()
+
+
+def with_counts(events: list[Event]) -> list[Event]:
+    """Set ``taken`` and ``waiting`` on each event of a list, in one query (the API's calendar)."""
+    counts = {
+        (row["event_id"], row["status"]): row["n"]
+        for row in Registration.objects.filter(
+            event__in=events, status__in=[*HOLDS_PLACE, RegistrationStatus.WAITING]
+        )
+        .values("event_id", "status")
+        .annotate(n=Count("pk"))
+    }
+    for event in events:
+        event.taken = sum(counts.get((event.pk, status), 0) for status in HOLDS_PLACE)
+        event.waiting = counts.get((event.pk, RegistrationStatus.WAITING), 0)
+    return events
+
+
+def registrations_by_event(*, person, events: list[Event]) -> dict[int, Registration]:
+    """The person's registration for each of these events that they registered for, in one query."""
+    if person is None or not person.is_authenticated:
+        return {}
+    return {r.event_id: r for r in Registration.objects.filter(event__in=events, email__iexact=person.email)}
 
 
 @dataclass(frozen=True)
@@ -124,3 +149,49 @@ def upcoming_for(*, person) -> list[Registration]:
         .select_related("event")
         .order_by("event__starts")[:100]
     )
+
+
+def registration_table(*, event: Event) -> tuple[list[str], list[list]]:
+    """The registrations for the organisers' export: name, address, country, organisation, state,
+    when registered (in the active zone, the viewer's), the answers (a column a question) and
+    attendance. Three queries whatever the number of rows."""
+    questions = list(event.questions.all())
+    zone = timezone.get_current_timezone_name()
+    headers = [
+        _("Name"),
+        _("E-mail address"),
+        _("Country"),
+        _("Organisation"),
+        _("State"),
+        _("Registered at (%(zone)s)") % {"zone": zone},
+        *[q.label for q in questions],
+        _("Attended"),
+    ]
+    names = dict(countries)
+    attended = {True: _("yes"), False: _("no"), None: ""}
+    rows = []
+    registrations = (
+        Registration.objects.filter(event=event)
+        .select_related("person__profile__organisation")
+        .order_by("status", "name", "pk")
+    )
+    for r in registrations:
+        profile = getattr(r.person, "profile", None) if r.person_id else None
+        organisation = profile.organisation.name if profile and profile.organisation_id else ""
+        answers = []
+        for q in questions:
+            value = r.answers.get(str(q.pk), "")
+            answers.append(names.get(value, value) if q.kind == QuestionKind.COUNTRY else value)
+        rows.append(
+            [
+                r.name,
+                r.email,
+                r.country.name if r.country else "",
+                organisation,
+                r.get_status_display(),
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                *answers,
+                attended[r.attended],
+            ]
+        )
+    return headers, rows

@@ -8,6 +8,7 @@ on exactly once. Mail is sent by tasks after the commit.
 """
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from convene.core.errors import StateConflict
-from convene.core.rules import ensure, is_member
+from convene.core.rules import ensure, is_member, is_secretariat
 from convene.core.tasks import enqueue_on_commit
 from convene.groups.models import Group
 from convene.meetings.services import check_zone
@@ -215,7 +216,28 @@ def event_create(
         )
         for s, s_starts, s_ends in session_rows
     )
-    Question.objects.bulk_create(
+    Question.objects.bulk_create(_question_rows(event, questions))
+    return event
+
+
+# The fields whose change is a change of time or place: those registered get an update.
+TIME_AND_PLACE = ("starts", "ends", "zone_name", "venue", "online_url")
+
+
+@dataclass(frozen=True)
+class EventUpdate:
+    event: Event
+    moved: bool  # the time or the place changed: an update went to those registered
+    offered: int  # places offered to the waiting list (capacity raised)
+
+
+def has_answers(event: Event) -> bool:
+    """Whether anyone answered the event's questions (then the questions can no longer change)."""
+    return Registration.objects.filter(event=event).exclude(answers={}).exists()
+
+
+def _question_rows(event: Event, questions: Sequence[QuestionIn]) -> list[Question]:
+    return [
         Question(
             event=event,
             kind=q.kind,
@@ -225,8 +247,194 @@ def event_create(
             position=n,
         )
         for n, q in enumerate(questions)
+    ]
+
+
+def _check_hosts(event: Event, acting, host_groups: list[Group]) -> set[int]:
+    """The host groups added must be the acting person's to add; only the secretariat leaves an
+    event without one. Returns the ids of the hosts before."""
+    before = set(event.host_groups.values_list("pk", flat=True))
+    added = [g for g in host_groups if g.pk not in before]
+    if added and not may_create_for(acting, added):
+        raise PermissionDenied("events.create")
+    if not host_groups and before and not is_secretariat(acting):
+        raise ValidationError({"host_groups": _("Keep at least one host group.")})
+    return before
+
+
+def _window(opens, closes, zone_name: str, ends_utc: datetime.datetime):
+    opens = to_utc(opens, zone_name) if opens else None
+    closes = to_utc(closes, zone_name) if closes else None
+    if opens and closes and closes <= opens:
+        raise ValidationError({"registration_closes": _("Registration must close after it opens.")})
+    if closes and closes > ends_utc:
+        raise ValidationError({"registration_closes": _("Registration must close before the event ends.")})
+    return opens, closes
+
+
+def _moved_sessions(
+    event: Event, starts_utc: datetime.datetime, ends_utc: datetime.datetime
+) -> list[Session]:
+    """The programme moved by as much as the start (unsaved; empty if the start did not move); each
+    session must still fall within the event."""
+    shift = starts_utc - event.starts
+    sessions = list(event.sessions.all())
+    for session in sessions:
+        session.starts += shift
+        session.ends += shift
+        if session.starts < starts_utc or session.ends > ends_utc:
+            raise ValidationError(
+                {
+                    "ends": _("The session “%(title)s” would fall outside the event's new start and end.")
+                    % {"title": session.title}
+                }
+            )
+    return sessions if shift else []
+
+
+def _check_translations(translations: Mapping | None, language: str) -> None:
+    languages = dict(settings.LANGUAGES)
+    for code in translations or {}:
+        if code not in languages or code == language:
+            raise ValidationError({"translations": _("A translation is in another of the site's languages.")})
+
+
+def _changed_questions(event: Event, questions: Sequence[QuestionIn]) -> list[QuestionIn] | None:
+    """The new questions, None if they are the same; refused once someone has answered."""
+    questions = _questions(questions)
+    current = [(q.kind, q.label, q.choice_list, q.required) for q in event.questions.all()]
+    wanted = [
+        (
+            q.kind,
+            q.label.strip(),
+            [c.strip() for c in q.choices if c.strip()],
+            q.required or q.kind == QuestionKind.CONSENT,
+        )
+        for q in questions
+    ]
+    if wanted == current:
+        return None
+    if has_answers(event):
+        raise ValidationError(
+            {"questions": _("People have answered the questions already: they can no longer change.")}
+        )
+    return questions
+
+
+def _save_translations(event: Event, translations: Mapping[str, tuple[str, str]]) -> None:
+    for code, (t, d) in translations.items():
+        if t.strip():
+            EventTranslation.objects.update_or_create(
+                event=event, language=code, defaults={"title": t.strip(), "description": d}
+            )
+        else:
+            EventTranslation.objects.filter(event=event, language=code).delete()
+    EventTranslation.objects.filter(event=event, language=event.language).delete()  # now its own
+
+
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
+    acting,
+    kind: str,
+    title: str,
+    starts: datetime.datetime,
+    ends: datetime.datetime,
+    zone_name: str,
+    description: str = "",
+    language: str = "",
+    online_url: str = "",
+    venue: str = "",
+    region: str = Region.GLOBAL,
+    host_groups: Sequence[Group] = (),
+    partners: Sequence[str] = (),
+    capacity: int | None = None,
+    registration_opens: datetime.datetime | None = None,
+    registration_closes: datetime.datetime | None = None,
+    visibility: str = Visibility.PUBLIC,
+    translations: Mapping[str, tuple[str, str]] | None = None,
+    questions: Sequence[QuestionIn] | None = None,
+    now: datetime.datetime | None = None,
+) -> EventUpdate:
+    """Edit an event: every field of the creation (times are wall-clock times in ``zone_name``).
+
+    - ``translations`` (language → title, description) adds or replaces those given; an empty title
+      removes that language's. ``None`` leaves them.
+    - ``questions`` replaces the questions, only while nobody has answered them; ``None`` leaves them.
+    - The programme moves with the start (each session by the same amount) and must still fit.
+    - Host groups added must be the acting person's to add (as when creating); only the secretariat
+      leaves an event without a host group.
+    - A change of time or place raises the SEQUENCE: each person registered gets the new calendar
+      entry once. A higher capacity offers the freed places to the waiting list; a lower one takes
+      no place from anyone.
+    """
+    ensure(acting, "events.manage", event)
+    now = now or timezone.now()
+    event = _locked(event)
+    if event.cancelled:
+        raise StateConflict(_("This event has been cancelled; it can no longer be changed."))
+    language = language or settings.LANGUAGE_CODE
+    _check_fields(
+        kind=kind,
+        visibility=visibility,
+        region=region,
+        title=title,
+        language=language,
+        zone_name=zone_name,
+        starts=starts,
+        ends=ends,
+        online_url=online_url,
+        venue=venue,
+        capacity=capacity,
     )
-    return event
+    host_groups = list(dict.fromkeys(host_groups))
+    before = _check_hosts(event, acting, host_groups)
+    starts_utc, ends_utc = to_utc(starts, zone_name), to_utc(ends, zone_name)
+    opens, closes = _window(registration_opens, registration_closes, zone_name, ends_utc)
+    sessions = _moved_sessions(event, starts_utc, ends_utc)
+    _check_translations(translations, language)
+    if questions is not None:
+        questions = _changed_questions(event, questions)
+    old_capacity = event.capacity
+    values = {
+        "kind": kind,
+        "title": title.strip(),
+        "description": description,
+        "language": language,
+        "zone_name": zone_name,
+        "starts": starts_utc,
+        "ends": ends_utc,
+        "online_url": online_url,
+        "venue": venue.strip(),
+        "region": region,
+        "partners": "\n".join(p.strip() for p in partners if p.strip()),
+        "capacity": capacity,
+        "registration_opens": opens,
+        "registration_closes": closes,
+        "visibility": visibility,
+    }
+    moved = any(getattr(event, field) != values[field] for field in TIME_AND_PLACE)
+    for field, value in values.items():
+        setattr(event, field, value)
+    if moved:
+        event.sequence += 1
+    event.save()
+    if {g.pk for g in host_groups} != before:
+        event.host_groups.set(host_groups)
+    if sessions:
+        Session.objects.bulk_update(sessions, ["starts", "ends"])
+    _save_translations(event, translations or {})
+    if questions is not None:
+        event.questions.all().delete()
+        Question.objects.bulk_create(_question_rows(event, questions))
+    if moved:
+        enqueue_on_commit(tasks.send_event_update, event.pk)
+    offered = []
+    more_places = capacity is None or (old_capacity is not None and capacity > old_capacity)
+    if more_places and now < event.ends:
+        offered = _offer_next(event, now)
+    return EventUpdate(event=event, moved=moved, offered=len(offered))
 
 
 @transaction.atomic
@@ -428,7 +636,7 @@ def _offer_next(event: Event, now: datetime.datetime) -> list[int]:
         offered.append(registration.pk)
     if offered:
         Registration.objects.filter(pk__in=offered).update(
-            status=RegistrationStatus.OFFERED, offer_expires_at=expires, updated_at=now
+            status=RegistrationStatus.OFFERED, offer_expires_at=expires, offer_sent_at=None, updated_at=now
         )
         for pk in offered:
             enqueue_on_commit(tasks.send_offer, pk)
@@ -514,11 +722,12 @@ def attendance_mark(*, event: Event, acting, registration_id: int, attended: boo
 class AttendanceImport:
     marked: int  # registrations marked as attended
     unknown: list[str]  # addresses in the file that match no registration
+    too_short: list[str] = ()  # registered addresses in the file that stayed less than the minimum
 
 
-def find_email_column(headers: Sequence[str], chosen: str = "") -> int:
-    """The column of the attendees' e-mail addresses: the one chosen (its header or its 1-based
-    number), else the first header that says e-mail (Zoom: "User Email", "Email"; Teams: "Email")."""
+def find_column(headers: Sequence[str], chosen: str, *, field: str, guess) -> int | None:
+    """The column chosen (its header or its 1-based number), else the first header ``guess`` accepts
+    (None when none does)."""
     if chosen.strip():
         wanted = chosen.strip()
         if wanted.isdigit() and 1 <= int(wanted) <= len(headers):
@@ -528,33 +737,101 @@ def find_email_column(headers: Sequence[str], chosen: str = "") -> int:
                 return index
         raise ValidationError(
             {
-                "email_column": _("The file has no column “%(name)s”. Its columns: %(columns)s.")
+                field: _("The file has no column “%(name)s”. Its columns: %(columns)s.")
                 % {"name": wanted, "columns": ", ".join(headers)}
             }
         )
     for index, header in enumerate(headers):
-        words = header.casefold().replace("-", "").replace("_", " ")
-        if "email" in words or "mail" in words.split():
+        if guess(header.casefold().replace("-", "").replace("_", " ")):
             return index
-    raise ValidationError(
-        {
-            "email_column": _("Say which column holds the e-mail addresses. The file's columns: %(columns)s.")
-            % {"columns": ", ".join(headers)}
-        }
+    return None
+
+
+def find_email_column(headers: Sequence[str], chosen: str = "") -> int:
+    """The column of the attendees' e-mail addresses: the one chosen (its header or its 1-based
+    number), else the first header that says e-mail (Zoom: "User Email", "Email"; Teams: "Email")."""
+    column = find_column(
+        headers, chosen, field="email_column", guess=lambda h: "email" in h or "mail" in h.split()
     )
+    if column is None:
+        raise ValidationError(
+            {
+                "email_column": _(
+                    "Say which column holds the e-mail addresses. The file's columns: %(columns)s."
+                )
+                % {"columns": ", ".join(headers)}
+            }
+        )
+    return column
+
+
+def find_duration_column(headers: Sequence[str], chosen: str = "") -> int:
+    """The column of the time each attendee stayed: chosen, else the first that says duration
+    (Zoom: "Duration (Minutes)"; Teams: "In-Meeting Duration", "Duration")."""
+    column = find_column(headers, chosen, field="duration_column", guess=lambda h: "duration" in h)
+    if column is None:
+        raise ValidationError(
+            {
+                "duration_column": _(
+                    "Say which column holds how long each person stayed. The file's columns: %(columns)s."
+                )
+                % {"columns": ", ".join(headers)}
+            }
+        )
+    return column
+
+
+_DURATION_PARTS = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?|s|sec|secs|seconds?)\b"
+)
+
+
+def parse_minutes(value: str) -> float | None:
+    """Minutes from a report's duration cell: Zoom's "52" (minutes), Teams' "1h 5m 12s" or
+    "45m 3s", or "1:05:12" (hours, minutes, seconds). None for anything else."""
+    text = value.strip().casefold()
+    if not text:
+        return None
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d+:\d{1,2}(:\d{1,2})?", text):
+        parts = [int(p) for p in text.split(":")]
+        hours, minutes, seconds = (parts + [0])[:3]
+        return hours * 60 + minutes + seconds / 60
+    found = _DURATION_PARTS.findall(text)
+    if not found or _DURATION_PARTS.sub("", text).strip():
+        return None
+    total = 0.0
+    for number, unit in found:
+        amount = float(number.replace(",", "."))
+        total += amount * 60 if unit.startswith("h") else (amount / 60 if unit.startswith("s") else amount)
+    return total
 
 
 @transaction.atomic
 def attendance_import(
-    *, event: Event, acting, parsed: ParsedFile, email_column: str = ""
+    *,
+    event: Event,
+    acting,
+    parsed: ParsedFile,
+    email_column: str = "",
+    min_minutes: int | None = None,
+    duration_column: str = "",
 ) -> AttendanceImport:
     """Mark as attended the registered people whose address is in a webinar's attendee report
-    (Zoom, Teams: read by people's import checks, ``people.imports.parse_upload``). A row with a
-    cell in the e-mail column that is not an address refuses the whole file: nothing changes."""
+    (Zoom, Teams: read by people's import checks, ``people.imports.parse_upload``). With
+    ``min_minutes``, only those who stayed that long count: the durations of a person's rows (one
+    per join and leave) are added up. A row with a cell that is not an address (or, with a minimum,
+    not a duration) refuses the whole file: nothing changes."""
     ensure(acting, "events.manage", event)
+    if min_minutes is not None and not 0 <= min_minutes <= 24 * 60:
+        raise ValidationError({"min_minutes": _("The minimum is between 0 and 1,440 minutes.")})
     column = find_email_column(parsed.headers, email_column)
-    addresses: set[str] = set()
-    bad_rows = []
+    duration = find_duration_column(parsed.headers, duration_column) if min_minutes else None
+    minutes: dict[str, float] = {}
+    bad_rows, bad_durations = [], []
     for number, cells in parsed.rows:
         value = cells[column].strip() if column < len(cells) else ""
         if not value:
@@ -564,7 +841,13 @@ def attendance_import(
         except ValidationError:
             bad_rows.append(str(number))
             continue
-        addresses.add(value.casefold())
+        stayed = 0.0
+        if duration is not None:
+            stayed = parse_minutes(cells[duration] if duration < len(cells) else "")
+            if stayed is None:
+                bad_durations.append(str(number))
+                continue
+        minutes[value.casefold()] = minutes.get(value.casefold(), 0.0) + stayed
     if bad_rows:
         raise ValidationError(
             {
@@ -572,7 +855,14 @@ def attendance_import(
                 % {"rows": ", ".join(bad_rows[:20])}
             }
         )
-    if not addresses:
+    if bad_durations:
+        raise ValidationError(
+            {
+                "file": _("Rows %(rows)s have no duration that can be read; nothing was imported.")
+                % {"rows": ", ".join(bad_durations[:20])}
+            }
+        )
+    if not minutes:
         raise ValidationError({"file": _("The file has no e-mail address; nothing was imported.")})
     registered = {
         r.email.casefold(): r.pk
@@ -580,9 +870,15 @@ def attendance_import(
             "pk", "email"
         )
     }
-    matched = [pk for address, pk in registered.items() if address in addresses]
+    # Rounded to the second: 29 min 59.5 s is not 30 minutes, 30 min is.
+    long_enough = {a for a, m in minutes.items() if not min_minutes or round(m * 60) >= min_minutes * 60}
+    matched = [pk for address, pk in registered.items() if address in long_enough]
     Registration.objects.filter(pk__in=matched).update(attended=True, updated_at=timezone.now())
-    return AttendanceImport(marked=len(matched), unknown=sorted(addresses - registered.keys()))
+    return AttendanceImport(
+        marked=len(matched),
+        unknown=sorted(minutes.keys() - registered.keys()),
+        too_short=sorted((minutes.keys() - long_enough) & registered.keys()),
+    )
 
 
 @transaction.atomic

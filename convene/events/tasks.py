@@ -9,7 +9,7 @@ from django.utils import timezone
 from convene.core.tasks import mail_task
 
 from . import notifications
-from .models import Registration, RegistrationStatus
+from .models import Event, Registration, RegistrationStatus
 
 REMINDER_WEEK = datetime.timedelta(days=7)
 REMINDER_HOUR = datetime.timedelta(hours=1)
@@ -42,7 +42,11 @@ def send_registration_mail(registration_id: int) -> None:
     if registration is None:
         return
     if registration.status == RegistrationStatus.REGISTERED:
-        if _claim(registration_id, "confirmation_sent_at", status=RegistrationStatus.REGISTERED):
+        # The entry sent is the event as loaded: its SEQUENCE is the one this person has (a change
+        # made since is owed to them as an update).
+        if Registration.objects.filter(
+            pk=registration_id, confirmation_sent_at__isnull=True, status=RegistrationStatus.REGISTERED
+        ).update(confirmation_sent_at=timezone.now(), sent_sequence=registration.event.sequence):
             notifications.registered(registration)
     elif registration.status == RegistrationStatus.WAITING and _claim(
         registration_id, "confirmation_sent_at", status=RegistrationStatus.WAITING
@@ -52,9 +56,36 @@ def send_registration_mail(registration_id: int) -> None:
 
 @mail_task
 def send_offer(registration_id: int) -> None:
+    """The offer of a freed place, once per offer: the row is marked sent before the mail goes
+    (``offer_sent_at``, cleared when a new offer is made), so a second run or the sweep sends nothing
+    more."""
     registration = _registration(registration_id)
-    if registration and registration.status == RegistrationStatus.OFFERED:
+    if (
+        registration
+        and registration.status == RegistrationStatus.OFFERED
+        and _claim(registration_id, "offer_sent_at", status=RegistrationStatus.OFFERED)
+    ):
         notifications.offered(registration)
+
+
+@mail_task
+def send_event_update(event_id: int) -> None:
+    """The event's new time or place, with its calendar entry (same UID, higher SEQUENCE), to each
+    person registered whose entry is behind: once per change and person, claimed on the row."""
+    event = Event.objects.filter(pk=event_id, cancelled=False).first()
+    if event is None:
+        return
+    behind = Registration.objects.filter(
+        event_id=event_id,
+        status=RegistrationStatus.REGISTERED,
+        confirmation_sent_at__isnull=False,
+        sent_sequence__lt=event.sequence,
+    ).select_related("event__organiser__profile")
+    for registration in behind:
+        if Registration.objects.filter(pk=registration.pk, sent_sequence__lt=event.sequence).update(
+            sent_sequence=event.sequence
+        ):
+            notifications.updated(registration)
 
 
 @mail_task
@@ -70,10 +101,17 @@ def send_follow_up(event_id: int, attendees_text: str, no_shows_text: str) -> No
 
 @mail_task
 def send_event_cancelled(event_id: int) -> None:
-    for registration in Registration.objects.filter(
-        event_id=event_id, status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.OFFERED]
-    ).select_related("event__organiser__profile"):
+    registrations = list(
+        Registration.objects.filter(
+            event_id=event_id, status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.OFFERED]
+        ).select_related("event__organiser__profile")
+    )
+    for registration in registrations:
         notifications.cancelled(registration)
+    if registrations:
+        Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
+            sent_sequence=registrations[0].event.sequence
+        )
 
 
 def due_reminders(now: datetime.datetime) -> list[tuple[int, str]]:

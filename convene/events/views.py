@@ -11,9 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convene.core.errors import StateConflict
+from convene.core.exports import csv_response, xlsx_response
 from convene.core.markdown import render_markdown
 from convene.core.rules import can, is_secretariat
 from convene.groups.models import Group
@@ -27,6 +29,7 @@ from .forms import (
     AfterForm,
     AttendanceImportForm,
     CalendarFilterForm,
+    EventEditForm,
     EventForm,
     FollowUpForm,
     answers_of,
@@ -263,27 +266,10 @@ def event_new(request):
         try:
             event = services.event_create(
                 acting=request.user,
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                language=data["language"],
-                starts=data["starts"].replace(tzinfo=None),
-                ends=data["ends"].replace(tzinfo=None),
-                zone_name=data["zone_name"],
-                online_url=data["online_url"],
-                venue=data["venue"],
-                region=data["region"],
-                host_groups=list(Group.objects.filter(slug__in=data["host_groups"])),
-                partners=data["partners"].splitlines(),
-                capacity=data["capacity"],
-                registration_opens=data["registration_opens"]
-                and data["registration_opens"].replace(tzinfo=None),
-                registration_closes=data["registration_closes"]
-                and data["registration_closes"].replace(tzinfo=None),
-                visibility=data["visibility"],
                 translations=form.translations(),
                 sessions=data["sessions"],
                 questions=data["questions"],
+                **_event_fields(data),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -291,6 +277,85 @@ def event_new(request):
             messages.success(request, _("The event is created."))
             return HttpResponseRedirect(reverse("events:detail", args=[event.pk]))
     return render(request, "events/event_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _event_fields(data: dict) -> dict:
+    """The service's arguments from the event form's cleaned data (wall-clock times, no zone)."""
+
+    def wall(value):
+        return value and value.replace(tzinfo=None)
+
+    return {
+        "kind": data["kind"],
+        "title": data["title"],
+        "description": data["description"],
+        "language": data["language"],
+        "starts": wall(data["starts"]),
+        "ends": wall(data["ends"]),
+        "zone_name": data["zone_name"],
+        "online_url": data["online_url"],
+        "venue": data["venue"],
+        "region": data["region"],
+        "host_groups": list(Group.objects.filter(slug__in=data["host_groups"])),
+        "partners": data["partners"].splitlines(),
+        "capacity": data["capacity"],
+        "registration_opens": wall(data["registration_opens"]),
+        "registration_closes": wall(data["registration_closes"]),
+        "visibility": data["visibility"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request, event: int):
+    """Change an event after its creation. Those registered are told of a new time or place; a
+    higher capacity offers places to the waiting list."""
+    found = _manage(request, event)
+    if found.cancelled:
+        raise Http404
+    hosts = {g.slug: g.name for g in found.host_groups.all()}
+    choices = dict(_group_choices(request.user)) | hosts  # the hosts already there stay choosable
+    locked = services.has_answers(found)
+    form = EventEditForm(
+        request.POST or None,
+        group_choices=sorted(choices.items(), key=lambda c: c[1]),
+        initial=EventEditForm.initial_for(found),
+        questions_locked=locked,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.event_update(
+                event=found,
+                acting=request.user,
+                translations=form.translations(),
+                questions=None if locked else form.cleaned_data["questions"],
+                **_event_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except StateConflict as conflict:
+            form.add_error(None, conflict.messages)
+        else:
+            messages.success(request, _("The event is saved."))
+            if result.moved:
+                messages.info(request, _("Those registered are sent the new time and place."))
+            if result.offered:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(n)s place was offered to the waiting list.",
+                        "%(n)s places were offered to the waiting list.",
+                        result.offered,
+                    )
+                    % {"n": result.offered},
+                )
+            return HttpResponseRedirect(reverse("events:detail", args=[found.pk]))
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "event": found},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Organisers: registrations, check-in, attendance, after -----------------------------------------
@@ -321,6 +386,19 @@ def registrations(request, event: int):
             "questions": questions,
         },
     )
+
+
+@login_required
+@require_GET
+def registrations_export(request, event: int):
+    """Everyone registered, in any state, as CSV (or XLSX with ?format=xlsx), the times in the
+    viewer's zone and one column per question."""
+    found = _manage(request, event)
+    headers, rows = queries.registration_table(event=found)
+    filename = f"registrations-{found.pk}"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(filename=filename, sheet=_("Registrations"), headers=headers, rows=rows)
+    return csv_response(filename=filename, headers=headers, rows=rows)
 
 
 @login_required
@@ -357,6 +435,8 @@ def attendance_import(request, event: int):
                 acting=request.user,
                 parsed=parsed,
                 email_column=form.cleaned_data["email_column"],
+                min_minutes=form.cleaned_data["min_minutes"],
+                duration_column=form.cleaned_data["duration_column"],
             )
         except ImportFileError as error:
             form.add_error("file", error.message)

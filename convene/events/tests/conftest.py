@@ -70,16 +70,13 @@ def make_event(acting, *, capacity=None, visibility="public", groups=(), questio
     return services.event_create(acting=acting, **fields)
 
 
+def webinar_questions() -> list[QuestionIn]:
+    return [QuestionIn("country", "Where do you work?"), QuestionIn("consent", "I agree to be recorded.")]
+
+
 @pytest.fixture
 def webinar(secretariat):
-    return make_event(
-        secretariat,
-        capacity=2,
-        questions=[
-            QuestionIn("country", "Where do you work?"),
-            QuestionIn("consent", "I agree to be recorded."),
-        ],
-    )
+    return make_event(secretariat, capacity=2, questions=webinar_questions())
 
 
 def members(n: int, prefix: str = "m"):

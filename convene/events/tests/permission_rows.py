@@ -141,6 +141,22 @@ def new_event_form(world: World, role: str) -> dict:
     }
 
 
+def edit_event_form(world: World, role: str) -> dict:
+    return {
+        "kind": "webinar",
+        "title": "Case management in practice (moved)",
+        "language": "en",
+        "starts": "2030-06-11T14:00",
+        "ends": "2030-06-11T15:30",
+        "zone_name": "America/New_York",
+        "online_url": "https://meet.example/e",
+        "region": "global",
+        "visibility": "public",
+        "capacity": "20",
+        "host_groups": [world.group.slug],
+    }
+
+
 def attendance_file(world: World, role: str) -> dict:
     member = world.person(MEMBER)
     csv = f"Name,User Email,Duration (Minutes)\nM,{member.email},50\n".encode()
@@ -209,7 +225,24 @@ ROWS = [
     ),
     Row("events:by_link", EVERYONE_200, args=cancel_link),
     Row("events:by_link", EVERYONE_200, method="POST", args=cancel_link, state=registrations_state),
+    Row("events:edit", ORGANISERS, args=of_event),
+    Row(
+        "events:edit",
+        ORGANISERS_POST,
+        method="POST",
+        args=of_event,
+        data=edit_event_form,
+        state=events_state,
+    ),
     Row("events:registrations", ORGANISERS, args=of_event),
+    Row("events:registrations_export", ORGANISERS, args=of_event),
+    Row(
+        "events:registrations_export",
+        roles(anonymous=(302, "/accounts/login/*"), member=403, cochair=200),
+        variant="xlsx",
+        args=of_event,
+        query={"format": "xlsx"},
+    ),
     Row(
         "events:check_in",
         ORGANISERS_POST,
@@ -277,6 +310,24 @@ ROWS += [
         api=True,
     ),
     Row("api:get_event", API_EVERYONE, args=of_event, api=True),
+    Row(
+        "api:update_event",
+        API_ORGANISERS,
+        method="PUT",
+        args=of_event,
+        json=lambda world, role: {
+            "kind": "webinar",
+            "title": "Moved by API",
+            "starts": "2030-06-11T14:00",
+            "ends": "2030-06-11T15:30",
+            "zone_name": "America/New_York",
+            "online_url": "https://meet.example/e",
+            "host_groups": [world.group.slug],
+            "capacity": 20,
+        },
+        state=events_state,
+        api=True,
+    ),
     Row(
         "api:get_event", roles(anonymous=401, member=200), variant="members", args=of_members_event, api=True
     ),

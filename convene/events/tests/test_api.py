@@ -94,3 +94,45 @@ def test_the_calendar_and_one_event_in_the_api(secretariat, clock):
     event = Event.objects.get(title="Para professionals")
     assert api(member).get(f"/api/v1/events/{event.pk}/sessions").json()[0]["title"] == "Panel"
     assert Client().get(f"/api/v1/events/{event.pk}").status_code == 401
+
+
+def test_the_calendar_api_reads_the_same_whatever_the_number_of_events(secretariat, clock):
+    """The places and the caller's registration come in one query each, not one per event."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import consent, make_event, webinar_questions
+
+    client = api(secretariat)
+    client.get("/api/v1/events", {"year": 2030})  # what is cached after the first call
+    (a,) = members(1)
+    counts = []
+    for n in (2, 12):
+        for i in range(n - Event.objects.count()):
+            event = make_event(secretariat, title=f"Webinar {i}", capacity=5, questions=webinar_questions())
+            services.registration_register(event=event, acting=a, answers=consent(event))
+        with CaptureQueriesContext(connection) as captured:
+            listing = client.get("/api/v1/events", {"year": 2030})
+        assert listing.status_code == 200
+        assert {e["places_taken"] for e in listing.json()["items"]} == {1}
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_an_organiser_changes_an_event_through_the_api(secretariat, clock, mailoutbox):
+    event = post(api(secretariat), "events", EVENT).json()
+    body = {k: v for k, v in EVENT.items() if k not in ("sessions", "translations")}
+    changed = api(secretariat).put(
+        f"/api/v1/events/{event['id']}",
+        json.dumps(body | {"starts": "2030-03-14T12:30", "ends": "2030-03-14T14:00", "capacity": 2}),
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["sessions"][0]["starts"].startswith("2030-03-14T16:30")  # moved with the start
+    assert Event.objects.get().sequence == 1
+    bad = api(secretariat).put(
+        f"/api/v1/events/{event['id']}",
+        json.dumps(body | {"ends": "2030-03-14T11:00"}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
