@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('advocacy', '0001_initial'),
+        ('advocacy', '0002_ambassadors'),
         ('events', '0001_initial'),
         ('library', '0003_stored_search_vector'),
     ]
