@@ -233,7 +233,7 @@ def translated(world: World):
         )
         return made
 
-    return _made(world, "_comms_translated", make)
+    return world.once("_comms_translated", make)
 
 
 def contribution_form(world, role):
