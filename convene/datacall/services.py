@@ -23,7 +23,7 @@ from convene.core.tasks import enqueue_on_commit
 from convene.core.timezones import canonical_time_zone
 from convene.people.models import Person, Profile
 
-from . import tasks
+from . import nav, tasks
 from .models import (
     Answerers,
     CallReminder,
@@ -197,6 +197,7 @@ def datacall_update(*, call: DataCall, acting: Person, **changes) -> DataCall:
     for name, value in values.items():
         setattr(call, name, value)
     call.save(update_fields=list(EDITABLE))
+    transaction.on_commit(nav.calls_changed)
     return call
 
 
@@ -219,6 +220,7 @@ def datacall_set_status(*, call: DataCall, acting: Person, status: str) -> DataC
         raise ValidationError({"deadline": _("The deadline has passed: move it before opening the call.")})
     call.status = status
     call.save(update_fields=["status"])
+    transaction.on_commit(nav.calls_changed)
     return call
 
 
@@ -228,6 +230,7 @@ def focal_point_name(*, call: DataCall, acting: Person, person: Person, country:
     if country not in all_countries:
         raise ValidationError({"country": _("Choose a country.")})
     focal, _created = FocalPoint.objects.get_or_create(call=call, person=person, country=country)
+    transaction.on_commit(nav.calls_changed)
     return focal
 
 
@@ -348,6 +351,8 @@ def calls_close_due(*, now: datetime.datetime | None = None) -> list[int]:
             # Only if still open (a secretariat member may have closed it meanwhile).
             if DataCall.objects.filter(pk=call.pk, status=CallStatus.OPEN).update(status=CallStatus.CLOSED):
                 closed.append(call.pk)
+    if closed:
+        nav.calls_changed()
     return closed
 
 
