@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "convene.core.context_processors.convene",
+                "convene.datacall.nav.context_processor",
             ],
         },
     },

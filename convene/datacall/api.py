@@ -1,14 +1,15 @@
 """The data call API under /api/v1/: the same rules, queries and services as the pages."""
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
-from convene.core.api_schemas import ERRORS, READ_ERRORS, JsonBody, PathId
+from convene.core.api_schemas import ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
 from convene.core.rules import ensure
 
 from . import queries, services
+from .models import Answerers, CallStatus, FieldKind
 
 router = Router(tags=["data calls"])
 
@@ -26,7 +27,40 @@ class DataCallOut(Schema):
     status: str
     answerers: str
     deadline: datetime.date
+    zone_name: str = Field(..., description="The deadline is the end of its day in this time zone.")
+    description: str
+    reminder_days: list[int]
     fields: list[DataCallFieldOut]
+
+
+class DataCallFieldIn(JsonBody):
+    key: str = Field(..., min_length=1, max_length=40, description="Lower case letters, digits and _.")
+    label: str = Field(..., min_length=1, max_length=200)
+    kind: Literal[tuple(FieldKind.values)] = FieldKind.NUMBER  # type: ignore[valid-type]
+
+
+class DataCallIn(JsonBody):
+    title: str = Field(..., min_length=1, max_length=200)
+    year: int = Field(..., ge=1990, le=2100, description="The year of the report.")
+    deadline: IsoDate
+    zone_name: str = Field("UTC", max_length=64, description="IANA time zone of the deadline.")
+    fields: list[DataCallFieldIn] | None = Field(
+        None, max_length=60, description="The State of the Workforce report's fields if left out."
+    )
+    description: str = Field("", max_length=10_000)
+    answerers: Literal[tuple(Answerers.values)] = Answerers.MEMBERS  # type: ignore[valid-type]
+    reminder_days: list[int] = Field([14, 3], max_length=10, description="Days before the deadline.")
+
+
+class DataCallPatch(JsonBody):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    year: int | None = Field(None, ge=1990, le=2100)
+    deadline: IsoDate | None = None
+    zone_name: str | None = Field(None, max_length=64)
+    fields: list[DataCallFieldIn] | None = Field(None, min_length=1, max_length=60)
+    description: str | None = Field(None, max_length=10_000)
+    answerers: Literal[tuple(Answerers.values)] | None = None  # type: ignore[valid-type]
+    reminder_days: list[int] | None = Field(None, max_length=10)
 
 
 class DataCallAnswerIn(JsonBody):
@@ -63,6 +97,9 @@ def _call_out(call) -> dict:
         "status": call.status,
         "answerers": call.answerers,
         "deadline": call.deadline,
+        "zone_name": call.zone_name,
+        "description": call.description,
+        "reminder_days": call.reminder_days,
         "fields": call.fields,
     }
 
@@ -81,9 +118,39 @@ def list_data_calls(request):
     return [_call_out(c) for c in queries.calls_for(request.user)]
 
 
+@router.post("data-calls", response={201: DataCallOut, **ERRORS}, summary="Make a data call")
+def create_data_call(request, payload: DataCallIn):
+    """The secretariat makes a call, as a draft: open it when it is ready."""
+    values = payload.model_dump()
+    call = services.datacall_create(acting=request.user, **values)
+    return Status(201, _call_out(call))
+
+
 @router.get("data-calls/{call_id}", response={200: DataCallOut, **READ_ERRORS}, summary="One data call")
 def get_data_call(request, call_id: PathId):
     return _call_out(queries.call_for_viewer(viewer=request.user, pk=call_id))
+
+
+@router.patch("data-calls/{call_id}", response={200: DataCallOut, **ERRORS}, summary="Change a data call")
+def update_data_call(request, call_id: PathId, payload: DataCallPatch):
+    """Only the fields sent change. Once answers came in, the fields' keys and kinds stay (409)."""
+    call = queries.call_for_viewer(viewer=request.user, pk=call_id)
+    changes = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    return _call_out(services.datacall_update(call=call, acting=request.user, **changes))
+
+
+@router.post("data-calls/{call_id}/open", response={200: DataCallOut, **ERRORS}, summary="Open a data call")
+def open_data_call(request, call_id: PathId):
+    """A draft or a closed call opens (409 if it is open already; 422 if its deadline has passed)."""
+    call = queries.call_for_viewer(viewer=request.user, pk=call_id)
+    return _call_out(services.datacall_set_status(call=call, acting=request.user, status=CallStatus.OPEN))
+
+
+@router.post("data-calls/{call_id}/close", response={200: DataCallOut, **ERRORS}, summary="Close a data call")
+def close_data_call(request, call_id: PathId):
+    """An open call closes before its deadline (409 if it is not open)."""
+    call = queries.call_for_viewer(viewer=request.user, pk=call_id)
+    return _call_out(services.datacall_set_status(call=call, acting=request.user, status=CallStatus.CLOSED))
 
 
 @router.post(

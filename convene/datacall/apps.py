@@ -9,4 +9,8 @@ class DatacallConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import schedules  # noqa: F401 (registers the periodic task with Huey)
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import nav, schedules  # noqa: F401 (schedules: registers the periodic tasks with Huey)
+
+        user_logged_in.connect(nav.on_login, dispatch_uid="datacall.nav")

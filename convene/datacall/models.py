@@ -36,6 +36,8 @@ class DataCall(models.Model):
         _("who may answer"), max_length=16, choices=Answerers.choices, default=Answerers.MEMBERS
     )
     deadline = models.DateField(_("deadline"))
+    # The deadline is the end of its day in this zone (IANA name): the call closes by itself then.
+    zone_name = models.CharField(_("time zone of the deadline"), max_length=64, default="UTC")
     status = models.CharField(_("status"), max_length=8, choices=CallStatus.choices, default=CallStatus.DRAFT)
     # Days before the deadline when the countries that have not answered are reminded.
     reminder_days = models.JSONField(_("reminders (days before the deadline)"), default=list, blank=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
+from convene.core.errors import StateConflict
 from convene.core.rules import ensure
 from convene.core.tasks import enqueue_on_commit
+from convene.core.timezones import canonical_time_zone
 from convene.people.models import Person, Profile
 
-from . import tasks
+from . import nav, tasks
 from .models import (
     Answerers,
     CallReminder,
@@ -100,6 +103,43 @@ def parse_fields(text: str) -> list[dict]:
     return fields
 
 
+def _clean_zone(zone_name: str) -> str:
+    zone = canonical_time_zone(str(zone_name or "").strip())
+    if zone is None:
+        raise ValidationError({"zone_name": _("Choose a time zone such as Africa/Lusaka.")})
+    return zone
+
+
+def _clean_reminder_days(reminder_days) -> list[int]:
+    try:
+        days = {int(d) for d in reminder_days or []}
+    except (TypeError, ValueError):
+        raise ValidationError({"reminder_days": _("Reminders are whole numbers of days.")}) from None
+    return sorted((d for d in days if 0 < d <= 90), reverse=True)
+
+
+def _check_call(*, title, year, deadline, answerers) -> str:
+    title = " ".join(str(title).split())[:200]
+    if not title:
+        raise ValidationError({"title": _("Give the call a title.")})
+    if answerers not in Answerers.values:
+        raise ValidationError({"answerers": _("Choose who may answer.")})
+    if not isinstance(deadline, datetime.date):
+        raise ValidationError({"deadline": _("Give the deadline.")})
+    if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
+        raise ValidationError({"year": _("Give the year of the report.")})
+    return title
+
+
+def today_of(call: DataCall, now: datetime.datetime | None = None) -> datetime.date:
+    """The date it is now where the call's deadline is kept (its time zone)."""
+    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(call.zone_name)).date()
+
+
+def is_past_deadline(call: DataCall, now: datetime.datetime | None = None) -> bool:
+    return today_of(call, now) > call.deadline
+
+
 @transaction.atomic
 def datacall_create(
     *,
@@ -111,28 +151,54 @@ def datacall_create(
     description: str = "",
     answerers: str = Answerers.MEMBERS,
     reminder_days=(14, 3),
+    zone_name: str = "UTC",
 ) -> DataCall:
     ensure(acting, "datacall.manage")
-    title = " ".join(str(title).split())[:200]
-    if not title:
-        raise ValidationError({"title": _("Give the call a title.")})
-    if answerers not in Answerers.values:
-        raise ValidationError({"answerers": _("Choose who may answer.")})
-    if not isinstance(deadline, datetime.date):
-        raise ValidationError({"deadline": _("Give the deadline.")})
-    if not isinstance(year, int) or not 1990 <= year <= 2100:
-        raise ValidationError({"year": _("Give the year of the report.")})
-    days = sorted({int(d) for d in reminder_days or [] if 0 < int(d) <= 90}, reverse=True)
+    title = _check_call(title=title, year=year, deadline=deadline, answerers=answerers)
     return DataCall.objects.create(
         title=title,
         year=year,
         deadline=deadline,
+        zone_name=_clean_zone(zone_name),
         fields=_clean_fields(WORKFORCE_FIELDS if fields is None else fields),
-        description=description.strip(),
+        description=str(description).strip()[:10_000],
         answerers=answerers,
-        reminder_days=days,
+        reminder_days=_clean_reminder_days(reminder_days),
         created_by=acting,
     )
+
+
+EDITABLE = ("title", "year", "deadline", "zone_name", "fields", "description", "answerers", "reminder_days")
+
+
+@transaction.atomic
+def datacall_update(*, call: DataCall, acting: Person, **changes) -> DataCall:
+    """Change a call's description, deadline, zone, reminders or fields. Once answers came in, its
+    fields keep their keys and kinds (labels may still be reworded). A closed call whose deadline
+    moves to the future stays closed until it is opened again."""
+    ensure(acting, "datacall.manage")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not a field of a data call: {', '.join(sorted(unknown))}")
+    call = DataCall.objects.select_for_update().get(pk=call.pk)
+    values = {name: changes.get(name, getattr(call, name)) for name in EDITABLE}
+    values["title"] = _check_call(
+        title=values["title"], year=values["year"], deadline=values["deadline"], answerers=values["answerers"]
+    )
+    values["zone_name"] = _clean_zone(values["zone_name"])
+    values["fields"] = _clean_fields(values["fields"])
+    values["description"] = str(values["description"] or "").strip()[:10_000]
+    values["reminder_days"] = _clean_reminder_days(values["reminder_days"])
+    shape = lambda fields: [(f["key"], f["kind"]) for f in fields]  # noqa: E731
+    if shape(values["fields"]) != shape(call.fields) and call.submissions.exists():
+        raise StateConflict(
+            {"fields": _("The call has answers: its fields' keys and kinds can no longer change.")}
+        )
+    for name, value in values.items():
+        setattr(call, name, value)
+    call.save(update_fields=list(EDITABLE))
+    transaction.on_commit(nav.calls_changed)
+    return call
 
 
 @transaction.atomic
@@ -144,12 +210,17 @@ def datacall_set_status(*, call: DataCall, acting: Person, status: str) -> DataC
         CallStatus.OPEN: {CallStatus.CLOSED},
         CallStatus.CLOSED: {CallStatus.OPEN},
     }
+    if status not in CallStatus.values:
+        raise ValidationError({"status": _("Choose open or closed.")})
     if status not in allowed.get(call.status, set()):
-        raise ValidationError(
+        raise StateConflict(
             {"status": _("The call cannot go from %(a)s to %(b)s.") % {"a": call.status, "b": status}}
         )
+    if status == CallStatus.OPEN and is_past_deadline(call):
+        raise ValidationError({"deadline": _("The deadline has passed: move it before opening the call.")})
     call.status = status
     call.save(update_fields=["status"])
+    transaction.on_commit(nav.calls_changed)
     return call
 
 
@@ -159,6 +230,7 @@ def focal_point_name(*, call: DataCall, acting: Person, person: Person, country:
     if country not in all_countries:
         raise ValidationError({"country": _("Choose a country.")})
     focal, _created = FocalPoint.objects.get_or_create(call=call, person=person, country=country)
+    transaction.on_commit(nav.calls_changed)
     return focal
 
 
@@ -203,8 +275,8 @@ def submission_save(
     country = country or countries[0]
     if country not in countries:
         raise PermissionDenied("datacall.answer")
-    if timezone.localdate() > call.deadline:
-        raise ValidationError({"deadline": _("The deadline has passed.")})
+    if is_past_deadline(call):
+        raise StateConflict({"deadline": _("The deadline has passed.")})
     cleaned = clean_values(call, values)
     if all(v is None for v in cleaned.values()):
         raise ValidationError({"values": _("Fill in at least one field.")})
@@ -262,6 +334,26 @@ def country_reconcile(
     record.updated_by = acting
     record.save()
     return record
+
+
+def calls_close_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """Close every open call whose deadline day has ended in its time zone (the periodic task's work).
+    Idempotent: a closed call is left alone, so a sweep that runs twice, or late, closes each once.
+    Returns the ids of the calls it closed."""
+    now = now or timezone.now()
+    closed = []
+    # No zone is more than a day ahead of UTC: a call past its deadline has one before UTC's today.
+    due = DataCall.objects.filter(status=CallStatus.OPEN, deadline__lte=now.astimezone(datetime.UTC).date())
+    for call in due:
+        if not is_past_deadline(call, now):
+            continue
+        with transaction.atomic():
+            # Only if still open (a secretariat member may have closed it meanwhile).
+            if DataCall.objects.filter(pk=call.pk, status=CallStatus.OPEN).update(status=CallStatus.CLOSED):
+                closed.append(call.pk)
+    if closed:
+        nav.calls_changed()
+    return closed
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ urlpatterns = no_store_paths(
         path("data-calls/", views.call_list, name="list"),
         path("data-calls/new/", views.call_new, name="new"),
         path("data-calls/<id:pk>/", views.call_detail, name="detail"),
+        path("data-calls/<id:pk>/edit/", views.call_edit, name="edit"),
         path("data-calls/<id:pk>/answer/", views.call_answer, name="answer"),
         path("data-calls/<id:pk>/status/", views.call_status, name="status"),
         path("data-calls/<id:pk>/focal-points/", views.focal_point, name="focal_point"),

@@ -15,6 +15,7 @@ from django_countries import countries as all_countries
 from convene.core.charts import bar_line_chart
 from convene.core.exports import csv_response, xlsx_response
 from convene.core.rules import can, ensure
+from convene.meetings.forms import zone_choices
 
 from . import queries, services
 from .models import Answerers
@@ -31,42 +32,85 @@ def call_list(request):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def call_new(request):
+def _fields_text(fields) -> str:
+    return "\n".join(f"{f['key']} | {f['label']} | {f['kind']}" for f in fields)
+
+
+def _call_values(data, fields_text: str) -> dict:
+    """The form's values as the services take them (ValueError: the year or the deadline is unreadable)."""
+    return {
+        "title": data.get("title", ""),
+        "year": int(data.get("year") or 0),
+        "deadline": datetime.date.fromisoformat(data.get("deadline") or ""),
+        "zone_name": data.get("zone_name", "UTC"),
+        "fields": services.parse_fields(fields_text),
+        "description": data.get("description", ""),
+        "answerers": data.get("answerers", Answerers.MEMBERS),
+    }
+
+
+def _call_form(request, *, call=None):
+    """The call's form: a new call (saved as a draft) or the changes to one (the same services as the
+    API's)."""
     ensure(request.user, "datacall.manage")
     errors: list[str] = []
-    data = request.POST if request.method == "POST" else {}
-    fields_text = data.get("fields") or "\n".join(
-        f"{f['key']} | {f['label']} | {f['kind']}" for f in services.WORKFORCE_FIELDS
-    )
+    if request.method == "POST":
+        data = request.POST
+    elif call is not None:
+        data = {
+            "title": call.title,
+            "year": call.year,
+            "deadline": call.deadline.isoformat(),
+            "zone_name": call.zone_name,
+            "description": call.description,
+            "answerers": call.answerers,
+        }
+    else:
+        data = {}
+    fields_text = data.get("fields") or _fields_text(call.fields if call else services.WORKFORCE_FIELDS)
     if request.method == "POST":
         try:
-            year = int(data.get("year") or 0)
-            deadline = datetime.date.fromisoformat(data.get("deadline") or "")
+            values = _call_values(data, fields_text)
         except ValueError:
             errors.append(_("Give the year and the deadline (YYYY-MM-DD)."))
         else:
             try:
-                call = services.datacall_create(
-                    acting=request.user,
-                    title=data.get("title", ""),
-                    year=year,
-                    deadline=deadline,
-                    fields=services.parse_fields(fields_text),
-                    description=data.get("description", ""),
-                    answerers=data.get("answerers", Answerers.MEMBERS),
-                )
+                if call is None:
+                    call = services.datacall_create(acting=request.user, **values)
+                    messages.success(request, _("The call is saved as a draft: open it when it is ready."))
+                else:
+                    services.datacall_update(call=call, acting=request.user, **values)
+                    messages.success(request, _("The call is saved."))
             except ValidationError as error:
                 errors += error.messages
             else:
-                messages.success(request, _("The call is saved as a draft: open it when it is ready."))
                 return redirect("datacall:detail", call.pk)
     return render(
         request,
         "datacall/call_form.html",
-        {"errors": errors, "data": data, "fields_text": fields_text, "answerers": Answerers.choices},
+        {
+            "call": call,
+            "errors": errors,
+            "data": data,
+            "fields_text": fields_text,
+            "answerers": Answerers.choices,
+            "zones": zone_choices(),
+            "zone": data.get("zone_name") or "UTC",
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_new(request):
+    return _call_form(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_edit(request, pk: int):
+    ensure(request.user, "datacall.manage")
+    return _call_form(request, call=queries.call_for_viewer(viewer=request.user, pk=pk))
 
 
 @login_required

@@ -1,15 +1,19 @@
 """The library API under /api/v1/: the same rules, queries and services as the pages.
 
-Resources are published here with a link (a file is uploaded through the page); editions and
-translations name the resource they follow (``supersedes_id``) or translate (``translation_of_id``)."""
+Resources are published here with a link (JSON) or with a file (``…/upload``, multipart/form-data, the
+file checked as on the page: type, content, size, zip bomb); editions and translations name the
+resource they follow (``supersedes_id``) or translate (``translation_of_id``). A resource's file is
+attached or replaced with ``…/{id}/file``. A refused file changes nothing (422, the file named)."""
 
 import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from convene.core.api_schemas import BODY_ID, ERRORS, READ_ERRORS, IsoDate, JsonBody, PathId
 from convene.core.pagination import ApiPagination
@@ -123,6 +127,41 @@ class ResourceUpdateIn(JsonBody):
     visibility: Literal[tuple(ResourceVisibility.values)] | None = None  # type: ignore[valid-type]
 
 
+def _no_nul(value):
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("Text cannot contain NUL characters.")
+    return value
+
+
+class ResourceUploadIn(Schema):
+    """A resource sent as multipart/form-data with its file: lists are written in one field each."""
+
+    kind: Literal[tuple(ResourceKind.values)]  # type: ignore[valid-type]
+    title: str = Field(..., min_length=1, max_length=300)
+    authors: str = Field("", max_length=12_000, description="One author a line.")
+    publisher: str = Field("", max_length=200)
+    published_on: IsoDate
+    language: str = Field(..., max_length=35, description="BCP 47: en, fr, pt-BR…")
+    topics: str = Field("", max_length=6_000, description="Topics' slugs, separated by commas.")
+    countries: str = Field("", max_length=1_000, description="ISO 3166 alpha-2 codes, separated by commas.")
+    licence: str = Field("", max_length=100)
+    abstract: str = Field("", max_length=10_000)
+    link: str = Field("", max_length=500, description="Where else the resource is (optional).")
+    visibility: Literal[tuple(ResourceVisibility.values)] = ResourceVisibility.PUBLIC  # type: ignore[valid-type]
+    group: str = Field("", max_length=100, description="Slug of the group it is produced by.")
+    supersedes_id: int | None = Field(None, **BODY_ID, description="The edition this one supersedes.")
+    translation_of_id: int | None = Field(None, **BODY_ID, description="The resource this one translates.")
+
+    @field_validator("*")
+    @classmethod
+    def _refuse_nul(cls, value):
+        return _no_nul(value)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
 class ResourceFromDeliverableIn(JsonBody):
     kind: Literal[tuple(ResourceKind.values)] = ResourceKind.REPORT  # type: ignore[valid-type]
     title: str | None = Field(
@@ -192,6 +231,17 @@ def list_resources(request, filters: Query[ResourceFiltersIn]):
 
 @router.post("library/resources", response={201: ResourceDetailOut, **ERRORS}, summary="Publish a resource")
 def create_resource(request, payload: ResourceCreateIn):
+    group, related = _related(request, payload)
+    values = payload.model_dump(exclude={"group", "supersedes_id", "translation_of_id", "topics"})
+    resource = services.resource_create(
+        acting=request.user, group=group, topics=_topics(payload.topics), **related, **values
+    )
+    return 201, _detail(queries.resource_for_viewer(viewer=request.user, pk=resource.pk))
+
+
+def _related(request, payload) -> tuple[Group | None, dict]:
+    """The group a new resource is produced by, and the resource it follows or translates (whose
+    group it keeps)."""
     group: Group | None = None
     if payload.group:
         group = group_queries.group_for_viewer(viewer=request.user, slug=payload.group)
@@ -201,11 +251,45 @@ def create_resource(request, payload: ResourceCreateIn):
         if pk is not None:
             related[name] = queries.resource_for_viewer(viewer=request.user, pk=pk)
             group = related[name].group
-    values = payload.model_dump(exclude={"group", "supersedes_id", "translation_of_id", "topics"})
-    resource = services.resource_create(
-        acting=request.user, group=group, topics=_topics(payload.topics), **related, **values
+    return group, related
+
+
+@router.post(
+    "library/resources/upload",
+    response={201: ResourceDetailOut, **ERRORS},
+    summary="Publish a resource with its file",
+)
+def upload_resource(request, payload: Form[ResourceUploadIn], file: File[UploadedFile]):
+    """The same as publishing a resource, sent as multipart/form-data with the file (PDF, PNG, JPEG,
+    DOCX, XLSX, PPTX, CSV or text, 25 MB at most). With ``supersedes_id`` it is that resource's next
+    edition, with ``translation_of_id`` a translation of it."""
+    group, related = _related(request, payload)
+    values = payload.model_dump(
+        exclude={"group", "supersedes_id", "translation_of_id", "topics", "authors", "countries"}
     )
-    return 201, _detail(queries.resource_for_viewer(viewer=request.user, pk=resource.pk))
+    resource = services.resource_create(
+        acting=request.user,
+        group=group,
+        topics=_topics(_split(payload.topics)),
+        authors=[line for line in payload.authors.splitlines() if line.strip()],
+        countries=_split(payload.countries.replace(" ", ",")),
+        file=file,
+        **related,
+        **values,
+    )
+    return Status(201, _detail(queries.resource_for_viewer(viewer=request.user, pk=resource.pk)))
+
+
+@router.post(
+    "library/resources/{resource_id}/file",
+    response={200: ResourceDetailOut, **ERRORS},
+    summary="Attach or replace a resource's file",
+)
+def upload_resource_file(request, resource_id: PathId, file: File[UploadedFile]):
+    """Sent as multipart/form-data; the file is checked as on the page (a refused one changes nothing)."""
+    resource = queries.resource_for_viewer(viewer=request.user, pk=resource_id)
+    services.resource_update(resource=resource, acting=request.user, file=file)
+    return _detail(queries.resource_for_viewer(viewer=request.user, pk=resource_id))
 
 
 @router.get(

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from convene.core.concurrency_views import add_service_error
 from convene.core.exports import csv_response, xlsx_response
@@ -22,6 +23,7 @@ from convene.groups.rules import current_roles
 from . import citation, queries, services
 from .forms import ResourceForm
 from .models import Resource
+from .robots import is_robot
 from .rules import may_publish_for
 
 PAGE_SIZE = 20
@@ -196,13 +198,40 @@ def resource_edit(request, pk: int):
     return render(request, "library/resource_form.html", {"form": form, "resource": resource})
 
 
-@require_GET
+# COUNTER's "double-click" rule: the same file downloaded again by the same session within 30 seconds
+# counts once.
+DOUBLE_CLICK_SECONDS = 30
+RECENT_KEY = "library.downloaded"
+
+
+def _counts(request, resource: Resource) -> bool:
+    """Whether this request counts as a download: a GET by a person's browser (not a robot's, see
+    ``robots``), not a repeat of the same file within 30 seconds in the same session. The session
+    keeps the times of its last downloads (no address is stored)."""
+    if request.method != "GET" or is_robot(request.headers.get("User-Agent")):
+        return False
+    now = timezone.now().timestamp()
+    recent = {
+        key: at
+        for key, at in request.session.get(RECENT_KEY, {}).items()
+        if isinstance(at, int | float) and 0 <= now - at < DOUBLE_CLICK_SECONDS
+    }
+    repeated = str(resource.pk) in recent
+    if not repeated:
+        recent[str(resource.pk)] = now
+    request.session[RECENT_KEY] = recent
+    return not repeated
+
+
+@require_safe
 def resource_download(request, pk: int):
-    """Count the download (month, the person's country), then serve the file or go to the link."""
+    """Count the download (month, the person's country; see ``_counts``), then serve the file or go to
+    the link."""
     resource = queries.resource_for_viewer(viewer=request.user, pk=pk)
     if not resource.file and not resource.link:
         raise Http404
-    services.download_record(resource=resource, person=request.user)
+    if _counts(request, resource):
+        services.download_record(resource=resource, person=request.user)
     if not resource.file:
         return HttpResponseRedirect(resource.link)
     name = os.path.basename(resource.file.name)

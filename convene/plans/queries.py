@@ -23,6 +23,7 @@ from convene.core.rules import ensure
 from convene.groups.models import Group
 from convene.groups.queries import group_for_viewer, led_group_ids
 
+from . import extensions
 from .models import (
     BudgetLine,
     Deliverable,
@@ -154,9 +155,9 @@ def _part_lookups() -> list:
             to_attr="open_offers",
         ),
     )
-    deliverables = Deliverable.objects.select_related("owner__profile", "objective").prefetch_related(
-        Prefetch("tasks", queryset=tasks)
-    )
+    deliverables = Deliverable.objects.select_related(
+        "owner__profile", "objective", *extensions.deliverable_related()
+    ).prefetch_related(Prefetch("tasks", queryset=tasks))
     budget = BudgetLine.objects.select_related("partner", "deliverable")
     hr = HRNeed.objects.select_related("filled_by__profile", "filled_by_organisation")
     return [

@@ -121,8 +121,37 @@ def api_body(world: World, role: str) -> dict:
     }
 
 
+def pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("guide.pdf", b"%PDF-1.7 guide", content_type="application/pdf")
+
+
+def files(world: World, role: str) -> list:
+    from convene.library.models import Resource
+
+    return sorted(Resource.objects.values_list("pk", "title", "edition", "file"))
+
+
 ROWS += [
     Row("api:list_resources", API_EVERYONE, api=True),
+    Row(
+        "api:upload_resource",
+        roles(anonymous=401, member=403, secretariat=201, cochair=201),
+        method="POST",
+        data=lambda world, role: api_body(world, role) | {"link": "", "authors": "Alliance", "file": pdf()},
+        state=files,
+        api=True,
+    ),
+    Row(
+        "api:upload_resource_file",
+        API_PUBLISHERS,
+        method="POST",
+        args=of_resource,
+        data=lambda world, role: {"file": pdf()},
+        state=files,
+        api=True,
+    ),
     Row(
         "api:create_resource",
         roles(anonymous=401, member=403, secretariat=201, cochair=201),
