@@ -9,4 +9,8 @@ class MailingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import schedules  # noqa: F401 (registers the periodic sweep with Huey)
+        from anymail.signals import tracking
+
+        from . import providers, schedules  # noqa: F401 (schedules registers the periodic sweep with Huey)
+
+        tracking.connect(providers.tracking_received, dispatch_uid="convene.mailing.providers")

@@ -25,6 +25,9 @@ from .tokens import mac, return_path, unsubscribe_token, unsubscribe_url
 UNSUBSCRIBE_MARK = "%%unsubscribe_url%%"
 DELIVERY_HEADER = "X-Convene-Delivery"
 DELIVERY_SALT = "convene.mailing.delivery-header"
+# The delivery header's value, as metadata a provider's backend (anymail) sends along and its webhook
+# events give back (providers.py).
+METADATA_KEY = "convene_delivery"
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ def build(
         connection=connection,
     )
     message.attach_alternative(html, "text/html")
+    if delivery_id:
+        message.metadata = {METADATA_KEY: delivery_header(delivery_id)}  # read by anymail's backends
     return message
 
 
