@@ -24,6 +24,9 @@ from .messages import Prepared, build
 from .models import Delivery, DeliveryState, Mailing, MailingState
 
 LEASE = datetime.timedelta(seconds=120)
+MARK = (
+    f"UPDATE {Delivery._meta.db_table} SET state = %s, sent_at = %s, error = %s WHERE id = %s AND state = %s"  # noqa: S608 (the table name only)
+)
 
 
 def take_lease(mailing_id: int, *, take_over: bool = False) -> bool:
@@ -155,9 +158,19 @@ def _fast_commits(on: bool) -> None:
 
 
 def _mark(delivery_id: int, state: str, error: str = "") -> None:
-    Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
-        state=state, sent_at=timezone.now(), error=error
-    )
+    """The row's own committed UPDATE, right after the server took the message: one statement made once
+    (the ORM's compiling of the same UPDATE cost more than sending it to the database)."""
+    with db.cursor() as cursor:
+        cursor.execute(
+            MARK,
+            [
+                state,
+                db.ops.adapt_datetimefield_value(timezone.now()),
+                error,
+                delivery_id,
+                DeliveryState.PENDING,
+            ],
+        )
 
 
 def abandoned() -> list[int]:

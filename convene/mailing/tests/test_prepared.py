@@ -91,3 +91,17 @@ def test_the_fast_path_sends_what_the_slow_path_would(kind, settings, monkeypatc
         assert url in essence(fast)["text"]
         if kind == "quoted-printable":
             assert "quoted-printable" in data.decode("ascii", "replace")
+
+
+def test_the_macs_made_with_a_kept_key_are_djangos(settings):
+    from django.utils.crypto import salted_hmac
+
+    from convene.mailing.tokens import MAC_LENGTH, VERP_SALT, mac
+
+    for secret in ("one secret", "another secret"):
+        settings.SECRET_KEY = secret
+        for value in ("1", "123456789"):
+            assert (
+                mac(VERP_SALT, value)
+                == salted_hmac(VERP_SALT, value, algorithm="sha256").hexdigest()[:MAC_LENGTH]
+            )
