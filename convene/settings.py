@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "convene.datacall",
     "convene.advocacy",
     "convene.mailing",
+    "anymail",
     "convene.comms",
 ]
 
@@ -388,6 +389,16 @@ MAILING_RATE_PER_SECOND = float(os.environ.get("MAILING_RATE_PER_SECOND", "50"))
 MAILING_BATCH_SIZE = int(os.environ.get("MAILING_BATCH_SIZE", "200"))
 MAILING_BOUNCE_THRESHOLD = float(os.environ.get("MAILING_BOUNCE_THRESHOLD", "5"))
 MAILING_BOUNCE_STALE_DAYS = int(os.environ.get("MAILING_BOUNCE_STALE_DAYS", "7"))
+# Sending through a provider (django-anymail): EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend
+# (postmark, sendgrid, mailgun, amazon_ses…) and its settings as ANYMAIL_<NAME> variables, e.g.
+# ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_MAILGUN_API_KEY, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY. The
+# providers' bounce and complaint webhooks (/mailing/anymail/<provider>/tracking/) answer only when
+# ANYMAIL_WEBHOOK_SECRET ("user:password", given to the provider in the webhook's URL) is set.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
 
 # --- Security ----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -9,9 +9,12 @@ class MailingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from anymail.signals import tracking
+
         from convene.core.hooks import register_hook
 
-        from . import schedules  # noqa: F401 (registers the periodic sweep with Huey)
+        from . import providers, schedules  # noqa: F401 (schedules registers the periodic sweep with Huey)
 
+        tracking.connect(providers.tracking_received, dispatch_uid="convene.mailing.providers")
         # The "fix your address" banner on every page, for a member whose address is suppressed.
         register_hook("base.banners", "mailing/_suppressed_banner_hook.html")

@@ -1,8 +1,8 @@
 """Bulk mail's URLs (namespace "mailing")."""
 
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import providers, views
 
 app_name = "mailing"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("mailing/suppressed/<id:suppression>/lift/", views.suppression_lift, name="lift"),
     path("mailing/lists/", views.my_lists, name="lists"),
     path("mailing/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Providers' webhooks (django-anymail): bounces and complaints; only with ANYMAIL_WEBHOOK_SECRET.
+    path("mailing/anymail/", include((providers.webhook_urls(), "anymail"))),
 ]

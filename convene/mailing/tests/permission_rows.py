@@ -102,6 +102,33 @@ def announcement(world: World, role: str) -> dict:
     }
 
 
+def suppressions_and_choices(world: World, role: str):
+    from convene.mailing.models import BounceScore, ListChoice, Suppression
+
+    return (
+        sorted(Suppression.objects.values_list("email", "lifted_at")),
+        sorted(BounceScore.objects.values_list("email", "score")),
+        sorted(ListChoice.objects.values_list("person_id", "list", "subscribed")),
+    )
+
+
+def provider_rows() -> list[Row]:
+    """Every provider's tracking webhook (anymail): not there without ANYMAIL_WEBHOOK_SECRET (as in the
+    tests); with it, answered to the provider's basic auth only (test_providers.py)."""
+    from convene.mailing.providers import webhook_urls
+
+    return [
+        Row(
+            f"mailing:anymail:{pattern.name}",
+            roles(anonymous=404, member=404, secretariat=404),
+            method="POST",
+            data=lambda world, role: {},
+            state=suppressions_and_choices,
+        )
+        for pattern in webhook_urls()
+    ]
+
+
 ROWS = [
     Row("mailing:index", SECRETARIAT_ONLY),
     Row("mailing:new", SECRETARIAT_ONLY),
@@ -156,4 +183,5 @@ ROWS = [
         state=suppression_states,
         api=True,
     ),
+    *provider_rows(),
 ]

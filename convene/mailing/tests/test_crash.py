@@ -105,7 +105,10 @@ def test_killed_again_and_again_nobody_is_skipped_and_only_the_message_in_flight
                     stderr=subprocess.STDOUT,
                 )
                 deadline = time.monotonic() + WAIT
-                while len(sink.received) < point:
+                # A fast sender may be past the next point when it is killed: each sender sends at least
+                # one message before its kill (the last one's message in flight, sent again, at least).
+                target = max(point, len(sink.received) + 1)
+                while len(sink.received) < target:
                     assert process.poll() is None, log_file.read_text()[-3000:]
                     assert time.monotonic() < deadline, f"no progress to {point}"
                     time.sleep(0.002)
@@ -120,7 +123,8 @@ def test_killed_again_and_again_nobody_is_skipped_and_only_the_message_in_flight
     got = Counter(rcpt for _from, rcpts, _data in sink.received for rcpt in rcpts)
     assert set(got) == expected  # nobody skipped, nobody else
     duplicates = {address: n for address, n in got.items() if n > 1}
-    assert all(n == 2 for n in duplicates.values()), duplicates
-    assert len(duplicates) <= KILLS, duplicates
+    # Each kill repeats at most its message in flight: one extra copy a kill. (Killed again while it
+    # sends that same message anew, a sender repeats it once more: still one a kill.)
+    assert sum(n - 1 for n in duplicates.values()) <= KILLS, duplicates
     assert Mailing.objects.get(pk=mailing.pk).state == MailingState.SENT
     assert not Delivery.objects.filter(mailing=mailing).exclude(state=DeliveryState.SENT).exists()
