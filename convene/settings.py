@@ -298,6 +298,9 @@ CONVENE_EVENT_OFFER_HOURS = int(os.environ.get("CONVENE_EVENT_OFFER_HOURS", "48"
 # process until what they rest on changes (core.generations). Off in the tests, whose transactions
 # never commit; the tests of the mechanism turn it on.
 CONVENE_KEEP_COPIES = env_bool("CONVENE_KEEP_COPIES", not TESTING)
+# How often each process reads those copies' generations again (0: at every request). A change made
+# in another process shows this many seconds later at most; in the same process at once.
+CONVENE_GENERATION_RECHECK_SECONDS = float(os.environ.get("CONVENE_GENERATION_RECHECK_SECONDS", "1"))
 # An indicator is on track when its actual is within this share of its target (issue 5: 85–115 %).
 CONVENE_ON_TRACK_LOW = float(os.environ.get("CONVENE_ON_TRACK_LOW", "0.85"))
 CONVENE_ON_TRACK_HIGH = float(os.environ.get("CONVENE_ON_TRACK_HIGH", "1.15"))

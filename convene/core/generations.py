@@ -29,15 +29,29 @@ from django.db import IntegrityError, connection, transaction
 
 from .models import Generation
 
+# (names) -> (read at, tokens): each process reads the tokens at most once per
+# CONVENE_GENERATION_RECHECK_SECONDS; a bump made in this process is seen by it at once.
+_read: dict[tuple[str, ...], tuple[float, str]] = {}
+
 
 def current(names: tuple[str, ...]) -> str:
-    """The tokens the data of ``names`` are at now, as one string (one query)."""
+    """The tokens the data of ``names`` are at now, as one string (one query, or none when this
+    process read them less than ``CONVENE_GENERATION_RECHECK_SECONDS`` ago: another process's change
+    shows that much later at most)."""
+    recheck = settings.CONVENE_GENERATION_RECHECK_SECONDS
+    seen = _read.get(names)
+    if recheck and seen is not None and time.monotonic() - seen[0] < recheck:
+        return seen[1]
     tokens = dict(Generation.objects.filter(name__in=names).values_list("name", "token"))
-    return ".".join(tokens.get(name, "") for name in names)
+    joined = ".".join(tokens.get(name, "") for name in names)
+    _read[names] = (time.monotonic(), joined)
+    return joined
 
 
 def _bump_now(name: str) -> None:
     token = secrets.token_hex(8)
+    for names in [k for k in _read if name in k]:
+        _read.pop(names, None)  # this process sees its own change at once
     if not Generation.objects.filter(name=name).update(token=token):
         try:
             with transaction.atomic():
@@ -127,5 +141,6 @@ def kept(
 
 
 def forget() -> None:
-    """Drop every kept copy (the tests start each from nothing)."""
+    """Drop every kept copy and token read (the tests start each from nothing)."""
     _copies.clear()
+    _read.clear()

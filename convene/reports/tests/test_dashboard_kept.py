@@ -17,6 +17,7 @@ from convene.reports import queries
 @pytest.fixture
 def keep(settings):
     settings.CONVENE_KEEP_COPIES = True
+    settings.CONVENE_GENERATION_RECHECK_SECONDS = 0  # read the generations at every request
     generations.forget()
     yield
     generations.forget()
@@ -99,3 +100,18 @@ def test_the_kept_page_shows_a_change_at_once(
         approved.group.name = "Renamed group"
         approved.group.save(update_fields=["name"])
     assert "Renamed group" in client.get(url).content.decode()
+
+
+def test_tokens_read_again_only_after_the_recheck_time_but_a_local_change_at_once(
+    keep, settings, approved, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.CONVENE_GENERATION_RECHECK_SECONDS = 3600
+    group = approved.group
+    _members(group)
+    with django_assert_num_queries(0):
+        _members(group)
+    _drop_pending_bumps()
+    with django_capture_on_commit_callbacks(execute=True):
+        group.name = "Renamed here"
+        group.save(update_fields=["name"])
+    assert next(r for r in queries.dashboard_rows() if r.group.pk == group.pk).group.name == "Renamed here"
