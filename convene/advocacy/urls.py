@@ -55,7 +55,7 @@ urlpatterns += [
     ),
     path("advocacy/ambassadors/<id:ambassador>/", ambassador_views.ambassador_detail, name="ambassador"),
     path(
-        "advocacy/ambassadors/<id:ambassador>/reports/<int:quarter>/",
+        "advocacy/ambassadors/<id:ambassador>/reports/<id:quarter>/",
         ambassador_views.report,
         name="report",
     ),

@@ -24,4 +24,18 @@ DECLARATIONS: tuple[Declaration, ...] = (
         trail=frozenset({"created_by", "approved_by"}),
         trail_columns=("number", "date"),
     ),
+    # A translation belongs to the contribution (its author's); the translator only acted on it.
+    Declaration(
+        "comms.ContributionTranslation",
+        fields={"translated_by": Erase.KEEP},
+        trail=frozenset({"translated_by"}),
+        trail_columns=("language", "updated_at"),
+    ),
+    # Who approved, reopened or sent an issue: a trail on the network's newsletter.
+    Declaration(
+        "comms.IssueEvent",
+        fields={"acting": Erase.KEEP},
+        trail=frozenset({"acting"}),
+        trail_columns=("kind", "created_at"),
+    ),
 )

@@ -112,5 +112,8 @@ def test_other_groups_have_a_series_a_poll_and_a_joint_meeting_and_no_mail_goes_
     assert joint.starts > timezone.now()
 
     # Nothing was enqueued after the commit, and the mail sweep finds nothing owed.
-    assert demo == []
+    # (Only markers that kept copies are stale may be waiting: the dashboard's generations and the
+    # data call menu's; they send nothing.)
+    markers = [c for c in demo if hasattr(c, "convene_generation") or c.__name__ == "calls_changed"]
+    assert [c for c in demo if c not in markers] == []
     assert not Invitation.objects.filter(sent_sequence__lt=0).exists()
