@@ -215,7 +215,8 @@ def _kind(slug: str) -> GroupKind:
 
 
 def _topics(slugs: list[str]) -> list[Topic]:
-    topics = list(Topic.objects.filter(slug__in=set(slugs)))
+    # A slug with a NUL character is unknown; PostgreSQL would refuse it in the query (a 500).
+    topics = list(Topic.objects.filter(slug__in={s for s in slugs if "\x00" not in s}))
     unknown = sorted(set(slugs) - {topic.slug for topic in topics})
     if unknown:
         raise ValidationError(_("Unknown topics: %(topics)s.") % {"topics": ", ".join(unknown)})
